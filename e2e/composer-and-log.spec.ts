@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises'
+import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { startFloodServer } from './flood-server'
+
+test('message content is rendered as text and never runs', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  const payload = '<img src=x onerror="window.__pwned=1">'
+  await sendMessage(page, JSON.stringify({ action: 'echo', data: payload }))
+  const rows = logList(page).getByRole('listitem').filter({ hasText: payload })
+  await expect(rows).toHaveCount(2) // sent, and echoed back
+  await rows.last().click()
+  await expect(page.getByLabel('Entry content')).toContainText(payload)
+  await expect(page.locator('img[src="x"]')).toHaveCount(0)
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+})
+
+test('JSON mode validates, prettifies, and history recalls sent messages with the keyboard', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  const box = page.getByLabel('Message', { exact: true })
+  await box.fill('{"action": "echo", ')
+  await expect(page.getByText(/Invalid JSON/)).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeDisabled()
+  await box.fill('{"action":"echo","data":"first"}')
+  await page.getByRole('button', { name: 'Prettify' }).click()
+  await expect(box).toHaveValue('{\n  "action": "echo",\n  "data": "first"\n}')
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await box.fill('{"action":"echo","data":"second"}')
+  await box.press('Control+Enter')
+  await expect(logList(page).getByRole('listitem').filter({ hasText: 'second' })).toHaveCount(2)
+  await box.fill('')
+  await box.press('ArrowUp')
+  await expect(box).toHaveValue('{"action":"echo","data":"second"}')
+  await box.press('Control+ArrowUp')
+  await expect(box).toHaveValue(/"first"/)
+  await box.press('Control+ArrowDown')
+  await box.press('Control+ArrowDown')
+  await expect(box).toHaveValue('')
+})
+
+test('named saved messages persist across reloads', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByLabel('Message', { exact: true }).fill('{"action":"broadcast","data":"hi all"}')
+  await page.getByLabel('Saved message name').fill('greet everyone')
+  await page.getByRole('button', { name: 'Save current' }).click()
+  await page.reload()
+  await page.getByLabel('Message', { exact: true }).fill('')
+  await page.getByRole('button', { name: 'Load saved message greet everyone' }).click()
+  await expect(page.getByLabel('Message', { exact: true })).toHaveValue('{"action":"broadcast","data":"hi all"}')
+})
+
+test('the log filters by text, regex and direction, and exports NDJSON and JSON', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, '{"action":"echo","data":"apple"}')
+  await sendMessage(page, '{"action":"echo","data":"banana"}')
+  const rows = logList(page).getByRole('listitem')
+  await expect(rows.filter({ hasText: 'banana' })).toHaveCount(2)
+
+  await page.getByLabel('Filter log').fill('apple')
+  await expect(rows).toHaveCount(2)
+  await page.getByLabel('Direction filter').selectOption('in')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toContainText('received')
+  await page.getByLabel('Direction filter').selectOption('all')
+  await page.getByLabel('Regular expression').check()
+  await page.getByLabel('Filter log').fill('(apple|banana)"\\}$')
+  await expect(rows).toHaveCount(4)
+  await page.getByLabel('Filter log').fill('([')
+  await expect(page.getByText(/Invalid regular expression/)).toBeVisible()
+  await page.getByLabel('Filter log').fill('')
+  await expect(page.getByLabel('Log entry count')).toHaveText(/^6 entries/)
+
+  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as NDJSON' }).click()])
+  const lines = (await readFile((await ndjson.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+  expect(lines.map((l) => l.kind)).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'received'])
+  expect(lines[2].data).toBe('{"action":"echo","data":"apple"}')
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+  expect(JSON.parse(await readFile((await json.path())!, 'utf8')).entries).toHaveLength(6)
+
+  await page.getByRole('button', { name: 'Clear log' }).click()
+  await expect(page.getByLabel('Log entry count')).toHaveText(/^0 entries/)
+})
+
+test('a flood of 20,000 messages leaves the log complete, scrollable and responsive', async ({ page }) => {
+  const flood = await startFloodServer()
+  try {
+    await openPlayground(page, { endpoint: flood.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await sendMessage(page, 'flood 20000', 'Text')
+    // connecting + open + sent + 20,000 received
+    await expect(page.getByLabel('Log entry count')).toHaveText(/^20,003 entries/, { timeout: 30_000 })
+    await expect(page.getByText('1 sent · 20000 received')).toBeVisible()
+
+    const log = logList(page)
+    await expect(log.getByRole('listitem').filter({ hasText: '"n":20000,' })).toBeVisible()
+    // Only a window of rows is in the DOM, whatever the log holds.
+    expect(await log.getByRole('listitem').count()).toBeLessThan(200)
+    await log.focus()
+    await log.press('Home')
+    await expect(log.getByRole('listitem').filter({ hasText: 'Connection #1' })).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Jump to latest' })).toBeVisible()
+    await log.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
+    await expect(log.getByRole('listitem').filter({ hasText: /"n":10\d\d\d,/ }).first()).toBeVisible()
+    await page.getByRole('button', { name: 'Jump to latest' }).click()
+    await expect(log.getByRole('listitem').filter({ hasText: '"n":20000,' })).toBeVisible()
+
+    // Complete up to its cap: with a cap of 1,000 the newest 1,000 stay and the rest are counted as dropped.
+    await page.getByLabel('Log capacity (entries)').fill('1000')
+    await page.getByLabel('Log capacity (entries)').press('Enter')
+    await expect(page.getByLabel('Log entry count')).toHaveText(/^1,000 entries · 19,003 dropped/)
+    await log.press('Home')
+    await expect(log.getByRole('listitem').filter({ hasText: '"n":19001,' })).toBeVisible()
+  } finally {
+    await flood.close()
+  }
+})

@@ -1,0 +1,50 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import { startGateway } from '../gateway/src/index'
+
+export type Gateway = Awaited<ReturnType<typeof startGateway>>
+export type GatewayOptions = NonNullable<Parameters<typeof startGateway>[0]>
+
+interface Fixtures {
+  /** A local gateway on a free port, started for the test and stopped after it. */
+  gateway: Gateway
+  /** Starts another gateway with other options (short timeouts, IAM…); stopped after the test. */
+  startGateway: (options?: Partial<GatewayOptions>) => Promise<Gateway>
+}
+
+export const test = base.extend<Fixtures>({
+  startGateway: async ({}, use) => {
+    const started: Gateway[] = []
+    await use(async (options = {}) => {
+      const gw = await startGateway({ port: 0, log: false, ...options } as GatewayOptions)
+      started.push(gw)
+      return gw
+    })
+    await Promise.all(started.map((gw) => gw.close()))
+  },
+  gateway: async ({ startGateway: start }, use) => {
+    await use(await start())
+  },
+})
+
+export { expect }
+
+/** Opens the playground with a set-up in the URL, as a link or a script would. */
+export async function openPlayground(page: Page, params: Record<string, string | number> = {}) {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()
+  await page.goto(query ? `/?${query}` : '/')
+  await expect(page.getByRole('heading', { name: 'API Gateway WebSocket Playground' })).toBeVisible()
+}
+
+export function stateBadge(page: Page) {
+  return page.getByRole('status', { name: 'Connection state' })
+}
+
+export function logList(page: Page) {
+  return page.getByRole('list', { name: 'Message log' })
+}
+
+export async function sendMessage(page: Page, text: string, mode: 'Text' | 'JSON' = 'JSON') {
+  await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel(mode).check()
+  await page.getByLabel('Message', { exact: true }).fill(text)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+}

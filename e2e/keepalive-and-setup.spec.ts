@@ -1,0 +1,75 @@
+import { expect, logList, openPlayground, stateBadge, test } from './fixtures'
+
+test('keepalive messages reach the server at the configured interval and are marked as keepalive', async ({ page, gateway }) => {
+  const seen: { at: number; body: string }[] = []
+  gateway.on('message', (m: { body?: string; time?: number }) => seen.push({ at: Date.now(), body: String(m.body) }))
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+
+  await page.getByLabel('Keepalive interval (seconds)').fill('0.4')
+  await page.getByRole('button', { name: 'Use the route payload' }).click()
+  await page.getByRole('switch', { name: 'Keepalive' }).check()
+  await expect(page.getByLabel('Next keepalive in')).toBeVisible()
+  await expect.poll(() => seen.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4)
+  expect(seen.every((m) => m.body === '{"action":"ping"}')).toBe(true)
+  // Spacing is the interval, give or take scheduling on a busy machine: never bunched up, never skipped.
+  const gaps = seen.slice(1).map((m, i) => m.at - seen[i]!.at)
+  for (const gap of gaps) expect(gap).toBeGreaterThan(200)
+  expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeLessThan(1500)
+
+  const keepalives = logList(page).getByRole('listitem').filter({ hasText: 'keepalive' })
+  await expect(keepalives.first()).toBeVisible()
+  const chart = page.getByRole('img', { name: /readyState over time/ })
+  await expect(chart.locator('g.marker[data-kind="keepalive"]').first()).toBeAttached()
+
+  await page.getByRole('switch', { name: 'Keepalive' }).uncheck()
+  await expect(page.getByLabel('Next keepalive in')).toHaveCount(0)
+  const count = seen.length
+  await page.getByLabel('Keepalive interval (seconds)').fill('0.5') // any pending send would have fired by now
+  await page.waitForTimeout(1200)
+  expect(seen.length).toBe(count)
+})
+
+test('keepalive stops on a close and never sends on a closed socket', async ({ page, startGateway }) => {
+  const gateway = await startGateway({ maxDuration: 1.5 } as never)
+  const seen: string[] = []
+  gateway.on('message', (m: { body?: string }) => seen.push(String(m.body)))
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, keepalive: 0.3, payload: 'ping' })
+  await expect(stateBadge(page)).toHaveText(/CLOSED \(3\)/, { timeout: 15_000 })
+  const atClose = seen.length
+  expect(atClose).toBeGreaterThan(0)
+  await expect(page.getByLabel('Next keepalive in')).toHaveCount(0)
+  await expect(page.getByText('waiting for OPEN')).toBeVisible()
+  const logged = await logList(page).getByRole('listitem').filter({ hasText: 'keepalive' }).count()
+  await page.waitForTimeout(1000)
+  expect(await logList(page).getByRole('listitem').filter({ hasText: 'keepalive' }).count()).toBe(logged)
+  expect(seen.length).toBe(atClose)
+})
+
+test('URL parameters restore a set-up: endpoint, autoconnect, keepalive, payload and profile', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, keepalive: 30, payload: '{"action":"ping"}', profile: 'custom', idle: 20, max: 90 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await expect(page.getByLabel('Endpoint URL')).toHaveValue(gateway.wsUrl)
+  await expect(page.getByRole('switch', { name: 'Keepalive' })).toBeChecked()
+  await expect(page.getByLabel('Keepalive interval (seconds)')).toHaveValue('30')
+  await expect(page.getByLabel('Keepalive payload')).toHaveValue('{"action":"ping"}')
+  await expect(page.getByLabel('Timeout profile')).toHaveValue('custom')
+  await expect(page.getByLabel('Idle timeout countdown')).toHaveText(/0:(1\d|20)/)
+  await expect(page.getByLabel('Maximum duration countdown')).toHaveText(/1:[23]\d/)
+})
+
+test('bad URL parameters are reported, not fatal', async ({ page }) => {
+  await openPlayground(page, { keepalive: 'soon', profile: 'fast' })
+  await expect(page.getByText('Ignored keepalive=soon')).toBeVisible()
+  await expect(page.getByText('Ignored profile=fast')).toBeVisible()
+})
+
+test('the article profile expects 1 minute of idle before the first message and 2 minutes after', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, profile: 'article' })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await expect(page.getByLabel('Idle timeout countdown')).toHaveText(/^\s*0:5\d|1:00/)
+  await page.getByLabel('Message', { exact: true }).fill('MESSAGE')
+  await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel('Text').check()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(page.getByLabel('Idle timeout countdown')).toHaveText(/^\s*(1:5\d|2:00)/)
+})

@@ -1,0 +1,43 @@
+import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/url-setup'
+import { useSessionStore } from '@/stores/session'
+import { useSettingsStore } from '@/stores/settings'
+
+/** Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… and returns what it had to ignore. */
+export function applyUrlSetup(search = location.search): string[] {
+  const { setup, problems } = parseUrlSetup(search)
+  const settings = useSettingsStore()
+  const session = useSessionStore()
+  if (setup.endpoint) settings.endpoint = setup.endpoint
+  if (setup.protocols !== undefined) settings.protocols = setup.protocols
+  if (setup.profile) settings.profileId = setup.profile
+  if (setup.idleSeconds) settings.customIdleSeconds = setup.idleSeconds
+  if (setup.maxSeconds) settings.customMaxSeconds = setup.maxSeconds
+  if (setup.payload !== undefined) settings.keepalivePayload = setup.payload
+  if (setup.keepaliveSeconds) {
+    settings.keepaliveSeconds = setup.keepaliveSeconds
+    const result = session.setKeepalive(true)
+    if (!result.ok) problems.push(result.error)
+  }
+  if (setup.autoconnect) {
+    const result = session.connect()
+    if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+  }
+  return problems
+}
+
+/** A link that reopens the current set-up (never with credentials). */
+export function currentSetupLink(): string {
+  const settings = useSettingsStore()
+  const session = useSessionStore()
+  const setup: UrlSetup = {
+    endpoint: settings.endpoint,
+    protocols: settings.protocols || undefined,
+    autoconnect: true,
+    keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
+    payload: settings.keepalivePayload,
+    profile: settings.profileId,
+    idleSeconds: settings.customIdleSeconds,
+    maxSeconds: settings.customMaxSeconds,
+  }
+  return `${location.origin}${location.pathname}${toUrlQuery(setup)}`
+}

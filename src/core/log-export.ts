@@ -1,0 +1,36 @@
+import type { LogEntry } from './events'
+
+/** One JSON object per line: easy to grep, stream and load into jq. */
+export function toNdjson(entries: Iterable<LogEntry>): string {
+  let out = ''
+  for (const entry of entries) out += JSON.stringify(exportable(entry)) + '\n'
+  return out
+}
+
+export function toJson(entries: Iterable<LogEntry>, meta: Record<string, unknown> = {}): string {
+  return JSON.stringify({ exportedAt: new Date().toISOString(), ...meta, entries: Array.from(entries, exportable) }, null, 2)
+}
+
+/** Adds an ISO time next to the epoch ms, and drops secrets should a presigned URL ever reach an entry. */
+function exportable(entry: LogEntry): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...entry, time: new Date(entry.at).toISOString() }
+  if (typeof entry.url === 'string') record.url = entry.url.replace(/([?&]X-Amz-(Security-Token|Signature|Credential)=)[^&]*/gi, '$1REDACTED')
+  return record
+}
+
+export function exportFileName(kind: 'ndjson' | 'json', at = Date.now()): string {
+  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')
+  return `websocket-log-${stamp}.${kind}`
+}
+
+/** Pretty JSON when the text is JSON, undefined otherwise. */
+export function prettyJson(text: string | undefined): string | undefined {
+  if (!text) return undefined
+  const first = text.trimStart()[0]
+  if (first !== '{' && first !== '[') return undefined
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return undefined
+  }
+}

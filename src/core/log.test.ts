@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import type { SessionEvent } from './events'
+import { LogBuffer } from './log-buffer'
+import { compileFilter, FilteredView } from './log-filter'
+import { prettyJson, toJson, toNdjson } from './log-export'
+
+// Small factories keep the fixtures readable (Elk-style).
+let clock = 1_700_000_000_000
+const event = (kind: SessionEvent['kind'], extra: Partial<SessionEvent> = {}): SessionEvent => ({
+  at: clock++,
+  connection: 1,
+  kind,
+  direction: kind === 'sent' || kind === 'keepalive' ? 'out' : kind === 'received' ? 'in' : 'none',
+  ...extra,
+})
+const sent = (data: string) => event('sent', { data, bytes: data.length })
+const received = (data: string) => event('received', { data, bytes: data.length })
+
+describe('LogBuffer', () => {
+  it('keeps the newest entries up to its capacity and counts what it dropped', () => {
+    const log = new LogBuffer(3)
+    for (const d of ['a', 'b', 'c', 'd', 'e']) log.push(sent(d))
+    expect(log.size).toBe(3)
+    expect(log.dropped).toBe(2)
+    expect(log.toArray().map((e) => e.data)).toEqual(['c', 'd', 'e'])
+    expect(log.get(0)).toBeUndefined()
+    expect(log.get(4)?.data).toBe('e')
+    expect(log.firstSeq).toBe(2)
+  })
+
+  it('clears without reusing sequence numbers, and resizes keeping the newest', () => {
+    const log = new LogBuffer(5)
+    for (const d of ['a', 'b', 'c', 'd']) log.push(sent(d))
+    log.resize(2)
+    expect(log.toArray().map((e) => e.data)).toEqual(['c', 'd'])
+    log.clear()
+    expect(log.size).toBe(0)
+    expect(log.push(sent('z')).seq).toBe(4)
+  })
+
+  it('holds the default 100,000 entries', () => {
+    const log = new LogBuffer()
+    for (let i = 0; i < 100_050; i++) log.push(received(String(i)))
+    expect(log.size).toBe(100_000)
+    expect(log.toArray()[0]?.data).toBe('50')
+  })
+
+  it('refuses a nonsense capacity', () => {
+    expect(() => new LogBuffer(0)).toThrow(RangeError)
+  })
+})
+
+describe('filters', () => {
+  const log = new LogBuffer(100)
+  log.push(event('connecting', { url: 'ws://x/dev' }))
+  log.push(sent('{"action":"echo"}'))
+  log.push(received('Hello World'))
+  log.push(event('closed', { code: 1001, reason: 'Going away' }))
+
+  const data = (spec: Parameters<typeof compileFilter>[0]) => {
+    const f = compileFilter(spec)
+    if (!f.ok) throw new Error(f.error)
+    return log.toArray().filter(f.test).map((e) => e.kind)
+  }
+
+  it('filters by direction', () => {
+    expect(data({ text: '', regex: false, direction: 'in' })).toEqual(['received'])
+    expect(data({ text: '', regex: false, direction: 'out' })).toEqual(['sent'])
+    expect(data({ text: '', regex: false, direction: 'events' })).toEqual(['connecting', 'closed'])
+  })
+
+  it('searches text case-insensitively, including close reasons and codes', () => {
+    expect(data({ text: 'hello', regex: false, direction: 'all' })).toEqual(['received'])
+    expect(data({ text: 'going', regex: false, direction: 'all' })).toEqual(['closed'])
+    expect(data({ text: '1001', regex: false, direction: 'all' })).toEqual(['closed'])
+  })
+
+  it('supports regular expressions and explains invalid ones', () => {
+    expect(data({ text: '"action":"\\w+"', regex: true, direction: 'all' })).toEqual(['sent'])
+    const bad = compileFilter({ text: '([', regex: true, direction: 'all' })
+    expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('Invalid regular expression') })
+  })
+})
+
+describe('FilteredView', () => {
+  it('follows appends and evictions without rescanning', () => {
+    const log = new LogBuffer(4)
+    const f = compileFilter({ text: 'keep', regex: false, direction: 'all' })
+    if (!f.ok) throw new Error()
+    const view = new FilteredView(log, f.test)
+    for (const d of ['keep1', 'drop', 'keep2', 'keep3', 'drop', 'keep4']) view.append(log.push(received(d)))
+    expect(view.slice(0, 10).map((e) => e.data)).toEqual(['keep2', 'keep3', 'keep4'])
+    expect(view.length).toBe(3)
+    expect(view.indexOfSeq(5)).toBe(2)
+    view.setTest(() => true)
+    expect(view.length).toBe(4)
+  })
+})
+
+describe('exports', () => {
+  const log = new LogBuffer(10)
+  log.push(event('connecting', { url: 'wss://a/prod?X-Amz-Security-Token=SECRET&X-Amz-Signature=sig&room=1' }))
+  log.push(sent('<img src=x onerror=alert(1)>'))
+
+  it('writes one JSON object per line with ISO times', () => {
+    const lines = toNdjson(log.entries()).trim().split('\n')
+    expect(lines).toHaveLength(2)
+    const first = JSON.parse(lines[0]!)
+    expect(first.time).toBe(new Date(first.at).toISOString())
+    expect(JSON.parse(lines[1]!).data).toBe('<img src=x onerror=alert(1)>')
+  })
+
+  it('never exports a session token or signature', () => {
+    const json = toJson(log.entries(), { cap: 10 })
+    expect(json).not.toContain('SECRET')
+    expect(json).not.toContain('sig&')
+    expect(JSON.parse(json)).toMatchObject({ cap: 10, entries: [{ kind: 'connecting' }, { kind: 'sent' }] })
+  })
+
+  it('pretty-prints JSON messages only', () => {
+    expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}')
+    expect(prettyJson('ping')).toBeUndefined()
+    expect(prettyJson('{broken')).toBeUndefined()
+  })
+})

@@ -1,0 +1,63 @@
+/** API Gateway's documented WebSocket limits (quotas page): frames of 32 KB, messages of 128 KB, billed per 32 KB. */
+export const FRAME_LIMIT_BYTES = 32 * 1024
+export const MESSAGE_LIMIT_BYTES = 128 * 1024
+export const BILLING_UNIT_BYTES = 32 * 1024
+
+/** UTF-8 length without allocating a buffer, so sizing a flood of messages stays cheap. */
+export function utf8Bytes(text: string): number {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) bytes += 1
+    else if (c < 0x800) bytes += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4
+        i++
+      } else bytes += 3
+    } else bytes += 3
+  }
+  return bytes
+}
+
+export type SizeLevel = 'ok' | 'over-frame' | 'over-message'
+
+export interface SizeVerdict {
+  bytes: number
+  level: SizeLevel
+  /** Messages metered for billing: 32 KB units, at least one. */
+  billedMessages: number
+  text: string
+}
+
+export function sizeVerdict(bytes: number): SizeVerdict {
+  const billedMessages = billedUnits(bytes)
+  if (bytes > MESSAGE_LIMIT_BYTES) {
+    return {
+      bytes,
+      level: 'over-message',
+      billedMessages,
+      text: `Over API Gateway's 128 KB message limit: the gateway will close the connection with 1009.`,
+    }
+  }
+  if (bytes > FRAME_LIMIT_BYTES) {
+    return {
+      bytes,
+      level: 'over-frame',
+      billedMessages,
+      text: `Over the 32 KB frame limit. A browser sends each message as one frame, so API Gateway will close the connection with 1009.`,
+    }
+  }
+  return { bytes, level: 'ok', billedMessages, text: 'Within API Gateway limits.' }
+}
+
+export function billedUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / BILLING_UNIT_BYTES))
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

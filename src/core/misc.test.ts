@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { checkClientCloseCode, explainClose } from './close-codes'
+import { checkJson, prettify } from './json-text'
+import { billedUnits, formatBytes, sizeVerdict, utf8Bytes } from './message-size'
+import { MessageHistory, saveMessage } from './message-history'
+import { AWS_PROFILE, ARTICLE_PROFILE, customProfile, expectedCloses, formatDuration } from './timeout-profiles'
+import { parseUrlSetup, toUrlQuery } from './url-setup'
+
+describe('message size', () => {
+  it('counts UTF-8 bytes, not characters', () => {
+    expect(utf8Bytes('abc')).toBe(3)
+    expect(utf8Bytes('é')).toBe(2)
+    expect(utf8Bytes('あ')).toBe(3)
+    expect(utf8Bytes('😀')).toBe(4)
+    const sample = 'ping あ😀 é'.repeat(100)
+    expect(utf8Bytes(sample)).toBe(new TextEncoder().encode(sample).length)
+  })
+
+  it('judges sizes against the 32 KB frame and 128 KB message limits', () => {
+    expect(sizeVerdict(32 * 1024).level).toBe('ok')
+    expect(sizeVerdict(32 * 1024 + 1).level).toBe('over-frame')
+    expect(sizeVerdict(128 * 1024).level).toBe('over-frame')
+    expect(sizeVerdict(128 * 1024 + 1)).toMatchObject({ level: 'over-message', text: expect.stringContaining('1009') })
+  })
+
+  it('meters messages in 32 KB units, at least one', () => {
+    expect(billedUnits(0)).toBe(1)
+    expect(billedUnits(32 * 1024)).toBe(1)
+    expect(billedUnits(33 * 1024)).toBe(2)
+    expect(formatBytes(1536)).toBe('1.5 KB')
+  })
+})
+
+describe('close codes', () => {
+  it('explains the codes API Gateway users meet', () => {
+    expect(explainClose(1001).text).toMatch(/idle timeout/)
+    expect(explainClose(1009).text).toMatch(/32 KB/)
+    expect(explainClose(1006, true).name).toBe('Handshake failed')
+    expect(explainClose(4321).name).toMatch(/Application/)
+  })
+
+  it('checks what a browser may send', () => {
+    expect(checkClientCloseCode(undefined, '')).toBeUndefined()
+    expect(checkClientCloseCode(1000, 'done')).toBeUndefined()
+    expect(checkClientCloseCode(4000, '')).toBeUndefined()
+    expect(checkClientCloseCode(1001, '')).toMatch(/1000 or a code from 3000/)
+    expect(checkClientCloseCode(1000, 'x'.repeat(124))).toMatch(/123 bytes/)
+  })
+})
+
+describe('timeout profiles', () => {
+  it('expects the idle close from the last traffic in either direction', () => {
+    const c = expectedCloses(AWS_PROFILE, { openedAt: 0, lastSentAt: 1000, lastReceivedAt: 5000, sentCount: 1 })
+    expect(c).toMatchObject({ idleAt: 605_000, maxAt: 7_200_000, firstCause: 'idle' })
+  })
+
+  it('reproduces the article: 1 minute before the first message, 2 minutes after', () => {
+    expect(expectedCloses(ARTICLE_PROFILE, { openedAt: 0, sentCount: 0 })?.idleAt).toBe(60_000)
+    expect(expectedCloses(ARTICLE_PROFILE, { openedAt: 0, lastSentAt: 10_000, sentCount: 1 })?.idleAt).toBe(130_000)
+  })
+
+  it('lets the maximum duration win when it comes first', () => {
+    expect(expectedCloses(customProfile(100, 60), { openedAt: 0, sentCount: 0 })).toMatchObject({ firstCause: 'max', firstAt: 60_000 })
+    expect(expectedCloses(AWS_PROFILE, { sentCount: 0 })).toBeUndefined()
+  })
+
+  it('formats durations', () => {
+    expect(formatDuration(61_000)).toBe('1:01')
+    expect(formatDuration(7_200_000)).toBe('2:00:00')
+    expect(formatDuration(-1500)).toBe('-0:01')
+  })
+})
+
+describe('URL set-up', () => {
+  it('round-trips a set-up through the query string', () => {
+    const setup = { endpoint: 'ws://127.0.0.1:4001/dev?room=1', autoconnect: true, keepaliveSeconds: 30, payload: '{"action":"ping"}', profile: 'custom' as const, idleSeconds: 10, maxSeconds: 60 }
+    expect(parseUrlSetup(toUrlQuery(setup))).toEqual({ setup, problems: [] })
+  })
+
+  it('reports bad values instead of failing', () => {
+    const parsed = parseUrlSetup('?keepalive=soon&profile=fast&endpoint=ws://x/dev')
+    expect(parsed.setup).toEqual({ endpoint: 'ws://x/dev' })
+    expect(parsed.problems).toHaveLength(2)
+  })
+
+  it('never puts a signature or session token in a link', () => {
+    expect(toUrlQuery({ endpoint: 'wss://a/prod?X-Amz-Security-Token=SECRET&X-Amz-Signature=s' })).not.toMatch(/SECRET|Signature/)
+  })
+})
+
+describe('history and saved messages', () => {
+  it('recalls older messages with up, comes back to the draft with down', () => {
+    const h = new MessageHistory()
+    h.record('one')
+    h.record('two')
+    h.record('two')
+    expect(h.previous('draft')).toBe('two')
+    expect(h.previous('two')).toBe('one')
+    expect(h.previous('one')).toBeUndefined()
+    expect(h.next()).toBe('two')
+    expect(h.next()).toBe('draft')
+    expect(h.all).toEqual(['one', 'two'])
+  })
+
+  it('saves by name, replacing a message of the same name', () => {
+    let r = saveMessage([], { name: ' echo ', body: '{"action":"echo"}', mode: 'json' })
+    expect(r).toMatchObject({ ok: true, list: [{ name: 'echo' }] })
+    if (!r.ok) return
+    r = saveMessage(r.list, { name: 'echo', body: 'new', mode: 'text' })
+    expect(r.ok && r.list).toEqual([{ name: 'echo', body: 'new', mode: 'text' }])
+    expect(saveMessage([], { name: '  ', body: 'x', mode: 'text' })).toMatchObject({ ok: false })
+  })
+})
+
+describe('JSON checks', () => {
+  it('points at the line and column of an error', () => {
+    expect(checkJson('{\n  "a": 1,\n}')).toMatchObject({ ok: false, line: 3 })
+    expect(prettify('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}')
+  })
+})

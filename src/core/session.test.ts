@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SessionEvent } from './events'
+import { WebSocketSession } from './session'
+import { startEchoServer, until, wsClientFactory } from './test-support/ws-test-server'
+
+type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
+
+describe('WebSocketSession against a real ws server', () => {
+  let server: EchoServer
+  let session: WebSocketSession
+  let events: SessionEvent[]
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    session = new WebSocketSession({ createSocket: wsClientFactory })
+    events = []
+    session.subscribe((e) => events.push(e))
+  })
+
+  afterEach(async () => {
+    session.dispose()
+    vi.useRealTimers()
+    await server.close()
+  })
+
+  const kinds = () => events.map((e) => e.kind)
+
+  it('connects, sends, receives the echo and closes cleanly with a code and reason', async () => {
+    expect(session.connect(server.url, ['chat'])).toEqual({ ok: true })
+    expect(session.readyState).toBe(0)
+    await until(() => session.readyState === 1, 'open')
+    expect(session.protocol).toBe('chat')
+    expect(session.send('héllo')).toEqual({ ok: true })
+    await until(() => kinds().includes('received'), 'echo')
+    const received = events.find((e) => e.kind === 'received')!
+    expect(received).toMatchObject({ direction: 'in', data: 'héllo', bytes: 6, connection: 1 })
+    expect(received.sinceOpen).toBeGreaterThanOrEqual(0)
+    expect(server.received.map((m) => m.data)).toEqual(['héllo'])
+
+    expect(session.disconnect(4000, 'bye')).toEqual({ ok: true })
+    expect(session.readyState).toBe(2)
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'open', 'sent', 'received', 'closing', 'closed'])
+    expect(events.at(-1)).toMatchObject({ code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false })
+  })
+
+  it('reports a server-initiated close with its code and reason', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.send('close:4001:server says bye')
+    await until(() => session.readyState === 3, 'close')
+    expect(session.lastClose).toMatchObject({ code: 4001, reason: 'server says bye', initiator: 'server', wasClean: true })
+  })
+
+  it('shows a refused connection as error then 1006 before open', async () => {
+    const port = Number(new URL(server.url).port)
+    await server.close()
+    session.connect(`ws://127.0.0.1:${port}/dev`)
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'error', 'closed'])
+    expect(events.at(-1)).toMatchObject({ code: 1006, wasClean: false, beforeOpen: true })
+    server = await startEchoServer()
+  })
+
+  it('refuses to send when not open, and to connect twice', async () => {
+    expect(session.send('x')).toMatchObject({ ok: false })
+    session.connect(server.url)
+    expect(session.send('too early')).toMatchObject({ ok: false })
+    expect(session.connect(server.url)).toMatchObject({ ok: false, error: expect.stringContaining('disconnect first') })
+    await until(() => session.readyState === 1, 'open')
+    expect(events.filter((e) => e.kind === 'sent')).toHaveLength(0)
+  })
+
+  it('turns a constructor SyntaxError into an error event, not a throw', () => {
+    const throwing = new WebSocketSession({
+      createSocket: () => {
+        throw new SyntaxError("The URL's scheme must be either 'ws' or 'wss'.")
+      },
+    })
+    const seen: SessionEvent[] = []
+    throwing.subscribe((e) => seen.push(e))
+    expect(throwing.connect('http://x')).toMatchObject({ ok: false })
+    expect(seen.map((e) => e.kind)).toEqual(['connecting', 'error', 'closed'])
+    expect(throwing.readyState).toBe(3)
+  })
+
+  it('shows binary messages as hex', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.send('binary')
+    await until(() => events.some((e) => e.binary), 'binary')
+    expect(events.find((e) => e.binary)).toMatchObject({ data: 'de ad be ef', bytes: 4 })
+  })
+
+  it('numbers connections and keeps counting across reconnects', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.disconnect()
+    await until(() => session.readyState === 3, 'close')
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open 2')
+    expect(events.filter((e) => e.kind === 'open').map((e) => e.connection)).toEqual([1, 2])
+  })
+
+  it('rejects close codes a browser may not send, without closing', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    expect(session.disconnect(1001)).toMatchObject({ ok: false })
+    expect(session.readyState).toBe(1)
+  })
+})
+
+describe('keepalive with fake timers', () => {
+  let server: EchoServer
+  let session: WebSocketSession
+  let events: SessionEvent[]
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    session = new WebSocketSession({ createSocket: wsClientFactory })
+    events = []
+    session.subscribe((e) => events.push(e))
+  })
+
+  afterEach(async () => {
+    session.dispose()
+    vi.useRealTimers()
+    await server.close()
+  })
+
+  it('sends the payload every interval, marked as keepalive, and the server receives it', async () => {
+    session.setKeepalive({ enabled: true, intervalMs: 60_000, payload: 'ping' })
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    expect(session.nextKeepaliveAt).toBe(Date.now() + 60_000)
+    vi.advanceTimersByTime(59_999)
+    expect(events.filter((e) => e.kind === 'keepalive')).toHaveLength(0)
+    vi.advanceTimersByTime(1)
+    await until(() => server.received.length === 1, 'first ping')
+    vi.advanceTimersByTime(60_000)
+    await until(() => server.received.length === 2, 'second ping')
+    expect(server.received.map((m) => m.data)).toEqual(['ping', 'ping'])
+    expect(events.filter((e) => e.kind === 'keepalive').map((e) => e.direction)).toEqual(['out', 'out'])
+  })
+
+  it('stops every timer when turned off, on disconnect and on a server close', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.setKeepalive({ enabled: true, intervalMs: 1000, payload: '{"action":"ping"}' })
+    expect(vi.getTimerCount()).toBe(2) // readyState sampler + keepalive
+    session.setKeepalive({ enabled: false, intervalMs: 1000, payload: 'ping' })
+    expect(vi.getTimerCount()).toBe(1)
+    expect(session.nextKeepaliveAt).toBeUndefined()
+
+    session.setKeepalive({ enabled: true, intervalMs: 1000, payload: 'ping' })
+    session.send('close:4002:bye')
+    await until(() => session.readyState === 3, 'server close')
+    expect(vi.getTimerCount()).toBe(0)
+    vi.advanceTimersByTime(10_000)
+    expect(events.filter((e) => e.kind === 'keepalive')).toHaveLength(0)
+  })
+
+  it('never sends on a socket that is not OPEN', async () => {
+    session.setKeepalive({ enabled: true, intervalMs: 1000, payload: 'ping' })
+    session.connect(server.url)
+    vi.advanceTimersByTime(5000) // still CONNECTING: nothing is scheduled yet
+    await until(() => session.readyState === 1, 'open')
+    session.disconnect()
+    vi.advanceTimersByTime(5000)
+    await until(() => session.readyState === 3, 'closed')
+    expect(events.filter((e) => e.kind === 'keepalive')).toHaveLength(0)
+    expect(server.received).toHaveLength(0)
+  })
+
+  it('refuses intervals below the minimum', () => {
+    expect(session.setKeepalive({ enabled: true, intervalMs: 10, payload: 'ping' })).toMatchObject({ ok: false })
+  })
+})

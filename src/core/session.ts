@@ -1,0 +1,280 @@
+import type { CloseInitiator, ReadyState, SessionEvent } from './events'
+import { checkClientCloseCode } from './close-codes'
+import { DEFAULT_KEEPALIVE, MIN_KEEPALIVE_INTERVAL_MS, type KeepaliveSettings } from './keepalive-settings'
+import { utf8Bytes } from './message-size'
+
+/** The part of the browser's WebSocket the session uses; the `ws` package's client has the same shape. */
+export interface SocketLike {
+  readonly readyState: number
+  readonly protocol: string
+  binaryType: string
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onerror: ((event: unknown) => void) | null
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null
+}
+
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike
+
+
+export interface SessionOptions {
+  createSocket?: SocketFactory
+  now?: () => number
+  /** How often readyState is sampled, as the article's setInterval did; catches changes no event reports. */
+  sampleIntervalMs?: number
+  keepalive?: KeepaliveSettings
+}
+
+export interface CloseInfo {
+  at: number
+  code: number
+  reason: string
+  wasClean: boolean
+  initiator: CloseInitiator
+  beforeOpen: boolean
+}
+
+export type Result = { ok: true } | { ok: false; error: string }
+
+type Listener = (event: SessionEvent) => void
+
+/**
+ * One WebSocket at a time, reconnectable, as a stream of events. Owns every timer it starts (readyState
+ * sampling, keepalive) and stops them all when the socket closes. Knows nothing of Vue.
+ */
+export class WebSocketSession {
+  private socket: SocketLike | undefined
+  private readonly listeners = new Set<Listener>()
+  private readonly createSocket: SocketFactory
+  private readonly now: () => number
+  private readonly sampleIntervalMs: number
+  private sampleTimer: ReturnType<typeof setInterval> | undefined
+  private keepaliveTimer: ReturnType<typeof setTimeout> | undefined
+  private closeRequested = false
+
+  connection = 0
+  readyState: ReadyState | undefined
+  url: string | undefined
+  protocol = ''
+  connectingAt: number | undefined
+  openedAt: number | undefined
+  lastSentAt: number | undefined
+  lastReceivedAt: number | undefined
+  sentCount = 0
+  receivedCount = 0
+  lastClose: CloseInfo | undefined
+  keepalive: KeepaliveSettings
+  nextKeepaliveAt: number | undefined
+
+  constructor(options: SessionOptions = {}) {
+    this.createSocket = options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
+    this.now = options.now ?? Date.now
+    this.sampleIntervalMs = options.sampleIntervalMs ?? 1000
+    this.keepalive = { ...(options.keepalive ?? DEFAULT_KEEPALIVE) }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  get isActive(): boolean {
+    return this.readyState === 0 || this.readyState === 1 || this.readyState === 2
+  }
+
+  connect(url: string, protocols: string[] = []): Result {
+    if (this.isActive) return { ok: false, error: 'Already connected: disconnect first.' }
+    this.connection++
+    this.url = url
+    this.protocol = ''
+    this.openedAt = undefined
+    this.lastSentAt = undefined
+    this.lastReceivedAt = undefined
+    this.sentCount = 0
+    this.receivedCount = 0
+    this.closeRequested = false
+    this.connectingAt = this.now()
+    this.readyState = 0
+    this.emit({ kind: 'connecting', direction: 'none', url, protocols: protocols.length ? protocols : undefined })
+    let socket: SocketLike
+    try {
+      socket = this.createSocket(url, protocols)
+    } catch (e) {
+      // The constructor throws a SyntaxError for URLs and subprotocols it refuses; no socket exists then.
+      this.readyState = 3
+      const message = e instanceof Error ? e.message : String(e)
+      this.emit({ kind: 'error', direction: 'none', message: `The browser refused to open the socket: ${message}` })
+      this.lastClose = { at: this.now(), code: 1006, reason: '', wasClean: false, initiator: 'client', beforeOpen: true }
+      this.emit({ kind: 'closed', direction: 'none', code: 1006, reason: '', wasClean: false, initiator: 'client', beforeOpen: true })
+      return { ok: false, error: message }
+    }
+    this.socket = socket
+    socket.binaryType = 'arraybuffer'
+    socket.onopen = () => this.handleOpen(socket)
+    socket.onmessage = (event) => this.handleMessage(socket, event.data)
+    socket.onerror = () => this.handleError(socket)
+    socket.onclose = (event) => this.handleClose(socket, event)
+    this.sampleTimer = setInterval(() => this.sample(), this.sampleIntervalMs)
+    return { ok: true }
+  }
+
+  send(text: string, options: { keepalive?: boolean } = {}): Result {
+    const socket = this.socket
+    if (!socket || socket.readyState !== 1) return { ok: false, error: 'Not connected: the socket is not OPEN.' }
+    try {
+      socket.send(text)
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) }
+    }
+    this.lastSentAt = this.now()
+    this.sentCount++
+    this.emit({ kind: options.keepalive ? 'keepalive' : 'sent', direction: 'out', data: text, bytes: utf8Bytes(text) })
+    return { ok: true }
+  }
+
+  disconnect(code?: number, reason?: string): Result {
+    const socket = this.socket
+    if (!socket || !this.isActive) return { ok: false, error: 'Not connected.' }
+    if (this.readyState === 2) return { ok: true }
+    // Enforce the browser's rules here too, so the session behaves the same on the `ws` client in Node.
+    const invalid = checkClientCloseCode(code, reason ?? '')
+    if (invalid) return { ok: false, error: invalid }
+    try {
+      if (code === undefined) socket.close()
+      else socket.close(code, reason ?? '')
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) }
+    }
+    this.closeRequested = true
+    this.stopKeepalive()
+    this.readyState = 2
+    this.emit({ kind: 'closing', direction: 'none', code, reason: reason || undefined, initiator: 'client' })
+    return { ok: true }
+  }
+
+  setKeepalive(settings: KeepaliveSettings): Result {
+    if (!Number.isFinite(settings.intervalMs) || settings.intervalMs < MIN_KEEPALIVE_INTERVAL_MS) {
+      return { ok: false, error: `The keepalive interval must be at least ${MIN_KEEPALIVE_INTERVAL_MS} ms.` }
+    }
+    this.keepalive = { ...settings }
+    this.stopKeepalive()
+    if (settings.enabled && this.readyState === 1) this.scheduleKeepalive()
+    return { ok: true }
+  }
+
+  /** Stops every timer and closes the socket; the session stays usable. */
+  dispose(): void {
+    if (this.isActive) this.disconnect(1000, '')
+    this.stopTimers()
+  }
+
+  /** Compares the socket's own readyState with the last one reported: the browser moves to CLOSING silently. */
+  sample(): void {
+    const socket = this.socket
+    if (!socket || socket.readyState === this.readyState) return
+    if (socket.readyState === 2 && this.readyState === 1) {
+      this.readyState = 2
+      this.stopKeepalive()
+      this.emit({ kind: 'closing', direction: 'none', initiator: this.closeRequested ? 'client' : 'server' })
+    }
+  }
+
+  private handleOpen(socket: SocketLike): void {
+    if (socket !== this.socket) return
+    this.readyState = 1
+    this.openedAt = this.now()
+    this.protocol = socket.protocol
+    this.emit({ kind: 'open', direction: 'none', protocol: socket.protocol || undefined })
+    if (this.keepalive.enabled) this.scheduleKeepalive()
+  }
+
+  private handleMessage(socket: SocketLike, data: unknown): void {
+    if (socket !== this.socket) return
+    this.lastReceivedAt = this.now()
+    this.receivedCount++
+    if (typeof data === 'string') {
+      this.emit({ kind: 'received', direction: 'in', data, bytes: utf8Bytes(data) })
+      return
+    }
+    const bytes = toBytes(data)
+    this.emit({ kind: 'received', direction: 'in', data: hexPreview(bytes), bytes: bytes.byteLength, binary: true })
+  }
+
+  private handleError(socket: SocketLike): void {
+    if (socket !== this.socket) return
+    this.emit({
+      kind: 'error',
+      direction: 'none',
+      message:
+        this.openedAt === undefined
+          ? 'The handshake failed. The browser does not say why: see the close code that follows.'
+          : 'The connection failed. The browser does not say why: see the close code that follows.',
+    })
+  }
+
+  private handleClose(socket: SocketLike, event: { code: number; reason: string; wasClean: boolean }): void {
+    if (socket !== this.socket) return
+    this.stopTimers()
+    const beforeOpen = this.openedAt === undefined
+    const initiator: CloseInitiator = this.closeRequested ? 'client' : 'server'
+    this.readyState = 3
+    this.lastClose = { at: this.now(), code: event.code, reason: event.reason, wasClean: event.wasClean, initiator, beforeOpen }
+    this.emit({
+      kind: 'closed',
+      direction: 'none',
+      code: event.code,
+      reason: event.reason,
+      wasClean: event.wasClean,
+      initiator,
+      beforeOpen,
+    })
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null
+  }
+
+  private scheduleKeepalive(): void {
+    this.nextKeepaliveAt = this.now() + this.keepalive.intervalMs
+    this.keepaliveTimer = setTimeout(() => {
+      this.keepaliveTimer = undefined
+      this.nextKeepaliveAt = undefined
+      // Never send on a socket that is not OPEN; a closing socket stops the keepalive for good.
+      if (this.socket?.readyState !== 1 || this.readyState !== 1) return
+      this.send(this.keepalive.payload, { keepalive: true })
+      if (this.keepalive.enabled) this.scheduleKeepalive()
+    }, this.keepalive.intervalMs)
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepaliveTimer !== undefined) clearTimeout(this.keepaliveTimer)
+    this.keepaliveTimer = undefined
+    this.nextKeepaliveAt = undefined
+  }
+
+  private stopTimers(): void {
+    this.stopKeepalive()
+    if (this.sampleTimer !== undefined) clearInterval(this.sampleTimer)
+    this.sampleTimer = undefined
+  }
+
+  private emit(event: Omit<SessionEvent, 'at' | 'connection' | 'sinceOpen'>): void {
+    const at = this.now()
+    const full: SessionEvent = { at, connection: this.connection, ...event }
+    if (this.openedAt !== undefined) full.sinceOpen = at - this.openedAt
+    for (const listener of this.listeners) listener(full)
+  }
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  return new Uint8Array(0)
+}
+
+/** Binary messages are shown as hex (first 2 KB), never interpreted as text or markup. */
+function hexPreview(bytes: Uint8Array): string {
+  const shown = bytes.subarray(0, 2048)
+  let out = ''
+  for (let i = 0; i < shown.length; i++) out += (i ? ' ' : '') + shown[i]!.toString(16).padStart(2, '0')
+  return bytes.length > shown.length ? `${out} … (${bytes.length} bytes)` : out
+}

@@ -1,0 +1,191 @@
+import type { ReadyState, SessionEvent } from './events'
+import { readyStateName } from './events'
+
+/** readyState over time, one segment per state a connection passed through. `end` is open while it lasts. */
+export interface StateSegment {
+  connection: number
+  state: ReadyState
+  start: number
+  end?: number
+  /** A CLOSED segment that lasts until the next connection starts: the gap between connections. */
+  gap?: boolean
+}
+
+export type MarkerKind = 'sent' | 'received' | 'keepalive' | 'closed' | 'error'
+
+export interface TimelineMarker {
+  at: number
+  kind: MarkerKind
+  connection: number
+  bytes?: number
+  code?: number
+  reason?: string
+}
+
+export const DEFAULT_MARKER_CAPACITY = 50_000
+
+const STATE_OF: Partial<Record<SessionEvent['kind'], ReadyState>> = { connecting: 0, open: 1, closing: 2, closed: 3 }
+const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
+  sent: 'sent',
+  received: 'received',
+  keepalive: 'keepalive',
+  closed: 'closed',
+  error: 'error',
+}
+
+/**
+ * The data behind the live readyState chart, built from the same events as the log. Exact transition times come
+ * from the events; the chart extends the current segment to "now" on each tick.
+ */
+export class TimelineModel {
+  readonly segments: StateSegment[] = []
+  private markers: TimelineMarker[] = []
+  private markerHead = 0
+
+  constructor(private readonly markerCapacity = DEFAULT_MARKER_CAPACITY) {}
+
+  apply(event: SessionEvent): void {
+    const state = STATE_OF[event.kind]
+    if (state !== undefined) this.enter(state, event)
+    const kind = MARKER_OF[event.kind]
+    if (kind) this.addMarker({ at: event.at, kind, connection: event.connection, bytes: event.bytes, code: event.code, reason: event.reason })
+  }
+
+  private enter(state: ReadyState, event: SessionEvent): void {
+    const current = this.segments[this.segments.length - 1]
+    if (current && current.end === undefined) {
+      if (current.state === state && current.connection === event.connection) return
+      current.end = event.at
+    }
+    this.segments.push({ connection: event.connection, state, start: event.at, gap: state === 3 ? true : undefined })
+    // Transitions are few (four per connection), but a page left reconnecting for days must stay bounded too.
+    if (this.segments.length > 20_000) this.segments.splice(0, this.segments.length - 20_000)
+  }
+
+  private addMarker(marker: TimelineMarker): void {
+    this.markers.push(marker)
+    if (this.markers.length - this.markerHead > this.markerCapacity) this.markerHead++
+    if (this.markerHead > 8192 && this.markerHead > this.markers.length / 2) {
+      this.markers = this.markers.slice(this.markerHead)
+      this.markerHead = 0
+    }
+  }
+
+  get markerCount(): number {
+    return this.markers.length - this.markerHead
+  }
+
+  get firstAt(): number | undefined {
+    return this.segments[0]?.start
+  }
+
+  /** Segments overlapping [from, to], clipped to it; the open one is extended to `to`. */
+  segmentsIn(from: number, to: number): StateSegment[] {
+    const out: StateSegment[] = []
+    for (const s of this.segments) {
+      const end = s.end ?? to
+      if (end < from || s.start > to) continue
+      out.push({ ...s, start: Math.max(s.start, from), end: Math.min(end, to) })
+    }
+    return out
+  }
+
+  /** Markers with from ≤ at ≤ to, oldest first. */
+  markersIn(from: number, to: number): TimelineMarker[] {
+    const start = this.lowerBound(from)
+    const out: TimelineMarker[] = []
+    for (let i = start; i < this.markers.length; i++) {
+      const m = this.markers[i]!
+      if (m.at > to) break
+      out.push(m)
+    }
+    return out
+  }
+
+  /**
+   * Markers grouped into `bins` equal columns, so a flood of thousands of messages draws as a few hundred ticks.
+   * Close and error markers are never merged: each keeps its code for the tooltip.
+   */
+  binnedMarkers(from: number, to: number, bins: number): BinnedMarker[] {
+    const width = Math.max(1, to - from) / Math.max(1, bins)
+    const grouped = new Map<string, BinnedMarker>()
+    const out: BinnedMarker[] = []
+    for (const m of this.markersIn(from, to)) {
+      if (m.kind === 'closed' || m.kind === 'error') {
+        out.push({ at: m.at, kind: m.kind, count: 1, bytes: m.bytes ?? 0, code: m.code, reason: m.reason, first: m.at, last: m.at })
+        continue
+      }
+      const bin = Math.floor((m.at - from) / width)
+      const key = `${m.kind}:${bin}`
+      const existing = grouped.get(key)
+      if (existing) {
+        existing.count++
+        existing.bytes += m.bytes ?? 0
+        existing.last = m.at
+      } else {
+        const b: BinnedMarker = { at: from + (bin + 0.5) * width, kind: m.kind, count: 1, bytes: m.bytes ?? 0, first: m.at, last: m.at }
+        grouped.set(key, b)
+        out.push(b)
+      }
+    }
+    for (const b of out) if (b.count === 1) b.at = b.first
+    return out
+  }
+
+  /** The most recent state changes, newest last, for the text view beside the chart. */
+  transitions(limit = 8): Transition[] {
+    return this.segments.slice(-limit).map((s) => ({ at: s.start, state: s.state, name: readyStateName(s.state), connection: s.connection }))
+  }
+
+  clear(): void {
+    this.segments.length = 0
+    this.markers = []
+    this.markerHead = 0
+  }
+
+  private lowerBound(at: number): number {
+    let lo = this.markerHead
+    let hi = this.markers.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.markers[mid]!.at < at) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+export interface BinnedMarker {
+  at: number
+  kind: MarkerKind
+  count: number
+  bytes: number
+  first: number
+  last: number
+  code?: number
+  reason?: string
+}
+
+export interface Transition {
+  at: number
+  state: ReadyState
+  name: string
+  connection: number
+}
+
+export type WindowId = '1m' | '10m' | '2h' | 'all'
+
+export const WINDOWS: { id: WindowId; label: string; ms?: number }[] = [
+  { id: '1m', label: 'Last minute', ms: 60_000 },
+  { id: '10m', label: 'Last 10 minutes', ms: 600_000 },
+  { id: '2h', label: 'Last 2 hours', ms: 7_200_000 },
+  { id: 'all', label: 'All' },
+]
+
+/** The time range a window shows, ending now. `all` starts at the first event (at least one minute wide). */
+export function windowRange(id: WindowId, now: number, firstAt: number | undefined): { from: number; to: number } {
+  const spec = WINDOWS.find((w) => w.id === id)
+  if (spec?.ms) return { from: now - spec.ms, to: now }
+  const from = firstAt === undefined ? now - 60_000 : Math.min(firstAt, now - 60_000)
+  return { from, to: now }
+}

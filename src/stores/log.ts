@@ -1,0 +1,106 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { reactive, shallowRef, watch } from 'vue'
+import type { LogEntry, SessionEvent } from '@/core/events'
+import { LogBuffer } from '@/core/log-buffer'
+import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log-filter'
+import { exportFileName, toJson, toNdjson } from '@/core/log-export'
+import { frameBatch } from '@/composables/frame-batch'
+import { useSettingsStore } from './settings'
+
+/**
+ * The message log: a bounded ring buffer and a filtered view of it, both plain objects kept in this closure.
+ * Components read rows through `rows()` and re-read when `version` changes (once per frame at most).
+ */
+export const useLogStore = defineStore('log', () => {
+  const settings = useSettingsStore()
+  const buffer = new LogBuffer(validCapacity(settings.logCapacity))
+  const view = new FilteredView(buffer)
+  const openedAt = new Map<number, number>()
+
+  const version = shallowRef(0)
+  const total = shallowRef(0)
+  const matching = shallowRef(0)
+  const dropped = shallowRef(0)
+  const filter = reactive<LogFilterSpec>({ text: '', regex: false, direction: 'all' })
+  const filterError = shallowRef<string | undefined>()
+  const filterActive = shallowRef(false)
+
+  const publish = () => {
+    total.value = buffer.size
+    matching.value = view.length
+    dropped.value = buffer.dropped
+    version.value++
+  }
+  const schedulePublish = frameBatch(publish)
+
+  function append(event: SessionEvent): LogEntry {
+    const entry = buffer.push(event)
+    if (event.kind === 'open') openedAt.set(event.connection, event.at)
+    view.append(entry)
+    schedulePublish()
+    return entry
+  }
+
+  watch(
+    filter,
+    () => {
+      const compiled = compileFilter(filter)
+      if (!compiled.ok) {
+        filterError.value = compiled.error
+        return
+      }
+      filterError.value = undefined
+      filterActive.value = compiled.active
+      view.setTest(compiled.test)
+      publish()
+    },
+    { deep: true },
+  )
+
+  watch(
+    () => settings.logCapacity,
+    (cap) => {
+      buffer.resize(validCapacity(cap))
+      view.rebuild()
+      publish()
+    },
+  )
+
+  function rows(start: number, end: number): LogEntry[] {
+    return view.slice(start, end)
+  }
+
+  function entry(seq: number): LogEntry | undefined {
+    return buffer.get(seq)
+  }
+
+  function indexOf(seq: number): number {
+    return view.indexOfSeq(seq)
+  }
+
+  function clear(): void {
+    buffer.clear()
+    view.rebuild()
+    publish()
+  }
+
+  function exportAs(kind: 'ndjson' | 'json'): { name: string; text: string; type: string } {
+    const text =
+      kind === 'ndjson'
+        ? toNdjson(buffer.entries())
+        : toJson(buffer.entries(), { capacity: buffer.capacity, dropped: buffer.dropped, userAgent: navigator.userAgent })
+    return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
+  }
+
+  function connectionOpenedAt(connection: number): number | undefined {
+    return openedAt.get(connection)
+  }
+
+  return { version, total, matching, dropped, filter, filterError, filterActive, append, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
+
+  function validCapacity(cap: number): number {
+    return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : 100_000
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLogStore, import.meta.hot))

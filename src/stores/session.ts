@@ -1,0 +1,144 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, shallowRef, watch } from 'vue'
+import type { ReadyState } from '@/core/events'
+import { checkEndpoint, checkSubprotocols, rememberEndpoint } from '@/core/endpoint'
+import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
+import { expectedCloses } from '@/core/timeout-profiles'
+import { useLogStore } from './log'
+import { useSettingsStore } from './settings'
+import { useTimelineStore } from './timeline'
+
+/**
+ * The page's WebSocket session. The live session object stays in this closure (Pinia's advice for
+ * non-serializable handles); the store exposes a small reactive snapshot of it and the actions.
+ */
+export const useSessionStore = defineStore('session', () => {
+  const settings = useSettingsStore()
+  const log = useLogStore()
+  const timeline = useTimelineStore()
+  const session = new WebSocketSession({
+    keepalive: { enabled: false, intervalMs: settings.keepaliveSeconds * 1000, payload: settings.keepalivePayload },
+  })
+
+  const readyState = shallowRef<ReadyState | undefined>()
+  const connection = shallowRef(0)
+  const url = shallowRef<string | undefined>()
+  const protocol = shallowRef('')
+  const connectingAt = shallowRef<number | undefined>()
+  const openedAt = shallowRef<number | undefined>()
+  const lastSentAt = shallowRef<number | undefined>()
+  const lastReceivedAt = shallowRef<number | undefined>()
+  const sentCount = shallowRef(0)
+  const receivedCount = shallowRef(0)
+  const lastClose = shallowRef<CloseInfo | undefined>()
+  const keepaliveEnabled = shallowRef(false)
+  const nextKeepaliveAt = shallowRef<number | undefined>()
+  const lastError = shallowRef<string | undefined>()
+
+  const sync = () => {
+    readyState.value = session.readyState
+    connection.value = session.connection
+    url.value = session.url
+    protocol.value = session.protocol
+    connectingAt.value = session.connectingAt
+    openedAt.value = session.openedAt
+    lastSentAt.value = session.lastSentAt
+    lastReceivedAt.value = session.lastReceivedAt
+    sentCount.value = session.sentCount
+    receivedCount.value = session.receivedCount
+    lastClose.value = session.lastClose
+    nextKeepaliveAt.value = session.nextKeepaliveAt
+  }
+
+  session.subscribe((event) => {
+    log.append(event)
+    timeline.apply(event)
+    sync()
+  })
+
+  const isActive = computed(() => readyState.value === 0 || readyState.value === 1 || readyState.value === 2)
+  const isOpen = computed(() => readyState.value === 1)
+
+  const expected = computed(() =>
+    expectedCloses(settings.profile, {
+      openedAt: readyState.value === 1 ? openedAt.value : undefined,
+      lastSentAt: lastSentAt.value,
+      lastReceivedAt: lastReceivedAt.value,
+      sentCount: sentCount.value,
+    }),
+  )
+
+  function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols): Result {
+    const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')
+    if (!endpoint.ok) return fail(endpoint.error)
+    const protocols = checkSubprotocols(rawProtocols)
+    if (!protocols.ok) return fail(protocols.error)
+    settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint.url)
+    const result = session.connect(endpoint.url, protocols.protocols)
+    sync()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function disconnect(code?: number, reason?: string): Result {
+    const result = session.disconnect(code, reason)
+    sync()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function send(text: string): Result {
+    const result = session.send(text)
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function setKeepalive(enabled: boolean): Result {
+    const result = session.setKeepalive({
+      enabled,
+      intervalMs: settings.keepaliveSeconds * 1000,
+      payload: settings.keepalivePayload,
+    })
+    keepaliveEnabled.value = result.ok ? enabled : false
+    sync()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  // A new interval or payload takes effect at once: the countdown restarts from now.
+  watch([() => settings.keepaliveSeconds, () => settings.keepalivePayload], () => {
+    if (keepaliveEnabled.value) setKeepalive(true)
+  })
+
+  function ok(): Result {
+    lastError.value = undefined
+    return { ok: true }
+  }
+
+  function fail(error: string): Result {
+    lastError.value = error
+    return { ok: false, error }
+  }
+
+  return {
+    readyState,
+    connection,
+    url,
+    protocol,
+    connectingAt,
+    openedAt,
+    lastSentAt,
+    lastReceivedAt,
+    sentCount,
+    receivedCount,
+    lastClose,
+    keepaliveEnabled,
+    nextKeepaliveAt,
+    lastError,
+    isActive,
+    isOpen,
+    expected,
+    connect,
+    disconnect,
+    send,
+    setKeepalive,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -1,0 +1,65 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed } from 'vue'
+import { useLocalStorage } from '@vueuse/core'
+import { withoutSecrets } from '@/core/endpoint'
+import { DEFAULT_LOG_CAPACITY } from '@/core/log-buffer'
+import type { SavedMessage } from '@/core/message-history'
+import type { WindowId } from '@/core/timeline'
+import { ARTICLE_PROFILE, AWS_PROFILE, customProfile, type ProfileId, type TimeoutProfile } from '@/core/timeout-profiles'
+
+export const LOCAL_GATEWAY_URL = import.meta.env.VITE_LOCAL_GATEWAY_URL || 'ws://127.0.0.1:4001/dev'
+
+/**
+ * Preferences kept in localStorage. Nothing secret ever goes here: no credentials, and endpoints are stored
+ * without SigV4 query parameters (see rememberEndpoint).
+ */
+export const useSettingsStore = defineStore('settings', () => {
+  const key = (name: string) => `apigw-playground:${name}`
+  // A presigned URL typed or pasted here carries a session token: it is stored without its SigV4 parameters.
+  const endpoint = useLocalStorage(key('endpoint'), LOCAL_GATEWAY_URL, {
+    serializer: { read: (raw: string) => raw, write: (url: string) => withoutSecrets(url) },
+  })
+  const protocols = useLocalStorage(key('protocols'), '')
+  const recentEndpoints = useLocalStorage<string[]>(key('recent-endpoints'), [])
+  const savedMessages = useLocalStorage<SavedMessage[]>(key('saved-messages'), [
+    { name: 'whoami', body: '{"action":"whoami"}', mode: 'json' },
+    { name: 'echo', body: '{"action":"echo","data":"hello"}', mode: 'json' },
+    { name: 'broadcast', body: '{"action":"broadcast","data":"hello everyone"}', mode: 'json' },
+  ])
+  const history = useLocalStorage<string[]>(key('history'), [])
+  const profileId = useLocalStorage<ProfileId>(key('profile'), 'aws')
+  const customIdleSeconds = useLocalStorage(key('custom-idle'), 30)
+  const customMaxSeconds = useLocalStorage(key('custom-max'), 300)
+  const keepaliveSeconds = useLocalStorage(key('keepalive-seconds'), 60)
+  const keepalivePayload = useLocalStorage(key('keepalive-payload'), 'ping')
+  const logCapacity = useLocalStorage(key('log-capacity'), DEFAULT_LOG_CAPACITY)
+  const timelineWindow = useLocalStorage<WindowId>(key('timeline-window'), '1m')
+  const closeCode = useLocalStorage(key('close-code'), '')
+  const closeReason = useLocalStorage(key('close-reason'), '')
+
+  const profile = computed<TimeoutProfile>(() => {
+    if (profileId.value === 'article') return ARTICLE_PROFILE
+    if (profileId.value === 'custom') return customProfile(customIdleSeconds.value, customMaxSeconds.value)
+    return AWS_PROFILE
+  })
+
+  return {
+    endpoint,
+    protocols,
+    recentEndpoints,
+    savedMessages,
+    history,
+    profileId,
+    customIdleSeconds,
+    customMaxSeconds,
+    keepaliveSeconds,
+    keepalivePayload,
+    logCapacity,
+    timelineWindow,
+    closeCode,
+    closeReason,
+    profile,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSettingsStore, import.meta.hot))

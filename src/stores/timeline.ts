@@ -1,0 +1,42 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { shallowRef } from 'vue'
+import type { SessionEvent } from '@/core/events'
+import { TimelineModel } from '@/core/timeline'
+import { frameBatch } from '@/composables/frame-batch'
+
+/** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
+export const useTimelineStore = defineStore('timeline', () => {
+  const model = new TimelineModel()
+  const version = shallowRef(0)
+  const bump = frameBatch(() => version.value++)
+
+  function apply(event: SessionEvent): void {
+    model.apply(event)
+    bump()
+  }
+
+  function segmentsIn(from: number, to: number) {
+    return model.segmentsIn(from, to)
+  }
+
+  function binnedMarkers(from: number, to: number, bins: number) {
+    return model.binnedMarkers(from, to, bins)
+  }
+
+  function transitions(limit?: number) {
+    return model.transitions(limit)
+  }
+
+  function firstAt() {
+    return model.firstAt
+  }
+
+  function clear() {
+    model.clear()
+    version.value++
+  }
+
+  return { version, apply, segmentsIn, binnedMarkers, transitions, firstAt, clear }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimelineStore, import.meta.hot))
