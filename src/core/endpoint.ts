@@ -180,6 +180,11 @@ export function withoutSecrets(url: string): string {
   return kept.length ? `${url.slice(0, queryStart)}?${kept.join('&')}` : url.slice(0, queryStart)
 }
 
+/** For display and logs: keeps the parameter names, so a presigned URL is recognisable, but not their values. */
+export function redactSecrets(url: string): string {
+  return url.replace(/([?&])(X-Amz-(?:Security-Token|Signature|Credential))=[^&]*/gi, '$1$2=REDACTED')
+}
+
 /** Most-recent-first list of endpoints, without duplicates or secrets. */
 export function rememberEndpoint(list: readonly string[], url: string, max = 12): string[] {
   const clean = withoutSecrets(url)

@@ -17,6 +17,7 @@ export type LogKind =
   | 'closing'
   | 'closed'
   | 'info'
+  | 'aws'
 
 /** `out` = client to server, `in` = server to client, `none` = a lifecycle event. */
 export type Direction = 'out' | 'in' | 'none'
@@ -49,6 +50,17 @@ export interface SessionEvent {
   /** Whether the close came before the socket ever opened (a refused handshake looks like this). */
   beforeOpen?: boolean
   message?: string
+  /** A call to the @connections management API made from the page. */
+  aws?: ManagementCallRecord
+}
+
+export interface ManagementCallRecord {
+  op: 'PostToConnection' | 'GetConnection' | 'DeleteConnection'
+  connectionId: string
+  ok: boolean
+  status?: number
+  latencyMs: number
+  error?: string
 }
 
 /** A session event once the log has numbered it. */

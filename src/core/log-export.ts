@@ -1,4 +1,5 @@
 import type { LogEntry } from './events'
+import { redactSecrets } from './endpoint'
 
 /** One JSON object per line: easy to grep, stream and load into jq. */
 export function toNdjson(entries: Iterable<LogEntry>): string {
@@ -14,7 +15,7 @@ export function toJson(entries: Iterable<LogEntry>, meta: Record<string, unknown
 /** Adds an ISO time next to the epoch ms, and drops secrets should a presigned URL ever reach an entry. */
 function exportable(entry: LogEntry): Record<string, unknown> {
   const record: Record<string, unknown> = { ...entry, time: new Date(entry.at).toISOString() }
-  if (typeof entry.url === 'string') record.url = entry.url.replace(/([?&]X-Amz-(Security-Token|Signature|Credential)=)[^&]*/gi, '$1REDACTED')
+  if (typeof entry.url === 'string') record.url = redactSecrets(entry.url)
   return record
 }
 

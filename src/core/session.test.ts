@@ -144,6 +144,18 @@ describe('keepalive with fake timers', () => {
     expect(events.filter((e) => e.kind === 'keepalive').map((e) => e.direction)).toEqual(['out', 'out'])
   })
 
+  it('has the next keepalive time ready when listeners hear of the open and of each keepalive', async () => {
+    const seenNext: (number | undefined)[] = []
+    session.subscribe((e) => {
+      if (e.kind === 'open' || e.kind === 'keepalive') seenNext.push(session.nextKeepaliveAt && session.nextKeepaliveAt - e.at)
+    })
+    session.setKeepalive({ enabled: true, intervalMs: 5000, payload: 'ping' })
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    vi.advanceTimersByTime(5000)
+    expect(seenNext).toEqual([5000, 5000])
+  })
+
   it('stops every timer when turned off, on disconnect and on a server close', async () => {
     session.connect(server.url)
     await until(() => session.readyState === 1, 'open')

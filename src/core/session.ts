@@ -186,8 +186,9 @@ export class WebSocketSession {
     this.readyState = 1
     this.openedAt = this.now()
     this.protocol = socket.protocol
-    this.emit({ kind: 'open', direction: 'none', protocol: socket.protocol || undefined })
+    // Schedule before emitting, so listeners see the next keepalive time along with the open.
     if (this.keepalive.enabled) this.scheduleKeepalive()
+    this.emit({ kind: 'open', direction: 'none', protocol: socket.protocol || undefined })
   }
 
   private handleMessage(socket: SocketLike, data: unknown): void {
@@ -240,8 +241,8 @@ export class WebSocketSession {
       this.nextKeepaliveAt = undefined
       // Never send on a socket that is not OPEN; a closing socket stops the keepalive for good.
       if (this.socket?.readyState !== 1 || this.readyState !== 1) return
+      this.scheduleKeepalive()
       this.send(this.keepalive.payload, { keepalive: true })
-      if (this.keepalive.enabled) this.scheduleKeepalive()
     }, this.keepalive.intervalMs)
   }
 

@@ -11,7 +11,7 @@ export interface StateSegment {
   gap?: boolean
 }
 
-export type MarkerKind = 'sent' | 'received' | 'keepalive' | 'closed' | 'error'
+export type MarkerKind = 'sent' | 'received' | 'keepalive' | 'closed' | 'error' | 'aws'
 
 export interface TimelineMarker {
   at: number
@@ -20,6 +20,8 @@ export interface TimelineMarker {
   bytes?: number
   code?: number
   reason?: string
+  /** For management calls: the operation and its HTTP status. */
+  label?: string
 }
 
 export const DEFAULT_MARKER_CAPACITY = 50_000
@@ -31,6 +33,7 @@ const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
   keepalive: 'keepalive',
   closed: 'closed',
   error: 'error',
+  aws: 'aws',
 }
 
 /**
@@ -48,7 +51,9 @@ export class TimelineModel {
     const state = STATE_OF[event.kind]
     if (state !== undefined) this.enter(state, event)
     const kind = MARKER_OF[event.kind]
-    if (kind) this.addMarker({ at: event.at, kind, connection: event.connection, bytes: event.bytes, code: event.code, reason: event.reason })
+    if (!kind) return
+    const label = event.aws ? `${event.aws.op} ${event.aws.ok ? 'ok' : 'failed'} ${event.aws.status ?? ''} · ${event.aws.latencyMs} ms` : undefined
+    this.addMarker({ at: event.at, kind, connection: event.connection, bytes: event.bytes, code: event.code, reason: event.reason, label })
   }
 
   private enter(state: ReadyState, event: SessionEvent): void {
@@ -111,8 +116,8 @@ export class TimelineModel {
     const grouped = new Map<string, BinnedMarker>()
     const out: BinnedMarker[] = []
     for (const m of this.markersIn(from, to)) {
-      if (m.kind === 'closed' || m.kind === 'error') {
-        out.push({ at: m.at, kind: m.kind, count: 1, bytes: m.bytes ?? 0, code: m.code, reason: m.reason, first: m.at, last: m.at })
+      if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws') {
+        out.push({ at: m.at, kind: m.kind, count: 1, bytes: m.bytes ?? 0, code: m.code, reason: m.reason, label: m.label, first: m.at, last: m.at })
         continue
       }
       const bin = Math.floor((m.at - from) / width)
@@ -164,6 +169,7 @@ export interface BinnedMarker {
   last: number
   code?: number
   reason?: string
+  label?: string
 }
 
 export interface Transition {

@@ -1,7 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef, watch } from 'vue'
-import type { ReadyState } from '@/core/events'
-import { checkEndpoint, checkSubprotocols, rememberEndpoint } from '@/core/endpoint'
+import type { ReadyState, SessionEvent } from '@/core/events'
+import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/endpoint'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
 import { expectedCloses } from '@/core/timeout-profiles'
 import { useLogStore } from './log'
@@ -38,7 +38,7 @@ export const useSessionStore = defineStore('session', () => {
   const sync = () => {
     readyState.value = session.readyState
     connection.value = session.connection
-    url.value = session.url
+    url.value = session.url && redactSecrets(session.url)
     protocol.value = session.protocol
     connectingAt.value = session.connectingAt
     openedAt.value = session.openedAt
@@ -51,10 +51,21 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   session.subscribe((event) => {
-    log.append(event)
-    timeline.apply(event)
+    // A presigned URL carries a session token: the log, the timeline and the exports get it redacted.
+    record(event.url ? { ...event, url: redactSecrets(event.url) } : event)
     sync()
   })
+
+  /** Adds an event that did not come from the socket (a management call) to the log and the timeline. */
+  function record(event: SessionEvent): void {
+    log.append(event)
+    timeline.apply(event)
+  }
+
+  /** Lets other stores watch the session's events (e.g. to find connection ids in received messages). */
+  function subscribe(listener: (event: SessionEvent) => void): () => void {
+    return session.subscribe(listener)
+  }
 
   const isActive = computed(() => readyState.value === 0 || readyState.value === 1 || readyState.value === 2)
   const isOpen = computed(() => readyState.value === 1)
@@ -68,13 +79,17 @@ export const useSessionStore = defineStore('session', () => {
     }),
   )
 
-  function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols): Result {
+  /**
+   * Connects to the endpoint in the settings. `signedUrl` replaces it on the wire only (an IAM-presigned copy of
+   * the same URL): it is never stored or shown.
+   */
+  function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols, signedUrl?: string): Result {
     const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')
     if (!endpoint.ok) return fail(endpoint.error)
     const protocols = checkSubprotocols(rawProtocols)
     if (!protocols.ok) return fail(protocols.error)
     settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint.url)
-    const result = session.connect(endpoint.url, protocols.protocols)
+    const result = session.connect(signedUrl ?? endpoint.url, protocols.protocols)
     sync()
     return result.ok ? ok() : fail(result.error)
   }
@@ -138,6 +153,8 @@ export const useSessionStore = defineStore('session', () => {
     disconnect,
     send,
     setKeepalive,
+    record,
+    subscribe,
   }
 })
 
