@@ -3,7 +3,7 @@ import { expect, logList, openPlayground, sendMessage, stateBadge, test } from '
 test('connects to the local gateway, sends, and sees the article backend’s echo', async ({ page, gateway }) => {
   await openPlayground(page)
   await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(page.getByLabel('Time connected')).toHaveText(/0:0\d/)
 
@@ -26,7 +26,7 @@ test('connects to the local gateway, sends, and sees the article backend’s ech
 test('the readyState timeline follows CONNECTING → OPEN → CLOSING → CLOSED, with a gap before the next connection', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl })
   const changes = page.getByRole('list', { name: 'State changes' })
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(changes.getByRole('listitem').first()).toContainText('OPEN (1)')
   await expect(changes).toContainText('CONNECTING (0)')
@@ -45,14 +45,14 @@ test('the readyState timeline follows CONNECTING → OPEN → CLOSING → CLOSED
   await expect(chart.locator('g.marker[data-kind="closed"] title')).toHaveText(/closed 4000/)
 
   // Reconnect: the log keeps both connections, with a divider each.
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(chart.locator('rect.segment.gap')).toHaveCount(1)
   await expect(logList(page).getByRole('listitem').filter({ hasText: /Connection #\d →/ })).toHaveCount(2)
 })
 
 test('a server-side close shows its code, reason and a plain explanation', async ({ page, startGateway }) => {
-  const gateway = await startGateway({ idleTimeout: 1 } as never)
+  const gateway = await startGateway({ idleTimeout: 1 })
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   // The gateway's idle timeout (configured to 1 s here) closes with 1001 Going away, as API Gateway does.

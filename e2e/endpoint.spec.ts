@@ -22,12 +22,12 @@ for (const [input, message, suggestion] of cases) {
     await openPlayground(page)
     await page.getByLabel('Endpoint URL').fill(input)
     await expect(page.getByRole('alert').filter({ hasText: message })).toBeVisible()
-    await expect(page.getByRole('button', { name: 'Connect' })).toBeDisabled()
+    await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeDisabled()
     await expect(page.getByLabel('Endpoint URL')).toHaveAttribute('aria-invalid', 'true')
     if (suggestion) {
       await page.getByRole('button', { name: `Use ${suggestion}` }).click()
       await expect(page.getByLabel('Endpoint URL')).toHaveValue(suggestion)
-      await expect(page.getByRole('button', { name: 'Connect' })).toBeEnabled()
+      await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeEnabled()
     }
   })
 }
@@ -36,9 +36,9 @@ test('subprotocols are validated and the accepted one is shown', async ({ page, 
   await openPlayground(page, { endpoint: gateway.wsUrl })
   await page.getByLabel('Subprotocols').fill('bad protocol')
   await expect(page.getByRole('alert').filter({ hasText: 'not a valid subprotocol' })).toBeVisible()
-  await expect(page.getByRole('button', { name: 'Connect' })).toBeDisabled()
+  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeDisabled()
   await page.getByLabel('Subprotocols').fill('')
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
 })
 
@@ -46,7 +46,7 @@ test('recent endpoints are remembered in localStorage, without credentials', asy
   const signed = `${gateway.wsUrl}?room=7&X-Amz-Credential=ASIAEXAMPLE&X-Amz-Security-Token=SESSIONSECRET&X-Amz-Signature=deadbeef`
   await openPlayground(page)
   await page.getByLabel('Endpoint URL').fill(signed)
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN|CLOSED/)
   const stored = await page.evaluate(() => JSON.stringify(localStorage))
   expect(stored).toContain(`${gateway.wsUrl}?room=7`)

@@ -31,7 +31,7 @@ test('keepalive messages reach the server at the configured interval and are mar
 })
 
 test('keepalive stops on a close and never sends on a closed socket', async ({ page, startGateway }) => {
-  const gateway = await startGateway({ maxDuration: 1.5 } as never)
+  const gateway = await startGateway({ maxDuration: 1.5 })
   const seen: string[] = []
   gateway.on('message', (m: { body?: string }) => seen.push(String(m.body)))
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, keepalive: 0.3, payload: 'ping' })

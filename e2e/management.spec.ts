@@ -1,0 +1,126 @@
+import { expect, logList, openPlayground, stateBadge, test, type Gateway } from './fixtures'
+import type { Page } from '@playwright/test'
+
+async function getCredentials(page: Page, gateway: Gateway) {
+  await page.getByLabel('Identity pool id').fill(gateway.identityPoolIds[0]!)
+  await page.getByLabel('Region').fill(gateway.region)
+  await page.getByRole('button', { name: 'Get credentials' }).click()
+  await expect(page.getByLabel('Identity id')).toHaveText(new RegExp(`^${gateway.region}:`))
+}
+
+test.describe('management panel against the local gateway in IAM mode', () => {
+  test('Cognito credentials, IAM-signed connect, post, get and delete; Gone after the close', async ({ page, startGateway }) => {
+    const gateway = await startGateway({ auth: 'iam' })
+    await openPlayground(page, { endpoint: gateway.wsUrl })
+
+    // Without a signature the IAM-protected $connect refuses the handshake: the browser only sees 1006.
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1006')
+
+    await getCredentials(page, gateway)
+    await expect(page.getByLabel('Access key id (masked)')).toHaveText(/^ASIA…\w{4}$/)
+    await expect(page.getByLabel('Credentials expire in')).toHaveText(/\d+:\d\d/)
+
+    await page.getByRole('button', { name: 'Connect with IAM-signed URL' }).click()
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    // The log shows the URL without the signature or the session token.
+    await expect(logList(page).getByRole('listitem').first()).toContainText('X-Amz-Security-Token=REDACTED')
+
+    await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+    const id = gateway.connections()[0]!.connectionId
+    await expect(page.getByLabel('Connection id')).toHaveValue(id)
+
+    await page.getByLabel('Data to post').fill('hello from the management API')
+    await page.getByRole('button', { name: 'Post', exact: true }).click()
+    await expect(page.getByRole('status', { name: 'Management call result' })).toHaveText(/PostToConnection → 200/)
+    await expect(logList(page).getByRole('listitem').filter({ hasText: 'hello from the management API' }).filter({ hasText: 'received' })).toHaveCount(1)
+    await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="aws"]').first()).toBeAttached()
+    await page.getByText('AWS CLI equivalent').click()
+    await expect(page.getByLabel('AWS CLI command')).toContainText(`--connection-id ${id}`)
+    await expect(page.getByLabel('AWS CLI command')).toContainText('--cli-binary-format raw-in-base64-out')
+
+    await page.getByRole('button', { name: 'Get', exact: true }).click()
+    const details = page.getByRole('definition').filter({ hasText: '127.0.0.1' })
+    await expect(details).toBeVisible()
+    await expect(page.getByLabel('Connection details')).toContainText(/connectedAt\s*\d{4}-\d\d-\d\dT/)
+    await expect(page.getByLabel('Connection details')).toContainText('HeadlessChrome')
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
+    await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="closed"]')).toHaveCount(2)
+
+    await page.getByRole('button', { name: 'Post', exact: true }).click()
+    await expect(page.getByRole('alert', { name: 'Management error' })).toContainText('GoneException (410)')
+  })
+
+  test('credentials the gateway does not know are explained as such', async ({ page, startGateway }) => {
+    const first = await startGateway({ auth: 'iam' })
+    await openPlayground(page, { endpoint: first.wsUrl })
+    await getCredentials(page, first)
+    await page.getByRole('button', { name: 'Connect with IAM-signed URL' }).click()
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+    await expect(page.getByLabel('Connection id')).not.toHaveValue('')
+    // Another gateway on another port never issued these credentials: to it they are forged.
+    const second = await startGateway({ auth: 'iam' })
+    await page.getByLabel('Management endpoint').fill(second.connectionsUrl)
+    await page.getByRole('button', { name: 'Get', exact: true }).click()
+    await expect(page.getByRole('alert', { name: 'Management error' })).toContainText(/Forbidden|403/)
+  })
+
+  test('no secret reaches localStorage, IndexedDB or an export', async ({ page, startGateway }) => {
+    const gateway = await startGateway({ auth: 'iam' })
+    const secrets: string[] = []
+    page.on('response', async (response) => {
+      if (response.request().headers()['x-amz-target']?.endsWith('GetCredentialsForIdentity')) {
+        const body = await response.json()
+        secrets.push(body.Credentials.SecretKey, body.Credentials.SessionToken)
+      }
+    })
+    await openPlayground(page, { endpoint: gateway.wsUrl })
+    await getCredentials(page, gateway)
+    await page.getByRole('button', { name: 'Connect with IAM-signed URL' }).click()
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+    await page.getByRole('button', { name: 'Post', exact: true }).click()
+    await expect(page.getByRole('status', { name: 'Management call result' })).toBeVisible()
+    expect(secrets).toHaveLength(2)
+
+    const stored = await page.evaluate(async () => {
+      const local = JSON.stringify({ ...localStorage })
+      const dbs = await indexedDB.databases()
+      const dumps: string[] = []
+      for (const info of dbs) {
+        if (!info.name) continue
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open(info.name!)
+          open.onsuccess = () => resolve(open.result)
+          open.onerror = () => reject(open.error)
+        })
+        for (const store of Array.from(db.objectStoreNames)) {
+          const all = await new Promise<unknown[]>((resolve) => {
+            const request = db.transaction(store).objectStore(store).getAll()
+            request.onsuccess = () => resolve(request.result)
+          })
+          dumps.push(JSON.stringify(all))
+        }
+      }
+      return local + dumps.join('')
+    })
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+    const exported = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
+    for (const secret of secrets) {
+      expect(stored).not.toContain(secret)
+      expect(exported).not.toContain(secret)
+      expect(page.url()).not.toContain(secret)
+    }
+  })
+})
+
+test('the relay refuses hosts other than execute-api', async ({ request }) => {
+  const refused = await request.post('/__aws-relay', { headers: { 'x-playground-relay-target': 'https://example.com/prod/@connections/abc%3D' }, data: 'x' })
+  expect(refused.status()).toBe(403)
+  expect((await refused.json()).message).toMatch(/only forwards to \*\.execute-api/)
+  const metadata = await request.get('/__aws-relay', { headers: { 'x-playground-relay-target': 'https://169.254.169.254/latest/meta-data/' } })
+  expect(metadata.status()).toBe(403)
+})

@@ -1,0 +1,93 @@
+import { billedUnits } from './message-size'
+
+/**
+ * API Gateway WebSocket pricing: messages sent and received, metered in 32 KB units, plus connection minutes.
+ * Prices are dated and editable in the page; check https://aws.amazon.com/api-gateway/pricing/ before relying on them.
+ *
+ * The seed article says "$1.26 per billion messages" for Tokyo: that is wrong by 1000×. The rate is $1.26 per
+ * *million* messages; one billion is the boundary of the first tier.
+ */
+export interface RegionPrices {
+  region: string
+  /** The date these prices were read. */
+  asOf: string
+  /** USD per million messages for the first billion messages a month. */
+  perMillionMessages: number
+  /** USD per million messages above a billion a month; undefined where it is not known. */
+  perMillionMessagesOverBillion?: number
+  perMillionConnectionMinutes: number
+}
+
+export const DEFAULT_PRICES: RegionPrices[] = [
+  { region: 'us-east-1', asOf: '2026-11-23', perMillionMessages: 1.0, perMillionMessagesOverBillion: 0.8, perMillionConnectionMinutes: 0.25 },
+  { region: 'ap-northeast-1', asOf: '2020-01-02', perMillionMessages: 1.26, perMillionConnectionMinutes: 0.315 },
+]
+
+const BILLION = 1_000_000_000
+
+/** Metered messages for one message of `bytes` (32 KB units, at least one). */
+export function meteredMessages(bytes: number): number {
+  return billedUnits(bytes)
+}
+
+export function messageCost(messages: number, prices: RegionPrices): number {
+  const firstTier = Math.min(messages, BILLION)
+  const above = Math.max(0, messages - BILLION)
+  const aboveRate = prices.perMillionMessagesOverBillion ?? prices.perMillionMessages
+  return (firstTier / 1e6) * prices.perMillionMessages + (above / 1e6) * aboveRate
+}
+
+export function connectionMinuteCost(minutes: number, prices: RegionPrices): number {
+  return (minutes / 1e6) * prices.perMillionConnectionMinutes
+}
+
+export interface Projection {
+  users: number
+  minutesPerUser: number
+  /** Messages each user sends and receives a month, each assumed to be `bytesPerMessage`. */
+  messagesPerUser: number
+  bytesPerMessage: number
+}
+
+export interface ProjectionResult {
+  connectionMinutes: number
+  meteredMessages: number
+  connectionCost: number
+  messageCost: number
+  total: number
+}
+
+export function projectMonthlyCost(p: Projection, prices: RegionPrices): ProjectionResult {
+  const connectionMinutes = p.users * p.minutesPerUser
+  const metered = p.users * p.messagesPerUser * meteredMessages(p.bytesPerMessage)
+  const connectionCost = connectionMinuteCost(connectionMinutes, prices)
+  const msgCost = messageCost(metered, prices)
+  return { connectionMinutes, meteredMessages: metered, connectionCost, messageCost: msgCost, total: connectionCost + msgCost }
+}
+
+/** Live metering of one page session: every sent and received message, and the minutes connections were open. */
+export class UsageMeter {
+  messages = 0
+  meteredMessages = 0
+  connectionMs = 0
+  private openSince: number | undefined
+
+  message(bytes: number): void {
+    this.messages++
+    this.meteredMessages += meteredMessages(bytes)
+  }
+
+  opened(at: number): void {
+    this.openSince = at
+  }
+
+  closed(at: number): void {
+    if (this.openSince !== undefined) this.connectionMs += Math.max(0, at - this.openSince)
+    this.openSince = undefined
+  }
+
+  connectionMinutes(now: number): number {
+    const live = this.openSince !== undefined ? Math.max(0, now - this.openSince) : 0
+    return (this.connectionMs + live) / 60_000
+  }
+}

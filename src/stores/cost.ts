@@ -1,0 +1,46 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, shallowRef } from 'vue'
+import { useLocalStorage } from '@vueuse/core'
+import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/pricing'
+import { now } from '@/composables/now'
+import { useSessionStore } from './session'
+
+/** Live metering of this page's traffic and a monthly projection, with dated prices the user can edit. */
+export const useCostStore = defineStore('cost', () => {
+  const session = useSessionStore()
+  const meter = new UsageMeter()
+  const messages = shallowRef(0)
+  const meteredMessages = shallowRef(0)
+
+  session.subscribe((event) => {
+    if (event.kind === 'open') meter.opened(event.at)
+    else if (event.kind === 'closed') meter.closed(event.at)
+    else if ((event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') && event.bytes !== undefined) {
+      meter.message(event.bytes)
+      messages.value = meter.messages
+      meteredMessages.value = meter.meteredMessages
+    }
+  })
+
+  const prices = useLocalStorage<RegionPrices[]>('apigw-playground:prices', DEFAULT_PRICES.map((p) => ({ ...p })))
+  const region = useLocalStorage('apigw-playground:price-region', 'us-east-1')
+  const projection = useLocalStorage<Projection>('apigw-playground:projection', {
+    users: 10_000,
+    minutesPerUser: 1000,
+    messagesPerUser: 100_000,
+    bytesPerMessage: 1024,
+  })
+
+  const price = computed(() => prices.value.find((p) => p.region === region.value) ?? prices.value[0] ?? DEFAULT_PRICES[0]!)
+  const connectionMinutes = computed(() => meter.connectionMinutes(now.value.getTime()))
+  const sessionCost = computed(() => connectionMinuteCost(connectionMinutes.value, price.value) + messageCost(meteredMessages.value, price.value))
+  const projected = computed(() => projectMonthlyCost(projection.value, price.value))
+
+  function resetPrices() {
+    prices.value = DEFAULT_PRICES.map((p) => ({ ...p }))
+  }
+
+  return { messages, meteredMessages, connectionMinutes, sessionCost, prices, region, projection, price, projected, resetPrices }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCostStore, import.meta.hot))
