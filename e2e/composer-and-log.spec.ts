@@ -5,13 +5,23 @@ import { startFloodServer } from './flood-server'
 test('message content is rendered as text and never runs', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
-  const payload = '<img src=x onerror="window.__pwned=1">'
+  const payload = '<img src=x onerror=window.__pwned=1>'
+  // The echo route sends the data back as it is.
   await sendMessage(page, JSON.stringify({ action: 'echo', data: payload }))
-  const rows = logList(page).getByRole('listitem').filter({ hasText: payload })
-  await expect(rows).toHaveCount(2) // sent, and echoed back
+  const rows = logList(page).getByRole('option').filter({ hasText: payload })
+  await expect(rows).toHaveCount(2)
+  await expect(rows.first()).toContainText('sent')
+  await expect(rows.last()).toContainText('received')
   await rows.last().click()
-  await expect(page.getByLabel('Entry content')).toContainText(payload)
+  await expect(page.getByLabel('Entry content')).toHaveText(payload)
   await expect(page.locator('img[src="x"]')).toHaveCount(0)
+  // A control image with the same broken src does fire onerror, so had the payload become markup it would have too.
+  await page.evaluate(() => {
+    const img = document.createElement('img')
+    img.onerror = () => ((window as unknown as { __control?: number }).__control = 1)
+    img.src = 'x'
+  })
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __control?: number }).__control)).toBe(1)
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
 })
 
@@ -28,7 +38,7 @@ test('JSON mode validates, prettifies, and history recalls sent messages with th
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   await box.fill('{"action":"echo","data":"second"}')
   await box.press('Control+Enter')
-  await expect(logList(page).getByRole('listitem').filter({ hasText: 'second' })).toHaveCount(2)
+  await expect(logList(page).getByRole('option').filter({ hasText: 'second' })).toHaveCount(2)
   await box.fill('')
   await box.press('ArrowUp')
   await expect(box).toHaveValue('{"action":"echo","data":"second"}')
@@ -55,7 +65,7 @@ test('the log filters by text, regex and direction, and exports NDJSON and JSON'
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await sendMessage(page, '{"action":"echo","data":"apple"}')
   await sendMessage(page, '{"action":"echo","data":"banana"}')
-  const rows = logList(page).getByRole('listitem')
+  const rows = logList(page).getByRole('option')
   await expect(rows.filter({ hasText: 'banana' })).toHaveCount(2)
 
   await page.getByLabel('Filter log').fill('apple')
@@ -65,8 +75,11 @@ test('the log filters by text, regex and direction, and exports NDJSON and JSON'
   await expect(rows.first()).toContainText('received')
   await page.getByLabel('Direction filter').selectOption('all')
   await page.getByLabel('Regular expression').check()
-  await page.getByLabel('Filter log').fill('(apple|banana)"\\}$')
+  // The echo route replies with the data alone: apple, banana.
+  await page.getByLabel('Filter log').fill('^(apple|banana)$|"data":"(apple|banana)"')
   await expect(rows).toHaveCount(4)
+  await page.getByLabel('Filter log').fill('^apple$')
+  await expect(rows).toHaveCount(1)
   await page.getByLabel('Filter log').fill('([')
   await expect(page.getByText(/Invalid regular expression/)).toBeVisible()
   await page.getByLabel('Filter log').fill('')
@@ -89,29 +102,33 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     await openPlayground(page, { endpoint: flood.url, autoconnect: 1 })
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     await sendMessage(page, 'flood 20000', 'Text')
+    // The page answers input during the flood: the direction filter applies while messages pour in.
+    await page.getByLabel('Direction filter').selectOption('out')
+    await expect(page.getByLabel('Log entry count')).toHaveText(/^1 of [\d,]+ entries/)
+    await page.getByLabel('Direction filter').selectOption('all')
     // connecting + open + sent + 20,000 received
     await expect(page.getByLabel('Log entry count')).toHaveText(/^20,003 entries/, { timeout: 30_000 })
     await expect(page.getByText('1 sent · 20000 received')).toBeVisible()
 
     const log = logList(page)
-    await expect(log.getByRole('listitem').filter({ hasText: '"n":20000,' })).toBeVisible()
+    await expect(log.getByRole('option').filter({ hasText: '"n":20000,' })).toBeVisible()
     // Only a window of rows is in the DOM, whatever the log holds.
-    expect(await log.getByRole('listitem').count()).toBeLessThan(200)
+    expect(await log.getByRole('option').count()).toBeLessThan(200)
     await log.focus()
     await log.press('Home')
-    await expect(log.getByRole('listitem').filter({ hasText: 'Connection #1' })).toBeVisible()
+    await expect(log.getByRole('option').filter({ hasText: 'Connection #1' })).toBeVisible()
     await expect(page.getByRole('button', { name: 'Jump to latest' })).toBeVisible()
     await log.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
-    await expect(log.getByRole('listitem').filter({ hasText: /"n":10\d\d\d,/ }).first()).toBeVisible()
+    await expect(log.getByRole('option').filter({ hasText: /"n":10\d\d\d,/ }).first()).toBeVisible()
     await page.getByRole('button', { name: 'Jump to latest' }).click()
-    await expect(log.getByRole('listitem').filter({ hasText: '"n":20000,' })).toBeVisible()
+    await expect(log.getByRole('option').filter({ hasText: '"n":20000,' })).toBeVisible()
 
     // Complete up to its cap: with a cap of 1,000 the newest 1,000 stay and the rest are counted as dropped.
     await page.getByLabel('Log capacity (entries)').fill('1000')
     await page.getByLabel('Log capacity (entries)').press('Enter')
-    await expect(page.getByLabel('Log entry count')).toHaveText(/^1,000 entries · 19,003 dropped/)
+    await expect(page.getByLabel('Log entry count')).toHaveText(/^1,000 entries\s+· 19,003 dropped/)
     await log.press('Home')
-    await expect(log.getByRole('listitem').filter({ hasText: '"n":19001,' })).toBeVisible()
+    await expect(log.getByRole('option').filter({ hasText: '"n":19001,' })).toBeVisible()
   } finally {
     await flood.close()
   }

@@ -52,7 +52,7 @@ test('recent endpoints are remembered in localStorage, without credentials', asy
   expect(stored).toContain(`${gateway.wsUrl}?room=7`)
   expect(stored).not.toContain('SESSIONSECRET')
   expect(stored).not.toContain('deadbeef')
-  await page.getByRole('button', { name: 'Disconnect' }).click().catch(() => {})
+  await page.getByRole('button', { name: 'Disconnect' }).click({ timeout: 2000 }).catch(() => {})
   await page.reload()
   await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([`${gateway.wsUrl}?room=7`])
 })

@@ -40,7 +40,7 @@ export function stateBadge(page: Page) {
 }
 
 export function logList(page: Page) {
-  return page.getByRole('list', { name: 'Message log' })
+  return page.getByRole('listbox', { name: 'Message log' })
 }
 
 export async function sendMessage(page: Page, text: string, mode: 'Text' | 'JSON' = 'JSON') {

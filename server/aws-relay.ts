@@ -90,13 +90,16 @@ export function createRelayMiddleware(options: RelayOptions = {}) {
         headers,
         body: req.method === 'POST' ? new Uint8Array(body) : undefined,
         redirect: 'manual',
+        signal: AbortSignal.timeout(30_000),
       })
+      const answer = Buffer.from(await upstream.arrayBuffer())
+      if (answer.length > MAX_RELAY_BODY_BYTES) return reply(502, 'The upstream answer was larger than the relay passes on.')
       res.statusCode = upstream.status
       for (const name of FORWARDED_RESPONSE_HEADERS) {
         const value = upstream.headers.get(name)
         if (value !== null) res.setHeader(name, value)
       }
-      res.end(Buffer.from(await upstream.arrayBuffer()))
+      res.end(answer)
     } catch (e) {
       log(`[relay] ${req.method} ${target.url.href} failed: ${(e as Error).message}`)
       reply(502, `The relay could not reach ${target.url.hostname}: ${(e as Error).message}`)

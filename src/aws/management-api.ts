@@ -50,6 +50,11 @@ class RelayHandler extends FetchHttpHandler {
 
 const clients = new Map<string, ApiGatewayManagementApiClient>()
 
+export function forgetClients(): void {
+  for (const client of clients.values()) client.destroy()
+  clients.clear()
+}
+
 function clientFor(target: ManagementTarget): ApiGatewayManagementApiClient {
   const key = `${target.endpoint}|${target.region}|${target.credentials.accessKeyId}|${target.relay ? 'relay' : 'direct'}`
   let client = clients.get(key)

@@ -156,6 +156,9 @@ export class WebSocketSession {
 
   setKeepalive(settings: KeepaliveSettings): Result {
     if (!Number.isFinite(settings.intervalMs) || settings.intervalMs < MIN_KEEPALIVE_INTERVAL_MS) {
+      // An invalid setting turns keepalive off: a timer left running would send while the switch shows Off.
+      this.stopKeepalive()
+      this.keepalive = { ...this.keepalive, enabled: false }
       return { ok: false, error: `The keepalive interval must be at least ${MIN_KEEPALIVE_INTERVAL_MS} ms.` }
     }
     this.keepalive = { ...settings }
@@ -210,7 +213,9 @@ export class WebSocketSession {
       direction: 'none',
       message:
         this.openedAt === undefined
-          ? 'The handshake failed. The browser does not say why: see the close code that follows.'
+          ? this.closeRequested
+            ? 'The connection attempt was cancelled before the handshake finished.'
+            : 'The handshake failed. The browser does not say why: see the close code that follows.'
           : 'The connection failed. The browser does not say why: see the close code that follows.',
     })
   }

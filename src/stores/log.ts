@@ -21,6 +21,8 @@ export const useLogStore = defineStore('log', () => {
   const total = shallowRef(0)
   const matching = shallowRef(0)
   const dropped = shallowRef(0)
+  /** Entries ever appended (the next seq): new arrivals are counted from it even when the log is at its cap. */
+  const appended = shallowRef(0)
   const filter = reactive<LogFilterSpec>({ text: '', regex: false, direction: 'all' })
   const filterError = shallowRef<string | undefined>()
   const filterActive = shallowRef(false)
@@ -29,6 +31,7 @@ export const useLogStore = defineStore('log', () => {
     total.value = buffer.size
     matching.value = view.length
     dropped.value = buffer.dropped
+    appended.value = buffer.nextSeq
     version.value++
   }
   const schedulePublish = frameBatch(publish)
@@ -96,7 +99,7 @@ export const useLogStore = defineStore('log', () => {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, filter, filterError, filterActive, append, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
+  return { version, total, matching, dropped, appended, filter, filterError, filterActive, append, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
 
   function validCapacity(cap: number): number {
     return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : 100_000

@@ -105,6 +105,8 @@ export const useManagementStore = defineStore('management', () => {
 
   function forgetCredentials() {
     credentials = undefined
+    // The SDK clients hold the secret too: drop them (the module is only loaded if it was used).
+    void import('@/aws/management-api').then((m) => m.forgetClients())
     identityId.value = maskedAccessKey.value = expiresAt.value = undefined
     if (refreshTimer) clearTimeout(refreshTimer)
     refreshTimer = undefined
@@ -180,7 +182,8 @@ export const useManagementStore = defineStore('management', () => {
 
   /** Connects with the URL presigned by these credentials: how a browser authenticates an IAM $connect. */
   async function connectSigned(): Promise<string | undefined> {
-    if (!credentials && !(await getCredentials())) return credentialsError.value
+    const expired = expiresAt.value !== undefined && expiresAt.value <= Date.now() + 5000
+    if ((!credentials || expired) && !(await getCredentials())) return `Could not get credentials to sign the URL: ${credentialsError.value}`
     const region_ = describeEndpoint(settings.endpoint).region ?? region.value
     try {
       const { presignWebSocketUrl } = await import('@/aws/presign')

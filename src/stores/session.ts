@@ -2,7 +2,9 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef, watch } from 'vue'
 import type { ReadyState, SessionEvent } from '@/core/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/endpoint'
+import { MIN_KEEPALIVE_INTERVAL_MS } from '@/core/keepalive-settings'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
+import { frameBatch } from '@/composables/frame-batch'
 import { expectedCloses } from '@/core/timeout-profiles'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
@@ -50,10 +52,16 @@ export const useSessionStore = defineStore('session', () => {
     nextKeepaliveAt.value = session.nextKeepaliveAt
   }
 
-  session.subscribe((event) => {
-    // A presigned URL carries a session token: the log, the timeline and the exports get it redacted.
-    record(event.url ? { ...event, url: redactSecrets(event.url) } : event)
-    sync()
+  // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
+  const syncSoon = frameBatch(sync)
+  const listeners = new Set<(event: SessionEvent) => void>()
+  session.subscribe((raw) => {
+    // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.
+    const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
+    record(event)
+    for (const listener of listeners) listener(event)
+    if (event.direction === 'none') sync()
+    else syncSoon()
   })
 
   /** Adds an event that did not come from the socket (a management call) to the log and the timeline. */
@@ -64,7 +72,8 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Lets other stores watch the session's events (e.g. to find connection ids in received messages). */
   function subscribe(listener: (event: SessionEvent) => void): () => void {
-    return session.subscribe(listener)
+    listeners.add(listener)
+    return () => listeners.delete(listener)
   }
 
   const isActive = computed(() => readyState.value === 0 || readyState.value === 1 || readyState.value === 2)
@@ -102,6 +111,7 @@ export const useSessionStore = defineStore('session', () => {
 
   function send(text: string): Result {
     const result = session.send(text)
+    sync()
     return result.ok ? ok() : fail(result.error)
   }
 
@@ -118,7 +128,9 @@ export const useSessionStore = defineStore('session', () => {
 
   // A new interval or payload takes effect at once: the countdown restarts from now.
   watch([() => settings.keepaliveSeconds, () => settings.keepalivePayload], () => {
-    if (keepaliveEnabled.value) setKeepalive(true)
+    if (!keepaliveEnabled.value) return
+    // While the field is being edited (empty, 0…) keep the running keepalive; apply only valid intervals.
+    if (Number.isFinite(settings.keepaliveSeconds) && settings.keepaliveSeconds * 1000 >= MIN_KEEPALIVE_INTERVAL_MS) setKeepalive(true)
   })
 
   function ok(): Result {
