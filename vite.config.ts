@@ -1,7 +1,7 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { awsRelayPlugin } from './server/aws-relay'
+import { awsRelayPlugin } from './server/aws-relay.ts'
 
 export default defineConfig({
   plugins: [vue(), awsRelayPlugin()],

@@ -33,5 +33,5 @@ run('playground', 'npx', ['vite', '--port', pagePort, '--strictPort'], {
   VITE_LOCAL_GATEWAY_URL: `ws://127.0.0.1:${gatewayPort}/dev`,
 })
 setTimeout(() => {
-  if (!shuttingDown) console.log(`\n  Playground: http://127.0.0.1:${pagePort}/   (local gateway: ws://127.0.0.1:${gatewayPort}/dev)\n`)
-}, 1500).unref()
+  if (!shuttingDown) console.log(`\n  ▶ Playground: http://127.0.0.1:${pagePort}/   (local gateway: ws://127.0.0.1:${gatewayPort}/dev)\n`)
+}, 4000).unref()

@@ -1,0 +1,358 @@
+/**
+ * Gateway benchmark (not a test): `npx tsx gateway/bench/gateway-bench.ts [--out FILE] [--seconds N] [--idle N]`.
+ *
+ * 1. Echo round trips per second with 50 concurrent clients, through the default `$default` handler (which replies
+ *    through @connections over HTTP with the AWS SDK, as on AWS), side by side with a bare `ws` echo server.
+ * 2. New connections per second (each runs the default `$connect` handler).
+ * 3. The gateway's own RSS with 10,000 idle connections.
+ *
+ * Servers run in child processes (so their RSS is their own); clients run here. Loopback only, bounded in time.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+
+const args = process.argv.slice(2)
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback
+}
+const OUT = resolve(flag('out', 'bench-results/gateway.json'))
+const SECONDS = Number(flag('seconds', '5'))
+const CLIENTS = Number(flag('clients', '50'))
+const IDLE = Number(flag('idle', '10000'))
+const CONNECTS = Number(flag('connects', '3000'))
+
+interface Server {
+  child: ChildProcess
+  port: number
+  rss(): Promise<{ rss: number; heapUsed: number }>
+  close(): Promise<void>
+}
+
+function startServer(mode: 'gateway' | 'bare'): Promise<Server> {
+  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url))
+  const child = fork(script, [mode], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
+    child.once('message', (message: { type: string; port: number }) => {
+      if (message.type !== 'ready') return reject(new Error('unexpected message'))
+      resolvePromise({
+        child,
+        port: message.port,
+        rss: () =>
+          new Promise((r) => {
+            const onMessage = (m: { type: string; rss: number; heapUsed: number }) => {
+              if (m.type !== 'rss') return
+              child.off('message', onMessage)
+              r(m)
+            }
+            child.on('message', onMessage)
+            child.send({ type: 'rss' })
+          }),
+        close: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit')
+            child.once('exit', () => r())
+            child.send({ type: 'close' })
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
+          }),
+      })
+    })
+  })
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolvePromise, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false })
+    ws.once('open', () => resolvePromise(ws))
+    ws.once('error', reject)
+  })
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+interface EchoResult {
+  roundTrips: number
+  perSecond: number
+  p50Ms: number
+  p99Ms: number
+}
+
+/** Each client sends, waits for the reply, sends again (saturation). Latencies are collected after a warm-up second. */
+async function echo(
+  url: string,
+  seconds: number,
+  message: (client: number, n: number) => string,
+): Promise<EchoResult> {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => open(url)))
+  const latencies: number[] = []
+  let measuring = false
+  let stop = false
+  const loops = clients.map(
+    (ws, i) =>
+      new Promise<void>((done) => {
+        let sentAt = 0
+        let n = 0
+        const next = () => {
+          if (stop) return done()
+          sentAt = performance.now()
+          ws.send(message(i, n++))
+        }
+        ws.on('message', () => {
+          if (measuring) latencies.push(performance.now() - sentAt)
+          next()
+        })
+        next()
+      }),
+  )
+  await new Promise((r) => setTimeout(r, 1000))
+  measuring = true
+  const started = performance.now()
+  await new Promise((r) => setTimeout(r, seconds * 1000))
+  measuring = false
+  const elapsed = (performance.now() - started) / 1000
+  stop = true
+  await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 5000))])
+  for (const ws of clients) ws.terminate()
+  latencies.sort((a, b) => a - b)
+  return {
+    roundTrips: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  }
+}
+
+/**
+ * Latency at a fixed offered load (open loop): every client sends every `intervalMs` whatever the replies do, so
+ * the figure is the path's latency under that load, not the queueing of a saturated closed loop.
+ */
+async function latencyAtRate(
+  url: string,
+  seconds: number,
+  intervalMs: number,
+  message: (client: number, n: number) => string,
+) {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => open(url)))
+  const latencies: number[] = []
+  let sent = 0
+  let measuring = false
+  const timers = clients.map((ws, i) => {
+    const pending: number[] = []
+    ws.on('message', () => {
+      const at = pending.shift()
+      if (at !== undefined && measuring) latencies.push(performance.now() - at)
+    })
+    let n = 0
+    const handle: { timer?: NodeJS.Timeout } = {}
+    // Spread the clients over the interval rather than sending in bursts.
+    setTimeout(
+      () => {
+        handle.timer = setInterval(() => {
+          pending.push(performance.now())
+          if (measuring) sent++
+          ws.send(message(i, n++))
+        }, intervalMs)
+      },
+      (i * intervalMs) / CLIENTS,
+    )
+    return handle
+  })
+  await new Promise((r) => setTimeout(r, 1000))
+  measuring = true
+  await new Promise((r) => setTimeout(r, seconds * 1000))
+  measuring = false
+  for (const t of timers) clearInterval(t.timer)
+  await new Promise((r) => setTimeout(r, 500))
+  for (const ws of clients) ws.terminate()
+  latencies.sort((a, b) => a - b)
+  return {
+    offeredPerSecond: (CLIENTS * 1000) / intervalMs,
+    replies: latencies.length,
+    sent,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  }
+}
+
+/** Opens `count` connections with `concurrency` handshakes in flight; returns connections per second. */
+async function openMany(
+  url: string,
+  count: number,
+  concurrency: number,
+): Promise<{ sockets: WebSocket[]; perSecond: number; failed: number }> {
+  const sockets: WebSocket[] = []
+  let next = 0
+  let failed = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++
+        try {
+          sockets.push(await open(url))
+        } catch {
+          failed++
+        }
+      }
+    }),
+  )
+  return { sockets, perSecond: sockets.length / ((performance.now() - started) / 1000), failed }
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
+
+async function main() {
+  console.log(
+    `gateway bench: ${CLIENTS} clients, ${SECONDS} s per echo run, ${CONNECTS} new connections, ${IDLE} idle connections\n`,
+  )
+  const bare = await startServer('bare')
+  const gateway = await startServer('gateway')
+  try {
+    const text = (i: number, n: number) => `client ${i} message ${n}`
+    const echoRoute = (i: number, n: number) => `{"action":"echo","data":"client ${i} message ${n}"}`
+    const gatewayUrl = `ws://127.0.0.1:${gateway.port}/dev`
+    const bareEcho = await echo(`ws://127.0.0.1:${bare.port}/`, SECONDS, text)
+    const gatewayEcho = await echo(gatewayUrl, SECONDS, text)
+    const twoWayEcho = await echo(gatewayUrl, SECONDS, echoRoute)
+    await bare.close()
+    const atRate = await latencyAtRate(gatewayUrl, SECONDS, 100, text)
+
+    const connects = await openMany(`ws://127.0.0.1:${gateway.port}/dev`, CONNECTS, 50)
+    for (const ws of connects.sockets) ws.terminate()
+    await new Promise((r) => setTimeout(r, 1000))
+
+    const baseline = await gateway.rss()
+    const idle = await openMany(`ws://127.0.0.1:${gateway.port}/dev`, IDLE, 100)
+    await new Promise((r) => setTimeout(r, 1000))
+    const loaded = await gateway.rss()
+    for (const ws of idle.sockets) ws.terminate()
+
+    const results = {
+      date: new Date().toISOString(),
+      node: process.version,
+      clients: CLIENTS,
+      echo: {
+        bareWs: bareEcho,
+        gatewayDefaultRoute: gatewayEcho,
+        ratio: gatewayEcho.perSecond / bareEcho.perSecond,
+        gatewayTwoWayEchoRoute: twoWayEcho,
+        twoWayRatio: twoWayEcho.perSecond / bareEcho.perSecond,
+        defaultRouteAtFixedRate: atRate,
+        aims: { ratio: 0.2, p99Ms: 20 },
+      },
+      newConnections: {
+        count: connects.sockets.length,
+        failed: connects.failed,
+        perSecond: connects.perSecond,
+        aim: 1000,
+      },
+      idle: {
+        connections: idle.sockets.length,
+        failed: idle.failed,
+        gatewayRssBaselineMb: mb(baseline.rss),
+        gatewayRssMb: mb(loaded.rss),
+        gatewayHeapUsedMb: mb(loaded.heapUsed),
+        perConnectionKb:
+          Math.round(((loaded.rss - baseline.rss) / Math.max(1, idle.sockets.length) / 1024) * 10) / 10,
+        aimMb: 300,
+      },
+    }
+
+    const row = (label: string, value: string, aim: string, ok: boolean) =>
+      `  ${label.padEnd(44)}${value.padStart(14)}   ${aim.padEnd(12)}${ok ? 'ok' : 'MISSED'}`
+    console.log(`  ${'measure'.padEnd(44)}${'value'.padStart(14)}   ${'aim'.padEnd(12)}`)
+    console.log(row('bare ws echo, round trips/s', bareEcho.perSecond.toFixed(0), '', true))
+    console.log(
+      row(
+        'bare ws echo, p50 / p99 ms',
+        `${bareEcho.p50Ms.toFixed(2)} / ${bareEcho.p99Ms.toFixed(2)}`,
+        '',
+        true,
+      ),
+    )
+    console.log(row('gateway $default via @connections, rt/s', gatewayEcho.perSecond.toFixed(0), '', true))
+    console.log(
+      row('gateway / bare ratio', `${results.echo.ratio.toFixed(3)}×`, '>= 0.2×', results.echo.ratio >= 0.2),
+    )
+    console.log(
+      row(
+        'gateway p50 / p99 ms (saturated)',
+        `${gatewayEcho.p50Ms.toFixed(2)} / ${gatewayEcho.p99Ms.toFixed(2)}`,
+        '',
+        true,
+      ),
+    )
+    console.log(
+      row(
+        `gateway p50 / p99 ms at ${atRate.offeredPerSecond} msg/s`,
+        `${atRate.p50Ms.toFixed(2)} / ${atRate.p99Ms.toFixed(2)}`,
+        'p99 < 20',
+        atRate.p99Ms < 20,
+      ),
+    )
+    console.log(row('gateway two-way echo route (no SDK), rt/s', twoWayEcho.perSecond.toFixed(0), '', true))
+    console.log(
+      row(
+        'two-way echo / bare ratio',
+        `${results.echo.twoWayRatio.toFixed(3)}×`,
+        '>= 0.2×',
+        results.echo.twoWayRatio >= 0.2,
+      ),
+    )
+    console.log(
+      row(
+        'two-way echo p50 / p99 ms (saturated)',
+        `${twoWayEcho.p50Ms.toFixed(2)} / ${twoWayEcho.p99Ms.toFixed(2)}`,
+        'p99 < 20',
+        twoWayEcho.p99Ms < 20,
+      ),
+    )
+    console.log(
+      row(
+        'new connections/s (with $connect)',
+        connects.perSecond.toFixed(0),
+        '>= 1000',
+        connects.perSecond >= 1000,
+      ),
+    )
+    console.log(
+      row(
+        `gateway RSS, ${idle.sockets.length} idle connections (MB)`,
+        String(results.idle.gatewayRssMb),
+        '< 300',
+        results.idle.gatewayRssMb < 300,
+      ),
+    )
+    console.log(
+      row(
+        '  (baseline RSS MB / per connection KB)',
+        `${results.idle.gatewayRssBaselineMb} / ${results.idle.perConnectionKb}`,
+        '',
+        true,
+      ),
+    )
+
+    mkdirSync(dirname(OUT), { recursive: true })
+    writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n')
+    console.log(`\nwrote ${OUT}`)
+  } finally {
+    await gateway.close()
+    if (bare.child.exitCode === null) bare.child.kill('SIGKILL')
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,98 @@
+/**
+ * `npm run gateway -- [flags]`: starts the local gateway, prints its endpoints, and shuts down cleanly on SIGINT and
+ * SIGTERM (open sockets get 1001 and `$disconnect` runs). Bad flags: one line on stderr, exit code 2.
+ */
+import { helpText, parseArgs, UsageError } from './cli-args'
+import { HandlerModuleError } from './handlers'
+import { OptionError, resolveOptions } from './options'
+import type { Gateway } from './server'
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`gateway: ${message}\n`)
+  process.exit(code)
+}
+
+async function main(): Promise<void> {
+  let parsed
+  try {
+    parsed = parseArgs(process.argv.slice(2))
+  } catch (error) {
+    if (error instanceof UsageError) fail(error.message)
+    throw error
+  }
+  if (parsed.help) {
+    process.stdout.write(helpText() + '\n')
+    return
+  }
+
+  let gateway: Gateway
+  try {
+    // Check the flags before loading the server and the AWS SDK, so mistakes are reported at once.
+    resolveOptions(parsed.options)
+    const { startGateway } = await import('./server')
+    gateway = await startGateway(parsed.options)
+  } catch (error) {
+    if (error instanceof OptionError || error instanceof HandlerModuleError) fail(error.message)
+    process.stderr.write(`gateway: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+
+  const o = gateway.options
+  const lines = [
+    '',
+    '  Local API Gateway WebSocket emulator',
+    '',
+    `  WebSocket API    ${gateway.wsUrl}`,
+    `  @connections     ${gateway.connectionsUrl}   (POST/GET/DELETE ${gateway.connectionsUrl}/@connections/{connectionId})`,
+    `  Cognito Identity ${gateway.cognitoUrl}`,
+    `  Identity pools   ${gateway.identityPoolIds.join(', ')}`,
+    `  Region / API id  ${gateway.region} / ${gateway.apiId}   auth: ${gateway.auth}   CORS: ${gateway.cors ? 'on' : 'off'}`,
+    `  Routes           ${gateway.routes.keys.join(', ')}   (two-way: ${gateway.routes.twoWay.join(', ') || 'none'})`,
+    `  Timeouts         idle ${o.idleTimeout} s, max ${o.maxDuration} s, integration ${o.integrationTimeoutMs} ms`,
+    `  Lambda role key  ${gateway.lambdaCredentials.accessKeyId} / ${gateway.lambdaCredentials.secretAccessKey} (session token ${gateway.lambdaCredentials.sessionToken})`,
+    '',
+    `  Try: npx wscat -c ${gateway.wsUrl}`,
+    '',
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(
+      `\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`,
+    )
+    // A second signal, or a stuck shutdown, exits anyway.
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`gateway: shutdown failed: ${(error as Error).message}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  let firstSignalAt = 0
+  const onSignal = (signal: string) => {
+    // The same signal can arrive twice (terminal group + tsx relaying it); only a later second one forces the exit.
+    if (stopping && Date.now() - firstSignalAt > 1000) process.exit(130)
+    firstSignalAt ||= Date.now()
+    stop(signal)
+  }
+  process.on('SIGINT', () => onSignal('SIGINT'))
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+}
+
+process.on('uncaughtException', (error) => {
+  // Handlers are user code; one of them failing outside a request must not take the gateway down.
+  process.stderr.write(`gateway: uncaught exception (kept running): ${error.stack ?? error.message}\n`)
+})
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(
+    `gateway: unhandled rejection (kept running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+  )
+})
+
+void main()

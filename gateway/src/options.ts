@@ -1,0 +1,312 @@
+import type { HandlerMap } from './handlers'
+
+/** Why a connection ended; server-side causes carry their own close code and `$disconnect` status. */
+export type CloseCause =
+  | 'client'
+  | 'abnormal'
+  | 'idle'
+  | 'maxDuration'
+  | 'binary'
+  | 'frameTooLarge'
+  | 'messageTooLarge'
+  | 'invalidFrame'
+  | 'protocolError'
+  | 'deleted'
+  | 'shutdown'
+
+export interface CloseStatus {
+  code: number
+  reason: string
+}
+
+export interface StaticCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export type LogLevel = 'info' | 'error'
+export type LogFunction = (line: string, level: LogLevel) => void
+
+/** Everything `startGateway` and the CLI accept. Times are in seconds unless the name says `Ms`. */
+export interface GatewayOptions {
+  /** TCP port; 0 picks a free one. Default 4001. */
+  port?: number
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string
+  /** Stage name, the first path segment. Default `dev`. */
+  stage?: string
+  region?: string
+  /** The API id shown in events (`requestContext.apiId`). */
+  apiId?: string
+  /** `requestContext.domainName` and the host handlers post back to. Default `127.0.0.1:{port}`. */
+  domainName?: string
+  /** Seconds without a data message either way before the gateway closes the socket. AWS: 600. */
+  idleTimeout?: number
+  /** Seconds after which a connection is closed however busy it is. AWS: 7200. */
+  maxDuration?: number
+  /** `iam` checks SigV4 on `$connect` and `@connections`, as an API with AWS_IAM authorization does. */
+  auth?: 'none' | 'iam'
+  /** Extra Cognito identity pools; the default pool always exists. */
+  identityPools?: string[]
+  /** A handlers module path, or route handlers, merged over the default handlers. `null` removes a route. */
+  handlers?: string | HandlerMap
+  /** Extra two-way routes (their handler's `body` goes back to the client). */
+  routeResponses?: string[]
+  /** Load gateway/handlers/default.ts first. Default true. */
+  defaultHandlers?: boolean
+  /** Permissive CORS on `@connections` and Cognito (a local convenience; AWS has none). Default true. */
+  cors?: boolean
+  /** Seconds a browser may cache a preflight. */
+  corsMaxAge?: number
+  /** A function for log lines, or false for silence. Default: stdout/stderr. */
+  log?: LogFunction | false
+  /** Log errors only. */
+  quiet?: boolean
+  routeSelectionExpression?: string
+  /** How long a route integration may run before the client gets `Endpoint request timed out`. AWS: 29000. */
+  integrationTimeoutMs?: number
+  /** UNCONFIRMED on AWS: the close frame sent on idle timeout. */
+  idleCloseCode?: number
+  idleCloseReason?: string
+  /** UNCONFIRMED on AWS: the close frame sent at the maximum duration. */
+  maxDurationCloseCode?: number
+  maxDurationCloseReason?: string
+  /** UNCONFIRMED on AWS: whether client pings reset the idle timer. Default false. */
+  pingCountsAsActivity?: boolean
+  /** UNCONFIRMED on AWS: whether client pings get a pong. Default true. */
+  answerPings?: boolean
+  maxFrameBytes?: number
+  maxMessageBytes?: number
+  /** New connections per second before handshakes get 429 (status UNCONFIRMED). 0 = no limit. AWS: 500. */
+  newConnectionsPerSecond?: number
+  /** Lifetime in seconds of credentials from the Cognito emulator. Default 3600. */
+  credentialsLifetime?: number
+  /** Allowed SigV4 clock skew in seconds. Default 300. */
+  clockSkew?: number
+  /** More keys the SigV4 verifier accepts (besides Cognito credentials and the local Lambda role). */
+  credentials?: StaticCredentials[]
+  /** Set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION for handlers, as Lambda does. */
+  lambdaEnvironment?: boolean
+  /** UNCONFIRMED: frame type for @connections Data. `auto` = text if valid UTF-8, else binary. */
+  postDataFrame?: 'auto' | 'text' | 'binary'
+  /** UNCONFIRMED: split outgoing messages into frames of this size (0 = one frame). */
+  outgoingFrameBytes?: number
+  /** UNCONFIRMED: what a `$connect` result without a statusCode means. Default accept. */
+  connectWithoutStatusCode?: 'accept' | 'reject'
+  /** UNCONFIRMED: handshake status when `$connect` outlives the integration timeout. Default 504. */
+  connectTimeoutStatus?: number
+  /** Longest request URL accepted (AWS quota: 4096). */
+  maxUrlLength?: number
+  /** Close frames (code and reason) the gateway sends, by cause. UNCONFIRMED reasons. */
+  closeFrames?: Partial<Record<CloseCause, CloseStatus>>
+  /** `disconnectStatusCode`/`disconnectReason` reported to `$disconnect`, by cause. */
+  disconnectStatus?: Partial<Record<CloseCause, CloseStatus>>
+}
+
+export const DEFAULT_IDENTITY_POOL_SUFFIX = '00000000-0000-4000-8000-000000000000'
+export const DEFAULT_API_ID = 'localapi01'
+
+export interface ResolvedOptions extends Required<
+  Omit<GatewayOptions, 'handlers' | 'log' | 'domainName' | 'closeFrames' | 'disconnectStatus'>
+> {
+  handlers: string | HandlerMap | undefined
+  log: LogFunction
+  /** False when info lines go nowhere (quiet or log: false), so hot paths skip building them. */
+  logInfo: boolean
+  domainName: string | undefined
+  closeFrames: Record<CloseCause, CloseStatus>
+  disconnectStatus: Record<CloseCause, CloseStatus>
+}
+
+export class OptionError extends Error {}
+
+const DEFAULTS = {
+  port: 4001,
+  host: '127.0.0.1',
+  stage: 'dev',
+  region: 'us-east-1',
+  apiId: DEFAULT_API_ID,
+  idleTimeout: 600,
+  maxDuration: 7200,
+  auth: 'none',
+  defaultHandlers: true,
+  cors: true,
+  corsMaxAge: 600,
+  quiet: false,
+  routeSelectionExpression: '$request.body.action',
+  integrationTimeoutMs: 29_000,
+  idleCloseCode: 1001,
+  idleCloseReason: 'Going away',
+  maxDurationCloseCode: 1001,
+  maxDurationCloseReason: 'Going away',
+  pingCountsAsActivity: false,
+  answerPings: true,
+  maxFrameBytes: 32_768,
+  maxMessageBytes: 131_072,
+  newConnectionsPerSecond: 500,
+  credentialsLifetime: 3600,
+  clockSkew: 300,
+  lambdaEnvironment: true,
+  postDataFrame: 'auto',
+  outgoingFrameBytes: 0,
+  connectWithoutStatusCode: 'accept',
+  connectTimeoutStatus: 504,
+  maxUrlLength: 4096,
+} as const
+
+/** Client close codes are copied; the rest are the gateway's own (see README: most are UNCONFIRMED on AWS). */
+function closeTables(o: GatewayOptions) {
+  const frames: Record<CloseCause, CloseStatus> = {
+    client: { code: 1000, reason: '' },
+    abnormal: { code: 1006, reason: '' },
+    idle: {
+      code: o.idleCloseCode ?? DEFAULTS.idleCloseCode,
+      reason: o.idleCloseReason ?? DEFAULTS.idleCloseReason,
+    },
+    maxDuration: {
+      code: o.maxDurationCloseCode ?? DEFAULTS.maxDurationCloseCode,
+      reason: o.maxDurationCloseReason ?? DEFAULTS.maxDurationCloseReason,
+    },
+    binary: { code: 1003, reason: '' },
+    frameTooLarge: { code: 1009, reason: '' },
+    messageTooLarge: { code: 1009, reason: '' },
+    invalidFrame: { code: 1007, reason: '' },
+    protocolError: { code: 1002, reason: '' },
+    deleted: { code: 1000, reason: '' },
+    shutdown: { code: 1001, reason: 'Going away' },
+    ...o.closeFrames,
+  }
+  const disconnect: Record<CloseCause, CloseStatus> = {
+    ...frames,
+    // chalice#2060: a backend DELETE shows up in $disconnect as 1000 "Connection Closed Normally".
+    deleted: { code: 1000, reason: 'Connection Closed Normally' },
+    ...o.disconnectStatus,
+  }
+  return { frames, disconnect }
+}
+
+export function defaultIdentityPool(region: string): string {
+  return `${region}:${DEFAULT_IDENTITY_POOL_SUFFIX}`
+}
+
+const POOL_ID = /^[\w-]+:[0-9a-f-]+$/
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new OptionError(message)
+}
+
+function checkSeconds(name: string, value: number, allowZero = false): void {
+  check(
+    typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0),
+    `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${String(value)}`,
+  )
+}
+
+function checkInt(name: string, value: number, min: number, max: number): void {
+  check(
+    Number.isInteger(value) && value >= min && value <= max,
+    `${name} must be an integer from ${min} to ${max}, got ${String(value)}`,
+  )
+}
+
+function checkCloseCode(name: string, code: number): void {
+  check(
+    Number.isInteger(code) &&
+      (code === 1000 ||
+        (code >= 1001 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ||
+        (code >= 3000 && code <= 4999)),
+    `${name} must be a close code a server may send (1000-1003, 1007-1014, 3000-4999), got ${String(code)}`,
+  )
+}
+
+export function defaultLog(): LogFunction {
+  return (line, level) => {
+    const stamp = new Date().toISOString().slice(11, 23)
+    const out = `${stamp} ${line}\n`
+    if (level === 'error') process.stderr.write(out)
+    else process.stdout.write(out)
+  }
+}
+
+/** Fills in defaults and checks every value, throwing OptionError with a one-line message. */
+export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
+  const r = { ...DEFAULTS, ...stripUndefined(o) } as GatewayOptions & typeof DEFAULTS
+  checkInt('port', r.port, 0, 65535)
+  check(typeof r.host === 'string' && r.host.length > 0, 'host must not be empty')
+  check(
+    /^[A-Za-z0-9_-]{1,128}$/.test(r.stage),
+    `stage must be 1-128 letters, digits, - or _, got "${r.stage}"`,
+  )
+  check(REGION.test(r.region), `region must look like us-east-1, got "${r.region}"`)
+  check(
+    /^[a-z0-9]{1,32}$/.test(r.apiId),
+    `api-id must be lower-case letters and digits (AWS uses 10), got "${r.apiId}"`,
+  )
+  checkSeconds('idle-timeout', r.idleTimeout)
+  checkSeconds('max-duration', r.maxDuration)
+  check(r.auth === 'none' || r.auth === 'iam', `auth must be none or iam, got "${String(r.auth)}"`)
+  checkInt('integration-timeout-ms', r.integrationTimeoutMs, 1, 15 * 60_000)
+  checkCloseCode('idle-close-code', r.idleCloseCode)
+  checkCloseCode('max-duration-close-code', r.maxDurationCloseCode)
+  for (const reason of [r.idleCloseReason, r.maxDurationCloseReason]) {
+    check(Buffer.byteLength(reason) <= 123, 'a close reason must be at most 123 bytes')
+  }
+  checkInt('max-frame-bytes', r.maxFrameBytes, 1, 1 << 30)
+  checkInt('max-message-bytes', r.maxMessageBytes, 1, 1 << 30)
+  check(
+    Number.isFinite(r.newConnectionsPerSecond) && r.newConnectionsPerSecond >= 0,
+    'new-connections-per-second must be >= 0 (0 = no limit)',
+  )
+  checkSeconds('credentials-lifetime', r.credentialsLifetime)
+  checkSeconds('clock-skew', r.clockSkew, true)
+  check(['auto', 'text', 'binary'].includes(r.postDataFrame), 'post-data-frame must be auto, text or binary')
+  checkInt('outgoing-frame-bytes', r.outgoingFrameBytes, 0, 1 << 30)
+  check(
+    ['accept', 'reject'].includes(r.connectWithoutStatusCode),
+    'connect-without-status-code must be accept or reject',
+  )
+  checkInt('connect-timeout-status', r.connectTimeoutStatus, 400, 599)
+  checkInt('max-url-length', r.maxUrlLength, 64, 1 << 20)
+  checkSeconds('cors-max-age', r.corsMaxAge, true)
+  if (r.domainName !== undefined)
+    check(/^[A-Za-z0-9.:[\]-]+$/.test(r.domainName), `domain-name "${r.domainName}" is not a host[:port]`)
+
+  const pools = [defaultIdentityPool(r.region)]
+  for (const pool of r.identityPools ?? []) {
+    check(
+      POOL_ID.test(pool) && pool.length <= 55,
+      `identity pool id must look like us-east-1:0000-..., got "${pool}"`,
+    )
+    if (!pools.includes(pool)) pools.push(pool)
+  }
+  for (const c of r.credentials ?? []) {
+    check(
+      typeof c.accessKeyId === 'string' && c.accessKeyId.length >= 3,
+      'a credential needs an access key id',
+    )
+    check(
+      typeof c.secretAccessKey === 'string' && c.secretAccessKey.length > 0,
+      'a credential needs a secret access key',
+    )
+  }
+  const { frames, disconnect } = closeTables(r)
+  const sink = r.log === false ? undefined : (r.log ?? defaultLog())
+  return {
+    ...r,
+    identityPools: pools,
+    handlers: r.handlers,
+    routeResponses: r.routeResponses ?? [],
+    credentials: r.credentials ?? [],
+    domainName: r.domainName,
+    log: !sink ? () => {} : r.quiet ? (line, level) => level === 'error' && sink(line, level) : sink,
+    logInfo: sink !== undefined && !r.quiet,
+    closeFrames: frames,
+    disconnectStatus: disconnect,
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { TestClient, whoami } from './helpers'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli')
+
+interface Run {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+function run(command: string, args: string[], detached = false): Run {
+  const child = spawn(command, args, { cwd: root, detached, env: { ...process.env, NO_COLOR: '1' } })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  )
+  return {
+    child,
+    stdout: () => out,
+    stderr: () =>
+      err
+        .split('\n')
+        .filter((l) => l && !l.startsWith('npm warn'))
+        .join('\n'),
+    exited,
+  }
+}
+
+/** `npx tsx gateway/src/cli.ts …`, as a user runs it. */
+const npxGateway = (args: string[], detached = false) =>
+  run('npx', ['tsx', 'gateway/src/cli.ts', ...args], detached)
+/** tsx directly, so the exit code is the gateway's own (npm exec does not forward signals). */
+const tsxGateway = (args: string[]) => run(process.execPath, [tsxCli, 'gateway/src/cli.ts', ...args])
+
+async function printedUrls(r: Run, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!/Try: /.test(r.stdout())) {
+    if (Date.now() > deadline)
+      throw new Error(`no start-up banner; stdout: ${r.stdout()} stderr: ${r.stderr()}`)
+    if (r.child.exitCode !== null) throw new Error(`exited early: ${r.stderr()}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const line = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(r.stdout())?.[1]
+  return {
+    ws: line('WebSocket API')!,
+    connections: line('@connections')!,
+    cognito: line('Cognito Identity')!,
+    pools: line('Identity pools')!,
+  }
+}
+
+describe.concurrent('the CLI', () => {
+  it('npx tsx: prints the endpoints, serves, and on SIGTERM closes sockets with 1001 and stops', async () => {
+    const r = npxGateway(['--port', '0', '--idle-timeout', '30'], true)
+    try {
+      const urls = await printedUrls(r)
+      expect(urls.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/dev$/)
+      expect(urls.connections).toBe(urls.ws.replace('ws:', 'http:'))
+      expect(urls.cognito).toBe(urls.ws.replace('ws:', 'http:').replace('/dev', ''))
+      expect(urls.pools).toBe('us-east-1:00000000-0000-4000-8000-000000000000')
+      const client = await TestClient.open(urls.ws)
+      const id = await whoami(client)
+      expect((await fetch(`${urls.connections}/@connections/${encodeURIComponent(id)}`)).status).toBe(200)
+      // npm exec does not forward signals, so signal the whole group, as a terminal does.
+      process.kill(-r.child.pid!, 'SIGTERM')
+      expect(await client.closed).toMatchObject({ code: 1001, reason: 'Going away' })
+      await r.exited
+      expect(r.stdout()).toContain('SIGTERM: closing 1 connection(s) with 1001')
+      expect(r.stdout()).toContain('gateway stopped')
+      expect(r.stdout()).toMatch(new RegExp(`DISCONNECT ${id.replace(/[-=]/g, '\\$&')} 1001`))
+    } finally {
+      try {
+        process.kill(-r.child.pid!, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  })
+
+  it('exits 0 after SIGINT or SIGTERM, honouring flags (stage, handlers)', async () => {
+    await Promise.all(
+      (['SIGINT', 'SIGTERM'] as const).map(async (signal) => {
+        const r = tsxGateway([
+          '--port',
+          '0',
+          '--stage',
+          'prod',
+          '--quiet',
+          '--handlers',
+          'gateway/test/fixtures/custom-handlers.ts',
+        ])
+        const urls = await printedUrls(r)
+        expect(urls.ws).toMatch(/\/prod$/)
+        const client = await TestClient.open(urls.ws)
+        await client.send('{"action":"shout","text":"loud"}')
+        expect(await client.next()).toBe('LOUD')
+        r.child.kill(signal)
+        expect((await client.closed).code).toBe(1001)
+        expect(await r.exited).toEqual({ code: 0, signal: null })
+      }),
+    )
+  })
+
+  it('rejects bad flags with one line on stderr and exit code 2, and prints --help', async () => {
+    // Every message is unit-tested in units.test.ts; here: the process contract.
+    const cases: [string[], RegExp][] = [
+      [['--bogus'], /^gateway: unknown flag --bogus/],
+      [['--idle-timeout', '-1'], /^gateway: idle-timeout must be a positive number/],
+      [
+        ['--handlers', 'gateway/test/fixtures/not-handlers.mjs'],
+        /^gateway: handlers module .* has no "handlers" export/,
+      ],
+    ]
+    const help = tsxGateway(['--help'])
+    await Promise.all(
+      cases.map(async ([args, message]) => {
+        const r = tsxGateway(args)
+        expect(await r.exited).toEqual({ code: 2, signal: null })
+        expect(r.stderr().split('\n')).toHaveLength(1)
+        expect(r.stderr()).toMatch(message)
+      }),
+    )
+    expect(await help.exited).toEqual({ code: 0, signal: null })
+    expect(help.stdout()).toContain('--idle-timeout S')
+    expect(help.stdout()).toContain('--identity-pool ID')
+  })
+})

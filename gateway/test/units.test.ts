@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest'
+import { helpText, parseArgs, UsageError } from '../src/cli-args'
+import { CredentialStore, LAMBDA_ROLE_CREDENTIALS } from '../src/credential-store'
+import { FrameWatcher, type FrameViolation } from '../src/frame-watcher'
+import { awsId, stableUuid, temporaryAccessKeyId } from '../src/ids'
+import { clfTime, connectEvent, disconnectEvent, messageEvent } from '../src/lambda-events'
+import { OptionError, resolveOptions } from '../src/options'
+import { TokenBucket } from '../src/rate-limit'
+
+describe('ids', () => {
+  it('makes AWS-shaped ids: 16 characters, URL-safe base64 of 11 bytes plus =', () => {
+    const ids = new Set(Array.from({ length: 2000 }, awsId))
+    expect(ids.size).toBe(2000)
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{15}=$/)
+    expect([...ids].some((id) => /[-_]/.test(id))).toBe(true)
+  })
+
+  it('derives stable UUIDs and ASIA access keys', () => {
+    expect(stableUuid('a')).toBe(stableUuid('a'))
+    expect(stableUuid('a')).not.toBe(stableUuid('b'))
+    expect(stableUuid('a')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(temporaryAccessKeyId()).toMatch(/^ASIA[A-Z2-7]{16}$/)
+  })
+})
+
+describe('Lambda events', () => {
+  const api = { apiId: 'abcd123456', stage: 'prod', domainName: 'h:1' }
+  const conn = {
+    connectionId: 'AAAAAAAAAAAAAAA=',
+    connectedAt: 1707502303419,
+    identity: { sourceIp: '192.0.2.1' },
+    host: 'h:1',
+  }
+
+  it('formats requestTime in Common Log Format, UTC', () => {
+    expect(clfTime(Date.UTC(2024, 1, 9, 18, 11, 43))).toBe('09/Feb/2024:18:11:43 +0000')
+    expect(clfTime(Date.UTC(2024, 0, 20, 1, 2, 3))).toBe('20/Jan/2024:01:02:03 +0000')
+  })
+
+  it('CONNECT: handshake headers without hop-by-hop ones, query only when present', () => {
+    const hs = {
+      rawHeaders: [
+        'Host',
+        'h:1',
+        'Connection',
+        'Upgrade',
+        'Upgrade',
+        'websocket',
+        'X-Multi',
+        'a',
+        'X-Multi',
+        'b',
+      ],
+      rawQuery: '',
+      forwardedFor: '192.0.2.1',
+      forwardedPort: 1,
+      forwardedProto: 'http' as const,
+      traceId: 'Root=1-x-y',
+    }
+    const event = connectEvent(api, conn, 'BBBBBBBBBBBBBBB=', 1707502303420, hs)
+    expect(event.headers).toEqual({
+      Host: 'h:1',
+      'X-Multi': 'b',
+      'X-Amzn-Trace-Id': 'Root=1-x-y',
+      'X-Forwarded-For': '192.0.2.1',
+      'X-Forwarded-Port': '1',
+      'X-Forwarded-Proto': 'http',
+    })
+    expect(event.multiValueHeaders!['X-Multi']).toEqual(['a', 'b'])
+    expect('queryStringParameters' in event).toBe(false)
+    expect(event.requestContext).toEqual({
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      extendedRequestId: 'BBBBBBBBBBBBBBB=',
+      requestTime: '09/Feb/2024:18:11:43 +0000',
+      messageDirection: 'IN',
+      stage: 'prod',
+      connectedAt: 1707502303419,
+      requestTimeEpoch: 1707502303420,
+      identity: { sourceIp: '192.0.2.1' },
+      requestId: 'BBBBBBBBBBBBBBB=',
+      domainName: 'h:1',
+      connectionId: 'AAAAAAAAAAAAAAA=',
+      apiId: 'abcd123456',
+    })
+    expect(
+      connectEvent(api, conn, 'x', 0, { ...hs, rawQuery: 'a=1&a=2&b=%20' }).multiValueQueryStringParameters,
+    ).toEqual({ a: ['1', '2'], b: [' '] })
+  })
+
+  it('MESSAGE: body, messageId right after routeKey, no headers', () => {
+    const event = messageEvent(api, conn, 'echo', 'RRRRRRRRRRRRRRR=', 'MMMMMMMMMMMMMMM=', 1707502305000, 'hi')
+    expect(Object.keys(event.requestContext).slice(0, 2)).toEqual(['routeKey', 'messageId'])
+    expect(event).toMatchObject({
+      body: 'hi',
+      isBase64Encoded: false,
+      requestContext: { routeKey: 'echo', eventType: 'MESSAGE', messageId: 'MMMMMMMMMMMMMMM=' },
+    })
+    expect(event).not.toHaveProperty('headers')
+  })
+
+  it('DISCONNECT: the fixed header set and the close status', () => {
+    const event = disconnectEvent(api, conn, 'DDDDDDDDDDDDDDD=', 1707502308326, { code: 1001, reason: '' })
+    expect(event.headers).toEqual({ Host: 'h:1', 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' })
+    expect(event.requestContext).toMatchObject({
+      routeKey: '$disconnect',
+      eventType: 'DISCONNECT',
+      disconnectStatusCode: 1001,
+      disconnectReason: '',
+    })
+    expect(event.requestContext.messageId).toBeUndefined()
+  })
+})
+
+describe('FrameWatcher', () => {
+  const frame = (opcode: number, length: number, fin = true, mask = true) => {
+    const head: number[] = [(fin ? 0x80 : 0) | opcode]
+    if (length < 126) head.push((mask ? 0x80 : 0) | length)
+    else if (length < 65536) head.push((mask ? 0x80 : 0) | 126, length >> 8, length & 255)
+    else
+      head.push(
+        (mask ? 0x80 : 0) | 127,
+        0,
+        0,
+        0,
+        0,
+        (length >>> 24) & 255,
+        (length >> 16) & 255,
+        (length >> 8) & 255,
+        length & 255,
+      )
+    if (mask) head.push(1, 2, 3, 4)
+    return Buffer.concat([Buffer.from(head), Buffer.alloc(length, 120)])
+  }
+  const watch = (chunks: Buffer[], maxFrame = 100, maxMessage = 250) => {
+    const found: FrameViolation[] = []
+    const w = new FrameWatcher(maxFrame, maxMessage, (v) => found.push(v))
+    for (const c of chunks) w.push(c)
+    return found
+  }
+
+  it('passes frames within the limits, even split byte by byte', () => {
+    const bytes = Buffer.concat([
+      frame(1, 100),
+      frame(9, 4),
+      frame(1, 10, false),
+      frame(0, 100, false),
+      frame(0, 100),
+    ])
+    expect(watch([bytes])).toEqual([])
+    expect(watch([...bytes].map((b) => Buffer.from([b])))).toEqual([])
+  })
+
+  it('reports binary frames, oversize frames (16- and 64-bit lengths) and oversize fragmented messages', () => {
+    expect(watch([frame(2, 3)])).toEqual([{ kind: 'binary' }])
+    expect(watch([frame(1, 101)])).toEqual([{ kind: 'frameTooLarge', bytes: 101 }])
+    expect(watch([frame(1, 70_000).subarray(0, 20)], 65_536, 1e9)).toEqual([
+      { kind: 'frameTooLarge', bytes: 70_000 },
+    ])
+    expect(watch([frame(1, 100, false), frame(0, 100, false), frame(0, 100)])).toEqual([
+      { kind: 'messageTooLarge', bytes: 300 },
+    ])
+  })
+})
+
+describe('options', () => {
+  it('has the documented defaults', () => {
+    const o = resolveOptions()
+    expect(o).toMatchObject({
+      port: 4001,
+      host: '127.0.0.1',
+      stage: 'dev',
+      region: 'us-east-1',
+      apiId: 'localapi01',
+      idleTimeout: 600,
+      maxDuration: 7200,
+      auth: 'none',
+      cors: true,
+      integrationTimeoutMs: 29_000,
+      idleCloseCode: 1001,
+      idleCloseReason: 'Going away',
+      pingCountsAsActivity: false,
+      maxFrameBytes: 32_768,
+      maxMessageBytes: 131_072,
+      newConnectionsPerSecond: 500,
+      credentialsLifetime: 3600,
+    })
+    expect(o.identityPools).toEqual(['us-east-1:00000000-0000-4000-8000-000000000000'])
+    expect(resolveOptions({ region: 'ap-northeast-1' }).identityPools).toEqual([
+      'ap-northeast-1:00000000-0000-4000-8000-000000000000',
+    ])
+  })
+
+  it('rejects bad values with one-line messages', () => {
+    expect(() => resolveOptions({ port: 70000 })).toThrow(OptionError)
+    expect(() => resolveOptions({ idleTimeout: 0 })).toThrow(/idle-timeout must be a positive number/)
+    expect(() => resolveOptions({ idleCloseCode: 1005 })).toThrow(/close code/)
+    expect(() => resolveOptions({ stage: 'a/b' })).toThrow(/stage/)
+    expect(() => resolveOptions({ identityPools: ['nope'] })).toThrow(/identity pool/)
+    expect(() => resolveOptions({ region: 'mars' })).toThrow(/region/)
+  })
+})
+
+describe('CLI arguments', () => {
+  it('parses every kind of flag, fractional seconds included', () => {
+    const parsed = parseArgs([
+      '--port',
+      '0',
+      '--idle-timeout=0.5',
+      '--max-duration',
+      '1.5',
+      '--auth',
+      'iam',
+      '--cors',
+      'off',
+      '--identity-pool',
+      'eu-west-1:1',
+      '--identity-pool',
+      'eu-west-1:2',
+      '--credential',
+      'AKIA1:secret:tok',
+      '--ping-counts-as-activity',
+      'on',
+      '--no-default-handlers',
+      '--quiet',
+    ])
+    expect(parsed).toEqual({
+      help: false,
+      options: {
+        port: 0,
+        idleTimeout: 0.5,
+        maxDuration: 1.5,
+        auth: 'iam',
+        cors: false,
+        identityPools: ['eu-west-1:1', 'eu-west-1:2'],
+        credentials: [{ accessKeyId: 'AKIA1', secretAccessKey: 'secret', sessionToken: 'tok' }],
+        pingCountsAsActivity: true,
+        defaultHandlers: false,
+        quiet: true,
+      },
+    })
+    expect(parseArgs(['--port', '1', '--help'])).toEqual({ help: true })
+  })
+
+  it('explains bad flags in one line', () => {
+    expect(() => parseArgs(['--nope'])).toThrow(new UsageError('unknown flag --nope (see --help)'))
+    expect(() => parseArgs(['--port'])).toThrow(/--port needs a value/)
+    expect(() => parseArgs(['--port', 'x'])).toThrow(/whole number/)
+    expect(() => parseArgs(['--auth', 'token'])).toThrow(/--auth must be none or iam/)
+    expect(() => parseArgs(['--cors', 'maybe'])).toThrow(/on or off/)
+    expect(() => parseArgs(['stray'])).toThrow(/unexpected argument/)
+  })
+
+  it('documents every flag in --help', () => {
+    const text = helpText()
+    for (const flag of [
+      '--port',
+      '--idle-timeout',
+      '--max-duration',
+      '--auth',
+      '--identity-pool',
+      '--handlers',
+      '--cors',
+      '--integration-timeout-ms',
+      '--new-connections-per-second',
+    ]) {
+      expect(text).toContain(flag)
+    }
+  })
+})
+
+describe('bounded state', () => {
+  it('the credential store sweeps expired keys and caps its size', () => {
+    const store = new CredentialStore([], 100)
+    for (let i = 0; i < 250; i++)
+      store.issue(`K${i}`, { secretAccessKey: 's', expiresAt: Date.now() + 60_000, source: 't' })
+    expect(store.size).toBe(100)
+    expect(store.lookup('K0')).toBeUndefined()
+    expect(store.lookup('K249')).toBeDefined()
+    expect(store.lookup(LAMBDA_ROLE_CREDENTIALS.accessKeyId)).toMatchObject({
+      secretAccessKey: LAMBDA_ROLE_CREDENTIALS.secretAccessKey,
+    })
+  })
+
+  it('the token bucket allows a second of burst then the rate', () => {
+    const bucket = new TokenBucket(10, 0)
+    let allowed = 0
+    for (let i = 0; i < 20; i++) if (bucket.take(0)) allowed++
+    expect(allowed).toBe(10)
+    expect(bucket.take(50)).toBe(false)
+    expect(bucket.take(100)).toBe(true)
+    expect(new TokenBucket(0).take()).toBe(true)
+  })
+})
