@@ -38,8 +38,10 @@ export class LogBuffer {
   /** Entries dropped to stay within capacity since the last clear. */
   dropped = 0
 
+  /** Numbers the event in place (no copy: this runs for every message of a flood) and stores it. */
   push(event: SessionEvent): LogEntry {
-    const entry: LogEntry = { ...event, seq: this.next }
+    const entry = event as LogEntry
+    entry.seq = this.next
     this.slots[this.next % this.cap] = entry
     this.next++
     if (this.next - this.first > this.cap) {

@@ -26,6 +26,8 @@ export interface TimelineMarker {
 
 export const DEFAULT_MARKER_CAPACITY = 50_000
 
+const KIND_INDEX: Record<MarkerKind, number> = { sent: 0, received: 1, keepalive: 2, closed: 3, error: 4, aws: 5 }
+
 const STATE_OF: Partial<Record<SessionEvent['kind'], ReadyState>> = { connecting: 0, open: 1, closing: 2, closed: 3 }
 const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
   sent: 'sent',
@@ -113,7 +115,8 @@ export class TimelineModel {
    */
   binnedMarkers(from: number, to: number, bins: number): BinnedMarker[] {
     const width = Math.max(1, to - from) / Math.max(1, bins)
-    const grouped = new Map<string, BinnedMarker>()
+    // Numeric keys (kind × bins + column): this runs over every marker in the window on each redraw.
+    const grouped = new Map<number, BinnedMarker>()
     const out: BinnedMarker[] = []
     for (const m of this.markersIn(from, to)) {
       if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws') {
@@ -121,7 +124,7 @@ export class TimelineModel {
         continue
       }
       const bin = Math.floor((m.at - from) / width)
-      const key = `${m.kind}:${bin}`
+      const key = KIND_INDEX[m.kind] * (bins + 1) + bin
       const existing = grouped.get(key)
       if (existing) {
         existing.count++

@@ -4,7 +4,7 @@ import type { LogEntry, SessionEvent } from '@/core/events'
 import { LogBuffer } from '@/core/log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log-filter'
 import { exportFileName, toJson, toNdjson } from '@/core/log-export'
-import { frameBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/frame-batch'
 import { useSettingsStore } from './settings'
 
 /**
@@ -34,7 +34,8 @@ export const useLogStore = defineStore('log', () => {
     appended.value = buffer.nextSeq
     version.value++
   }
-  const schedulePublish = frameBatch(publish)
+  // 20 updates a second: a flood then spends its time on messages rather than on repainting the log.
+  const schedulePublish = intervalBatch(publish, 50)
 
   function append(event: SessionEvent): LogEntry {
     const entry = buffer.push(event)

@@ -2,13 +2,13 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { SessionEvent } from '@/core/events'
 import { TimelineModel } from '@/core/timeline'
-import { frameBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/frame-batch'
 
 /** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
 export const useTimelineStore = defineStore('timeline', () => {
   const model = new TimelineModel()
   const version = shallowRef(0)
-  const bump = frameBatch(() => version.value++)
+  const bump = intervalBatch(() => version.value++, 200)
 
   function apply(event: SessionEvent): void {
     model.apply(event)

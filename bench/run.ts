@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: builds the page, measures it in Chromium and the gateway in Node, prints every figure next to its
+ * aim and writes bench-results/bench.json. Loopback only; every loop is bounded.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { preview } from 'vite'
+import { measureBundle } from './bundle-bench'
+import { runPageBench } from './page-bench'
+
+interface Row {
+  section: string
+  measure: string
+  value: number
+  unit: string
+  aim?: string
+  ok?: boolean
+}
+
+const rows: Row[] = []
+const add = (section: string, measure: string, value: number, unit: string, aim?: string, ok?: boolean) => rows.push({ section, measure, value, unit, aim, ok })
+const chromium = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p))
+const skipGateway = process.argv.includes('--no-gateway')
+
+console.log('Building the page…')
+execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' })
+
+const bundle = measureBundle()
+add('bundle', 'initial JS + CSS (gzip)', bundle.initialTotalGzipKb, 'KB', '< 100 KB', bundle.initialTotalGzipKb < 100)
+add('bundle', 'initial JS (gzip)', bundle.initialJsGzipKb, 'KB')
+add('bundle', 'initial CSS (gzip)', bundle.initialCssGzipKb, 'KB')
+add('bundle', 'lazy chunks, AWS SDK (gzip)', bundle.lazyJsGzipKb, 'KB', 'not in first load', true)
+
+console.log('Measuring the page in Chromium…')
+const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' })
+const address = server.httpServer.address()
+if (!address || typeof address === 'string') throw new Error('preview server has no port')
+try {
+  const page = await runPageBench(`http://127.0.0.1:${address.port}`, chromium)
+  add('page', `bare page, ${page.messages.toLocaleString('en-US')} messages`, page.barePerSecond, 'msg/s')
+  add('page', 'playground, same flood', page.playgroundPerSecond, 'msg/s')
+  add('page', 'playground ÷ bare page', page.ratio, '×', '≥ 0.8', page.ratio >= 0.8)
+  add('page', 'longest main-thread task in the flood', page.longestTaskMs, 'ms', '< 100 ms', page.longestTaskMs < 100)
+  add('page', 'a click during the flood: input to paint', page.clickDuringFloodMs, 'ms', '< 100 ms', page.clickDuringFloodMs < 100)
+  add('log', 'JS heap, empty page', page.heapBaselineMb, 'MB')
+  add('log', 'JS heap with 100,000 entries', page.heapWith100kMb, 'MB', '< 150 MB', page.heapWith100kMb < 150)
+  add('log', 'scrolling 100,000 entries: frame p50', page.scrollFrameP50Ms, 'ms')
+  add('log', 'scrolling: frame p95', page.scrollFrameP95Ms, 'ms', '≤ 33 ms', page.scrollFrameP95Ms <= 33.4)
+  add('log', 'scrolling: longest frame', page.scrollFrameMaxMs, 'ms')
+} finally {
+  await server.close()
+}
+
+let gateway: unknown
+if (!skipGateway) {
+  console.log('Measuring the gateway…')
+  const run = spawnSync('npx', ['tsx', 'gateway/bench/gateway-bench.ts', '--out', 'bench-results/gateway.json'], { stdio: 'inherit' })
+  if (run.status === 0 && existsSync('bench-results/gateway.json')) gateway = JSON.parse(readFileSync('bench-results/gateway.json', 'utf8'))
+}
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium }
+console.log(`\nPage and bundle (${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node})\n`)
+console.log(`  ${'measure'.padEnd(46)}${'value'.padStart(12)}  ${'aim'.padEnd(18)}`)
+for (const r of rows) {
+  const value = `${r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === '×' ? 2 : 1)} ${r.unit}`
+  console.log(`  ${`${r.section}: ${r.measure}`.padEnd(46)}${value.padStart(12)}  ${(r.aim ?? '').padEnd(18)}${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`)
+}
+mkdirSync('bench-results', { recursive: true })
+writeFileSync('bench-results/bench.json', JSON.stringify({ at: new Date().toISOString(), machine, rows, gateway }, null, 2) + '\n')
+console.log('\nWrote bench-results/bench.json')
