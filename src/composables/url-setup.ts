@@ -1,4 +1,5 @@
 import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/url-setup'
+import { useExperimentsStore } from '@/stores/experiments'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -22,7 +23,28 @@ export function applyUrlSetup(search = location.search): string[] {
     const result = session.connect()
     if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
+  problems.push(...applyExperimentSetup(new URLSearchParams(search)))
   return problems
+}
+
+/** ?experiment=idle&runs=3&start=1 and the experiment's own parameters by name (e.g. intervalSeconds=30). */
+function applyExperimentSetup(params: URLSearchParams): string[] {
+  const id = params.get('experiment')
+  if (!id) return []
+  const lab = useExperimentsStore()
+  if (!lab.select(id)) return [`Ignored experiment=${id}: unknown experiment.`]
+  const runs = Number(params.get('runs'))
+  if (params.has('runs')) {
+    if (Number.isInteger(runs) && runs >= 1) lab.runs = runs
+    else return [`Ignored runs=${params.get('runs')}: expected a whole number of runs.`]
+  }
+  for (const spec of lab.definition.params) {
+    const value = params.get(spec.name)
+    if (value !== null) lab.inputs[spec.name] = value
+  }
+  const start = params.get('start')
+  if (start === '1' || start === 'true') void lab.start()
+  return []
 }
 
 /** A link that reopens the current set-up (never with credentials). */

@@ -8,6 +8,7 @@ import { checkManagementEndpoint, managementEndpointFor } from '@/core/managemen
 import { explainManagementError, type ManagementErrorExplanation } from '@/core/management-errors'
 import type { ConnectionInfo, ManagementOutcome } from '@/aws/management-api'
 import type { TemporaryCredentials } from '@/aws/credentials'
+import type { ManagementApi, ManagementResult } from '@/core/experiments/types'
 import { useSessionStore } from './session'
 import { useSettingsStore } from './settings'
 
@@ -195,6 +196,23 @@ export const useManagementStore = defineStore('management', () => {
     }
   }
 
+  /**
+   * @connections for the timeout lab: signed with the SDK when there are credentials (AWS, or IAM mode), plain
+   * fetch otherwise (the local gateway with auth none).
+   */
+  async function experimentManagement(): Promise<ManagementApi> {
+    const { fetchManagement } = await import('@/core/experiments/fetch-management')
+    if (!credentials) return fetchManagement(endpoint.value)
+    const { callManagementApi } = await import('@/aws/management-api')
+    const target = () => ({ endpoint: endpoint.value, region: derived.value?.region ?? region.value, credentials: credentials!, relay: useRelay.value })
+    const toResult = (out: ManagementOutcome): ManagementResult =>
+      out.ok ? { ok: true, status: out.status, lastActiveAt: out.connection?.lastActiveAt } : { ok: false, status: out.status ?? 0, name: out.name }
+    return {
+      post: async (connectionId, data) => toResult(await callManagementApi({ op: 'PostToConnection', connectionId, data: new TextEncoder().encode(data), text: data }, target())),
+      get: async (connectionId) => toResult(await callManagementApi({ op: 'GetConnection', connectionId }, target())),
+    }
+  }
+
   // A new WebSocket endpoint means new connection ids and another management endpoint.
   watch(
     () => settings.endpoint,
@@ -232,6 +250,7 @@ export const useManagementStore = defineStore('management', () => {
     call,
     connectSigned,
     addKnownId,
+    experimentManagement,
   }
 })
 

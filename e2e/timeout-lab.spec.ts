@@ -1,0 +1,128 @@
+import type { Page } from '@playwright/test'
+import { expect, logList, openPlayground, test } from './fixtures'
+
+interface LabView {
+  status: string
+  rows: { run: number; endpointKind: string; measured: Record<string, number | string | boolean | null>; documented: Record<string, unknown>; error?: string }[]
+  summary: { measure: string; kind: string; mean?: number }[]
+}
+
+/** Reads the documented read-only hook, as a script would. */
+async function lab(page: Page): Promise<LabView> {
+  return page.evaluate(() => (window as unknown as { playground: { experiment: LabView } }).playground.experiment)
+}
+
+async function finished(page: Page, timeout = 30_000): Promise<LabView> {
+  await expect.poll(async () => (await lab(page)).status, { timeout }).toMatch(/done|failed|cancelled/)
+  return lab(page)
+}
+
+// Short, configured timeouts: the gateway closes idle connections after 1.5 s and any connection after 4 s.
+const IDLE = 1.5
+const MAX = 4
+const shortGateway = { idleTimeout: IDLE, maxDuration: MAX }
+const profile = { profile: 'custom', idle: IDLE, max: MAX }
+
+test.describe('timeout lab against the local gateway with short timeouts', () => {
+  test('idle timeout right after connecting: measured within ±250 ms, 1001 Going away', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 2, start: 1 })
+    await expect(page.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible()
+    const result = await finished(page)
+    expect(result.status).toBe('done')
+    expect(result.rows).toHaveLength(2)
+    for (const row of result.rows) {
+      expect(row.error).toBeUndefined()
+      expect(row.endpointKind).toBe('local')
+      expect(Math.abs((row.measured.closedAfterMs as number) - IDLE * 1000)).toBeLessThanOrEqual(250)
+      expect(row.measured).toMatchObject({ closeCode: 1001, closeReason: 'Going away', closedBy: 'server' })
+    }
+    // Results as an accessible table, the AWS value beside them, and the connections on the log.
+    const table = page.getByRole('table', { name: 'Experiment results' })
+    await expect(table.getByRole('row')).toHaveCount(4) // header, 2 runs, AWS
+    await expect(table).toContainText('600,000')
+    await expect(page.getByRole('table', { name: 'Experiment summary' })).toBeVisible()
+    await expect(logList(page).getByRole('option').filter({ hasText: 'Experiment connection #2' })).toHaveCount(1)
+    await expect(page.getByRole('note', { name: 'Timers' })).toContainText('Demo mode')
+  })
+
+  test('idle timeout after one message, as in the article', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-after-message', runs: 1, start: 1 })
+    const [row] = (await finished(page)).rows
+    expect(row?.error).toBeUndefined()
+    expect(Object.values(row!.measured)).toContain(1001)
+  })
+
+  test('keepalive survival: true with a short interval, false with one longer than the idle timeout', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 0.4, targetSeconds: 3, start: 1 })
+    const alive = (await finished(page)).rows[0]!
+    expect(alive.measured.survived).toBe(true)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 2.5, targetSeconds: 3, start: 1 })
+    const died = (await finished(page)).rows[0]!
+    expect(died.measured.survived).toBe(false)
+  })
+
+  test('what resets the idle timer: a server post does, GetConnection does not', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1, start: 1 })
+    const post = (await finished(page)).rows[0]!
+    expect(post.error).toBeUndefined()
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'get-connection', runs: 1, start: 1 })
+    const get = (await finished(page)).rows[0]!
+    expect(get.error).toBeUndefined()
+    const resetKey = Object.keys(post.measured).find((k) => typeof post.measured[k] === 'boolean')!
+    expect(post.measured[resetKey]).toBe(true)
+    expect(get.measured[resetKey]).toBe(false)
+  })
+
+  test('maximum connection duration with keepalive on', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'max-duration', keepaliveSeconds: 0.5, runs: 1, start: 1 })
+    const row = (await finished(page)).rows[0]!
+    expect(row.error).toBeUndefined()
+    const ms = Object.entries(row.measured).find(([k, v]) => /ms$/i.test(k) && typeof v === 'number')![1] as number
+    expect(Math.abs(ms - MAX * 1000)).toBeLessThanOrEqual(250)
+    expect(Object.values(row.measured)).toContain(1001)
+  })
+
+  test('size limits: 32 KB passes, one byte more closes with 1009', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'size-limits', runs: 1, start: 1 })
+    const row = (await finished(page)).rows[0]!
+    expect(row.error).toBeUndefined()
+    expect(Object.values(row.measured)).toContain(32_768)
+    expect(Object.values(row.measured)).toContain(1009)
+  })
+
+  test('GoneException after a close, and cancel stops a running experiment', async ({ page, startGateway }) => {
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'gone-after-close', runs: 1, start: 1 })
+    const row = (await finished(page)).rows[0]!
+    expect(row.error).toBeUndefined()
+    expect(Object.values(row.measured)).toContain(410)
+
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 5, start: 1 })
+    await page.getByRole('button', { name: 'Cancel experiment' }).click()
+    await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('cancelled')
+    await expect.poll(() => gateway.connections().length).toBe(0)
+  })
+})
+
+test('npm run experiment runs an experiment headless through the page and writes JSON', async ({}, testInfo) => {
+  const { execFile } = await import('node:child_process')
+  const { readFile } = await import('node:fs/promises')
+  const out = testInfo.outputPath('idle.json')
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile('npx', ['tsx', 'scripts/experiment.ts', 'idle', '--runs', '1', '--idle', '1', '--max', '5', '--out', out], { timeout: 90_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+    ),
+  )
+  expect(stdout).toMatch(/closedAfterMs\s+closeCode/)
+  expect(stdout).toMatch(/Wrote /)
+  const result = JSON.parse(await readFile(out, 'utf8'))
+  expect(result).toMatchObject({ experiment: 'idle', status: 'done', idle: 1 })
+  expect(Math.abs(result.rows[0].measured.closedAfterMs - 1000)).toBeLessThanOrEqual(250)
+  expect(result.rows[0].measured.closeCode).toBe(1001)
+})

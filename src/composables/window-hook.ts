@@ -1,0 +1,35 @@
+import { toRaw } from 'vue'
+import { useExperimentsStore } from '@/stores/experiments'
+import { useLogStore } from '@/stores/log'
+import { useSessionStore } from '@/stores/session'
+
+/**
+ * `window.playground`: a documented, read-only view for scripts (Playwright, `npm run experiment`). Every getter
+ * returns a fresh plain copy, so a script cannot change the page through it. No credentials are reachable here.
+ */
+export function installWindowHook(): void {
+  const lab = useExperimentsStore()
+  const session = useSessionStore()
+  const log = useLogStore()
+  const copy = <T>(value: T): T => structuredClone(toRaw(value))
+  const hook = Object.freeze({
+    version: 1,
+    get session() {
+      return copy({ readyState: session.readyState, connection: session.connection, url: session.url, lastClose: session.lastClose })
+    },
+    get log() {
+      return { total: log.total, dropped: log.dropped }
+    },
+    get experiment() {
+      return copy({
+        id: lab.selectedId,
+        status: lab.status,
+        progress: lab.progress ? { ...lab.progress } : undefined,
+        rows: lab.rows.map((r) => toRaw(r)),
+        summary: lab.summary.map((s) => ({ ...s })),
+        errors: [...lab.errors],
+      })
+    },
+  })
+  Object.defineProperty(window, 'playground', { value: hook, enumerable: true })
+}
