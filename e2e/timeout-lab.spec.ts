@@ -64,15 +64,19 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     expect(died.measured.survived).toBe(false)
   })
 
-  test('what resets the idle timer: a server post does, GetConnection does not', async ({ page, startGateway }) => {
+  test('what resets the idle timer: a client message and a server post do, GetConnection does not', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'client-message', runs: 1, start: 1 })
+    const client = (await finished(page)).rows[0]!
+    expect(client.error).toBeUndefined()
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1, start: 1 })
     const post = (await finished(page)).rows[0]!
     expect(post.error).toBeUndefined()
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'get-connection', runs: 1, start: 1 })
     const get = (await finished(page)).rows[0]!
     expect(get.error).toBeUndefined()
-    const resetKey = Object.keys(post.measured).find((k) => typeof post.measured[k] === 'boolean')!
+    const resetKey = 'resetIdleTimer'
+    expect(client.measured[resetKey]).toBe(true)
     expect(post.measured[resetKey]).toBe(true)
     expect(get.measured[resetKey]).toBe(false)
   })
