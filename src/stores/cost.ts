@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
 import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/pricing'
-import { frameBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/interval-batch'
 import { now } from '@/composables/now'
 import { useSessionStore } from './session'
 
@@ -13,10 +13,10 @@ export const useCostStore = defineStore('cost', () => {
   const messages = shallowRef(0)
   const meteredMessages = shallowRef(0)
 
-  const publish = frameBatch(() => {
+  const publish = intervalBatch(() => {
     messages.value = meter.messages
     meteredMessages.value = meter.meteredMessages
-  })
+  }, 250)
   session.subscribe((event) => {
     if (event.kind === 'open') meter.opened(event.at)
     else if (event.kind === 'closed') meter.closed(event.at)

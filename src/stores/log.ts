@@ -4,7 +4,7 @@ import type { LogEntry, SessionEvent } from '@/core/events'
 import { LogBuffer } from '@/core/log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log-filter'
 import { exportFileName, toJson, toNdjson } from '@/core/log-export'
-import { intervalBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/interval-batch'
 import { useSettingsStore } from './settings'
 
 /**

@@ -4,7 +4,7 @@ import type { ReadyState, SessionEvent } from '@/core/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/endpoint'
 import { MIN_KEEPALIVE_INTERVAL_MS } from '@/core/keepalive-settings'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
-import { frameBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/interval-batch'
 import { expectedCloses } from '@/core/timeout-profiles'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
@@ -53,7 +53,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
-  const syncSoon = frameBatch(sync)
+  const syncSoon = intervalBatch(sync, 100)
   const listeners = new Set<(event: SessionEvent) => void>()
   session.subscribe((raw) => {
     // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { SessionEvent } from '@/core/events'
 import { TimelineModel } from '@/core/timeline'
-import { intervalBatch } from '@/composables/frame-batch'
+import { intervalBatch } from '@/composables/interval-batch'
 
 /** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
 export const useTimelineStore = defineStore('timeline', () => {
