@@ -212,6 +212,24 @@ async function openMany(
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
 
+/** Runs sdk-floor.ts in a child process (its own core) and returns PostToConnection calls per second. */
+function runSdkFloor(): Promise<number> {
+  const script = fileURLToPath(new URL('./sdk-floor.ts', import.meta.url))
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(script, [String(SECONDS), String(CLIENTS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      try {
+        resolvePromise((JSON.parse(out.trim().split('\n').pop() ?? '') as { perSecond: number }).perSecond)
+      } catch {
+        reject(new Error(`sdk-floor exited with ${code}: ${out}`))
+      }
+    })
+  })
+}
+
 async function main() {
   console.log(
     `gateway bench: ${CLIENTS} clients, ${SECONDS} s per echo run, ${CONNECTS} new connections, ${IDLE} idle connections\n`,
@@ -226,6 +244,7 @@ async function main() {
     const gatewayEcho = await echo(gatewayUrl, SECONDS, text)
     const twoWayEcho = await echo(gatewayUrl, SECONDS, echoRoute)
     await bare.close()
+    const sdkFloor = await runSdkFloor()
     const atRate = await latencyAtRate(gatewayUrl, SECONDS, 100, text)
 
     const connects = await openMany(`ws://127.0.0.1:${gateway.port}/dev`, CONNECTS, 50)
@@ -248,6 +267,8 @@ async function main() {
         ratio: gatewayEcho.perSecond / bareEcho.perSecond,
         gatewayTwoWayEchoRoute: twoWayEcho,
         twoWayRatio: twoWayEcho.perSecond / bareEcho.perSecond,
+        sdkPostFloorPerSecond: sdkFloor,
+        defaultRouteVsSdkFloor: gatewayEcho.perSecond / sdkFloor,
         defaultRouteAtFixedRate: atRate,
         aims: { ratio: 0.2, p99Ms: 20 },
       },
@@ -282,6 +303,9 @@ async function main() {
       ),
     )
     console.log(row('gateway $default via @connections, rt/s', gatewayEcho.perSecond.toFixed(0), '', true))
+    console.log(row('SDK PostToConnection floor (trivial server), calls/s', sdkFloor.toFixed(0), '', true))
+    console.log(row('  ÷ bare ws echo', `${(sdkFloor / bareEcho.perSecond).toFixed(3)}×`, '', true))
+    console.log(row('gateway $default ÷ SDK floor', `${results.echo.defaultRouteVsSdkFloor.toFixed(2)}×`, '', true))
     console.log(
       row('gateway / bare ratio', `${results.echo.ratio.toFixed(3)}×`, '>= 0.2×', results.echo.ratio >= 0.2),
     )
