@@ -70,6 +70,14 @@ export const useLogStore = defineStore('log', () => {
     },
   )
 
+  /**
+   * The plain append for the per-message path. Pinia wraps every action for $onAction bookkeeping; a flood of
+   * thousands of messages a second should not pay for that on each one, so the session store calls this directly.
+   */
+  function sink(): (event: SessionEvent) => LogEntry {
+    return append
+  }
+
   function rows(start: number, end: number): LogEntry[] {
     return view.slice(start, end)
   }
@@ -100,7 +108,7 @@ export const useLogStore = defineStore('log', () => {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, appended, filter, filterError, filterActive, append, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
+  return { version, total, matching, dropped, appended, filter, filterError, filterActive, append, sink, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
 
   function validCapacity(cap: number): number {
     return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : 100_000

@@ -52,6 +52,9 @@ export const useSessionStore = defineStore('session', () => {
     nextKeepaliveAt.value = session.nextKeepaliveAt
   }
 
+  const appendToLog = log.sink()
+  const applyToTimeline = timeline.sink()
+
   // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
   const syncSoon = intervalBatch(sync, 100)
   const listeners = new Set<(event: SessionEvent) => void>()
@@ -66,8 +69,8 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Adds an event that did not come from the socket (a management call) to the log and the timeline. */
   function record(event: SessionEvent): void {
-    log.append(event)
-    timeline.apply(event)
+    appendToLog(event)
+    applyToTimeline(event)
   }
 
   /** Lets other stores watch the session's events (e.g. to find connection ids in received messages). */

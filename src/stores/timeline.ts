@@ -15,6 +15,11 @@ export const useTimelineStore = defineStore('timeline', () => {
     bump()
   }
 
+  /** The plain apply for the per-message path (see the log store's sink). */
+  function sink(): (event: SessionEvent) => void {
+    return apply
+  }
+
   function segmentsIn(from: number, to: number) {
     return model.segmentsIn(from, to)
   }
@@ -36,7 +41,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     version.value++
   }
 
-  return { version, apply, segmentsIn, binnedMarkers, transitions, firstAt, clear }
+  return { version, apply, sink, segmentsIn, binnedMarkers, transitions, firstAt, clear }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimelineStore, import.meta.hot))
