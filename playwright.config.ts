@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
+import { findChromium } from './scripts/chromium-path.ts'
 
-// Browsers cannot be downloaded here: drive Debian's Chromium (see scripts/ensure-chromium.mjs).
-const chromium =
-  process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
+// Browsers cannot be downloaded here: drive Debian's Chromium (see scripts/ensure-chromium.ts).
+const chromium = findChromium()
 
 const PORT = Number(process.env.E2E_PORT ?? 4173)
 

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { preview } from 'vite'
+import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
 import { runPageBench } from './page-bench'
 
@@ -20,7 +21,7 @@ interface Row {
 
 const rows: Row[] = []
 const add = (section: string, measure: string, value: number, unit: string, aim?: string, ok?: boolean) => rows.push({ section, measure, value, unit, aim, ok })
-const chromium = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p))
+const chromium = findChromium()
 const skipGateway = process.argv.includes('--no-gateway')
 
 console.log('Building the page…')

@@ -11,6 +11,8 @@ import { execFileSync } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { preview } from 'vite'
 import { EXPERIMENTS } from '../src/core/experiments/catalog'
+import { redactSecrets } from '../src/core/endpoint'
+import { findChromium } from './chromium-path.ts'
 import { startGateway } from '../gateway/src/index'
 
 interface LabView {
@@ -52,7 +54,7 @@ if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build', '--log
 const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' })
 const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
-const executablePath = process.env.CHROMIUM_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p))
+const executablePath = findChromium()
 const browser = await chromium.launch({ executablePath, args: ['--disable-background-networking', '--disable-dev-shm-usage'] })
 let exitCode = 1
 try {
@@ -86,7 +88,7 @@ try {
   }
   const out = options.out ?? `experiment-results/${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`
   mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, JSON.stringify({ experiment: name, endpoint: endpoint.replace(/([?&]X-Amz-[^=]+=)[^&]*/g, '$1REDACTED'), idle, max, ...view }, null, 2) + '\n')
+  writeFileSync(out, JSON.stringify({ experiment: name, endpoint: redactSecrets(endpoint), idle, max, ...view }, null, 2) + '\n')
   console.log(`\nWrote ${out}`)
   exitCode = view.status === 'done' && view.rows.every((r) => !r.error) ? 0 : 1
 } finally {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { RELAY_PATH, RELAY_TARGET_HEADER } from '../src/core/relay-protocol.ts'
 
 /**
  * A relay for requests the page has already signed with SigV4: real API Gateway WebSocket APIs have no CORS
@@ -6,8 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * unchanged (the credentials and the signing stay in the browser) to https://{api}.execute-api.{region}.amazonaws.com
  * and to no other host: it is not an open proxy.
  */
-export const RELAY_PATH = '/__aws-relay'
-export const RELAY_TARGET_HEADER = 'x-playground-relay-target'
+export { RELAY_PATH, RELAY_TARGET_HEADER }
 export const MAX_RELAY_BODY_BYTES = 256 * 1024
 
 const EXECUTE_API_HOST = /^[a-z0-9]{10}\.execute-api\.[a-z]{2}(-[a-z]+)+-\d+\.amazonaws\.com(\.cn)?$/

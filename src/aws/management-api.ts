@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi'
 import { FetchHttpHandler } from '@smithy/fetch-http-handler'
 import type { ManagementCall } from '@/core/aws-cli'
+import { RELAY_PATH, RELAY_TARGET_HEADER } from '@/core/relay-protocol'
 import type { TemporaryCredentials } from './credentials'
 
 export interface ManagementTarget {
@@ -27,8 +28,6 @@ export type ManagementOutcome =
   | { ok: true; op: ManagementCall['op']; latencyMs: number; status: number; connection?: ConnectionInfo; requestId?: string }
   | { ok: false; op: ManagementCall['op']; latencyMs: number; status?: number; name: string; message: string; requestId?: string }
 
-export const RELAY_PATH = '/__aws-relay'
-export const RELAY_TARGET_HEADER = 'x-playground-relay-target'
 
 /**
  * Sends the request, already signed for the real host, to the relay on this page's own origin instead; the relay

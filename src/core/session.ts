@@ -1,6 +1,6 @@
 import type { CloseInitiator, ReadyState, SessionEvent } from './events'
 import { checkClientCloseCode } from './close-codes'
-import { DEFAULT_KEEPALIVE, MIN_KEEPALIVE_INTERVAL_MS, type KeepaliveSettings } from './keepalive-settings'
+import { DEFAULT_KEEPALIVE, keepaliveIntervalProblem, type KeepaliveSettings } from './keepalive-settings'
 import { utf8Bytes } from './message-size'
 
 /** The part of the browser's WebSocket the session uses; the `ws` package's client has the same shape. */
@@ -155,11 +155,12 @@ export class WebSocketSession {
   }
 
   setKeepalive(settings: KeepaliveSettings): Result {
-    if (!Number.isFinite(settings.intervalMs) || settings.intervalMs < MIN_KEEPALIVE_INTERVAL_MS) {
+    const problem = keepaliveIntervalProblem(settings.intervalMs)
+    if (problem) {
       // An invalid setting turns keepalive off: a timer left running would send while the switch shows Off.
       this.stopKeepalive()
       this.keepalive = { ...this.keepalive, enabled: false }
-      return { ok: false, error: `The keepalive interval must be at least ${MIN_KEEPALIVE_INTERVAL_MS} ms.` }
+      return { ok: false, error: problem }
     }
     this.keepalive = { ...settings }
     this.stopKeepalive()

@@ -108,7 +108,7 @@ export const useLogStore = defineStore('log', () => {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, appended, filter, filterError, filterActive, append, sink, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
+  return { version, total, matching, dropped, appended, filter, filterError, filterActive, sink, rows, entry, indexOf, clear, exportAs, connectionOpenedAt }
 
   function validCapacity(cap: number): number {
     return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : 100_000

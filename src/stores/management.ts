@@ -48,6 +48,8 @@ export const useManagementStore = defineStore('management', () => {
 
   const derived = computed(() => managementEndpointFor(settings.endpoint))
   const endpoint = computed(() => endpointOverride.value.trim() || derived.value?.endpoint || '')
+  /** The region in an execute-api host wins over the one typed in the panel. */
+  const apiRegion = computed(() => derived.value?.region ?? region.value)
   const endpointProblem = computed(() => (endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.'))
   const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
   /** The local gateway answers Cognito on its own port; AWS uses the SDK's default endpoint. */
@@ -133,7 +135,7 @@ export const useManagementStore = defineStore('management', () => {
       }
       managementCall = { op, connectionId: id, data: decoded.bytes, text: decoded.text }
     } else managementCall = { op, connectionId: id }
-    lastCli.value = cliCommand(managementCall, endpoint.value, derived.value?.region ?? region.value)
+    lastCli.value = cliCommand(managementCall, endpoint.value, apiRegion.value)
     if (!credentials || (expiresAt.value && expiresAt.value <= Date.now())) {
       if (!(await getCredentials())) {
         lastExplanation.value = { kind: 'expired', title: 'No credentials', text: credentialsError.value ?? 'Get credentials first.' }
@@ -145,7 +147,7 @@ export const useManagementStore = defineStore('management', () => {
       const { callManagementApi, isReachable } = await import('@/aws/management-api')
       const outcome = await callManagementApi(managementCall, {
         endpoint: endpoint.value,
-        region: derived.value?.region ?? region.value,
+        region: apiRegion.value,
         credentials: credentials!,
         relay: useRelay.value,
       })
@@ -155,7 +157,7 @@ export const useManagementStore = defineStore('management', () => {
         const reachable = outcome.status === undefined ? await isReachable(endpoint.value) : undefined
         lastExplanation.value = explainManagementError(
           { name: outcome.name, message: outcome.message, status: outcome.status },
-          { op, region: derived.value?.region ?? region.value, apiId: derived.value?.apiId, stage: derived.value?.stage, reachable },
+          { op, region: apiRegion.value, apiId: derived.value?.apiId, stage: derived.value?.stage, reachable },
         )
       }
       session.record({
@@ -185,10 +187,9 @@ export const useManagementStore = defineStore('management', () => {
   async function connectSigned(): Promise<string | undefined> {
     const expired = expiresAt.value !== undefined && expiresAt.value <= Date.now() + 5000
     if ((!credentials || expired) && !(await getCredentials())) return `Could not get credentials to sign the URL: ${credentialsError.value}`
-    const region_ = describeEndpoint(settings.endpoint).region ?? region.value
     try {
       const { presignWebSocketUrl } = await import('@/aws/presign')
-      const signed = await presignWebSocketUrl(settings.endpoint, region_, credentials!)
+      const signed = await presignWebSocketUrl(settings.endpoint, apiRegion.value, credentials!)
       const result = session.connect(settings.endpoint, settings.protocols, signed)
       return result.ok ? undefined : result.error
     } catch (e) {
@@ -204,7 +205,7 @@ export const useManagementStore = defineStore('management', () => {
     const { fetchManagement } = await import('@/core/experiments/fetch-management')
     if (!credentials) return fetchManagement(endpoint.value)
     const { callManagementApi } = await import('@/aws/management-api')
-    const target = () => ({ endpoint: endpoint.value, region: derived.value?.region ?? region.value, credentials: credentials!, relay: useRelay.value })
+    const target = () => ({ endpoint: endpoint.value, region: apiRegion.value, credentials: credentials!, relay: useRelay.value })
     const toResult = (out: ManagementOutcome): ManagementResult =>
       out.ok ? { ok: true, status: out.status, lastActiveAt: out.connection?.lastActiveAt } : { ok: false, status: out.status ?? 0, name: out.name }
     return {

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef, watch } from 'vue'
 import type { ReadyState, SessionEvent } from '@/core/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/endpoint'
-import { MIN_KEEPALIVE_INTERVAL_MS } from '@/core/keepalive-settings'
+import { keepaliveIntervalProblem } from '@/core/keepalive-settings'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
 import { intervalBatch } from '@/composables/interval-batch'
 import { expectedCloses } from '@/core/timeout-profiles'
@@ -133,7 +133,7 @@ export const useSessionStore = defineStore('session', () => {
   watch([() => settings.keepaliveSeconds, () => settings.keepalivePayload], () => {
     if (!keepaliveEnabled.value) return
     // While the field is being edited (empty, 0…) keep the running keepalive; apply only valid intervals.
-    if (Number.isFinite(settings.keepaliveSeconds) && settings.keepaliveSeconds * 1000 >= MIN_KEEPALIVE_INTERVAL_MS) setKeepalive(true)
+    if (!keepaliveIntervalProblem(settings.keepaliveSeconds * 1000)) setKeepalive(true)
   })
 
   function ok(): Result {

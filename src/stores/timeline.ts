@@ -41,7 +41,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     version.value++
   }
 
-  return { version, apply, sink, segmentsIn, binnedMarkers, transitions, firstAt, clear }
+  return { version, sink, segmentsIn, binnedMarkers, transitions, firstAt, clear }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimelineStore, import.meta.hot))

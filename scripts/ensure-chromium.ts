@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 // Playwright cannot download its own browser here, so the tests drive Debian's Chromium.
 // Installs it with apt-get when it is missing (as root, or through sudo), and says what to do otherwise.
 import { existsSync } from 'node:fs'
 import { execSync } from 'node:child_process'
+import { CHROMIUM_CANDIDATES } from './chromium-path.ts'
 
-const candidates = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean)
-if (candidates.some((p) => existsSync(p))) process.exit(0)
+if ([process.env.CHROMIUM_PATH, ...CHROMIUM_CANDIDATES].some((p) => p && existsSync(p))) process.exit(0)
 
 const root = process.getuid?.() === 0
 const sudo = root ? '' : hasSudo() ? 'sudo ' : undefined
