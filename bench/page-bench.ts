@@ -5,16 +5,13 @@
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startFloodServer } from '../e2e/flood-server'
+import { QuietTab } from './quiet-tab'
 
-export interface PageBenchResult {
+/** The paired rounds in tabs Playwright does not instrument, the same flood in pages it does, and the log's memory. */
+export interface PageBenchResult extends PairedRounds {
   messages: number
-  barePerSecond: number
-  playgroundPerSecond: number
-  /** Median of the per-round ratios. */
-  ratio: number
-  ratios: number[]
-  longestTaskMs: number
-  clickDuringFloodMs: number
+  /** The same flood in pages Playwright manages (it copies every frame to the driver), for comparison. */
+  instrumented: PairedRounds
   heapBaselineMb: number
   heapWith100kMb: number
   scrollFrameP50Ms: number
@@ -22,32 +19,146 @@ export interface PageBenchResult {
   scrollFrameMaxMs: number
 }
 
+const QUIET_ROUNDS = 5
+const INSTRUMENTED_ROUNDS = 2
+
+interface Flooded {
+  perSecond: number
+  longestTaskMs: number
+  clickMs: number
+}
+
+interface PairedRounds {
+  barePerSecond: number
+  playgroundPerSecond: number
+  /** Median of the per-round ratios. */
+  ratio: number
+  ratios: number[]
+  longestTaskMs: number
+  clickDuringFloodMs: number
+}
+
+/**
+ * Bare page and playground back to back in each round; the median of the paired ratios resists a noisy neighbour
+ * better than a ratio of bests taken minutes apart.
+ */
+async function pairedRounds(rounds: number, bare: () => Promise<number>, playground: () => Promise<Flooded>): Promise<PairedRounds> {
+  const bares: number[] = []
+  const runs: Flooded[] = []
+  for (let round = 0; round < rounds; round++) {
+    bares.push(await bare())
+    runs.push(await playground())
+  }
+  const ratios = bares.map((b, i) => runs[i]!.perSecond / b).sort((x, y) => x - y)
+  return {
+    barePerSecond: median(bares),
+    playgroundPerSecond: median(runs.map((r) => r.perSecond)),
+    ratio: median(ratios),
+    ratios,
+    longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs)),
+    clickDuringFloodMs: Math.max(...runs.map((r) => r.clickMs)),
+  }
+}
+
 export async function runPageBench(baseUrl: string, executablePath: string | undefined, messages = 50_000): Promise<PageBenchResult> {
   const flood = await startFloodServer()
   const browser = await chromium.launch({ executablePath, args: ['--disable-background-networking', '--disable-dev-shm-usage'] })
   try {
-    // Alternate bare and playground runs and keep each one's best, so a noisy neighbour hurts both alike.
-    const bare: number[] = []
-    const playground: number[] = []
-    let longestTaskMs = 0
-    let clickDuringFloodMs = 0
-    for (let round = 0; round < 3; round++) {
-      bare.push(await bareIngest(browser, flood.url, messages))
-      const run = await playgroundIngest(browser, baseUrl, flood.url, messages)
-      playground.push(run.perSecond)
-      longestTaskMs = Math.max(longestTaskMs, run.longestTaskMs)
-      clickDuringFloodMs = Math.max(clickDuringFloodMs, run.clickMs)
-    }
+    const quiet = await pairedRounds(
+      QUIET_ROUNDS,
+      () => quietBareIngest(browser, flood.url, messages),
+      () => quietPlaygroundIngest(browser, baseUrl, flood.url, messages),
+    )
+    const instrumented = await pairedRounds(
+      INSTRUMENTED_ROUNDS,
+      () => bareIngest(browser, flood.url, messages),
+      () => playgroundIngest(browser, baseUrl, flood.url, messages),
+    )
     const memory = await heapAndScroll(browser, baseUrl, flood.url)
-    // Each round measures the two pages back to back; the median of those paired ratios resists a noisy neighbour
-    // better than a ratio of bests taken minutes apart.
-    const ratios = bare.map((b, i) => playground[i]! / b).sort((a, b) => a - b)
-    const ratio = ratios[Math.floor(ratios.length / 2)]!
-    return { messages, barePerSecond: median(bare), playgroundPerSecond: median(playground), ratio, ratios, longestTaskMs, clickDuringFloodMs, ...memory }
+    return { messages, ...quiet, instrumented, ...memory }
   } finally {
     await browser.close()
     await flood.close()
   }
+}
+
+/** The bare page: counts onmessage and nothing else, timed from its send to its last message. */
+const BARE_FLOOD = (url: string, n: number) => `new Promise((resolve, reject) => {
+  let count = 0
+  let t0 = 0
+  const ws = new WebSocket(${JSON.stringify(url)})
+  ws.onopen = () => { t0 = performance.now(); ws.send('flood ${n}') }
+  ws.onmessage = () => { if (++count === ${n}) { resolve(performance.now() - t0); ws.close() } }
+  ws.onerror = () => reject(new Error('bare page: socket error'))
+})`
+
+async function quietBareIngest(browser: Browser, url: string, messages: number): Promise<number> {
+  const tab = await QuietTab.open(browser, 'about:blank')
+  try {
+    return (messages / (await tab.evaluate<number>(BARE_FLOOD(url, messages)))) * 1000
+  } finally {
+    await tab.close()
+  }
+}
+
+/** Observers installed before the flood: long tasks, and Event Timing for input to the next paint (≥ 16 ms only). */
+const OBSERVE = `(() => {
+  window.__longTasks = []
+  window.__inputs = []
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration) }).observe({ type: 'longtask' })
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__inputs.push(e.duration) }).observe({ type: 'event', durationThreshold: 16 })
+  return true
+})()`
+
+/**
+ * The playground in a quiet tab: the flood starts from the page's own Send button, a real (CDP) mouse click lands
+ * on a filter checkbox 150 ms in, and the rate runs until the log holds the last message, timed by the log's own
+ * entries (the send and the last receipt) as the bare page times its send and its last onmessage.
+ */
+async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
+  const tab = await QuietTab.open(browser, `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`)
+  try {
+    await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
+    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
+      document.querySelector('input[name="composer-mode"][value="text"]').click()
+      const text = document.querySelector('textarea[aria-label="Message"]')
+      text.value = 'flood ${messages}'
+      text.dispatchEvent(new Event('input'))
+      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })()`)
+    await tab.evaluate(OBSERVE)
+    await new Promise((resolve) => setTimeout(resolve, 300)) // let the composer's update settle before the flood
+    await tab.evaluate(`(document.querySelector('button.primary[title="Ctrl+Enter"]').click(), true)`)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await tab.click(box.x, box.y)
+    await tab.waitFor(`window.playground.log.total >= ${messages + 3}`, 120_000, 100)
+    const result = await tab.evaluate<{ sent?: LoggedEntry; last?: LoggedEntry; longest: number; click: number; checked: boolean }>(`({
+      sent: window.playground.log.entries(2, 3)[0],
+      last: window.playground.log.entries(-1)[0],
+      longest: Math.max(0, ...window.__longTasks),
+      click: Math.max(16, ...window.__inputs),
+      checked: document.querySelector('input[aria-label="Regular expression"]').checked,
+    })`)
+    const ms = logSpan(result, messages)
+    if (!result.checked) throw new Error('the click during the flood was lost')
+    return { perSecond: (messages / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click }
+  } finally {
+    await tab.close()
+  }
+}
+
+interface LoggedEntry {
+  kind: string
+  at: number
+  data?: string
+}
+
+/** ms from the logged send to the logged last message, after checking both are what the flood should produce. */
+function logSpan(ends: { sent?: LoggedEntry; last?: LoggedEntry }, messages: number): number {
+  if (ends.sent?.kind !== 'sent' || ends.last?.kind !== 'received' || !ends.last.data?.startsWith(`{"n":${messages},`))
+    throw new Error(`unexpected log ends: ${JSON.stringify(ends)}`)
+  return ends.last.at - ends.sent.at
 }
 
 function median(values: number[]): number {
@@ -55,31 +166,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
+/** The bare page in a page Playwright manages (and instruments). */
 async function bareIngest(browser: Browser, url: string, messages: number): Promise<number> {
   const page = await browser.newPage()
   try {
     await page.setContent('<!doctype html><title>bare</title>')
-    const ms = await page.evaluate(
-      ([url, n]) =>
-        new Promise<number>((resolve, reject) => {
-          let count = 0
-          let t0 = 0
-          const ws = new WebSocket(url)
-          ws.onopen = () => {
-            t0 = performance.now()
-            ws.send(`flood ${n}`)
-          }
-          ws.onmessage = () => {
-            if (++count === n) {
-              resolve(performance.now() - t0)
-              ws.close()
-            }
-          }
-          ws.onerror = () => reject(new Error('bare page: socket error'))
-        }),
-      [url, messages] as const,
-    )
-    return (messages / ms) * 1000
+    return (messages / ((await page.evaluate(BARE_FLOOD(url, messages))) as number)) * 1000
   } finally {
     await page.close()
   }
@@ -112,26 +204,26 @@ async function playgroundIngest(browser: Browser, baseUrl: string, floodUrl: str
     const box = (await page.getByLabel('Regular expression').boundingBox())!
     const expected = (messages + 3).toLocaleString('en-US') // connecting, open, sent + the flood
     await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: number[]; __inputs: number[]; __t0: number }
+      const w = window as unknown as { __longTasks: number[]; __inputs: number[] }
       w.__longTasks.length = 0
       w.__inputs.length = 0
-      w.__t0 = performance.now()
       ;(document.querySelector('button.primary[title="Ctrl+Enter"]') as HTMLButtonElement).click()
     })
     // A real mouse click while the flood pours in; the browser's Event Timing says how long until it was handled
     // and painted (Playwright's own round trips through a busy page would measure Playwright, not the page).
     await page.waitForTimeout(150)
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
-    const elapsed = await page.waitForFunction(
-      (text) => {
-        const count = document.querySelector('[aria-label="Log entry count"]')?.textContent ?? ''
-        if (!count.trim().startsWith(`${text} entries`)) return false
-        return performance.now() - (window as unknown as { __t0: number }).__t0
-      },
+    // Polled on a timer, not on animation frames, which would make the page render every frame.
+    await page.waitForFunction(
+      (text) => (document.querySelector('[aria-label="Log entry count"]')?.textContent ?? '').trim().startsWith(`${text} entries`),
       expected,
-      { timeout: 120_000, polling: 'raf' },
+      { timeout: 120_000, polling: 100 },
     )
-    const ms = (await elapsed.jsonValue()) as number
+    const ends = await page.evaluate(() => {
+      const log = (window as unknown as { playground: { log: { entries(s: number, e?: number): LoggedEntry[] } } }).playground.log
+      return { sent: log.entries(2, 3)[0], last: log.entries(-1)[0] }
+    })
+    const ms = logSpan(ends, messages)
     const longestTaskMs = await page.evaluate(() => Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks))
     if (!(await page.getByLabel('Regular expression').isChecked())) throw new Error('the click during the flood was lost')
     // No entry means every input event was handled and painted within 16 ms.

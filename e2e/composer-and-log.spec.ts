@@ -109,6 +109,14 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     // connecting + open + sent + 20,000 received
     await expect(page.getByLabel('Log entry count')).toHaveText(/^20,003 entries/, { timeout: 30_000 })
     await expect(page.getByText('1 sent · 20000 received')).toBeVisible()
+    // Scripts read the same log through window.playground: copies, by position, at most 10,000 per call.
+    const script = await page.evaluate(() => {
+      type Entry = { kind: string; data?: string }
+      const log = (window as unknown as { playground: { log: { entries(start?: number, end?: number): Entry[] } } }).playground.log
+      log.entries(-1)[0]!.data = 'changed by a script'
+      return { first: log.entries(0, 3).map((e) => e.kind), last: log.entries(-1)[0]!.data, batch: log.entries().length }
+    })
+    expect(script).toEqual({ first: ['connecting', 'open', 'sent'], last: expect.stringMatching(/^\{"n":20000,/), batch: 10_000 })
 
     const log = logList(page)
     await expect(log.getByRole('option').filter({ hasText: '"n":20000,' })).toBeVisible()

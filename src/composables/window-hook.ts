@@ -18,7 +18,15 @@ export function installWindowHook(): void {
       return copy({ readyState: session.readyState, connection: session.connection, url: session.url, lastClose: session.lastClose })
     },
     get log() {
-      return { total: log.total, dropped: log.dropped }
+      return {
+        total: log.total,
+        dropped: log.dropped,
+        /** Copies of entries by position (as Array.slice, negatives from the end), at most 10,000 per call. */
+        entries(start = 0, end?: number) {
+          const slice = log.entriesAt(start, end)
+          return copy(slice.slice(0, 10_000))
+        },
+      }
     },
     get experiment() {
       return copy({

@@ -264,10 +264,15 @@ export class WebSocketSession {
     this.sampleTimer = undefined
   }
 
+  /**
+   * Completes the caller's fresh event object in place rather than copying it: in a flood this runs for every
+   * message, and one allocation fewer per message is measurable.
+   */
   private emit(event: Omit<SessionEvent, 'at' | 'connection' | 'sinceOpen'>): void {
-    const at = this.now()
-    const full: SessionEvent = { at, connection: this.connection, ...event }
-    if (this.openedAt !== undefined) full.sinceOpen = at - this.openedAt
+    const full = event as SessionEvent
+    full.at = this.now()
+    full.connection = this.connection
+    if (this.openedAt !== undefined) full.sinceOpen = full.at - this.openedAt
     for (const listener of this.listeners) listener(full)
   }
 }

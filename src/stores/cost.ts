@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
 import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/pricing'
-import { intervalBatch } from '@/composables/interval-batch'
+import { intervalBatch } from '@/core/interval-batch'
 import { now } from '@/composables/now'
 import { useSessionStore } from './session'
 
@@ -16,7 +16,7 @@ export const useCostStore = defineStore('cost', () => {
   const publish = intervalBatch(() => {
     messages.value = meter.messages
     meteredMessages.value = meter.meteredMessages
-  }, 250)
+  }, 250, { perSecond: 1000, ms: 500 })
   session.subscribe((event) => {
     if (event.kind === 'open') meter.opened(event.at)
     else if (event.kind === 'closed') meter.closed(event.at)

@@ -4,7 +4,7 @@ import type { ReadyState, SessionEvent } from '@/core/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/endpoint'
 import { keepaliveIntervalProblem } from '@/core/keepalive-settings'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session'
-import { intervalBatch } from '@/composables/interval-batch'
+import { intervalBatch } from '@/core/interval-batch'
 import { expectedCloses } from '@/core/timeout-profiles'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
@@ -56,7 +56,7 @@ export const useSessionStore = defineStore('session', () => {
   const applyToTimeline = timeline.sink()
 
   // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
-  const syncSoon = intervalBatch(sync, 100)
+  const syncSoon = intervalBatch(sync, 100, { perSecond: 1000, ms: 250 })
   const listeners = new Set<(event: SessionEvent) => void>()
   session.subscribe((raw) => {
     // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.

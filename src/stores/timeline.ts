@@ -2,13 +2,13 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { SessionEvent } from '@/core/events'
 import { TimelineModel } from '@/core/timeline'
-import { intervalBatch } from '@/composables/interval-batch'
+import { intervalBatch } from '@/core/interval-batch'
 
 /** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
 export const useTimelineStore = defineStore('timeline', () => {
   const model = new TimelineModel()
   const version = shallowRef(0)
-  const bump = intervalBatch(() => version.value++, 200)
+  const bump = intervalBatch(() => version.value++, 200, { perSecond: 1000, ms: 500 })
 
   function apply(event: SessionEvent): void {
     model.apply(event)

@@ -1,0 +1,87 @@
+/**
+ * A tab that Playwright does not instrument. Playwright enables the DevTools Network domain on every page it
+ * manages, and Chromium then copies every WebSocket frame to the driver: for a 50,000-message flood that is seconds
+ * of browser-process and Node CPU on top of the page's own work, halving a bare page's rate on 2 cores. A tab
+ * created through the browser's own CDP session in the default browser context is left alone by Playwright (it
+ * detaches from targets outside its contexts), so it sees only what a user's browser would do. It is driven with
+ * Runtime.evaluate over the non-flattened Target protocol, which needs no per-page session.
+ */
+import type { Browser, CDPSession } from '@playwright/test'
+
+interface TargetReply {
+  id: number
+  result?: unknown
+  error?: { message: string }
+}
+
+interface EvaluateResult {
+  result?: { value?: unknown }
+  exceptionDetails?: { text?: string; exception?: { description?: string } }
+}
+
+export class QuietTab {
+  private nextId = 1
+  private pending = new Map<number, (reply: TargetReply) => void>()
+
+  private constructor(
+    private cdp: CDPSession,
+    private targetId: string,
+    private sessionId: string,
+  ) {
+    cdp.on('Target.receivedMessageFromTarget', (event) => {
+      if (event.sessionId !== this.sessionId) return
+      const reply = JSON.parse(event.message) as TargetReply
+      this.pending.get(reply.id)?.(reply)
+      this.pending.delete(reply.id)
+    })
+  }
+
+  static async open(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<QuietTab> {
+    const cdp = await browser.newBrowserCDPSession()
+    const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' })
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false })
+    const tab = new QuietTab(cdp, targetId, sessionId)
+    await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
+    if (url !== 'about:blank') await tab.send('Page.navigate', { url })
+    await tab.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, 30_000)
+    return tab
+  }
+
+  /** One DevTools command to the tab, e.g. Emulation.*, Input.*, Page.navigate (never Network.enable). */
+  async send<T = unknown>(method: string, params: object = {}): Promise<T> {
+    const id = this.nextId++
+    const reply = new Promise<TargetReply>((resolve) => this.pending.set(id, resolve))
+    await this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) })
+    const { result, error } = await reply
+    if (error) throw new Error(`${method}: ${error.message}`)
+    return result as T
+  }
+
+  /** Evaluates an expression (a string: tsx would wrap functions in helpers the page lacks) and returns its value. */
+  async evaluate<T>(expression: string): Promise<T> {
+    const result = await this.send<EvaluateResult>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })
+    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text)
+    return result.result?.value as T
+  }
+
+  /** A real left click at page coordinates, through the browser's input pipeline. */
+  async click(x: number, y: number): Promise<void> {
+    for (const type of ['mousePressed', 'mouseReleased']) await this.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 })
+  }
+
+  /** Polls every `intervalMs` (never on animation frames, which would make the page render) until truthy. */
+  async waitFor<T>(expression: string, timeoutMs: number, intervalMs = 50): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const value = await this.evaluate<T>(expression).catch(() => undefined)
+      if (value) return value
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`)
+      await new Promise((resolve) => setTimeout(resolve, intervalMs))
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.cdp.send('Target.closeTarget', { targetId: this.targetId }).catch(() => undefined)
+    await this.cdp.detach().catch(() => undefined)
+  }
+}
