@@ -59,6 +59,14 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 0.4, targetSeconds: 3, start: 1 })
     const alive = (await finished(page)).rows[0]!
     expect(alive.measured.survived).toBe(true)
+    // The lab's keepalives are logged as keepalives, like the page's own.
+    const outgoing = await page.evaluate(() => {
+      type Entry = { kind: string; direction: string; connection: number }
+      const log = (window as unknown as { playground: { log: { entries(): Entry[] } } }).playground.log
+      return log.entries().filter((e) => e.connection > 1000 && e.direction === 'out').map((e) => e.kind)
+    })
+    expect(outgoing.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(outgoing)).toEqual(new Set(['keepalive']))
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 2.5, targetSeconds: 3, start: 1 })
     const died = (await finished(page)).rows[0]!
     expect(died.measured.survived).toBe(false)

@@ -32,4 +32,21 @@ describe('observeSockets', () => {
     expect(seen.filter((e) => e.socket === 2).map((e) => e.kind)).toEqual(['connecting', 'open', 'closing', 'closed'])
     expect(seen.at(-1)).toMatchObject({ code: 4000, initiator: 'client' })
   })
+
+  it("reports a session's keepalives as keepalives, and they reach the server", async () => {
+    const seen: SocketObservation[] = []
+    const session = new WebSocketSession({
+      createSocket: observeSockets(wsClientFactory, (e) => seen.push(e)),
+      keepalive: { enabled: true, intervalMs: 30, payload: 'ka' },
+    })
+    session.connect(server.url)
+    await until(() => seen.filter((e) => e.kind === 'keepalive').length >= 2, 'two keepalives')
+    session.send('plain')
+    // The echo server answers each message, so keepalives that come back went out on the wire.
+    await until(() => seen.filter((e) => e.kind === 'received' && e.data === 'ka').length >= 2, 'keepalive echoes')
+    await until(() => seen.some((e) => e.kind === 'received' && e.data === 'plain'), 'the plain echo')
+    session.dispose()
+    expect(seen.filter((e) => e.kind === 'keepalive').every((e) => e.data === 'ka' && e.direction === 'out')).toBe(true)
+    expect(seen.filter((e) => e.kind === 'sent').map((e) => e.data)).toEqual(['plain'])
+  })
 })

@@ -61,6 +61,10 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
         real.send(data)
         emit({ kind: 'sent', direction: 'out', data, bytes: utf8Bytes(data) })
       },
+      sendKeepalive(data: string) {
+        real.send(data)
+        emit({ kind: 'keepalive', direction: 'out', data, bytes: utf8Bytes(data) })
+      },
       close(code?: number, reason?: string) {
         if (real.readyState < 2) emit({ kind: 'closing', direction: 'none', code, reason, initiator: 'client' })
         closeRequested = true

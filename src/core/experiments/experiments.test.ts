@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { startGateway, type Gateway, type GatewayOptions } from '../../../gateway/src/index'
+import { observeSockets, type SocketObservation } from '../observed-socket'
 import { until, wsClientFactory } from '../test-support/ws-test-server'
 import {
   ExperimentCancelledError,
@@ -117,6 +118,15 @@ describe('timeout experiments against the local gateway', () => {
     expect(m.aliveMs as number).toBeGreaterThanOrEqual(2000)
     expect(m.keepalivesSent as number).toBeGreaterThanOrEqual(5)
     expect(rows[0]!.documented).toEqual({ survived: true })
+  })
+
+  it('runs one connection at a time: a run that closes its own socket sees the close before the next run opens', async () => {
+    const gw = await gateway({ idleTimeout: 0.8, maxDuration: 5 })
+    const seen: SocketObservation[] = []
+    const deps = depsFor(gw, { createSocket: observeSockets(wsClientFactory, (e) => seen.push(e)) })
+    await run('keepalive', gw, { runs: 2, idleSeconds: 0.8, maxSeconds: 5, intervalSeconds: 0.2, targetSeconds: 0.4 }, deps)
+    const lifecycle = seen.filter((e) => e.kind === 'connecting' || e.kind === 'closed').map((e) => `${e.kind} ${e.socket}`)
+    expect(lifecycle).toEqual(['connecting 1', 'closed 1', 'connecting 2', 'closed 2'])
   })
 
   it('keepalive: dies at the idle timeout when the keepalive is too slow', async () => {

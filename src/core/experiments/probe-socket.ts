@@ -53,6 +53,7 @@ export class ProbeSocket {
     const session = new WebSocketSession({ createSocket: deps.createSocket, now: deps.now, keepalive: options.keepalive })
     const probe = new ProbeSocket(session, scope)
     scope.onCleanup(() => session.dispose())
+    scope.awaitAfterDispose(probe.closed)
     const started = session.connect(url, protocols)
     if (!started.ok) throw new Error(`Could not open the socket: ${started.error}`)
     const outcome = await scope.within(

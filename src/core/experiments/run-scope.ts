@@ -35,6 +35,28 @@ export class RunScope {
     }
   }
 
+  private readonly closing: Promise<unknown>[] = []
+
+  /** Something the run must see finish after dispose, such as a socket's close event. */
+  awaitAfterDispose(done: Promise<unknown>): void {
+    this.closing.push(done)
+  }
+
+  /**
+   * After dispose: resolves when everything registered with awaitAfterDispose has finished, or after `ms`. The next
+   * run then starts on a clean slate, and the page's timeline never shows two lab connections at once.
+   */
+  settled(ms: number): Promise<void> {
+    if (this.closing.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const handle = this.timerApi.setTimeout(resolve, ms)
+      void Promise.allSettled(this.closing).then(() => {
+        this.timerApi.clearTimeout(handle)
+        resolve()
+      })
+    })
+  }
+
   /** Registers something to undo when the run ends; returns a function that unregisters it. */
   onCleanup(cleanup: () => void): () => void {
     this.cleanups.add(cleanup)

@@ -4,6 +4,9 @@ import { ProbeSocket } from './probe-socket'
 import { ExperimentCancelled, GLOBAL_TIMERS, RunScope } from './run-scope'
 import type { ExperimentDefinition, ExperimentDeps, ExperimentProgress, ResultRow, RunContext } from './types'
 
+/** How long a finished run waits for its sockets' close events before the next run starts. */
+const CLOSE_SETTLE_MS = 2000
+
 export interface RunOptions {
   signal?: AbortSignal
   onProgress?: (progress: ExperimentProgress) => void
@@ -111,6 +114,8 @@ export async function runExperiment(
       // Every socket and timer of the run goes here, on success, failure and cancel alike.
       scope.dispose()
     }
+    // The run's sockets finish closing (briefly: a close handshake) before the next run opens its own.
+    await scope.settled(CLOSE_SETTLE_MS)
     rows.push(row)
     options.onRow?.(row)
   }
