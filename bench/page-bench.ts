@@ -10,6 +10,8 @@ import { QuietTab } from './quiet-tab'
 /** The paired rounds in tabs Playwright does not instrument, the same flood in pages it does, and the log's memory. */
 export interface PageBenchResult extends PairedRounds {
   messages: number
+  /** µs of main-thread time per message for a bare page that also reads each message's data. */
+  bareReadingDataUs: number
   /** The same flood in pages Playwright manages (it copies every frame to the driver), for comparison. */
   instrumented: PairedRounds
   heapBaselineMb: number
@@ -24,8 +26,10 @@ const INSTRUMENTED_ROUNDS = 2
 
 interface Flooded {
   perSecond: number
-  longestTaskMs: number
-  clickMs: number
+  longestTaskMs?: number
+  clickMs?: number
+  /** Main-thread task time during the flood divided by the messages (quiet tabs only). */
+  mainThreadUs?: number
 }
 
 interface PairedRounds {
@@ -36,27 +40,31 @@ interface PairedRounds {
   ratios: number[]
   longestTaskMs: number
   clickDuringFloodMs: number
+  /** Medians, µs of main-thread time per message (quiet tabs only). */
+  mainThreadUs?: { bare: number; playground: number }
 }
 
 /**
  * Bare page and playground back to back in each round; the median of the paired ratios resists a noisy neighbour
  * better than a ratio of bests taken minutes apart.
  */
-async function pairedRounds(rounds: number, bare: () => Promise<number>, playground: () => Promise<Flooded>): Promise<PairedRounds> {
-  const bares: number[] = []
+async function pairedRounds(rounds: number, bare: () => Promise<Flooded>, playground: () => Promise<Flooded>): Promise<PairedRounds> {
+  const bares: Flooded[] = []
   const runs: Flooded[] = []
   for (let round = 0; round < rounds; round++) {
     bares.push(await bare())
     runs.push(await playground())
   }
-  const ratios = bares.map((b, i) => runs[i]!.perSecond / b).sort((x, y) => x - y)
+  const ratios = bares.map((b, i) => runs[i]!.perSecond / b.perSecond).sort((x, y) => x - y)
+  const usOf = (floods: Flooded[]) => median(floods.map((f) => f.mainThreadUs ?? Number.NaN))
   return {
-    barePerSecond: median(bares),
+    barePerSecond: median(bares.map((b) => b.perSecond)),
     playgroundPerSecond: median(runs.map((r) => r.perSecond)),
     ratio: median(ratios),
     ratios,
-    longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs)),
-    clickDuringFloodMs: Math.max(...runs.map((r) => r.clickMs)),
+    longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs ?? 0)),
+    clickDuringFloodMs: Math.max(...runs.map((r) => r.clickMs ?? 0)),
+    mainThreadUs: bares[0]?.mainThreadUs === undefined ? undefined : { bare: usOf(bares), playground: usOf(runs) },
   }
 }
 
@@ -74,28 +82,34 @@ export async function runPageBench(baseUrl: string, executablePath: string | und
       () => bareIngest(browser, flood.url, messages),
       () => playgroundIngest(browser, baseUrl, flood.url, messages),
     )
+    // What reading each message costs by itself: the least any page that logs messages must spend.
+    const readingData = await quietBareIngest(browser, flood.url, messages, true)
     const memory = await heapAndScroll(browser, baseUrl, flood.url)
-    return { messages, ...quiet, instrumented, ...memory }
+    return { messages, ...quiet, bareReadingDataUs: readingData.mainThreadUs!, instrumented, ...memory }
   } finally {
     await browser.close()
     await flood.close()
   }
 }
 
-/** The bare page: counts onmessage and nothing else, timed from its send to its last message. */
-const BARE_FLOOD = (url: string, n: number) => `new Promise((resolve, reject) => {
+/** The bare page: counts onmessage and nothing else (or, with readData, also reads each message's text). */
+const BARE_FLOOD = (url: string, n: number, readData = false) => `new Promise((resolve, reject) => {
   let count = 0
   let t0 = 0
+  let chars = 0
   const ws = new WebSocket(${JSON.stringify(url)})
   ws.onopen = () => { t0 = performance.now(); ws.send('flood ${n}') }
-  ws.onmessage = () => { if (++count === ${n}) { resolve(performance.now() - t0); ws.close() } }
+  ws.onmessage = (e) => {${readData ? ' chars += e.data.length;' : ''} if (++count === ${n}) { resolve(performance.now() - t0); globalThis.chars = chars; ws.close() } }
   ws.onerror = () => reject(new Error('bare page: socket error'))
 })`
 
-async function quietBareIngest(browser: Browser, url: string, messages: number): Promise<number> {
+export async function quietBareIngest(browser: Browser, url: string, messages: number, readData = false): Promise<Flooded> {
   const tab = await QuietTab.open(browser, 'about:blank')
   try {
-    return (messages / (await tab.evaluate<number>(BARE_FLOOD(url, messages)))) * 1000
+    const before = await tab.mainThreadMs()
+    const ms = await tab.evaluate<number>(BARE_FLOOD(url, messages, readData))
+    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / messages)
+    return { perSecond: (messages / ms) * 1000, mainThreadUs }
   } finally {
     await tab.close()
   }
@@ -115,7 +129,7 @@ const OBSERVE = `(() => {
  * on a filter checkbox 150 ms in, and the rate runs until the log holds the last message, timed by the log's own
  * entries (the send and the last receipt) as the bare page times its send and its last onmessage.
  */
-async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
+export async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
   const tab = await QuietTab.open(browser, `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`)
   try {
     await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
@@ -129,10 +143,12 @@ async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl
     })()`)
     await tab.evaluate(OBSERVE)
     await new Promise((resolve) => setTimeout(resolve, 300)) // let the composer's update settle before the flood
+    const before = await tab.mainThreadMs()
     await tab.evaluate(`(document.querySelector('button.primary[title="Ctrl+Enter"]').click(), true)`)
     await new Promise((resolve) => setTimeout(resolve, 150))
     await tab.click(box.x, box.y)
     await tab.waitFor(`window.playground.log.total >= ${messages + 3}`, 120_000, 100)
+    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / messages)
     const result = await tab.evaluate<{ sent?: LoggedEntry; last?: LoggedEntry; longest: number; click: number; checked: boolean }>(`({
       sent: window.playground.log.entries(2, 3)[0],
       last: window.playground.log.entries(-1)[0],
@@ -142,7 +158,7 @@ async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl
     })`)
     const ms = logSpan(result, messages)
     if (!result.checked) throw new Error('the click during the flood was lost')
-    return { perSecond: (messages / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click }
+    return { perSecond: (messages / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
   } finally {
     await tab.close()
   }
@@ -167,11 +183,11 @@ function median(values: number[]): number {
 }
 
 /** The bare page in a page Playwright manages (and instruments). */
-async function bareIngest(browser: Browser, url: string, messages: number): Promise<number> {
+async function bareIngest(browser: Browser, url: string, messages: number): Promise<Flooded> {
   const page = await browser.newPage()
   try {
     await page.setContent('<!doctype html><title>bare</title>')
-    return (messages / ((await page.evaluate(BARE_FLOOD(url, messages))) as number)) * 1000
+    return { perSecond: (messages / ((await page.evaluate(BARE_FLOOD(url, messages))) as number)) * 1000 }
   } finally {
     await page.close()
   }

@@ -41,6 +41,7 @@ export class QuietTab {
     const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' })
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false })
     const tab = new QuietTab(cdp, targetId, sessionId)
+    await tab.send('Performance.enable')
     await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
     if (url !== 'about:blank') await tab.send('Page.navigate', { url })
     await tab.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, 30_000)
@@ -62,6 +63,12 @@ export class QuietTab {
     const result = await this.send<EvaluateResult>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })
     if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text)
     return result.result?.value as T
+  }
+
+  /** Time the tab's main thread has spent running tasks so far (DevTools' TaskDuration), in ms. */
+  async mainThreadMs(): Promise<number> {
+    const { metrics } = await this.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')
+    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN) * 1000
   }
 
   /** A real left click at page coordinates, through the browser's input pipeline. */

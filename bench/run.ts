@@ -44,6 +44,11 @@ try {
   add('page', `playground ÷ bare page (median of ${page.ratios.map((r) => r.toFixed(2)).join(', ')})`, page.ratio, '×', '≥ 0.8', page.ratio >= 0.8)
   add('page', 'longest task ≥ 50 ms in the flood (0: none)', page.longestTaskMs, 'ms', '< 100 ms', page.longestTaskMs < 100)
   add('page', 'a click during the flood: input to paint', page.clickDuringFloodMs, 'ms', '< 100 ms', page.clickDuringFloodMs < 100)
+  if (page.mainThreadUs) {
+    add('page', 'main-thread time per message: bare page', page.mainThreadUs.bare, 'µs')
+    add('page', '  bare page that also reads each message', page.bareReadingDataUs, 'µs')
+    add('page', '  playground', page.mainThreadUs.playground, 'µs')
+  }
   const managed = page.instrumented
   add('page', 'under Playwright instrumentation: bare page', managed.barePerSecond, 'msg/s')
   add('page', '  playground', managed.playgroundPerSecond, 'msg/s')
