@@ -103,7 +103,7 @@ const BARE_FLOOD = (url: string, n: number, readData = false) => `new Promise((r
   ws.onerror = () => reject(new Error('bare page: socket error'))
 })`
 
-export async function quietBareIngest(browser: Browser, url: string, messages: number, readData = false): Promise<Flooded> {
+async function quietBareIngest(browser: Browser, url: string, messages: number, readData = false): Promise<Flooded> {
   const tab = await QuietTab.open(browser, 'about:blank')
   try {
     const before = await tab.mainThreadMs()
@@ -129,7 +129,7 @@ const OBSERVE = `(() => {
  * on a filter checkbox 150 ms in, and the rate runs until the log holds the last message, timed by the log's own
  * entries (the send and the last receipt) as the bare page times its send and its last onmessage.
  */
-export async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
+async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
   const tab = await QuietTab.open(browser, `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`)
   try {
     await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
