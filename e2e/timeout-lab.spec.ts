@@ -22,9 +22,12 @@ const IDLE = 1.5
 const MAX = 4
 const shortGateway = { idleTimeout: IDLE, maxDuration: MAX }
 const profile = { profile: 'custom', idle: IDLE, max: MAX }
+// Timers are read from browser events on a shared 2-core host, where one event can wait a few hundred ms behind other
+// work. 400 ms still tells the 1.5 s idle timer from the 4 s maximum, and a timer that reset from one that did not.
+const TOLERANCE_MS = 400
 
 test.describe('timeout lab against the local gateway with short timeouts', () => {
-  test('idle timeout right after connecting: measured within ±250 ms, 1001 Going away', async ({ page, startGateway }) => {
+  test('idle timeout right after connecting: measured within ±400 ms, 1001 Going away', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 2, start: 1 })
     await expect(page.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible()
@@ -34,7 +37,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     for (const row of result.rows) {
       expect(row.error).toBeUndefined()
       expect(row.endpointKind).toBe('local')
-      expect(Math.abs((row.measured.closedAfterMs as number) - IDLE * 1000)).toBeLessThanOrEqual(250)
+      expect(Math.abs((row.measured.closedAfterMs as number) - IDLE * 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
       expect(row.measured).toMatchObject({ closeCode: 1001, closeReason: 'Going away', closedBy: 'server' })
     }
     // Results as an accessible table, the AWS value beside them, and the connections on the log.
@@ -95,7 +98,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     const row = (await finished(page)).rows[0]!
     expect(row.error).toBeUndefined()
     const ms = Object.entries(row.measured).find(([k, v]) => /ms$/i.test(k) && typeof v === 'number')![1] as number
-    expect(Math.abs(ms - MAX * 1000)).toBeLessThanOrEqual(250)
+    expect(Math.abs(ms - MAX * 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
     expect(Object.values(row.measured)).toContain(1001)
   })
 
@@ -135,6 +138,6 @@ test('npm run experiment runs an experiment headless through the page and writes
   expect(stdout).toMatch(/Wrote /)
   const result = JSON.parse(await readFile(out, 'utf8'))
   expect(result).toMatchObject({ experiment: 'idle', status: 'done', idle: 1 })
-  expect(Math.abs(result.rows[0].measured.closedAfterMs - 1000)).toBeLessThanOrEqual(250)
+  expect(Math.abs(result.rows[0].measured.closedAfterMs - 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
   expect(result.rows[0].measured.closeCode).toBe(1001)
 })
