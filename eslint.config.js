@@ -26,7 +26,7 @@ export default defineConfigWithVueTs(
     // Components render and dispatch: sockets, timers and AWS calls live in core, stores and src/aws.
     files: ['src/components/**/*.vue'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@/core/session', '@/aws/*'] }],
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@/core/session/session', '@/aws/*'] }],
     },
   },
   {

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { preview } from 'vite'
 import { EXPERIMENTS } from '../src/core/experiments/catalog'
-import { redactSecrets } from '../src/core/endpoint'
+import { redactSecrets } from '../src/core/session/endpoint'
 import { findChromium } from './chromium-path.ts'
 import { startGateway } from '../gateway/src/index'
 

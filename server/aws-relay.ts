@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { RELAY_PATH, RELAY_TARGET_HEADER } from '../src/core/relay-protocol.ts'
+import { RELAY_PATH, RELAY_TARGET_HEADER } from '../src/core/management/relay-protocol.ts'
 
 /**
  * A relay for requests the page has already signed with SigV4: real API Gateway WebSocket APIs have no CORS

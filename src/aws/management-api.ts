@@ -5,8 +5,8 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi'
 import { FetchHttpHandler } from '@smithy/fetch-http-handler'
-import type { ManagementCall } from '@/core/aws-cli'
-import { RELAY_PATH, RELAY_TARGET_HEADER } from '@/core/relay-protocol'
+import type { ManagementCall } from '@/core/management/aws-cli'
+import { RELAY_PATH, RELAY_TARGET_HEADER } from '@/core/management/relay-protocol'
 import type { TemporaryCredentials } from './credentials'
 
 export interface ManagementTarget {

@@ -1,4 +1,4 @@
-import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/url-setup'
+import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/session/url-setup'
 import { useExperimentsStore } from '@/stores/experiments'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'

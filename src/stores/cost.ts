@@ -1,8 +1,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
-import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/pricing'
-import { intervalBatch } from '@/core/interval-batch'
+import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/timeline/pricing'
+import { intervalBatch } from '@/core/timing/interval-batch'
 import { now } from '@/composables/now'
 import { useSessionStore } from './session'
 

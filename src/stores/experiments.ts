@@ -17,8 +17,8 @@ import {
   type ExperimentProgress,
   type ResultRow,
 } from '@/core/experiments'
-import { observeSockets } from '@/core/observed-socket'
-import type { SocketLike } from '@/core/session'
+import { observeSockets } from '@/core/session/observed-socket'
+import type { SocketLike } from '@/core/session/session'
 import { useManagementStore } from './management'
 import { useSessionStore } from './session'
 import { useSettingsStore } from './settings'

@@ -1,10 +1,10 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, shallowRef, watch } from 'vue'
-import type { LogEntry, SessionEvent } from '@/core/events'
-import { LogBuffer } from '@/core/log-buffer'
-import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log-filter'
-import { exportFileName, toJson, toNdjson } from '@/core/log-export'
-import { intervalBatch } from '@/core/interval-batch'
+import type { LogEntry, SessionEvent } from '@/core/session/events'
+import { LogBuffer } from '@/core/log/log-buffer'
+import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log/log-filter'
+import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
+import { intervalBatch } from '@/core/timing/interval-batch'
 import { useSettingsStore } from './settings'
 
 /**

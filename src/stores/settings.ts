@@ -1,11 +1,11 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
-import { withoutSecrets } from '@/core/endpoint'
-import { DEFAULT_LOG_CAPACITY } from '@/core/log-buffer'
-import type { SavedMessage } from '@/core/message-history'
-import type { WindowId } from '@/core/timeline'
-import { ARTICLE_PROFILE, AWS_PROFILE, customProfile, type ProfileId, type TimeoutProfile } from '@/core/timeout-profiles'
+import { withoutSecrets } from '@/core/session/endpoint'
+import { DEFAULT_LOG_CAPACITY } from '@/core/log/log-buffer'
+import type { SavedMessage } from '@/core/composer/message-history'
+import type { WindowId } from '@/core/timeline/timeline'
+import { ARTICLE_PROFILE, AWS_PROFILE, customProfile, type ProfileId, type TimeoutProfile } from '@/core/session/timeout-profiles'
 
 export const LOCAL_GATEWAY_URL = import.meta.env.VITE_LOCAL_GATEWAY_URL || 'ws://127.0.0.1:4001/dev'
 

@@ -1,8 +1,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { shallowRef } from 'vue'
-import type { SessionEvent } from '@/core/events'
-import { TimelineModel } from '@/core/timeline'
-import { intervalBatch } from '@/core/interval-batch'
+import type { SessionEvent } from '@/core/session/events'
+import { TimelineModel } from '@/core/timeline/timeline'
+import { intervalBatch } from '@/core/timing/interval-batch'
 
 /** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
 export const useTimelineStore = defineStore('timeline', () => {

@@ -1,5 +1,5 @@
-import { FRAME_LIMIT_BYTES, MESSAGE_LIMIT_BYTES } from '../message-size'
-import { AWS_PROFILE } from '../timeout-profiles'
+import { FRAME_LIMIT_BYTES, MESSAGE_LIMIT_BYTES } from '../composer/message-size'
+import { AWS_PROFILE } from '../session/timeout-profiles'
 
 /** AWS's documented numbers (spec §0, §5), shown next to every measurement. */
 export const DOCUMENTED = {

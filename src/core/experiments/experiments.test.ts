@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { startGateway, type Gateway, type GatewayOptions } from '../../../gateway/src/index'
-import { observeSockets, type SocketObservation } from '../observed-socket'
+import { observeSockets, type SocketObservation } from '../session/observed-socket'
 import { until, wsClientFactory } from '../test-support/ws-test-server'
 import {
   ExperimentCancelledError,

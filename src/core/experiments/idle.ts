@@ -1,4 +1,4 @@
-import type { CloseInfo } from '../session'
+import type { CloseInfo } from '../session/session'
 import { DOCUMENTED, idleMs } from './documented'
 import { closeWaitMs } from './params'
 import type { ProbeSocket } from './probe-socket'

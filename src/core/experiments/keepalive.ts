@@ -1,4 +1,4 @@
-import { ROUTE_PING_PAYLOAD } from '../keepalive-settings'
+import { ROUTE_PING_PAYLOAD } from '../session/keepalive-settings'
 import type { ExperimentDefinition } from './types'
 
 /** The article's `setInterval(() => ws.send('ping'), 60000)`: does it keep the connection for T seconds? */

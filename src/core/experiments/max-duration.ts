@@ -1,4 +1,4 @@
-import { ROUTE_PING_PAYLOAD } from '../keepalive-settings'
+import { ROUTE_PING_PAYLOAD } from '../session/keepalive-settings'
 import { DOCUMENTED, maxMs } from './documented'
 import { awaitServerClose, closeValues } from './idle'
 import type { ExperimentDefinition } from './types'

@@ -1,5 +1,5 @@
-import { checkEndpoint, checkSubprotocols } from '../endpoint'
-import { AWS_PROFILE } from '../timeout-profiles'
+import { checkEndpoint, checkSubprotocols } from '../session/endpoint'
+import { AWS_PROFILE } from '../session/timeout-profiles'
 import type { ExperimentDefinition, NumberParam, ParamSpec, ParamValue, ParamValues, ProfileSummary, ResolvedParams } from './types'
 
 /** Parameters every experiment has: what it runs against, how often, and the timeouts it plans around. */

@@ -1,6 +1,6 @@
-import { findConnectionIds } from '../connection-ids'
-import type { KeepaliveSettings } from '../keepalive-settings'
-import { WebSocketSession, type CloseInfo, type SocketFactory } from '../session'
+import { findConnectionIds } from '../management/connection-ids'
+import type { KeepaliveSettings } from '../session/keepalive-settings'
+import { WebSocketSession, type CloseInfo, type SocketFactory } from '../session/session'
 import type { RunScope } from './run-scope'
 
 export interface OpenOptions {

@@ -1,4 +1,4 @@
-import { describeEndpoint, withoutSecrets } from '../endpoint'
+import { describeEndpoint, withoutSecrets } from '../session/endpoint'
 import { profileOf, resolveParams, type ExperimentInput } from './params'
 import { ProbeSocket } from './probe-socket'
 import { ExperimentCancelled, GLOBAL_TIMERS, RunScope } from './run-scope'

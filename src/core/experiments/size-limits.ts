@@ -1,4 +1,4 @@
-import { utf8Bytes } from '../message-size'
+import { utf8Bytes } from '../composer/message-size'
 import { DOCUMENTED } from './documented'
 import type { ExperimentDefinition, RunContext } from './types'
 

@@ -1,5 +1,5 @@
-import type { EndpointKind } from '../endpoint'
-import type { SocketFactory } from '../session'
+import type { EndpointKind } from '../session/endpoint'
+import type { SocketFactory } from '../session/session'
 import type { ProbeSocket, OpenOptions } from './probe-socket'
 
 export type ExperimentId =

@@ -1,5 +1,5 @@
 import { WebSocketServer, WebSocket } from 'ws'
-import type { SocketFactory, SocketLike } from '../session'
+import type { SocketFactory, SocketLike } from '../session/session'
 
 /** A real `ws` echo server on a free loopback port, for session tests. */
 export async function startEchoServer() {

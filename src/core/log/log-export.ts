@@ -1,5 +1,5 @@
-import type { LogEntry } from './events'
-import { redactSecrets } from './endpoint'
+import type { LogEntry } from '../session/events'
+import { redactSecrets } from '../session/endpoint'
 
 /** One JSON object per line: easy to grep, stream and load into jq. */
 export function toNdjson(entries: Iterable<LogEntry>): string {

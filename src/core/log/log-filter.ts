@@ -1,4 +1,4 @@
-import type { LogEntry } from './events'
+import type { LogEntry } from '../session/events'
 import type { LogBuffer } from './log-buffer'
 
 export type DirectionFilter = 'all' | 'in' | 'out' | 'events'

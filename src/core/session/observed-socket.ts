@@ -1,6 +1,6 @@
 import type { SessionEvent } from './events'
 import type { SocketFactory, SocketLike } from './session'
-import { utf8Bytes } from './message-size'
+import { utf8Bytes } from '../composer/message-size'
 
 export type SocketObservation = Omit<SessionEvent, 'connection' | 'sinceOpen'> & { socket: number }
 

@@ -1,7 +1,7 @@
 import type { CloseInitiator, ReadyState, SessionEvent } from './events'
 import { checkClientCloseCode } from './close-codes'
 import { DEFAULT_KEEPALIVE, keepaliveIntervalProblem, type KeepaliveSettings } from './keepalive-settings'
-import { utf8Bytes } from './message-size'
+import { utf8Bytes } from '../composer/message-size'
 
 /** The part of the browser's WebSocket the session uses; the `ws` package's client has the same shape. */
 export interface SocketLike {

@@ -1,4 +1,4 @@
-import type { LogEntry, SessionEvent } from './events'
+import type { LogEntry, SessionEvent } from '../session/events'
 
 export const DEFAULT_LOG_CAPACITY = 100_000
 

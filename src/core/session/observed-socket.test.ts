@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { observeSockets, type SocketObservation } from './observed-socket'
 import { WebSocketSession } from './session'
-import { startEchoServer, until, wsClientFactory } from './test-support/ws-test-server'
+import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
 
 describe('observeSockets', () => {
   let server: Awaited<ReturnType<typeof startEchoServer>>

@@ -1,4 +1,4 @@
-import { describeEndpoint, isLoopback } from './endpoint'
+import { describeEndpoint, isLoopback } from '../session/endpoint'
 
 /**
  * The @connections (management API) endpoint for a WebSocket URL, in the form the AWS SDK takes as `endpoint`:

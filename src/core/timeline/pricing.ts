@@ -1,4 +1,4 @@
-import { billedUnits } from './message-size'
+import { billedUnits } from '../composer/message-size'
 
 /**
  * API Gateway WebSocket pricing: messages sent and received, metered in 32 KB units, plus connection minutes.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionEvent } from './events'
+import type { SessionEvent } from '../session/events'
 import { LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView } from './log-filter'
 import { prettyJson, toJson, toNdjson } from './log-export'

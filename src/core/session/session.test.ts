@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SessionEvent } from './events'
 import { WebSocketSession } from './session'
-import { startEchoServer, until, wsClientFactory } from './test-support/ws-test-server'
+import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
 
 type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionEvent } from './events'
+import type { SessionEvent } from '../session/events'
 import { TimelineModel, windowRange } from './timeline'
 
 const at = (t: number, kind: SessionEvent['kind'], extra: Partial<SessionEvent> = {}): SessionEvent => ({

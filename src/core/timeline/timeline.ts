@@ -1,5 +1,5 @@
-import type { ReadyState, SessionEvent } from './events'
-import { readyStateName } from './events'
+import type { ReadyState, SessionEvent } from '../session/events'
+import { readyStateName } from '../session/events'
 
 /** readyState over time, one segment per state a connection passed through. `end` is open while it lasts. */
 export interface StateSegment {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { billedUnits, formatBytes, sizeVerdict, utf8Bytes } from './message-size'
+import { MessageHistory, saveMessage } from './message-history'
+import { checkJson, prettify } from './json-text'
+
+describe('message size', () => {
+  it('counts UTF-8 bytes, not characters', () => {
+    expect(utf8Bytes('abc')).toBe(3)
+    expect(utf8Bytes('é')).toBe(2)
+    expect(utf8Bytes('あ')).toBe(3)
+    expect(utf8Bytes('😀')).toBe(4)
+    const sample = 'ping あ😀 é'.repeat(100)
+    expect(utf8Bytes(sample)).toBe(new TextEncoder().encode(sample).length)
+  })
+
+  it('judges sizes against the 32 KB frame and 128 KB message limits', () => {
+    expect(sizeVerdict(32 * 1024).level).toBe('ok')
+    expect(sizeVerdict(32 * 1024 + 1).level).toBe('over-frame')
+    expect(sizeVerdict(128 * 1024).level).toBe('over-frame')
+    expect(sizeVerdict(128 * 1024 + 1)).toMatchObject({ level: 'over-message', text: expect.stringContaining('1009') })
+  })
+
+  it('meters messages in 32 KB units, at least one', () => {
+    expect(billedUnits(0)).toBe(1)
+    expect(billedUnits(32 * 1024)).toBe(1)
+    expect(billedUnits(33 * 1024)).toBe(2)
+    expect(formatBytes(1536)).toBe('1.5 KB')
+  })
+})
+
+describe('history and saved messages', () => {
+  it('recalls older messages with up, comes back to the draft with down', () => {
+    const h = new MessageHistory()
+    h.record('one')
+    h.record('two')
+    h.record('two')
+    expect(h.previous('draft')).toBe('two')
+    expect(h.previous('two')).toBe('one')
+    expect(h.previous('one')).toBeUndefined()
+    expect(h.next()).toBe('two')
+    expect(h.next()).toBe('draft')
+    expect(h.all).toEqual(['one', 'two'])
+  })
+
+  it('saves by name, replacing a message of the same name', () => {
+    let r = saveMessage([], { name: ' echo ', body: '{"action":"echo"}', mode: 'json' })
+    expect(r).toMatchObject({ ok: true, list: [{ name: 'echo' }] })
+    if (!r.ok) return
+    r = saveMessage(r.list, { name: 'echo', body: 'new', mode: 'text' })
+    expect(r.ok && r.list).toEqual([{ name: 'echo', body: 'new', mode: 'text' }])
+    expect(saveMessage([], { name: '  ', body: 'x', mode: 'text' })).toMatchObject({ ok: false })
+  })
+})
+
+describe('JSON checks', () => {
+  it('points at the line and column of an error', () => {
+    expect(checkJson('{\n  "a": 1,\n}')).toMatchObject({ ok: false, line: 3 })
+    expect(prettify('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}')
+  })
+})
