@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Clock } from './clock'
 import { CredentialStore } from './credential-store'
 import { readBody, sendJson } from './http-util'
 import { secretAccessKey, sessionToken, stableUuid, temporaryAccessKeyId } from './ids'
@@ -21,6 +22,7 @@ export interface CognitoOptions {
   poolIds: string[]
   credentialsLifetimeSeconds: number
   store: CredentialStore
+  clock: Clock
   log: (line: string, level: 'info' | 'error') => void
 }
 
@@ -186,7 +188,7 @@ export class CognitoIdentity {
     const accessKeyId = temporaryAccessKeyId()
     const secret = secretAccessKey()
     const token = sessionToken()
-    const expiresAt = Date.now() + this.o.credentialsLifetimeSeconds * 1000
+    const expiresAt = this.o.clock.now() + this.o.credentialsLifetimeSeconds * 1000
     this.o.store.issue(accessKeyId, {
       secretAccessKey: secret,
       sessionToken: token,

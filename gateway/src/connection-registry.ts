@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws'
+import type { Timer } from './clock'
 import type { FrameWatcher } from './frame-watcher'
 import type { ConnectionFacts } from './lambda-events'
 import type { CloseCause } from './options'
@@ -10,9 +11,9 @@ export interface Connection extends ConnectionFacts {
   lastActiveAt: number
   ws?: WebSocket
   watcher?: FrameWatcher
-  idleTimer?: NodeJS.Timeout
-  maxTimer?: NodeJS.Timeout
-  killTimer?: NodeJS.Timeout
+  idleTimer?: Timer
+  maxTimer?: Timer
+  killTimer?: Timer
   /** Set when the gateway started the close; decides the close frame and the `$disconnect` status. */
   cause?: CloseCause
 }

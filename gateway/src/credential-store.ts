@@ -1,3 +1,4 @@
+import { realClock, type Clock } from './clock'
 import type { StaticCredentials } from './options'
 
 /**
@@ -28,6 +29,7 @@ export class CredentialStore {
   constructor(
     permanent: StaticCredentials[],
     private readonly maxEntries = 20_000,
+    private readonly clock: Clock = realClock,
   ) {
     this.permanent.set(LAMBDA_ROLE_CREDENTIALS.accessKeyId, {
       ...LAMBDA_ROLE_CREDENTIALS,
@@ -43,7 +45,7 @@ export class CredentialStore {
   }
 
   issue(accessKeyId: string, creds: KnownCredentials): void {
-    this.sweep(Date.now())
+    this.sweep(this.clock.now())
     while (this.issued.size >= this.maxEntries) {
       const oldest = this.issued.keys().next().value
       if (oldest === undefined) break

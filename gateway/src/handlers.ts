@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { realClock, type Clock } from './clock'
 import type { WebSocketEvent } from './lambda-events'
 
 /**
@@ -153,6 +154,8 @@ export interface InvokeOptions {
   region: string
   apiId: string
   beforeInvoke?: () => void
+  /** Whose time the deadline runs on (a fake one in tests). */
+  clock?: Clock
 }
 
 /**
@@ -164,8 +167,9 @@ export function invokeHandler(
   event: WebSocketEvent,
   o: InvokeOptions,
 ): Promise<InvocationOutcome> {
+  const clock = o.clock ?? realClock
   const started = performance.now()
-  const deadline = Date.now() + o.timeoutMs
+  const deadline = clock.now() + o.timeoutMs
   const functionName = `local-gateway-${o.routeKey.replace(/^\$/, '')}`
   const context: LambdaContext = {
     awsRequestId: o.requestId,
@@ -176,22 +180,20 @@ export function invokeHandler(
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
   }
   return new Promise<InvocationOutcome>((resolvePromise) => {
     let settled = false
     const finish = (outcome: InvocationOutcome) => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
+      timer.cancel()
       resolvePromise(outcome)
     }
-    const timer = setTimeout(
-      () => finish({ kind: 'timeout', durationMs: performance.now() - started }),
-      o.timeoutMs,
+    // A pending invocation alone does not keep a stopped gateway's process alive (clock timers are unref'd).
+    const timer = clock.after(o.timeoutMs, () =>
+      finish({ kind: 'timeout', durationMs: performance.now() - started }),
     )
-    // A pending invocation alone must not keep a stopped gateway's process alive.
-    timer.unref()
     try {
       o.beforeInvoke?.()
       Promise.resolve(handler(event, context)).then(

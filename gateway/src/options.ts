@@ -1,3 +1,4 @@
+import { realClock, type Clock } from './clock'
 import type { HandlerMap } from './handlers'
 
 /** Why a connection ended; server-side causes carry their own close code and `$disconnect` status. */
@@ -102,6 +103,8 @@ export interface GatewayOptions {
   closeFrames?: Partial<Record<CloseCause, CloseStatus>>
   /** `disconnectStatusCode`/`disconnectReason` reported to `$disconnect`, by cause. */
   disconnectStatus?: Partial<Record<CloseCause, CloseStatus>>
+  /** The time source for every timer and expiry (tests pass a fake one). Default: real time. */
+  clock?: Clock
 }
 
 export const DEFAULT_IDENTITY_POOL_SUFFIX = '00000000-0000-4000-8000-000000000000'
@@ -134,6 +137,7 @@ const DEFAULTS = {
   cors: true,
   corsMaxAge: 600,
   quiet: false,
+  clock: realClock,
   routeSelectionExpression: '$request.body.action',
   integrationTimeoutMs: 29_000,
   idleCloseCode: 1001,

@@ -99,14 +99,15 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     log(`a '${event}' listener threw: ${describeError(error)}`, 'error'),
   )
   const registry = new ConnectionRegistry()
-  const store = new CredentialStore(o.credentials)
+  const clock = o.clock
+  const store = new CredentialStore(o.credentials, undefined, clock)
   const verify =
     o.auth === 'iam'
       ? (req: SignedRequest) =>
           verifySigV4(req, {
             region: o.region,
             service: 'execute-api',
-            now: Date.now(),
+            now: clock.now(),
             clockSkewMs: o.clockSkew * 1000,
             lookup: (id) => store.lookup(id),
           })
@@ -125,12 +126,14 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     port: () => port,
     verify,
     beforeInvoke,
+    clock,
   })
   const connectionsApi = new ConnectionsApi({ options: o, registry, websocket, events, verify })
   const cognito = new CognitoIdentity({
     poolIds: o.identityPools,
     credentialsLifetimeSeconds: o.credentialsLifetime,
     store,
+    clock,
     log,
   })
 

@@ -4,13 +4,14 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Connection, ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { FrameWatcher, type FrameViolation } from './frame-watcher'
+import type { Clock } from './clock'
+import { describeError, invokeHandler, type InvocationOutcome, type RouteHandler, type RouteTable } from './handlers'
 import {
-  describeError,
-  invokeHandler,
-  type InvocationOutcome,
-  type RouteHandler,
-  type RouteTable,
-} from './handlers'
+  connectDecision,
+  handshakeProblem,
+  type AcceptedHandshake,
+  type HandshakeRefusal,
+} from './handshake-rules'
 import { refuseUpgrade, sourceIp, splitUrl } from './http-util'
 import { awsId, traceId } from './ids'
 import {
@@ -19,10 +20,10 @@ import {
   messageEvent,
   type ApiFacts,
   type WebSocketEvent,
-  type WebSocketResult,
 } from './lambda-events'
 import type { CloseCause, CloseStatus, ResolvedOptions } from './options'
 import { TokenBucket } from './rate-limit'
+import { errorFrame, routeReply, unmatchedReply, type RouteReply } from './route-reply'
 import { selectRoute, type CompiledExpression } from './route-selection'
 import type { SignedRequest, Verification } from './sigv4-verify'
 
@@ -37,27 +38,9 @@ export interface WebSocketApiDeps {
   /** Present in IAM mode. */
   verify?: (req: SignedRequest) => Verification
   beforeInvoke: () => void
+  clock: Clock
 }
 
-interface AcceptedHandshake {
-  protocol?: string
-  headers: [string, string][]
-}
-
-const ERROR_FRAME = (message: string, connectionId: string, requestId: string) =>
-  // The exact spacing seen in wscat transcripts: a space after "message": and the commas, none after the ids' colons.
-  `{"message": "${message}", "connectionId":"${connectionId}", "requestId":"${requestId}"}`
-
-const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/
-// Headers a $connect result may not override: they belong to the handshake itself.
-const HANDSHAKE_HEADERS = new Set([
-  'upgrade',
-  'connection',
-  'sec-websocket-accept',
-  'sec-websocket-protocol',
-  'sec-websocket-extensions',
-  'content-length',
-])
 const KILL_AFTER_CLOSE_MS = 2000
 
 /** The WebSocket side of the API: handshake + `$connect`, routing, limits, timers, `$disconnect`. */
@@ -70,10 +53,12 @@ export class WebSocketApi {
   private readonly handshakes = new Set<Duplex>()
   private shuttingDown = false
   private readonly o: ResolvedOptions
+  private readonly clock: Clock
 
   constructor(private readonly d: WebSocketApiDeps) {
     this.o = d.options
-    this.bucket = new TokenBucket(this.o.newConnectionsPerSecond)
+    this.clock = d.clock
+    this.bucket = new TokenBucket(this.o.newConnectionsPerSecond, d.clock)
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -107,7 +92,12 @@ export class WebSocketApi {
     connectionId?: string,
   ) {
     refuseUpgrade(socket, status, body, headers)
-    this.d.events.emitEvent('refused', { status, reason, connectionId, time: Date.now() })
+    this.d.events.emitEvent('refused', { status, reason, connectionId, time: this.clock.now() })
+  }
+
+  private refuseWith(socket: Duplex, r: HandshakeRefusal, connectionId?: string): void {
+    this.log(r.log, r.level)
+    this.refuse(socket, r.status, r.reason, r.body, r.headers, connectionId)
   }
 
   /** The HTTP server's 'upgrade' event. Never throws: every failure becomes an HTTP refusal and one log line. */
@@ -143,17 +133,8 @@ export class WebSocketApi {
       this.log(`handshake refused 403: path ${path.slice(0, 200)} is not the stage /${this.o.stage}`, 'error')
       return this.refuse(socket, 403, 'wrong path', forbidden)
     }
-    const problem = this.handshakeProblem(req)
-    if (problem) {
-      this.log(`handshake refused ${problem.status}: ${problem.message}`, 'error')
-      return this.refuse(
-        socket,
-        problem.status,
-        problem.message,
-        JSON.stringify({ message: problem.message }),
-        problem.headers,
-      )
-    }
+    const problem = handshakeProblem(req)
+    if (problem) return this.refuseWith(socket, problem)
     if (this.shuttingDown)
       return this.refuse(socket, 503, 'shutting down', JSON.stringify({ message: 'Service Unavailable' }))
     if (!this.bucket.take()) {
@@ -171,7 +152,7 @@ export class WebSocketApi {
       }
     }
 
-    const now = Date.now()
+    const now = this.clock.now()
     const userAgent = req.headers['user-agent']
     const conn: Connection = {
       connectionId: awsId(),
@@ -210,25 +191,6 @@ export class WebSocketApi {
     if (!opened) this.d.registry.forget(conn.connectionId)
   }
 
-  private handshakeProblem(
-    req: IncomingMessage,
-  ): { status: number; message: string; headers?: Record<string, string> } | undefined {
-    if (req.method !== 'GET')
-      return { status: 405, message: `WebSocket handshakes use GET, not ${req.method}` }
-    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
-      return { status: 400, message: 'Invalid Upgrade header' }
-    if (!WEBSOCKET_KEY.test(req.headers['sec-websocket-key'] ?? ''))
-      return { status: 400, message: 'Missing or invalid Sec-WebSocket-Key header' }
-    if (req.headers['sec-websocket-version'] !== '13') {
-      return {
-        status: 426,
-        message: 'Unsupported Sec-WebSocket-Version (only 13)',
-        headers: { 'Sec-WebSocket-Version': '13' },
-      }
-    }
-    return undefined
-  }
-
   /** Runs `$connect` (if there is one); returns what to put in the 101, or undefined after refusing. */
   private async runConnect(
     req: IncomingMessage,
@@ -249,64 +211,17 @@ export class WebSocketApi {
       traceId: traceId(now),
     })
     const outcome = await this.invoke('$connect', handler, event, requestId)
-    const id = conn.connectionId
-    const refuse = (status: number, reason: string, body: string, headers: Record<string, string> = {}) => {
-      this.refuse(socket, status, reason, body, headers, id)
+    const decision = connectDecision(conn.connectionId, outcome, this.o)
+    if ('refuse' in decision) {
+      this.refuseWith(socket, decision.refuse, conn.connectionId)
       return undefined
     }
-    if (outcome.kind === 'timeout') {
-      this.log(
-        `${id} $connect timed out after ${this.o.integrationTimeoutMs} ms → handshake ${this.o.connectTimeoutStatus}`,
-        'error',
-      )
-      return refuse(
-        this.o.connectTimeoutStatus,
-        '$connect timed out',
-        JSON.stringify({ message: 'Endpoint request timed out' }),
-      )
-    }
-    if (outcome.kind === 'error') {
-      this.log(`${id} $connect threw ${describeError(outcome.error)} → handshake 502`, 'error')
-      return refuse(502, '$connect threw', JSON.stringify({ message: 'Internal server error' }))
-    }
-    const result = outcome.value as WebSocketResult | null | undefined
-    const status = result && typeof result === 'object' ? result.statusCode : undefined
-    if (status === undefined) {
-      if (this.o.connectWithoutStatusCode === 'accept') {
-        this.log(`${id} $connect returned no statusCode; accepted (connect-without-status-code=accept)`)
-        return { headers: [] }
-      }
-      this.log(
-        `${id} $connect returned no statusCode → handshake 502 (connect-without-status-code=reject)`,
-        'error',
-      )
-      return refuse(502, 'no statusCode', JSON.stringify({ message: 'Internal server error' }))
-    }
-    if (!Number.isInteger(status) || status < 200 || status > 599) {
-      this.log(
-        `${id} $connect returned statusCode ${JSON.stringify(status)}, not an HTTP status → handshake 502`,
-        'error',
-      )
-      return refuse(502, 'malformed result', JSON.stringify({ message: 'Internal server error' }))
-    }
-    const headers = resultHeaders(result!)
-    if (status >= 300) {
-      this.log(`${id} $connect returned ${status} → handshake refused with ${status}`)
-      const body = typeof result!.body === 'string' ? result!.body : ''
-      const extra: Record<string, string> = {}
-      for (const [name, value] of headers) if (!HANDSHAKE_HEADERS.has(name.toLowerCase())) extra[name] = value
-      return refuse(status, `$connect returned ${status}`, body, extra)
-    }
-    const accepted: AcceptedHandshake = { headers: [] }
-    for (const [name, value] of headers) {
-      if (name.toLowerCase() === 'sec-websocket-protocol') accepted.protocol = value
-      else if (!HANDSHAKE_HEADERS.has(name.toLowerCase())) accepted.headers.push([name, value])
-    }
-    return accepted
+    if (decision.log) this.log(decision.log)
+    return decision.accept
   }
 
   private onOpen(conn: Connection, ws: WebSocket, accepted: AcceptedHandshake): void {
-    const now = Date.now()
+    const now = this.clock.now()
     conn.ws = ws
     conn.state = 'open'
     conn.lastActiveAt = now
@@ -333,13 +248,10 @@ export class WebSocketApi {
     })
     if (this.o.pingCountsAsActivity) ws.on('ping', () => this.touch(conn))
 
-    conn.idleTimer = setTimeout(() => this.closeBy(conn, 'idle'), this.o.idleTimeout * 1000)
-    conn.maxTimer = setTimeout(
-      () => this.closeBy(conn, 'maxDuration'),
-      Math.max(0, conn.connectedAt + this.o.maxDuration * 1000 - now),
+    conn.idleTimer = this.clock.after(this.o.idleTimeout * 1000, () => this.closeBy(conn, 'idle'))
+    conn.maxTimer = this.clock.after(Math.max(0, conn.connectedAt + this.o.maxDuration * 1000 - now), () =>
+      this.closeBy(conn, 'maxDuration'),
     )
-    conn.idleTimer.unref()
-    conn.maxTimer.unref()
 
     const ua = conn.identity.userAgent
     if (this.o.logInfo)
@@ -357,7 +269,7 @@ export class WebSocketApi {
   }
 
   private touch(conn: Connection): void {
-    conn.lastActiveAt = Date.now()
+    conn.lastActiveAt = this.clock.now()
     conn.idleTimer?.refresh()
   }
 
@@ -388,14 +300,7 @@ export class WebSocketApi {
       requestId,
       routeKey,
     })
-    if (routeKey === undefined) {
-      this.log(
-        `MESSAGE    ${conn.connectionId} no route matched and there is no $default → "Forbidden" frame`,
-        'error',
-      )
-      this.sendText(conn, ERROR_FRAME('Forbidden', conn.connectionId, requestId), 'error-frame')
-      return
-    }
+    if (routeKey === undefined) return this.deliver(conn, requestId, unmatchedReply(conn.connectionId))
     if (this.o.logInfo) this.log(`MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`)
     const event = messageEvent(this.d.api(), conn, routeKey, requestId, awsId(), now, body)
     void this.invoke(routeKey, routes.get(routeKey)!, event, requestId).then((outcome) =>
@@ -409,41 +314,26 @@ export class WebSocketApi {
     requestId: string,
     outcome: InvocationOutcome,
   ): void {
-    const id = conn.connectionId
-    if (outcome.kind === 'timeout') {
-      this.log(
-        `${id} ${routeKey} took longer than ${this.o.integrationTimeoutMs} ms → "Endpoint request timed out" frame`,
-        'error',
-      )
-      this.sendText(conn, ERROR_FRAME('Endpoint request timed out', id, requestId), 'error-frame')
-      return
-    }
-    if (outcome.kind === 'error') {
-      this.log(
-        `${id} ${routeKey} threw ${describeError(outcome.error)} → "Internal server error" frame`,
-        'error',
-      )
-      this.sendText(conn, ERROR_FRAME('Internal server error', id, requestId), 'error-frame')
-      return
-    }
-    if (!this.d.routes.twoWay.has(routeKey)) return
-    const result = outcome.value as WebSocketResult | null | undefined
-    const body = result && typeof result === 'object' ? result.body : undefined
-    if (body === undefined || body === null) return
-    if (typeof body !== 'string') {
-      this.log(
-        `${id} ${routeKey} returned a non-string body (${typeof body}) → "Internal server error" frame`,
-        'error',
-      )
-      this.sendText(conn, ERROR_FRAME('Internal server error', id, requestId), 'error-frame')
-      return
-    }
-    this.sendText(conn, body, 'route-response')
+    const reply = routeReply(outcome, {
+      connectionId: conn.connectionId,
+      routeKey,
+      twoWay: this.d.routes.twoWay.has(routeKey),
+      integrationTimeoutMs: this.o.integrationTimeoutMs,
+      maxReplyBytes: Infinity,
+    })
+    this.deliver(conn, requestId, reply)
+  }
+
+  private deliver(conn: Connection, requestId: string, reply: RouteReply): void {
+    if (reply.kind === 'none') return
+    if (reply.kind === 'reply') return this.sendText(conn, reply.body, 'route-response')
+    this.log(reply.log, 'error')
+    this.sendText(conn, errorFrame(reply.message, conn.connectionId, requestId), 'error-frame')
   }
 
   private sendText(conn: Connection, text: string, via: 'route-response' | 'error-frame'): void {
     if (this.send(conn, text, false)) {
-      this.d.events.emitEvent('send', { connectionId: conn.connectionId, data: text, time: Date.now(), via })
+      this.d.events.emitEvent('send', { connectionId: conn.connectionId, data: text, time: this.clock.now(), via })
     }
   }
 
@@ -476,8 +366,8 @@ export class WebSocketApi {
     conn.state = 'closing'
     conn.cause = cause
     conn.watcher?.stop()
-    clearTimeout(conn.idleTimer)
-    clearTimeout(conn.maxTimer)
+    conn.idleTimer?.cancel()
+    conn.maxTimer?.cancel()
     const { code, reason } = this.o.closeFrames[cause]
     if (cause === 'idle' || cause === 'maxDuration' || cause === 'deleted' || cause === 'shutdown') {
       this.log(
@@ -486,14 +376,13 @@ export class WebSocketApi {
     }
     const ws = conn.ws
     ws.close(code, reason)
-    conn.killTimer = setTimeout(() => ws.terminate(), KILL_AFTER_CLOSE_MS)
-    conn.killTimer.unref()
+    conn.killTimer = this.clock.after(KILL_AFTER_CLOSE_MS, () => ws.terminate())
   }
 
   private onClose(conn: Connection, code: number, reason: string): void {
-    clearTimeout(conn.idleTimer)
-    clearTimeout(conn.maxTimer)
-    clearTimeout(conn.killTimer)
+    conn.idleTimer?.cancel()
+    conn.maxTimer?.cancel()
+    conn.killTimer?.cancel()
     conn.watcher?.stop()
     conn.state = 'closing'
     const cause: CloseCause = conn.cause ?? (code === 1006 ? 'abnormal' : 'client')
@@ -501,7 +390,7 @@ export class WebSocketApi {
     this.d.registry.remove(conn.connectionId, status.code, status.reason)
     conn.ws = undefined
     conn.watcher = undefined
-    const now = Date.now()
+    const now = this.clock.now()
     if (this.o.logInfo)
       this.log(
         `DISCONNECT ${conn.connectionId} ${status.code}${status.reason ? ` "${status.reason}"` : ''} (${cause === 'client' ? 'closed by the client' : cause})`,
@@ -552,6 +441,7 @@ export class WebSocketApi {
       region: this.o.region,
       apiId: this.o.apiId,
       beforeInvoke: this.d.beforeInvoke,
+      clock: this.clock,
     })
   }
 
@@ -572,21 +462,4 @@ export class WebSocketApi {
     ])
     this.wss.close()
   }
-}
-
-function resultHeaders(result: WebSocketResult): [string, string][] {
-  const list: [string, string][] = []
-  const ok = (name: string, value: string) =>
-    !/[\r\n]/.test(name) && !/[\r\n]/.test(value) && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
-  if (result.headers && typeof result.headers === 'object') {
-    for (const [name, value] of Object.entries(result.headers))
-      if (ok(name, String(value))) list.push([name, String(value)])
-  }
-  if (result.multiValueHeaders && typeof result.multiValueHeaders === 'object') {
-    for (const [name, values] of Object.entries(result.multiValueHeaders)) {
-      if (!Array.isArray(values) || list.some(([n]) => n.toLowerCase() === name.toLowerCase())) continue
-      for (const value of values) if (ok(name, String(value))) list.push([name, String(value)])
-    }
-  }
-  return list
 }

@@ -11,7 +11,8 @@ import type { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { FrameWatcher, type FrameViolation } from '../src/frame-watcher'
 import type { DisconnectInfo, SendInfo } from '../src/index'
-import { gatewayFor, managementClient, sdkError, sleep, TestClient, waitFor, whoami } from './helpers'
+import { FakeClock } from './fake-clock'
+import { gatewayFor, managementClient, sdkError, TestClient, waitFor, whoami } from './helpers'
 
 const gw = await gatewayFor()
 const sdk = managementClient(gw)
@@ -97,10 +98,21 @@ describe('GetConnection', () => {
     expect(first.ConnectedAt!.getTime()).toBeGreaterThanOrEqual(before - 5)
     expect(first.Identity).toEqual({ SourceIp: '127.0.0.1', UserAgent: 'my-agent/2.0' })
     expect(first.LastActiveAt!.getTime()).toBeGreaterThanOrEqual(first.ConnectedAt!.getTime())
-    await sleep(30)
+    await client.close()
+  })
+
+  it('lastActiveAt moves with each message, to the millisecond', async () => {
+    const clock = new FakeClock()
+    const timed = await gatewayFor({ clock })
+    const client = await TestClient.open(timed.wsUrl)
+    const id = await whoami(client)
+    const timedSdk = managementClient(timed)
+    const first = await timedSdk.send(new GetConnectionCommand({ ConnectionId: id }))
+    expect(first.ConnectedAt!.getTime()).toBe(clock.now())
+    clock.advance(30)
     await whoami(client)
-    const second = await sdk.send(new GetConnectionCommand({ ConnectionId: id }))
-    expect(second.LastActiveAt!.getTime()).toBeGreaterThan(first.LastActiveAt!.getTime())
+    const second = await timedSdk.send(new GetConnectionCommand({ ConnectionId: id }))
+    expect(second.LastActiveAt!.getTime()).toBe(clock.now())
     expect(second.ConnectedAt!.getTime()).toBe(first.ConnectedAt!.getTime())
     await client.close()
   })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { callbackEndpoint, handler, handlers, routeResponses } from '../handlers/default'
 import { buildRouteTable, checkHandlerModule, HandlerModuleError, loadHandlerModule } from '../src/handlers'
 import type { WebSocketEvent } from '../src/index'
-import { gatewayFor, sleep, TestClient, whoami } from './helpers'
+import { gatewayFor, TestClient, waitFor, whoami } from './helpers'
 
 describe('callbackEndpoint', () => {
   it('uses http for local gateways and https for AWS and custom domains', () => {
@@ -49,10 +49,11 @@ describe('the default handlers module', () => {
     await clients[0]!.send('{"action":"broadcast","data":"hello all"}')
     for (const client of clients)
       expect(await client.nextJson()).toEqual({ action: 'broadcast', from: sender, data: 'hello all' })
-    await sleep(100)
+    // A broadcast that leaked to the other gateway would arrive before this answer.
+    expect(await whoami(outsider)).toMatch(/=$/)
     expect(outsider.unread).toEqual([])
     await clients[2]!.close()
-    await sleep(50)
+    await waitFor(() => gw.connections().length === 2)
     await clients[1]!.send('{"action":"broadcast","data":2}')
     expect(await clients[0]!.nextJson()).toMatchObject({ data: 2 })
     expect(await clients[1]!.nextJson()).toMatchObject({ data: 2 })
@@ -73,7 +74,8 @@ describe('handler modules', () => {
     await client.send('{"action":"whoami"}')
     await client.send('{"action":"echo","data":"still default"}')
     expect(await client.next()).toBe('still default')
-    await sleep(50)
+    await client.send('{"action":"echo","data":"last"}')
+    expect(await client.next()).toBe('last')
     expect(client.unread).toEqual([])
     await client.close()
   })

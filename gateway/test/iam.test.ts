@@ -16,14 +16,16 @@ import {
   managementClient,
   refusedHandshake,
   sdkError,
-  sleep,
   TestClient,
   whoami,
 } from './helpers'
+import { FakeClock } from './fake-clock'
 import { presign, signHeaders, type Creds } from './signing'
 
 const DEVELOPER: Creds = { accessKeyId: 'AKIALOCALDEVELOPER01', secretAccessKey: 'developer-secret' }
-const gw = await gatewayFor({ auth: 'iam', credentials: [DEVELOPER], credentialsLifetime: 1 })
+// A fake clock frozen near the real time: signatures made now pass, and credential expiry is moved by hand.
+const clock = new FakeClock()
+const gw = await gatewayFor({ auth: 'iam', credentials: [DEVELOPER], credentialsLifetime: 1, clock })
 const POOL = gw.identityPoolIds[0]!
 
 /** A connection opened with a presigned URL (the browser way), and its id. */
@@ -172,7 +174,10 @@ describe('IAM on @connections', () => {
     const creds = await cognitoCredentials()
     await managementClient(gw, creds).send(new PostToConnectionCommand({ ConnectionId: id, Data: 'fresh' }))
     expect(await client.next()).toBe('fresh')
-    await sleep(1100)
+    clock.advance(999)
+    await managementClient(gw, creds).send(new PostToConnectionCommand({ ConnectionId: id, Data: 'last ms' }))
+    expect(await client.next()).toBe('last ms')
+    clock.advance(1)
     const expired = await sdkError(
       managementClient(gw, creds).send(new PostToConnectionCommand({ ConnectionId: id, Data: 'stale' })),
     )

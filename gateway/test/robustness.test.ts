@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DisconnectInfo } from '../src/index'
-import { gatewayFor, rawExchange, refusedHandshake, sleep, TestClient, waitFor, whoami } from './helpers'
+import { gatewayFor, rawExchange, refusedHandshake, TestClient, waitFor, whoami } from './helpers'
 
 const gw = await gatewayFor({
   integrationTimeoutMs: 200,
@@ -70,7 +70,7 @@ describe('bad input never takes the gateway down', () => {
     })
     expect(response.status).toBe(413)
     expect(response.headers.get('x-amzn-errortype')).toBe('PayloadTooLargeException')
-    await sleep(50)
+    expect(await whoami(client)).toBe(id)
     expect(client.unread).toEqual([])
     const huge = await fetch(`${gw.connectionsUrl}/@connections/${encodeURIComponent(id)}`, {
       method: 'POST',
@@ -165,12 +165,20 @@ describe('shutdown', () => {
   })
 
   it('close() drops handshakes still in $connect instead of waiting for them', async () => {
-    const slow = await gatewayFor({ handlers: { $connect: () => new Promise(() => {}) } })
+    let entered = false
+    const slow = await gatewayFor({
+      handlers: {
+        $connect: () => {
+          entered = true
+          return new Promise(() => {})
+        },
+      },
+    })
     const pending = TestClient.open(slow.wsUrl).then(
       () => 'opened',
       () => 'failed',
     )
-    await sleep(100)
+    await waitFor(() => entered)
     const started = performance.now()
     await slow.close()
     expect(performance.now() - started).toBeLessThan(5000)

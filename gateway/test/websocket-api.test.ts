@@ -7,11 +7,11 @@ import {
   gatewayFor,
   managementClient,
   refusedHandshake,
-  sleep,
   TestClient,
   waitFor,
   whoami,
 } from './helpers'
+import { FakeClock } from './fake-clock'
 
 const ID = /^[A-Za-z0-9_-]{15}=$/
 const CLF = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/
@@ -28,7 +28,6 @@ const gw = await gatewayFor({
       const q = event.queryStringParameters ?? {}
       if (q.refuse) return { statusCode: Number(q.refuse), headers: { 'X-Why': 'refused' }, body: 'go away' }
       if (q.throw) throw new Error('connect failed')
-      if (q.slow) await sleep(1000)
       if (q.nostatus) return undefined
       if (q.malformed) return { statusCode: 'yes' }
       if (q.post) {
@@ -74,13 +73,37 @@ const gw = await gatewayFor({
     async boom() {
       throw new Error('handler exploded')
     },
-    async hang() {
-      await sleep(650)
-      return { statusCode: 200, body: 'too late' }
-    },
   },
-  routeResponses: ['twoway', 'objectbody', 'hang'],
+  routeResponses: ['twoway', 'objectbody'],
 })
+
+/** A gateway on a fake clock whose `hang` route and `$connect` wait until the test releases them. */
+async function timedGateway() {
+  const clock = new FakeClock()
+  let release: () => void = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const started: string[] = []
+  const hold = async (what: string) => {
+    started.push(what)
+    await released
+  }
+  const timed = await gatewayFor({
+    integrationTimeoutMs: 300,
+    clock,
+    handlers: {
+      async $connect(event) {
+        if (event.queryStringParameters?.slow) await hold('$connect')
+        return { statusCode: 200 }
+      },
+      async hang() {
+        await hold('hang')
+        return { statusCode: 200, body: 'too late' }
+      },
+    },
+    routeResponses: ['hang'],
+  })
+  return { timed, clock, started, release }
+}
 gw.on('disconnect', (d) => disconnects.push(d))
 
 const lastEvent = (routeKey: string) =>
@@ -174,9 +197,6 @@ describe('handshake and $connect', () => {
   it('answers 502 when $connect throws or returns a malformed status, and 504 when it times out', async () => {
     expect((await refusedHandshake(`${gw.wsUrl}?throw=1`)).status).toBe(502)
     expect((await refusedHandshake(`${gw.wsUrl}?malformed=1`)).status).toBe(502)
-    const started = Date.now()
-    expect((await refusedHandshake(`${gw.wsUrl}?slow=1`)).status).toBe(504)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     expect(gw.logs.some((line) => line.includes('$connect threw Error: connect failed'))).toBe(true)
   })
 
@@ -271,7 +291,8 @@ describe('messages and routes', () => {
     await client.send('{"action":"nobody"}')
     await client.send('{"action":"twoway"}')
     expect(await client.next()).toBe('got {"action":"twoway"}')
-    await sleep(100)
+    // whoami answers through @connections, after the instant handlers before it: anything they sent is here by now.
+    expect(await whoami(client)).toMatch(ID)
     expect(client.unread).toEqual([])
     await client.close()
   })
@@ -296,19 +317,32 @@ describe('messages and routes', () => {
     await client.close()
   })
 
-  it('answers "Endpoint request timed out" after the integration timeout, and stays open', async () => {
-    const client = await TestClient.open(gw.wsUrl)
-    const started = performance.now()
+  it('answers "Endpoint request timed out" exactly at the integration timeout, and stays open', async () => {
+    const { timed, clock, started, release } = await timedGateway()
+    const client = await TestClient.open(timed.wsUrl)
     await client.send('{"action":"hang"}')
-    const frame = await client.next()
-    const elapsed = performance.now() - started
-    expect(frame).toMatch(errorFrame('Endpoint request timed out'))
-    expect(elapsed).toBeGreaterThanOrEqual(280)
+    await waitFor(() => started.includes('hang'))
+    clock.advance(299)
     expect(await whoami(client)).toMatch(ID)
-    // The late result of the hung handler is dropped, not sent.
-    await sleep(650 - (performance.now() - started) + 150)
     expect(client.unread).toEqual([])
+    clock.advance(1)
+    expect(await client.next()).toMatch(errorFrame('Endpoint request timed out'))
+    // The late result of the hung handler is dropped, not sent.
+    release()
+    expect(await whoami(client)).toMatch(ID)
+    expect(client.unread).toEqual([])
+    expect(timed.logs.some((l) => l.includes('hang took longer than 300 ms'))).toBe(true)
     await client.close()
+  })
+
+  it('refuses the handshake with 504 when $connect outlives the integration timeout', async () => {
+    const { timed, clock, started, release } = await timedGateway()
+    const refused = refusedHandshake(`${timed.wsUrl}?slow=1`)
+    await waitFor(() => started.includes('$connect'))
+    clock.advance(300)
+    expect((await refused).status).toBe(504)
+    expect(timed.logs.some((l) => l.includes('$connect timed out after 300 ms → handshake 504'))).toBe(true)
+    release()
   })
 
   it('uses the requestId of the message in error frames', async () => {
@@ -469,7 +503,8 @@ describe('limits', () => {
   })
 
   it('throttles new connections with 429 over the per-second cap', async () => {
-    const throttled = await gatewayFor({ newConnectionsPerSecond: 3 })
+    const clock = new FakeClock()
+    const throttled = await gatewayFor({ newConnectionsPerSecond: 3, clock })
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => TestClient.open(throttled.wsUrl)),
     )
@@ -477,12 +512,11 @@ describe('limits', () => {
     const refused = results
       .filter((r) => r.status === 'rejected')
       .map((r) => String((r as PromiseRejectedResult).reason))
-    expect(opened.length).toBeGreaterThanOrEqual(3)
-    expect(opened.length).toBeLessThan(8)
+    expect(opened.length).toBe(3)
     expect(refused.every((reason) => reason.includes('429'))).toBe(true)
     for (const r of opened) await (r as PromiseFulfilledResult<TestClient>).value.close()
-    // 3 per second: a token is back within 400 ms.
-    await sleep(400)
+    // 3 per second: a token is back after a third of a second.
+    clock.advance(334)
     const later = await TestClient.open(throttled.wsUrl)
     await later.close()
   })

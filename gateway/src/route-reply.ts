@@ -1,0 +1,72 @@
+import { describeError, type InvocationOutcome } from './handlers'
+import type { WebSocketResult } from './lambda-events'
+
+/**
+ * What the client gets after a route's integration finishes, without sockets: nothing (one-way routes, or a two-way
+ * route without a body), the handler's body (two-way routes), or one of AWS's error frames; the connection stays
+ * open in every case (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-response.html,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html).
+ */
+export type RouteReply =
+  | { kind: 'none' }
+  | { kind: 'reply'; body: string }
+  | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
+
+export type ErrorFrameMessage = 'Forbidden' | 'Internal server error' | 'Endpoint request timed out'
+
+/** The exact spacing seen in wscat transcripts: a space after "message": and the commas, none after the ids' colons. */
+export function errorFrame(message: ErrorFrameMessage, connectionId: string, requestId: string): string {
+  return `{"message": "${message}", "connectionId":"${connectionId}", "requestId":"${requestId}"}`
+}
+
+export interface ReplyContext {
+  connectionId: string
+  routeKey: string
+  twoWay: boolean
+  integrationTimeoutMs: number
+  /** Largest reply AWS delivers (the 128 KB message quota). */
+  maxReplyBytes: number
+}
+
+export function routeReply(outcome: InvocationOutcome, c: ReplyContext): RouteReply {
+  const at = `${c.connectionId} ${c.routeKey}`
+  if (outcome.kind === 'timeout')
+    return {
+      kind: 'error-frame',
+      message: 'Endpoint request timed out',
+      log: `${at} took longer than ${c.integrationTimeoutMs} ms → "Endpoint request timed out" frame`,
+    }
+  if (outcome.kind === 'error')
+    return {
+      kind: 'error-frame',
+      message: 'Internal server error',
+      log: `${at} threw ${describeError(outcome.error)} → "Internal server error" frame`,
+    }
+  if (!c.twoWay) return { kind: 'none' }
+  const result = outcome.value as WebSocketResult | null | undefined
+  const body = result && typeof result === 'object' ? result.body : undefined
+  if (body === undefined || body === null) return { kind: 'none' }
+  if (typeof body !== 'string')
+    return {
+      kind: 'error-frame',
+      message: 'Internal server error',
+      log: `${at} returned a non-string body (${typeof body}) → "Internal server error" frame`,
+    }
+  const bytes = Buffer.byteLength(body)
+  if (bytes > c.maxReplyBytes)
+    return {
+      kind: 'error-frame',
+      message: 'Internal server error',
+      log: `${at} returned a ${bytes}-byte body, over the ${c.maxReplyBytes}-byte message limit → "Internal server error" frame`,
+    }
+  return { kind: 'reply', body }
+}
+
+/** A message no route matched, with no `$default`. */
+export function unmatchedReply(connectionId: string): RouteReply {
+  return {
+    kind: 'error-frame',
+    message: 'Forbidden',
+    log: `MESSAGE    ${connectionId} no route matched and there is no $default → "Forbidden" frame`,
+  }
+}
