@@ -23,8 +23,6 @@ function randomSlice(size: number): Buffer {
   return slice
 }
 
-export const AWS_ID = /^[A-Za-z0-9_-]{15}=$/
-
 /** The x-amzn-RequestId header API Gateway puts on HTTP responses is a UUID. */
 export function httpRequestId(): string {
   return randomUUID()

@@ -1,6 +1,6 @@
 /** The local API Gateway WebSocket emulator: `startGateway(options)` and the types around it. */
 export { startGateway, type Gateway } from './server'
-export { resolveOptions, defaultIdentityPool, OptionError, DEFAULT_API_ID } from './options'
+export { OptionError } from './options'
 export type {
   GatewayOptions,
   ResolvedOptions,
@@ -10,6 +10,7 @@ export type {
   LogFunction,
   LogLevel,
 } from './options'
+export type { Clock, Timer } from './clock'
 export type {
   ConnectInfo,
   DisconnectInfo,
@@ -22,11 +23,3 @@ export type {
 export type { ConnectionInfo } from './connection-registry'
 export type { HandlerMap, HandlerModule, LambdaContext, RouteHandler } from './handlers'
 export type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from './lambda-events'
-export { LAMBDA_ROLE_CREDENTIALS } from './credential-store'
-export {
-  compileRouteSelectionExpression,
-  evaluateExpression,
-  selectRoute,
-  stringifySelected,
-} from './route-selection'
-export { verifySigV4, canonicalUri } from './sigv4-verify'

@@ -1,6 +1,7 @@
 /**
- * Lambda proxy (AWS_PROXY) events for WebSocket routes, shaped like the captures in the spec (§3): CONNECT carries the
- * handshake headers, MESSAGE only the body, DISCONNECT a fixed four-header set plus the close status.
+ * Lambda proxy (AWS_PROXY) events for WebSocket routes, shaped like AWS's examples
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-integration-requests.html)
+ * and real captures: CONNECT carries the handshake headers, MESSAGE only the body, DISCONNECT a fixed four-header set plus the close status.
  */
 
 export type WebSocketEventType = 'CONNECT' | 'MESSAGE' | 'DISCONNECT'

@@ -168,11 +168,6 @@ interface Parsed {
 
 type ParseResult = { parsed: Parsed } | { failure: VerifyFailure; message: string }
 
-/** Whether the request carries SigV4 auth of either form. */
-export function hasSignature(req: SignedRequest): boolean {
-  return headerValues(req.rawHeaders).has('authorization') || /(?:^|&)X-Amz-Signature=/i.test(req.query)
-}
-
 function parse(headers: Map<string, string[]>, query: [string, string][]): ParseResult {
   const authorization = headers.get('authorization')?.[0]
   const queryValue = (name: string) => query.find(([k]) => k === name)?.[1]

@@ -2,7 +2,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto'
 
 /** SHA-256 for the SDK's signer, on node:crypto (the signer takes a Checksum constructor). */
-class Sha256 {
+export class Sha256 {
   private hash: Hash | Hmac
   private readonly secret?: string | Uint8Array
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
