@@ -1,5 +1,6 @@
 import { realClock, type Clock } from './clock'
 import type { HandlerMap } from './handlers'
+import { OPTION_TABLE, rangeText, tableDefaults } from './option-table'
 
 /** Why a connection ended; server-side causes carry their own close code and `$disconnect` status. */
 export type CloseCause =
@@ -108,7 +109,6 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_IDENTITY_POOL_SUFFIX = '00000000-0000-4000-8000-000000000000'
-export const DEFAULT_API_ID = 'localapi01'
 
 export interface ResolvedOptions extends Required<
   Omit<GatewayOptions, 'handlers' | 'log' | 'domainName' | 'closeFrames' | 'disconnectStatus'>
@@ -124,54 +124,28 @@ export interface ResolvedOptions extends Required<
 
 export class OptionError extends Error {}
 
-const DEFAULTS = {
-  port: 4001,
-  host: '127.0.0.1',
-  stage: 'dev',
-  region: 'us-east-1',
-  apiId: DEFAULT_API_ID,
-  idleTimeout: 600,
-  maxDuration: 7200,
-  auth: 'none',
-  defaultHandlers: true,
-  cors: true,
-  corsMaxAge: 600,
-  quiet: false,
-  clock: realClock,
-  routeSelectionExpression: '$request.body.action',
-  integrationTimeoutMs: 29_000,
-  idleCloseCode: 1001,
-  idleCloseReason: 'Going away',
-  maxDurationCloseCode: 1001,
-  maxDurationCloseReason: 'Going away',
-  pingCountsAsActivity: false,
-  answerPings: true,
-  maxFrameBytes: 32_768,
-  maxMessageBytes: 131_072,
-  newConnectionsPerSecond: 500,
-  credentialsLifetime: 3600,
-  clockSkew: 300,
-  lambdaEnvironment: true,
-  postDataFrame: 'auto',
-  outgoingFrameBytes: 0,
-  connectWithoutStatusCode: 'accept',
-  connectTimeoutStatus: 504,
-  maxUrlLength: 4096,
-} as const
+/** Resolved values of the options that have a default (the others are filled in by resolveOptions). */
+type Defaulted = Required<
+  Omit<
+    GatewayOptions,
+    | 'handlers'
+    | 'log'
+    | 'domainName'
+    | 'closeFrames'
+    | 'disconnectStatus'
+    | 'identityPools'
+    | 'credentials'
+    | 'routeResponses'
+  >
+>
 
 /** Client close codes are copied; the rest are the gateway's own (see README: most are UNCONFIRMED on AWS). */
-function closeTables(o: GatewayOptions) {
+function closeTables(o: GatewayOptions & Defaulted) {
   const frames: Record<CloseCause, CloseStatus> = {
     client: { code: 1000, reason: '' },
     abnormal: { code: 1006, reason: '' },
-    idle: {
-      code: o.idleCloseCode ?? DEFAULTS.idleCloseCode,
-      reason: o.idleCloseReason ?? DEFAULTS.idleCloseReason,
-    },
-    maxDuration: {
-      code: o.maxDurationCloseCode ?? DEFAULTS.maxDurationCloseCode,
-      reason: o.maxDurationCloseReason ?? DEFAULTS.maxDurationCloseReason,
-    },
+    idle: { code: o.idleCloseCode, reason: o.idleCloseReason },
+    maxDuration: { code: o.maxDurationCloseCode, reason: o.maxDurationCloseReason },
     binary: { code: 1003, reason: '' },
     frameTooLarge: { code: 1009, reason: '' },
     messageTooLarge: { code: 1009, reason: '' },
@@ -201,18 +175,22 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new OptionError(message)
 }
 
-function checkSeconds(name: string, value: number, allowZero = false): void {
-  check(
-    typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0),
-    `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${String(value)}`,
-  )
-}
-
-function checkInt(name: string, value: number, min: number, max: number): void {
-  check(
-    Number.isInteger(value) && value >= min && value <= max,
-    `${name} must be an integer from ${min} to ${max}, got ${String(value)}`,
-  )
+/** Every number in the option table, against its documented range. */
+function checkRanges(r: Record<string, unknown>): void {
+  for (const row of OPTION_TABLE) {
+    if (row.min === undefined) continue
+    const value = r[row.key]
+    if (value === undefined) continue
+    const n = value as number
+    check(
+      typeof n === 'number' &&
+        Number.isFinite(n) &&
+        n >= row.min &&
+        n <= row.max! &&
+        (row.kind !== 'int' || Number.isInteger(n)),
+      `${row.flag} must be ${row.kind === 'int' ? 'a whole number' : 'a number'} from ${rangeText(row)}, got ${String(value)}`,
+    )
+  }
 }
 
 function checkCloseCode(name: string, code: number): void {
@@ -236,8 +214,8 @@ export function defaultLog(): LogFunction {
 
 /** Fills in defaults and checks every value, throwing OptionError with a one-line message. */
 export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
-  const r = { ...DEFAULTS, ...stripUndefined(o) } as GatewayOptions & typeof DEFAULTS
-  checkInt('port', r.port, 0, 65535)
+  const r = { ...tableDefaults(), clock: realClock, ...stripUndefined(o) } as GatewayOptions & Defaulted
+  checkRanges(r as unknown as Record<string, unknown>)
   check(typeof r.host === 'string' && r.host.length > 0, 'host must not be empty')
   check(
     /^[A-Za-z0-9_-]{1,128}$/.test(r.stage),
@@ -248,32 +226,17 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
     /^[a-z0-9]{1,32}$/.test(r.apiId),
     `api-id must be lower-case letters and digits (AWS uses 10), got "${r.apiId}"`,
   )
-  checkSeconds('idle-timeout', r.idleTimeout)
-  checkSeconds('max-duration', r.maxDuration)
   check(r.auth === 'none' || r.auth === 'iam', `auth must be none or iam, got "${String(r.auth)}"`)
-  checkInt('integration-timeout-ms', r.integrationTimeoutMs, 1, 15 * 60_000)
   checkCloseCode('idle-close-code', r.idleCloseCode)
   checkCloseCode('max-duration-close-code', r.maxDurationCloseCode)
   for (const reason of [r.idleCloseReason, r.maxDurationCloseReason]) {
     check(Buffer.byteLength(reason) <= 123, 'a close reason must be at most 123 bytes')
   }
-  checkInt('max-frame-bytes', r.maxFrameBytes, 1, 1 << 30)
-  checkInt('max-message-bytes', r.maxMessageBytes, 1, 1 << 30)
-  check(
-    Number.isFinite(r.newConnectionsPerSecond) && r.newConnectionsPerSecond >= 0,
-    'new-connections-per-second must be >= 0 (0 = no limit)',
-  )
-  checkSeconds('credentials-lifetime', r.credentialsLifetime)
-  checkSeconds('clock-skew', r.clockSkew, true)
   check(['auto', 'text', 'binary'].includes(r.postDataFrame), 'post-data-frame must be auto, text or binary')
-  checkInt('outgoing-frame-bytes', r.outgoingFrameBytes, 0, 1 << 30)
   check(
     ['accept', 'reject'].includes(r.connectWithoutStatusCode),
     'connect-without-status-code must be accept or reject',
   )
-  checkInt('connect-timeout-status', r.connectTimeoutStatus, 400, 599)
-  checkInt('max-url-length', r.maxUrlLength, 64, 1 << 20)
-  checkSeconds('cors-max-age', r.corsMaxAge, true)
   if (r.domainName !== undefined)
     check(/^[A-Za-z0-9.:[\]-]+$/.test(r.domainName), `domain-name "${r.domainName}" is not a host[:port]`)
 
@@ -314,3 +277,4 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
+

@@ -114,7 +114,9 @@ describe.concurrent('the CLI', () => {
     // Every message is unit-tested in units.test.ts; here: the process contract.
     const cases: [string[], RegExp][] = [
       [['--bogus'], /^gateway: unknown flag --bogus/],
-      [['--idle-timeout', '-1'], /^gateway: idle-timeout must be a positive number/],
+      [['--idle-timeout', '-1'], /^gateway: idle-timeout must be a number from 0.001 to 2147483 seconds, got -1$/m],
+      // Past Node's 2^31-1 ms timer limit: refused at start-up, never an overflowing timer.
+      [['--max-duration', '3000000'], /^gateway: max-duration must be a number from 0.001 to 2147483 seconds/],
       [
         ['--handlers', 'gateway/test/fixtures/not-handlers.mjs'],
         /^gateway: handlers module .* has no "handlers" export/,

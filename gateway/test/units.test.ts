@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { helpText, parseArgs, UsageError } from '../src/cli-args'
+import { OPTION_TABLE, readmeFlagTable } from '../src/option-table'
 import { CredentialStore, LAMBDA_ROLE_CREDENTIALS } from '../src/credential-store'
 import { FrameWatcher, type FrameViolation } from '../src/frame-watcher'
 import { awsId, stableUuid, temporaryAccessKeyId } from '../src/ids'
@@ -194,7 +197,10 @@ describe('options', () => {
 
   it('rejects bad values with one-line messages', () => {
     expect(() => resolveOptions({ port: 70000 })).toThrow(OptionError)
-    expect(() => resolveOptions({ idleTimeout: 0 })).toThrow(/idle-timeout must be a positive number/)
+    expect(() => resolveOptions({ idleTimeout: 0 })).toThrow(
+      new OptionError('idle-timeout must be a number from 0.001 to 2147483 seconds, got 0'),
+    )
+    expect(() => resolveOptions({ port: 1.5 })).toThrow(/port must be a whole number from 0 to 65535, got 1.5/)
     expect(() => resolveOptions({ idleCloseCode: 1005 })).toThrow(/close code/)
     expect(() => resolveOptions({ stage: 'a/b' })).toThrow(/stage/)
     expect(() => resolveOptions({ identityPools: ['nope'] })).toThrow(/identity pool/)
@@ -252,21 +258,29 @@ describe('CLI arguments', () => {
     expect(() => parseArgs(['stray'])).toThrow(/unexpected argument/)
   })
 
-  it('documents every flag in --help', () => {
+  it('documents every flag of the option table in --help, with its default and range', () => {
     const text = helpText()
-    for (const flag of [
-      '--port',
-      '--idle-timeout',
-      '--max-duration',
-      '--auth',
-      '--identity-pool',
-      '--handlers',
-      '--cors',
-      '--integration-timeout-ms',
-      '--new-connections-per-second',
-    ]) {
-      expect(text).toContain(flag)
+    for (const row of OPTION_TABLE) expect(text).toContain(`--${row.flag}`)
+    expect(text).toMatch(/--idle-timeout S +close after .*\(default 600; 0\.001 to 2147483 seconds\)/)
+  })
+
+  it('every numeric flag has a range, and its default is inside it', () => {
+    const defaults = resolveOptions() as unknown as Record<string, unknown>
+    for (const row of OPTION_TABLE.filter((r) => r.kind === 'int' || r.kind === 'number')) {
+      expect(row.min, row.flag).toBeDefined()
+      expect(row.max, row.flag).toBeDefined()
+      expect(defaults[row.key], row.flag).toBeGreaterThanOrEqual(row.min!)
+      expect(defaults[row.key], row.flag).toBeLessThanOrEqual(row.max!)
+      // One past each end is refused at start-up with the flag's name.
+      expect(() => resolveOptions({ [row.key]: row.max! + 1 }), row.flag).toThrow(new RegExp(`^${row.flag} must be`))
+      expect(() => resolveOptions({ [row.key]: row.min! - 1 }), row.flag).toThrow(new RegExp(`^${row.flag} must be`))
     }
+  })
+
+  it("the README's flag table is the option table's (npm run gateway:readme rewrites it)", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
+    const section = /<!-- flags:start[^>]*-->\n([\s\S]*?)\n<!-- flags:end -->/.exec(readme)?.[1]
+    expect(section).toBe(readmeFlagTable())
   })
 })
 

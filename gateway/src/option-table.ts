@@ -1,0 +1,156 @@
+import type { GatewayOptions } from './options'
+
+/**
+ * Every gateway option in one table. From it come the defaults, the validation (each number has a documented range),
+ * the CLI flags and their parsing, `--help`, and the flag table in gateway/README.md (`npm run gateway:readme`
+ * rewrites it; a test fails when they differ). Adding a flag = adding a row here.
+ */
+
+export type OptionKind = 'int' | 'number' | 'string' | 'choice' | 'onoff' | 'list' | 'credential' | 'flag'
+
+export type OptionGroup = 'server' | 'timing' | 'auth' | 'limits' | 'access' | 'unconfirmed' | 'output'
+
+export interface OptionSpec {
+  key: keyof GatewayOptions
+  /** The CLI flag without `--`; the key in kebab-case unless the row says otherwise. */
+  flag: string
+  kind: OptionKind
+  /** Placeholder in --help and the README (N, S, MS, HOST…). */
+  value?: string
+  group: OptionGroup
+  /** The default value (undefined = none; the row's `defaultText` says what happens then). */
+  default?: string | number | boolean
+  /** How the default reads in --help and the README, when not the plain value. */
+  defaultText?: string
+  /** Inclusive bounds for numbers. */
+  min?: number
+  max?: number
+  /** Numbers: what a value means, for the range message ("seconds", "bytes"…). */
+  unit?: string
+  choices?: readonly string[]
+  /** One line for --help and the README's Meaning column. */
+  help: string
+}
+
+/** Node's timers take at most 2^31-1 ms; longer timeouts would fire at once (issue: every socket "idle" in 14 ms). */
+const MAX_TIMER_SECONDS = 2_147_483
+const MIB = 1024 * 1024
+
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  { key: 'port', flag: 'port', kind: 'int', value: 'N', group: 'server', default: 4001, min: 0, max: 65535, help: '0 picks a free port' },
+  { key: 'host', flag: 'host', kind: 'string', value: 'HOST', group: 'server', default: '127.0.0.1', help: 'interface to listen on' },
+  { key: 'stage', flag: 'stage', kind: 'string', value: 'NAME', group: 'server', default: 'dev', help: 'the path of the WebSocket URL and of the management endpoint' },
+  { key: 'region', flag: 'region', kind: 'string', value: 'REGION', group: 'server', default: 'us-east-1', help: 'events, SigV4 scope, the default identity pool' },
+  { key: 'apiId', flag: 'api-id', kind: 'string', value: 'ID', group: 'server', default: 'localapi01', help: '`requestContext.apiId`' },
+  { key: 'domainName', flag: 'domain-name', kind: 'string', value: 'HOST:PORT', group: 'server', defaultText: '127.0.0.1:PORT', help: '`requestContext.domainName`, where handlers post back to' },
+  { key: 'handlers', flag: 'handlers', kind: 'string', value: 'PATH', group: 'server', help: 'your handlers module (.ts, .js, .mjs), merged over the defaults' },
+  { key: 'defaultHandlers', flag: 'no-default-handlers', kind: 'flag', group: 'server', default: true, defaultText: '—', help: 'start with no routes at all' },
+  { key: 'routeSelectionExpression', flag: 'route-selection-expression', kind: 'string', value: 'EXPR', group: 'server', default: '$request.body.action', help: "the API's route selection expression" },
+  { key: 'routeResponses', flag: 'route-response', kind: 'list', value: 'ROUTE', group: 'server', help: 'make a route two-way (repeatable)' },
+
+  { key: 'idleTimeout', flag: 'idle-timeout', kind: 'number', value: 'S', group: 'timing', default: 600, min: 0.001, max: MAX_TIMER_SECONDS, unit: 'seconds', help: 'close after this long without a data message either way' },
+  { key: 'maxDuration', flag: 'max-duration', kind: 'number', value: 'S', group: 'timing', default: 7200, min: 0.001, max: MAX_TIMER_SECONDS, unit: 'seconds', help: 'close at this connection age' },
+  { key: 'integrationTimeoutMs', flag: 'integration-timeout-ms', kind: 'int', value: 'MS', group: 'timing', default: 29_000, min: 1, max: 900_000, unit: 'milliseconds', help: 'a handler slower than this gets `Endpoint request timed out`' },
+
+  { key: 'auth', flag: 'auth', kind: 'choice', value: 'none|iam', choices: ['none', 'iam'], group: 'auth', default: 'none', help: '`iam`: SigV4 on `$connect` and `@connections`' },
+  { key: 'identityPools', flag: 'identity-pool', kind: 'list', value: 'ID', group: 'auth', help: 'another identity pool (repeatable); `REGION:00000000-0000-4000-8000-000000000000` always exists' },
+  { key: 'credentials', flag: 'credential', kind: 'credential', value: 'AKID:SECRET[:TOKEN]', group: 'auth', help: "another key that IAM mode accepts (e.g. your CLI profile's)" },
+  { key: 'credentialsLifetime', flag: 'credentials-lifetime', kind: 'number', value: 'S', group: 'auth', default: 3600, min: 1, max: 43_200, unit: 'seconds', help: 'lifetime of Cognito credentials' },
+  { key: 'clockSkew', flag: 'clock-skew', kind: 'number', value: 'S', group: 'auth', default: 300, min: 0, max: 3600, unit: 'seconds', help: 'SigV4 clock skew allowed' },
+  { key: 'lambdaEnvironment', flag: 'lambda-environment', kind: 'onoff', value: 'on|off', group: 'auth', default: true, help: 'set `AWS_*` credentials and region for handlers, as Lambda does' },
+
+  { key: 'maxFrameBytes', flag: 'max-frame-bytes', kind: 'int', value: 'N', group: 'limits', default: 32_768, min: 1, max: 64 * MIB, unit: 'bytes', help: 'larger frames close with 1009' },
+  { key: 'maxMessageBytes', flag: 'max-message-bytes', kind: 'int', value: 'N', group: 'limits', default: 131_072, min: 1, max: 64 * MIB, unit: 'bytes', help: 'larger messages close with 1009; larger `@connections` posts get 413' },
+  { key: 'newConnectionsPerSecond', flag: 'new-connections-per-second', kind: 'number', value: 'N', group: 'limits', default: 500, min: 0, max: 100_000, unit: 'per second', help: 'handshakes beyond this rate get 429; 0 = no limit' },
+  { key: 'maxUrlLength', flag: 'max-url-length', kind: 'int', value: 'N', group: 'limits', default: 4096, min: 64, max: 1 << 20, unit: 'characters', help: 'longer URLs get 414' },
+
+  { key: 'cors', flag: 'cors', kind: 'onoff', value: 'on|off', group: 'access', default: true, help: 'CORS on `@connections` and Cognito (AWS has none; see below)' },
+  { key: 'corsMaxAge', flag: 'cors-max-age', kind: 'number', value: 'S', group: 'access', default: 600, min: 0, max: 86_400, unit: 'seconds', help: 'preflight cache time' },
+
+  { key: 'idleCloseCode', flag: 'idle-close-code', kind: 'int', value: 'CODE', group: 'unconfirmed', default: 1001, min: 1000, max: 4999, unit: 'close code', help: 'close code on idle timeout' },
+  { key: 'idleCloseReason', flag: 'idle-close-reason', kind: 'string', value: 'TEXT', group: 'unconfirmed', default: 'Going away', help: 'UNCONFIRMED: close reason on idle timeout' },
+  { key: 'maxDurationCloseCode', flag: 'max-duration-close-code', kind: 'int', value: 'CODE', group: 'unconfirmed', default: 1001, min: 1000, max: 4999, unit: 'close code', help: 'close code at the maximum duration' },
+  { key: 'maxDurationCloseReason', flag: 'max-duration-close-reason', kind: 'string', value: 'TEXT', group: 'unconfirmed', default: 'Going away', help: 'UNCONFIRMED: close reason at the maximum duration' },
+  { key: 'pingCountsAsActivity', flag: 'ping-counts-as-activity', kind: 'onoff', value: 'on|off', group: 'unconfirmed', default: false, help: 'UNCONFIRMED: do client pings reset the idle timer?' },
+  { key: 'answerPings', flag: 'answer-pings', kind: 'onoff', value: 'on|off', group: 'unconfirmed', default: true, help: 'are client pings answered?' },
+  { key: 'postDataFrame', flag: 'post-data-frame', kind: 'choice', value: 'auto|text|binary', choices: ['auto', 'text', 'binary'], group: 'unconfirmed', default: 'auto', help: 'UNCONFIRMED: frame type for `@connections` data (auto = text if valid UTF-8)' },
+  { key: 'outgoingFrameBytes', flag: 'outgoing-frame-bytes', kind: 'int', value: 'N', group: 'unconfirmed', default: 0, min: 0, max: 64 * MIB, unit: 'bytes', help: 'UNCONFIRMED: fragment outgoing messages into frames of N bytes (0 = one frame)' },
+  { key: 'connectWithoutStatusCode', flag: 'connect-without-status-code', kind: 'choice', value: 'accept|reject', choices: ['accept', 'reject'], group: 'unconfirmed', default: 'accept', help: 'UNCONFIRMED: a `$connect` result with no `statusCode`' },
+  { key: 'connectTimeoutStatus', flag: 'connect-timeout-status', kind: 'int', value: 'STATUS', group: 'unconfirmed', default: 504, min: 400, max: 599, unit: 'HTTP status', help: 'UNCONFIRMED: handshake status when `$connect` times out' },
+
+  { key: 'quiet', flag: 'quiet', kind: 'flag', group: 'output', default: false, defaultText: '—', help: 'log errors only' },
+]
+
+export const GROUP_TITLES: Record<OptionGroup, string> = {
+  server: 'API',
+  timing: 'Timing',
+  auth: 'Authorization and Cognito',
+  limits: 'Limits and throttling',
+  access: 'Who may connect (browsers)',
+  unconfirmed: 'Behaviour not fully confirmed on AWS (defaults are best guesses)',
+  output: 'Output',
+}
+
+/** The table's defaults as an options object. */
+export function tableDefaults(): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {}
+  for (const row of OPTION_TABLE) if (row.default !== undefined) out[row.key] = row.default
+  return out
+}
+
+/** "from 0.001 to 2147483 seconds" */
+export function rangeText(row: OptionSpec): string {
+  return `${row.min} to ${row.max}${row.unit ? ` ${row.unit}` : ''}`
+}
+
+function defaultText(row: OptionSpec): string {
+  if (row.defaultText !== undefined) return row.defaultText
+  if (row.default === undefined) return '—'
+  if (typeof row.default === 'boolean') return row.default ? 'on' : 'off'
+  return String(row.default)
+}
+
+export function flagUsage(row: OptionSpec): string {
+  return `--${row.flag}${row.value ? ` ${row.value}` : ''}`
+}
+
+/** The README's flag table (between the `flags:start` and `flags:end` markers). */
+export function readmeFlagTable(): string {
+  const lines = ['| Flag | Default | Range | Meaning |', '| --- | --- | --- | --- |']
+  const cell = (s: string) => s.replace(/\|/g, '\\|')
+  for (const row of OPTION_TABLE) {
+    const range = row.min !== undefined ? rangeText(row) : row.choices ? row.choices.join(', ') : ''
+    const def = defaultText(row)
+    lines.push(
+      `| \`${cell(flagUsage(row))}\` | ${def === '—' ? '—' : `\`${cell(def)}\``} | ${cell(range)} | ${cell(row.help)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** The --help text. */
+export function helpText(): string {
+  const lines = [
+    'Local AWS API Gateway WebSocket emulator: WebSocket API, @connections, Cognito Identity, SigV4.',
+    '',
+    'Usage: npm run gateway -- [flags]      (or: npx tsx gateway/src/cli.ts [flags])',
+  ]
+  for (const [group, title] of Object.entries(GROUP_TITLES)) {
+    lines.push('', `${title}:`)
+    for (const row of OPTION_TABLE.filter((r) => r.group === group)) {
+      const extra: string[] = []
+      const def = defaultText(row)
+      if (def !== '—') extra.push(`default ${def}`)
+      if (row.min !== undefined) extra.push(rangeText(row))
+      const help = row.help.replace(/`/g, '') + (extra.length ? ` (${extra.join('; ')})` : '')
+      lines.push(`  ${flagUsage(row)}`.padEnd(47) + help)
+    }
+  }
+  lines.push(
+    '',
+    '  -h, --help'.padEnd(47) + 'this text',
+    '',
+    'Seconds may be fractional (--idle-timeout 0.5). See gateway/README.md.',
+  )
+  return lines.join('\n')
+}
