@@ -4,7 +4,7 @@
  * The busy processes always go, whatever ends the run (pass, failure, Ctrl-C); the exit code is npm test's.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, constants } from 'node:os'
 
 function busyCount(argv: string[]): number {
   const flag = argv.indexOf('--busy')
@@ -19,11 +19,12 @@ function busyCount(argv: string[]): number {
 }
 
 // Spins in 100 ms slices and leaves as soon as its parent is gone, so even a killed stress run leaves no spinner.
+// (process.ppid is read once by Node, so the check asks the kernel whether the parent still exists.)
 const SPIN = `const parent = process.ppid
 for (;;) {
   const until = Date.now() + 100
   while (Date.now() < until) {}
-  if (process.ppid !== parent) process.exit(0)
+  try { process.kill(parent, 0) } catch { process.exit(0) }
 }`
 
 const count = busyCount(process.argv.slice(2))
@@ -53,5 +54,6 @@ test.on('exit', (code, signal) => {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1)
   const outcome = code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`
   console.log(`test:stress: npm test ${outcome} in ${minutes} min with ${count} busy processes`)
-  process.exit(code ?? 1)
+  // Killed by a signal: the shell's convention, 128 + its number (130 for Ctrl-C).
+  process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0))
 })
