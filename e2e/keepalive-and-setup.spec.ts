@@ -25,10 +25,11 @@ test('keepalive messages reach the server at the configured interval and are mar
   const entries: { kind: string; at: number }[] = JSON.parse(await (await import('node:fs/promises')).readFile((await exported.path())!, 'utf8')).entries
   const sentAt = entries.filter((e) => e.kind === 'keepalive').map((e) => e.at)
   await expect.poll(() => seen.length).toBe(sentAt.length)
-  // The page sent them at the configured interval (its own timestamps; the server's can bunch up on a busy machine).
+  // The page sent them at the configured interval (its own timestamps; the server's can bunch up on a busy machine):
+  // never faster, and on a loaded machine perhaps slower, but far from a tenfold misread setting (4 s).
   const mean = (sentAt.at(-1)! - sentAt[0]!) / (sentAt.length - 1)
   expect(mean).toBeGreaterThanOrEqual(390)
-  expect(mean).toBeLessThan(1000)
+  expect(mean).toBeLessThan(2000)
   await page.waitForTimeout(1200) // three intervals: long enough for a stray timer to show itself
   expect(seen.length).toBe(sentAt.length)
 })

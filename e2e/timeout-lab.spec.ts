@@ -22,12 +22,21 @@ const IDLE = 1.5
 const MAX = 4
 const shortGateway = { idleTimeout: IDLE, maxDuration: MAX }
 const profile = { profile: 'custom', idle: IDLE, max: MAX }
-// Timers are read from browser events on a shared 2-core host, where one event can wait a few hundred ms behind other
-// work. 400 ms still tells the 1.5 s idle timer from the 4 s maximum, and a timer that reset from one that did not.
-const TOLERANCE_MS = 400
+// Timers are read from browser events on a shared 2-core host under load, where one event can wait a second behind
+// other work. So each measure only has to fall on its own side of the halfway marks to the values a wrong timer would
+// give: the idle close between half the idle timeout (a close at once) and halfway to the maximum duration; the
+// maximum-duration close beyond halfway from the idle timeout, and no later than the same margin past the maximum.
+const IDLE_WINDOW_MS = [(IDLE * 1000) / 2, ((IDLE + MAX) * 1000) / 2] as const
+const MAX_WINDOW_MS = [((IDLE + MAX) * 1000) / 2, (MAX + (MAX - IDLE) / 2) * 1000] as const
+
+function expectWithin(value: unknown, [low, high]: readonly [number, number]): void {
+  expect(typeof value).toBe('number')
+  expect(value as number).toBeGreaterThanOrEqual(low)
+  expect(value as number).toBeLessThanOrEqual(high)
+}
 
 test.describe('timeout lab against the local gateway with short timeouts', () => {
-  test('idle timeout right after connecting: measured within ±400 ms, 1001 Going away', async ({ page, startGateway }) => {
+  test('idle timeout right after connecting: told apart from the maximum duration, 1001 Going away', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 2, start: 1 })
     await expect(page.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible()
@@ -37,7 +46,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     for (const row of result.rows) {
       expect(row.error).toBeUndefined()
       expect(row.endpointKind).toBe('local')
-      expect(Math.abs((row.measured.closedAfterMs as number) - IDLE * 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
+      expectWithin(row.measured.closedAfterMs, IDLE_WINDOW_MS)
       expect(row.measured).toMatchObject({ closeCode: 1001, closeReason: 'Going away', closedBy: 'server' })
     }
     // Results as an accessible table, the AWS value beside them, and the connections on the log.
@@ -98,7 +107,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     const row = (await finished(page)).rows[0]!
     expect(row.error).toBeUndefined()
     const ms = Object.entries(row.measured).find(([k, v]) => /ms$/i.test(k) && typeof v === 'number')![1] as number
-    expect(Math.abs(ms - MAX * 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
+    expectWithin(ms, MAX_WINDOW_MS)
     expect(Object.values(row.measured)).toContain(1001)
   })
 
@@ -138,6 +147,7 @@ test('npm run experiment runs an experiment headless through the page and writes
   expect(stdout).toMatch(/Wrote /)
   const result = JSON.parse(await readFile(out, 'utf8'))
   expect(result).toMatchObject({ experiment: 'idle', status: 'done', idle: 1 })
-  expect(Math.abs(result.rows[0].measured.closedAfterMs - 1000)).toBeLessThanOrEqual(TOLERANCE_MS)
+  // Idle 1 s, maximum 5 s: the same halfway marks as above.
+  expectWithin(result.rows[0].measured.closedAfterMs, [500, 3000])
   expect(result.rows[0].measured.closeCode).toBe(1001)
 })
