@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     `  Identity pools   ${gateway.identityPoolIds.join(', ')}`,
     `  Region / API id  ${gateway.region} / ${gateway.apiId}   auth: ${gateway.auth}   CORS: ${gateway.cors ? 'on' : 'off'}`,
     `  Routes           ${gateway.routes.keys.join(', ')}   (two-way: ${gateway.routes.twoWay.join(', ') || 'none'})`,
+    `  Pages allowed    loopback origins${o.allowOrigins.length ? ` and ${o.allowOrigins.join(', ')}` : ' only (--allow-origin adds sites; AWS checks no Origin)'}`,
     `  Timeouts         idle ${o.idleTimeout} s, max ${o.maxDuration} s, integration ${o.integrationTimeoutMs} ms`,
     `  Lambda role key  ${gateway.lambdaCredentials.accessKeyId} / ${gateway.lambdaCredentials.secretAccessKey} (session token ${gateway.lambdaCredentials.sessionToken})`,
     '',

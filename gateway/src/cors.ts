@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /**
- * Permissive CORS for `@connections` and Cognito, so a page can call them with the AWS SDK. AWS WebSocket APIs have no
+ * CORS for `@connections` and Cognito, so a page can call them with the AWS SDK. Only origins the access policy
+ * allows (loopback ones and `--allow-origin`) ever reach these functions: others are refused with 403 first. AWS WebSocket APIs have no
  * CORS setting at all (CorsConfiguration is HTTP-API-only), so `cors: false` sends none of these headers.
  *
  * The SDK can only name errors (GoneException…) from `x-amzn-ErrorType`, which browsers hide unless exposed.
@@ -33,7 +34,8 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, maxAg
     requested && requested.length < 2048 ? requested : DEFAULT_ALLOWED_HEADERS,
   )
   res.setHeader('Access-Control-Max-Age', String(Math.round(maxAgeSeconds)))
-  // Chromium's Private Network Access asks this when a public page calls a loopback address.
+  // Chromium's Private Network Access asks this when a public page calls a loopback address; only an origin named
+  // with --allow-origin gets here from a public address.
   if (req.headers['access-control-request-private-network'] === 'true') {
     res.setHeader('Access-Control-Allow-Private-Network', 'true')
   }

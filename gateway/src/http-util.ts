@@ -113,3 +113,10 @@ export function splitUrl(url: string): { path: string; query: string } {
   const q = url.indexOf('?')
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) }
 }
+
+/** The status for a request Node's parser rejected: 431 headers too large, 408 too slow, 400 anything else. */
+export function clientErrorStatus(code: string | undefined): number {
+  if (code === 'HPE_HEADER_OVERFLOW') return 431
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408
+  return 400
+}

@@ -63,7 +63,10 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'maxMessageBytes', flag: 'max-message-bytes', kind: 'int', value: 'N', group: 'limits', default: 131_072, min: 1, max: 64 * MIB, unit: 'bytes', help: 'larger messages close with 1009; larger `@connections` posts get 413' },
   { key: 'newConnectionsPerSecond', flag: 'new-connections-per-second', kind: 'number', value: 'N', group: 'limits', default: 500, min: 0, max: 100_000, unit: 'per second', help: 'handshakes beyond this rate get 429; 0 = no limit' },
   { key: 'maxUrlLength', flag: 'max-url-length', kind: 'int', value: 'N', group: 'limits', default: 4096, min: 64, max: 1 << 20, unit: 'characters', help: 'longer URLs get 414' },
+  { key: 'headersTimeout', flag: 'headers-timeout', kind: 'number', value: 'S', group: 'limits', default: 10, min: 1, max: 300, unit: 'seconds', help: 'an HTTP request whose headers take longer gets 408 and its socket is closed' },
+  { key: 'requestTimeout', flag: 'request-timeout', kind: 'number', value: 'S', group: 'limits', default: 30, min: 1, max: 3600, unit: 'seconds', help: 'same for the whole request, body included (at least the headers timeout)' },
 
+  { key: 'allowOrigins', flag: 'allow-origin', kind: 'list', value: 'ORIGIN', group: 'access', help: 'also accept WebSockets and requests from pages of this origin (repeatable; `*` = any site); loopback origins are always accepted' },
   { key: 'cors', flag: 'cors', kind: 'onoff', value: 'on|off', group: 'access', default: true, help: 'CORS on `@connections` and Cognito (AWS has none; see below)' },
   { key: 'corsMaxAge', flag: 'cors-max-age', kind: 'number', value: 'S', group: 'access', default: 600, min: 0, max: 86_400, unit: 'seconds', help: 'preflight cache time' },
 

@@ -1,3 +1,4 @@
+import { normalizeOrigin } from './access'
 import { realClock, type Clock } from './clock'
 import type { HandlerMap } from './handlers'
 import { OPTION_TABLE, rangeText, tableDefaults } from './option-table'
@@ -98,6 +99,12 @@ export interface GatewayOptions {
   connectWithoutStatusCode?: 'accept' | 'reject'
   /** UNCONFIRMED: handshake status when `$connect` outlives the integration timeout. Default 504. */
   connectTimeoutStatus?: number
+  /** Seconds an HTTP request may take to send its headers (408 after). */
+  headersTimeout?: number
+  /** Seconds an HTTP request may take in all (408 after). */
+  requestTimeout?: number
+  /** Origins besides loopback ones that may open WebSockets and call the gateway from a page; `*` = any. */
+  allowOrigins?: string[]
   /** Longest request URL accepted (AWS quota: 4096). */
   maxUrlLength?: number
   /** Close frames (code and reason) the gateway sends, by cause. UNCONFIRMED reasons. */
@@ -136,6 +143,7 @@ type Defaulted = Required<
     | 'identityPools'
     | 'credentials'
     | 'routeResponses'
+    | 'allowOrigins'
   >
 >
 
@@ -240,6 +248,16 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
   if (r.domainName !== undefined)
     check(/^[A-Za-z0-9.:[\]-]+$/.test(r.domainName), `domain-name "${r.domainName}" is not a host[:port]`)
 
+  check(
+    r.headersTimeout <= r.requestTimeout,
+    `headers-timeout (${r.headersTimeout} s) must not be longer than request-timeout (${r.requestTimeout} s)`,
+  )
+  for (const origin of r.allowOrigins ?? []) {
+    check(
+      origin === '*' || normalizeOrigin(origin) !== undefined,
+      `allow-origin must be * or an origin such as https://example.com:8443 (scheme, host, optional port; no path), got "${origin}"`,
+    )
+  }
   const pools = [defaultIdentityPool(r.region)]
   for (const pool of r.identityPools ?? []) {
     check(
@@ -265,6 +283,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
     identityPools: pools,
     handlers: r.handlers,
     routeResponses: r.routeResponses ?? [],
+    allowOrigins: r.allowOrigins ?? [],
     credentials: r.credentials ?? [],
     domainName: r.domainName,
     log: !sink ? () => {} : r.quiet ? (line, level) => level === 'error' && sink(line, level) : sink,

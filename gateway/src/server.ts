@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { accessPolicy, foreignRequest } from './access'
 import * as defaultHandlers from '../handlers/default'
 import { CognitoIdentity } from './cognito'
 import { ConnectionRegistry, type ConnectionInfo } from './connection-registry'
@@ -15,8 +17,9 @@ import {
   loadHandlerModule,
   type HandlerModule,
 } from './handlers'
-import { sendAwsError, sendJson, splitUrl } from './http-util'
+import { clientErrorStatus, sendAwsError, sendJson, sourceIp, splitUrl } from './http-util'
 import { apigwId, httpRequestId } from './ids'
+import { LogLimiter } from './log-limiter'
 import { OptionError, resolveOptions, type GatewayOptions, type ResolvedOptions } from './options'
 import { compileRouteSelectionExpression, ExpressionError } from './route-selection'
 import { verifySigV4, type SignedRequest } from './sigv4-verify'
@@ -49,7 +52,7 @@ export interface Gateway {
   /** Open connections right now. */
   connections(): ConnectionInfo[]
   /** Sizes of everything the gateway keeps in memory (all bounded). */
-  stats(): { connections: number; recentlyClosed: number; issuedCredentials: number }
+  stats(): { connections: number; recentlyClosed: number; issuedCredentials: number; sockets: number }
   on<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
   once<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
   off<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
@@ -113,6 +116,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
           })
       : undefined
 
+  const access = accessPolicy(o)
+  const logLimiter = new LogLimiter(log, clock)
   let port = o.port
   let domainName = o.domainName ?? `${displayHost(o.host)}:${o.port}`
   const apiFacts = { apiId: o.apiId, stage: o.stage, domainName }
@@ -127,6 +132,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     verify,
     beforeInvoke,
     clock,
+    access,
+    logLimiter,
   })
   const connectionsApi = new ConnectionsApi({ options: o, registry, websocket, events, verify })
   const cognito = new CognitoIdentity({
@@ -137,17 +144,33 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     log,
   })
 
-  const server: Server = createServer({ keepAliveTimeout: 5000, requestTimeout: 60_000 }, (req, res) => {
+  const sockets = new Set<Socket>()
+  const server: Server = createServer(
+    {
+      keepAliveTimeout: 5000,
+      headersTimeout: o.headersTimeout * 1000,
+      requestTimeout: o.requestTimeout * 1000,
+      // How often Node checks those two timeouts (its default, 30 s, would let slow clients linger much longer).
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
     handleHttp(req, res).catch((error: unknown) => {
       log(`HTTP ${req.method} ${req.url?.slice(0, 200)} failed: ${describeError(error)}`, 'error')
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' })
       else res.destroy()
     })
-  })
+    },
+  )
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/'
     res.setHeader('x-amzn-RequestId', httpRequestId())
+    const source = sourceIp(req.socket.remoteAddress)
+    const foreign = foreignRequest(access, req.headers.host, req.headers.origin)
+    if (foreign) {
+      logLimiter.line(source, `HTTP ${req.method} ${url.slice(0, 200)} → ${foreign.status}: ${foreign.why}`, 'error')
+      return sendJson(res, foreign.status, { message: foreign.message }, { Connection: 'close' })
+    }
     if (o.cors) setCorsHeaders(req, res)
     if (url.length > o.maxUrlLength) {
       log(`HTTP ${req.method} → 414: URL is ${url.length} characters (limit ${o.maxUrlLength})`, 'error')
@@ -232,12 +255,23 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     void websocket.handleUpgrade(req, socket, head)
   })
-  server.on('clientError', (error: Error & { code?: string }, socket) => {
-    if (error.code !== 'ECONNRESET')
-      log(`bad HTTP request from a client (${error.code ?? error.message}); answered 400`, 'error')
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-    else socket.destroy()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    const status = clientErrorStatus(error.code)
+    if (error.code !== 'ECONNRESET') {
+      const from = sourceIp((socket as Socket).remoteAddress)
+      logLimiter.line(from, `bad HTTP request from ${from} (${error.code ?? error.message}) → ${status}, socket closed`, 'error')
+    }
+    // Answer, then always release the socket: a client that never reads must not keep the descriptor.
+    if (socket.writable && !socket.destroyed) {
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+        socket.destroy(),
+      )
+      setTimeout(() => socket.destroy(), 1000).unref()
+    } else socket.destroy()
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -278,6 +312,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
       connections: registry.size,
       recentlyClosed: registry.recentlyClosedCount,
       issuedCredentials: store.size,
+      sockets: sockets.size,
     }),
     on(event, listener) {
       events.on(event, listener)

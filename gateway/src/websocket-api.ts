@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { foreignRequest, type AccessPolicy } from './access'
 import type { Connection, ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { FrameWatcher, type FrameViolation } from './frame-watcher'
+import type { LogLimiter } from './log-limiter'
 import type { Clock } from './clock'
 import { describeError, invokeHandler, type InvocationOutcome, type RouteHandler, type RouteTable } from './handlers'
 import {
@@ -39,6 +41,9 @@ export interface WebSocketApiDeps {
   verify?: (req: SignedRequest) => Verification
   beforeInvoke: () => void
   clock: Clock
+  access: AccessPolicy
+  /** Per-connection and per-address log lines, rate-limited. */
+  logLimiter: LogLimiter
 }
 
 const KILL_AFTER_CLOSE_MS = 2000
@@ -122,6 +127,15 @@ export class WebSocketApi {
     const url = req.url ?? '/'
     const { path, query } = splitUrl(url)
     const forbidden = JSON.stringify({ message: 'Forbidden' })
+    const foreign = foreignRequest(this.d.access, req.headers.host, req.headers.origin)
+    if (foreign) {
+      this.d.logLimiter.line(
+        sourceIp(req.socket.remoteAddress),
+        `handshake refused ${foreign.status}: ${foreign.why}`,
+        'error',
+      )
+      return this.refuse(socket, foreign.status, 'foreign origin or host', JSON.stringify({ message: foreign.message }))
+    }
     if (url.length > this.o.maxUrlLength) {
       this.log(
         `handshake refused 414: URL is ${url.length} characters (limit ${this.o.maxUrlLength})`,
@@ -168,18 +182,25 @@ export class WebSocketApi {
     this.d.registry.add(conn)
     let socketGone = false
     const onEarlyClose = () => (socketGone = true)
+    // A client that half-closes during $connect has left: release its descriptor now, not after $connect.
+    const onEarlyEnd = () => {
+      socketGone = true
+      socket.destroy()
+    }
     socket.once('close', onEarlyClose)
+    socket.once('end', onEarlyEnd)
 
     const accepted = await this.runConnect(req, socket, conn, query, now)
     socket.removeListener('close', onEarlyClose)
+    socket.removeListener('end', onEarlyEnd)
     if (!accepted) return this.d.registry.forget(conn.connectionId)
     if (socketGone || socket.destroyed) {
-      this.log(`${conn.connectionId} left during $connect; no connection was made`)
-      return this.d.registry.forget(conn.connectionId)
+      this.log(`${conn.connectionId} left during $connect; $disconnect runs for it`)
+      return this.connectedButGone(conn, 'abnormal')
     }
     if (this.shuttingDown) {
-      this.d.registry.forget(conn.connectionId)
-      return this.refuse(socket, 503, 'shutting down', JSON.stringify({ message: 'Service Unavailable' }))
+      this.refuse(socket, 503, 'shutting down', JSON.stringify({ message: 'Service Unavailable' }))
+      return this.connectedButGone(conn, 'shutdown')
     }
     this.accepted.set(req, accepted)
     let opened = false
@@ -187,8 +208,18 @@ export class WebSocketApi {
       opened = true
       this.onOpen(conn, ws, accepted)
     })
-    // ws completes synchronously; if it bailed out (socket unwritable) the connection never existed.
-    if (!opened) this.d.registry.forget(conn.connectionId)
+    // ws completes synchronously; if it bailed out (socket half-closed) the socket is gone, but $connect said yes.
+    if (!opened) {
+      this.log(`${conn.connectionId} closed before its 101 could be sent; $disconnect runs for it`)
+      this.connectedButGone(conn, 'abnormal')
+    }
+  }
+
+  /** `$connect` accepted a socket that never opened: the handlers still get their `$disconnect`, as for any close. */
+  private connectedButGone(conn: Connection, cause: CloseCause): void {
+    const status = this.o.disconnectStatus[cause]
+    this.d.registry.remove(conn.connectionId, status.code, status.reason)
+    this.runDisconnect(conn, status)
   }
 
   /** Runs `$connect` (if there is one); returns what to put in the 101, or undefined after refusing. */
@@ -403,10 +434,14 @@ export class WebSocketApi {
       cause,
       connectedAt: conn.connectedAt,
     })
+    this.runDisconnect(conn, status)
+  }
+
+  private runDisconnect(conn: Connection, status: CloseStatus): void {
     const handler = this.d.routes.handlers.get('$disconnect')
     if (!handler) return
     const requestId = awsId()
-    const event = disconnectEvent(this.d.api(), conn, requestId, now, status)
+    const event = disconnectEvent(this.d.api(), conn, requestId, this.clock.now(), status)
     // Best effort, after the close, result ignored: as on AWS.
     const done = this.invoke('$disconnect', handler, event, requestId).then((outcome) => {
       if (outcome.kind === 'error')

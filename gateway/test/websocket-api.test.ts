@@ -130,7 +130,7 @@ describe('handshake and $connect', () => {
 
   it('builds the CONNECT event as API Gateway does', async () => {
     const client = await TestClient.open(gw.wsUrl + '?color=red&tag=a&tag=b', undefined, {
-      headers: { 'User-Agent': 'test-agent/1.0', Origin: 'http://page.test' },
+      headers: { 'User-Agent': 'test-agent/1.0', Origin: 'http://localhost:5173' },
     })
     const id = await whoami(client)
     const event = seen.find(
@@ -157,7 +157,7 @@ describe('handshake and $connect', () => {
       Host: `127.0.0.1:${gw.port}`,
       'Sec-WebSocket-Version': '13',
       'User-Agent': 'test-agent/1.0',
-      Origin: 'http://page.test',
+      Origin: 'http://localhost:5173',
       'X-Forwarded-For': '127.0.0.1',
       'X-Forwarded-Port': String(gw.port),
       'X-Forwarded-Proto': 'http',

@@ -1,0 +1,65 @@
+import type { Clock } from './clock'
+import type { LogFunction, LogLevel } from './options'
+
+interface Budget {
+  tokens: number
+  last: number
+  suppressed: number
+}
+
+/**
+ * Log lines about one connection or one client address, rate-limited: a short burst, then one line per second, and
+ * the count of what was left out is logged with the next line (or when the key is flushed). One flooding client
+ * cannot fill the disk or the terminal, even with --quiet (errors are logged then too).
+ */
+export class LogLimiter {
+  private readonly budgets = new Map<string, Budget>()
+
+  constructor(
+    private readonly log: LogFunction,
+    private readonly clock: Clock,
+    private readonly burst = 5,
+    private readonly perSecond = 1,
+    private readonly maxKeys = 1000,
+  ) {}
+
+  line(key: string, text: string, level: LogLevel): void {
+    const now = this.clock.now()
+    let b = this.budgets.get(key)
+    if (!b) {
+      if (this.budgets.size >= this.maxKeys) this.flushOldest()
+      b = { tokens: this.burst, last: now, suppressed: 0 }
+      this.budgets.set(key, b)
+    }
+    b.tokens = Math.min(this.burst, b.tokens + ((now - b.last) / 1000) * this.perSecond)
+    b.last = now
+    if (b.tokens < 1) {
+      b.suppressed++
+      return
+    }
+    b.tokens -= 1
+    if (b.suppressed > 0) {
+      this.log(`${b.suppressed} more line(s) about ${key} left out`, level)
+      b.suppressed = 0
+    }
+    this.log(text, level)
+  }
+
+  /** Logs what was left out for `key` and forgets it (a connection closed). */
+  flush(key: string): void {
+    const b = this.budgets.get(key)
+    if (!b) return
+    this.budgets.delete(key)
+    if (b.suppressed > 0) this.log(`${b.suppressed} more line(s) about ${key} left out`, 'error')
+  }
+
+  /** Keys tracked right now (bounded by maxKeys). */
+  get size(): number {
+    return this.budgets.size
+  }
+
+  private flushOldest(): void {
+    const oldest = this.budgets.keys().next().value
+    if (oldest !== undefined) this.flush(oldest)
+  }
+}
