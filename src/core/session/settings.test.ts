@@ -11,6 +11,13 @@ describe('close codes', () => {
     expect(explainClose(4321).name).toMatch(/Application/)
   })
 
+  it('does not claim that no close frame arrived for 1006: the browser reports a rejected one the same way', () => {
+    const text = explainClose(1006).text
+    expect(text).not.toMatch(/without a close frame/)
+    expect(text).toMatch(/one arrived and the browser rejected it/)
+    expect(text).toMatch(/1005, 1006 or 1015/)
+  })
+
   it('checks what a browser may send', () => {
     expect(checkClientCloseCode(undefined, '')).toBeUndefined()
     expect(checkClientCloseCode(1000, 'done')).toBeUndefined()
