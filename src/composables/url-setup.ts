@@ -1,4 +1,4 @@
-import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/session/url-setup'
+import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
 import { useExperimentsStore } from '@/stores/experiments'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
@@ -57,19 +57,20 @@ function whenPageSettles(run: () => void): void {
   else setTimeout(run, 0)
 }
 
-/** A link that reopens the current set-up (never with credentials). */
-export function currentSetupLink(): string {
+/** A link that reopens the current set-up (never with credentials), and what it left out of the endpoint. */
+export function currentSetupLink(options: { autoconnect?: boolean } = {}): { link: string; leftOut: string[] } {
   const settings = useSettingsStore()
   const session = useSessionStore()
   const setup: UrlSetup = {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
-    autoconnect: true,
+    autoconnect: options.autoconnect,
     keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
     payload: settings.keepalivePayload,
     profile: settings.profileId,
     idleSeconds: settings.customIdleSeconds,
     maxSeconds: settings.customMaxSeconds,
   }
-  return `${location.origin}${location.pathname}${toUrlQuery(setup)}`
+  const { query, leftOut } = setupQuery(setup)
+  return { link: `${location.origin}${location.pathname}${query}`, leftOut }
 }

@@ -137,12 +137,24 @@ describe('CSV and JSON', () => {
 
   it('quotes cells and defuses spreadsheet formulas', () => {
     expect(csvCell('plain')).toBe('plain')
+    expect(csvCell('no close')).toBe('no close')
     expect(csvCell('a,b')).toBe('"a,b"')
-    expect(csvCell(' padded')).toBe('" padded"')
+    expect(csvCell('a;b')).toBe('"a;b"')
+    expect(csvCell('a|b')).toBe('"a|b"')
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
     expect(csvCell(-5)).toBe('-5')
     expect(csvCell(null)).toBe('')
     expect(csvCell(false)).toBe('false')
+  })
+
+  it('defuses every OWASP formula lead, its fullwidth forms and whitespace-led forms', () => {
+    const hostile = ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', '\n=1', '\0=1', ' =1', '  @x', '\u3000=1', '\u00a0+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝1']
+    for (const value of hostile) {
+      const cell = csvCell(value)
+      // Quoted, and the first character inside the quotes is the apostrophe that makes a spreadsheet read text.
+      expect(cell, JSON.stringify(value)).toBe(`"'${value}"`)
+    }
+    for (const value of ['a=1', 'x-y', 'mail@example.com', '1']) expect(csvCell(value)).not.toContain(`'`)
   })
 
   it('round-trips through JSON and ignores what is not a row', () => {
