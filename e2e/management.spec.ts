@@ -2,6 +2,7 @@ import { expect, logList, openPlayground, stateBadge, test, type Gateway } from 
 import type { Page } from '@playwright/test'
 
 async function getCredentials(page: Page, gateway: Gateway) {
+  await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Cognito identity pool').check()
   await page.getByLabel('Identity pool id').fill(gateway.identityPoolIds[0]!)
   await page.getByLabel('Region', { exact: true }).fill(gateway.region)
   await page.getByRole('button', { name: 'Get credentials' }).click()
