@@ -134,6 +134,30 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
   })
 })
 
+test.describe('timeout lab against the local gateway in IAM mode', () => {
+  const KEYS = { accessKeyId: 'AKIAE2ELABKEYS000001', secretAccessKey: 'lab-secret-e2e' }
+
+  test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({ page, startGateway }) => {
+    const gateway = await startGateway({ ...shortGateway, auth: 'iam', credentials: [KEYS] })
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
+    await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
+    await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
+    await page.getByRole('button', { name: 'Use these keys' }).click()
+    await page.getByRole('button', { name: 'Start experiment' }).click()
+    const reset = await finished(page)
+    expect(reset.status).toBe('done')
+    expect(reset.rows[0]!.error).toBeUndefined()
+    expect(reset.rows[0]!.measured.resetIdleTimer).toBe(true)
+
+    await page.getByLabel('Experiment', { exact: true }).selectOption('gone-after-close')
+    await page.getByRole('button', { name: 'Start experiment' }).click()
+    const gone = await finished(page)
+    expect(gone.status).toBe('done')
+    expect(gone.rows[0]!.error).toBeUndefined()
+    expect(Object.values(gone.rows[0]!.measured)).toContain(410)
+  })
+})
+
 test('npm run experiment runs an experiment headless through the page and writes JSON', async ({}, testInfo) => {
   const { execFile } = await import('node:child_process')
   const { readFile } = await import('node:fs/promises')

@@ -296,8 +296,9 @@ export function awsSignerPlugin(options: SignerOptions = {}) {
     configResolved(config: { root: string; build: { outDir: string } }) {
       outDir = resolve(config.root, config.build.outDir)
     },
-    transformIndexHtml(html: string) {
-      return signer.injectToken(html)
+    // Dev serves index.html through this hook; a build must not carry a token (preview adds its own below).
+    transformIndexHtml(html: string, ctx?: { server?: unknown }) {
+      return ctx?.server ? signer.injectToken(html) : html
     },
     configureServer(server: { middlewares: { use: Use } }) {
       server.middlewares.use((req, res, next) => void signer.middleware(req, res, next))
