@@ -37,7 +37,7 @@ test.describe('management panel against the local gateway in IAM mode', () => {
     await expect(logList(page).getByRole('option').filter({ hasText: 'hello from the management API' }).filter({ hasText: 'received' })).toHaveCount(1)
     await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="aws"]').first()).toBeAttached()
     await page.getByText('AWS CLI equivalent').click()
-    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(`--connection-id ${id}`)
+    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(`--connection-id '${id}'`)
     await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText('--cli-binary-format raw-in-base64-out')
 
     await page.getByRole('button', { name: 'Get', exact: true }).click()

@@ -143,6 +143,7 @@ export const useCredentialsStore = defineStore('credentials', () => {
     try {
       const { serverIdentity: ask } = await import('@/aws/signers')
       const who = await ask()
+      error.value = undefined
       forget()
       serverIdentity.value = who
       identityLabel.value = who.arn ?? `profile ${who.profile ?? '(default chain)'}`
@@ -151,7 +152,9 @@ export const useCredentialsStore = defineStore('credentials', () => {
       keysSource = 'server'
       return true
     } catch (e) {
-      error.value = errorMessage(e)
+      const sso = typeof e === 'object' && e !== null && 'kind' in e && e.kind === 'sso-login'
+      const profile = serverIdentity.value?.profile
+      error.value = sso ? `The server's AWS CLI profile needs \`aws sso login${profile ? ` --profile ${profile}` : ''}\`: ${errorMessage(e)}` : errorMessage(e)
       return false
     }
   }
