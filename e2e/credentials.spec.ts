@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { expect, logList, openPlayground, stateBadge, test, type Gateway } from './fixtures'
+import { expect, logList, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 // Keys the local gateway in IAM mode is told to accept (--credential AKID:SECRET[:TOKEN]).
 const TEMPORARY = { accessKeyId: 'ASIAE2EPASTED0000001', secretAccessKey: 'pasted-secret-e2e-do-not-leak-1', sessionToken: 'pasted-session-token-e2e-do-not-leak-1' }
@@ -12,6 +12,7 @@ const LONG_TERM = { accessKeyId: 'AKIAE2EPASTED0000002', secretAccessKey: 'paste
 const SERVER_ENV = { accessKeyId: 'AKIAE2ESERVERENV0003', secretAccessKey: 'server-env-secret-never-in-the-page' }
 const SERVER_PROFILE = { accessKeyId: 'AKIAE2ESERVERPRF0004', secretAccessKey: 'server-profile-secret-never-in-the-page' }
 
+/** The Management API tool with its credential sources. */
 function sources(page: Page) {
   return page.getByRole('radiogroup', { name: 'Credential source' })
 }
@@ -42,6 +43,7 @@ test.describe('pasted access keys against the local gateway in IAM mode', () => 
   test('export-credentials env format: signed connect, post and get; the secret stays in memory', async ({ page, startGateway }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [TEMPORARY] })
     await openPlayground(page, { endpoint: gateway.wsUrl })
+    await openTool(page, 'Management API')
     await sources(page).getByLabel('Access keys').check()
     const expiry = new Date(Date.now() + 3_600_000).toISOString()
     await page.getByLabel('Pasted keys').fill(
@@ -59,6 +61,7 @@ test.describe('pasted access keys against the local gateway in IAM mode', () => 
   test('export-credentials JSON and three typed fields; wrong region and expired keys are explained', async ({ page, startGateway }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [LONG_TERM] })
     await openPlayground(page, { endpoint: gateway.wsUrl })
+    await openTool(page, 'Management API')
     await sources(page).getByLabel('Access keys').check()
     await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: LONG_TERM.accessKeyId, SecretAccessKey: LONG_TERM.secretAccessKey }, null, 2))
     await page.getByRole('button', { name: 'Use these keys' }).click()
@@ -89,6 +92,7 @@ test.describe('pasted access keys against the local gateway in IAM mode', () => 
 test.describe('no signing', () => {
   test('is the default for the local gateway with auth none, and says AWS needs SigV4', async ({ page, gateway }) => {
     await openPlayground(page, { endpoint: gateway.wsUrl })
+    await openTool(page, 'Management API')
     await expect(sources(page).getByLabel('No signing')).toBeChecked()
     await expect(page.getByRole('note', { name: 'About no signing' })).toContainText('AWS always requires SigV4')
     // Not offered for AWS endpoints.
@@ -110,11 +114,13 @@ test.describe('no signing', () => {
   test('against IAM it is explained, and the Timeout lab reports the refused runs as failed', async ({ page, startGateway }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [LONG_TERM] })
     await openPlayground(page, { endpoint: gateway.wsUrl, experiment: 'gone-after-close', runs: 2 })
+    await openTool(page, 'Management API')
     await page.getByLabel('Connection id', { exact: true }).fill('eA==')
     await page.getByRole('button', { name: 'Get', exact: true }).click()
     await expect(page.getByRole('alert', { name: 'Management error' })).toContainText('wants signed requests')
+    await openTool(page, 'Timeout lab')
     await page.getByRole('button', { name: 'Start experiment' }).click()
-    await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('failed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('failed: all 2 runs failed', { timeout: 30_000 })
     const failed = page.getByRole('table', { name: 'Failed runs' })
     await expect(failed.getByRole('row')).toHaveCount(3)
     await expect(failed).toContainText('never opened (close code 1006')
@@ -128,6 +134,7 @@ test.describe('redaction', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
     const opened = page.waitForEvent('websocket')
     await openPlayground(page, { endpoint: `${gateway.wsUrl}?token=${token}&room=1`, autoconnect: 1 })
+    await openTool(page, 'Management API')
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     // The connection itself used the full URL.
     expect((await opened).url()).toContain(`token=${token}`)
@@ -176,6 +183,7 @@ test.describe('the AWS CLI credentials through the playground server', () => {
         const seen: string[] = []
         page.on('response', (response) => void response.text().then((text) => seen.push(text), () => {}))
         await page.goto(`${preview.url}/?endpoint=${encodeURIComponent(gateway.wsUrl)}`)
+        await openTool(page, 'Management API')
         await sources(page).getByLabel('AWS CLI (via the playground server)').check()
         await page.getByRole('button', { name: 'Check whom the server signs as' }).click()
         await expect(page.getByLabel('Access key id (masked)')).toHaveText(`${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`)
@@ -195,7 +203,9 @@ test.describe('the AWS CLI credentials through the playground server', () => {
     const preview = await startPreview({ AWS_ACCESS_KEY_ID: SERVER_ENV.accessKeyId, AWS_SECRET_ACCESS_KEY: SERVER_ENV.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' })
     try {
       await page.goto(`${preview.url}/?endpoint=${encodeURIComponent(gateway.wsUrl)}&profile=custom&idle=2&max=20&experiment=gone-after-close&runs=1`)
+      await openTool(page, 'Management API')
       await sources(page).getByLabel('AWS CLI (via the playground server)').check()
+      await openTool(page, 'Timeout lab')
       await page.getByRole('button', { name: 'Start experiment' }).click()
       await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('done', { timeout: 30_000 })
       await expect(page.getByRole('table', { name: 'Experiment results' })).toContainText('410')

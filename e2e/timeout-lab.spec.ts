@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, logList, openPlayground, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, test } from './fixtures'
 
 interface LabView {
   status: string
@@ -140,9 +140,12 @@ test.describe('timeout lab against the local gateway in IAM mode', () => {
   test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({ page, startGateway }) => {
     const gateway = await startGateway({ ...shortGateway, auth: 'iam', credentials: [KEYS] })
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
+    await openTool(page, 'Management API')
     await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
     await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
     await page.getByRole('button', { name: 'Use these keys' }).click()
+    await expect(page.getByLabel('Access key id (masked)')).toHaveText('AKIA…0001')
+    await openTool(page, 'Timeout lab')
     await page.getByRole('button', { name: 'Start experiment' }).click()
     const reset = await finished(page)
     expect(reset.status).toBe('done')
