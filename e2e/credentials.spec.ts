@@ -138,13 +138,13 @@ test.describe('redaction', () => {
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     // The connection itself used the full URL.
     expect((await opened).url()).toContain(`token=${token}`)
-    await page.getByRole('button', { name: 'Copy a link to this set-up' }).click()
+    await page.getByRole('button', { name: 'Copy set-up link' }).click()
     await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toContainText('without token')
     const link = await page.evaluate(() => navigator.clipboard.readText())
     expect(link).toContain('room%3D1')
     expect(link).not.toContain('autoconnect')
     await page.getByRole('checkbox', { name: 'Link connects on open' }).check()
-    await page.getByRole('button', { name: 'Copy a link to this set-up' }).click()
+    await page.getByRole('button', { name: 'Copy set-up link' }).click()
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('autoconnect=1')
     // The page's own address is the link the user opened: it had the token already.
     const leaks = (await pageLeaks(page, false)) + link
