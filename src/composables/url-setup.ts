@@ -1,5 +1,7 @@
 import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
+import { checkEndpoint } from '@/core/session/endpoint'
 import { useExperimentsStore } from '@/stores/experiments'
+import { useLayoutStore } from '@/stores/layout'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -21,7 +23,9 @@ export function applyUrlSetup(search = location.search): string[] {
   }
   if (setup.autoconnect) {
     const result = session.connect()
-    if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+    // An endpoint the form already explains is not repeated here.
+    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok) problems.push('Did not connect: the endpoint in the link is not usable (see above).')
+    else if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
   problems.push(...applyExperimentSetup(new URLSearchParams(search)))
   return problems
@@ -33,6 +37,7 @@ function applyExperimentSetup(params: URLSearchParams): string[] {
   if (!id) return []
   const lab = useExperimentsStore()
   if (!lab.select(id)) return [`Ignored experiment=${id}: unknown experiment.`]
+  useLayoutStore().openTool('lab')
   const runs = Number(params.get('runs'))
   if (params.has('runs')) {
     if (Number.isInteger(runs) && runs >= 1) lab.runs = runs

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../session/events'
 import type { LogBuffer } from './log-buffer'
+import { fromBase64, toHex } from '../composer/bytes'
 
 export type DirectionFilter = 'all' | 'in' | 'out' | 'events'
 
@@ -19,7 +20,9 @@ export function compileFilter(spec: LogFilterSpec): CompiledFilter {
       try {
         re = new RegExp(spec.text, 'i')
       } catch (e) {
-        return { ok: false, error: `Invalid regular expression: ${(e as Error).message}` }
+        // The engine's message already starts "Invalid regular expression: /…/i:"; keep only its reason.
+        const reason = (e as Error).message.replace(/^Invalid regular expression:\s*(?:\/.*\/[a-z]*:\s*)?/s, '')
+        return { ok: false, error: `Invalid regular expression: ${reason}` }
       }
       matchText = (s) => re.test(s)
     } else {
@@ -39,7 +42,8 @@ export function compileFilter(spec: LogFilterSpec): CompiledFilter {
 }
 
 function searchableText(entry: LogEntry): string {
-  let text = entry.data ?? ''
+  // Binary entries hold base64: the filter also matches the hex the log shows (of the first 4 KB).
+  let text = entry.binary && entry.data ? `${entry.data}\n${toHex(fromBase64(entry.data), 4096)}` : (entry.data ?? '')
   if (entry.message) text += `\n${entry.message}`
   if (entry.reason) text += `\n${entry.reason}`
   if (entry.url) text += `\n${entry.url}`
@@ -106,6 +110,14 @@ export class FilteredView {
       if (entry) out.push(entry)
     }
     return out
+  }
+
+  /** The matching entries, oldest first (what an export of the filtered log contains). */
+  *entries(): IterableIterator<LogEntry> {
+    for (let i = 0; i < this.length; i++) {
+      const entry = this.at(i)
+      if (entry) yield entry
+    }
   }
 
   indexOfSeq(seq: number): number {

@@ -79,6 +79,9 @@ describe('filters', () => {
     expect(data({ text: '"action":"\\w+"', regex: true, direction: 'all' })).toEqual(['sent'])
     const bad = compileFilter({ text: '([', regex: true, direction: 'all' })
     expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('Invalid regular expression') })
+    if (bad.ok) return
+    expect(bad.error.match(/Invalid regular expression/g)).toHaveLength(1)
+    expect(bad.error).not.toContain('/([/')
   })
 })
 
@@ -121,5 +124,36 @@ describe('exports', () => {
     expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}')
     expect(prettyJson('ping')).toBeUndefined()
     expect(prettyJson('{broken')).toBeUndefined()
+  })
+})
+
+describe('binary entries', () => {
+  const binary = (base64: string, bytes: number) => event('received', { data: base64, bytes, binary: true })
+
+  it('are exported as base64, marked with their encoding and byte count', () => {
+    const log = new LogBuffer(10)
+    log.push(binary('3q2+7w==', 4))
+    log.push(received('text'))
+    const [bin, text] = toNdjson(log.entries()).trim().split('\n').map((line) => JSON.parse(line))
+    expect(bin).toMatchObject({ data: '3q2+7w==', bytes: 4, binary: true, encoding: 'base64' })
+    expect(text.encoding).toBeUndefined()
+  })
+
+  it('match a filter on the hex the log shows', () => {
+    const filter = compileFilter({ text: 'ad be', regex: false, direction: 'all' })
+    expect(filter.ok && filter.test({ ...binary('3q2+7w==', 4), seq: 0 })).toBe(true)
+    expect(filter.ok && filter.test({ ...received('3q2+7w=='), seq: 1 })).toBe(false)
+  })
+})
+
+describe('exporting a filtered log', () => {
+  it('gives the matching entries only, oldest first, including after the buffer dropped some', () => {
+    const log = new LogBuffer(4)
+    const filter = compileFilter({ text: 'keep', regex: false, direction: 'all' })
+    if (!filter.ok) throw new Error(filter.error)
+    const view = new FilteredView(log, filter.test)
+    for (const d of ['keep 1', 'drop', 'keep 2', 'keep 3', 'drop', 'keep 4']) view.append(log.push(sent(d)))
+    const exported = toNdjson(view.entries()).trim().split('\n').map((line) => JSON.parse(line).data)
+    expect(exported).toEqual(['keep 2', 'keep 3', 'keep 4'])
   })
 })
