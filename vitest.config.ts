@@ -8,7 +8,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'backend/**/*.test.ts'], environment: 'node' },
+        test: { name: 'core', include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'backend/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node' },
       },
       {
         extends: true,

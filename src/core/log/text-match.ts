@@ -1,4 +1,5 @@
 import type { LogEntry } from '../session/events'
+import { fromBase64, toHex } from '../composer/bytes'
 
 /** What the user typed into the filter box. */
 export interface TextPattern {
@@ -25,7 +26,8 @@ export function compileTextMatcher(pattern: TextPattern): TextMatcher {
 
 /** The text a filter searches: the message, and for events their message, close reason, URL and code. */
 export function searchableText(entry: LogEntry): string {
-  let text = entry.data ?? ''
+  // Binary entries hold base64: the filter also matches the hex the log shows (of the first 4 KB).
+  let text = entry.binary && entry.data ? `${entry.data}\n${toHex(fromBase64(entry.data), 4096)}` : (entry.data ?? '')
   if (entry.message) text += `\n${entry.message}`
   if (entry.reason) text += `\n${entry.reason}`
   if (entry.url) text += `\n${entry.url}`

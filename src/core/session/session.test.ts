@@ -52,6 +52,24 @@ describe('WebSocketSession against a real ws server', () => {
     expect(session.lastClose).toMatchObject({ code: 4001, reason: 'server says bye', initiator: 'server', wasClean: true })
   })
 
+  it('records the CLOSING state of a server close from the close event, not only when the 1 s sample catches it', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.send('close:4001:server says bye')
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'open', 'sent', 'closing', 'closed'])
+    expect(events.at(-2)).toMatchObject({ kind: 'closing', initiator: 'server', code: 4001, reason: 'server says bye' })
+  })
+
+  it('records no CLOSING for a connection that dropped without a close frame', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    for (const socket of server.sockets) socket.terminate()
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'open', 'closed'])
+    expect(events.at(-1)).toMatchObject({ code: 1006, wasClean: false })
+  })
+
   it('shows a refused connection as error then 1006 before open', async () => {
     const port = Number(new URL(server.url).port)
     await server.close()
@@ -84,12 +102,22 @@ describe('WebSocketSession against a real ws server', () => {
     expect(throwing.readyState).toBe(3)
   })
 
-  it('shows binary messages as hex', async () => {
+  it('keeps received binary frames as base64, marked binary, with their byte count', async () => {
     session.connect(server.url)
     await until(() => session.readyState === 1, 'open')
     session.send('binary')
     await until(() => events.some((e) => e.binary), 'binary')
-    expect(events.find((e) => e.binary)).toMatchObject({ data: 'de ad be ef', bytes: 4 })
+    expect(events.find((e) => e.binary)).toMatchObject({ kind: 'received', data: '3q2+7w==', bytes: 4 })
+  })
+
+  it('sends bytes as a binary frame, logged as base64 and marked binary', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    expect(session.send(Uint8Array.from([0, 0xff, 0x80]))).toEqual({ ok: true })
+    await until(() => events.some((e) => e.kind === 'received'), 'echo')
+    expect(events.find((e) => e.kind === 'sent')).toMatchObject({ data: 'AP+A', bytes: 3, binary: true })
+    // The echo server sends the frame back with the type it came in: binary.
+    expect(events.find((e) => e.kind === 'received')).toMatchObject({ data: 'AP+A', bytes: 3, binary: true })
   })
 
   it('numbers connections and keeps counting across reconnects', async () => {
