@@ -16,7 +16,9 @@ export function compileTextMatcher(pattern: TextPattern): TextMatcher {
     try {
       re = new RegExp(pattern.text, 'i')
     } catch (e) {
-      return { ok: false, error: `Invalid regular expression: ${(e as Error).message}` }
+      // The engine's message already starts "Invalid regular expression: /…/i:"; keep only its reason.
+      const reason = (e as Error).message.replace(/^Invalid regular expression:\s*(?:\/.*\/[a-z]*:\s*)?/s, '')
+      return { ok: false, error: `Invalid regular expression: ${reason}` }
     }
     return { ok: true, match: (s) => re.test(s) }
   }
