@@ -4,6 +4,7 @@ import type { ReadyState, SessionEvent } from '@/core/session/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/session/endpoint'
 import { keepaliveIntervalProblem } from '@/core/session/keepalive-settings'
 import { WebSocketSession, type CloseInfo, type Result } from '@/core/session/session'
+import { AutoReconnect, DEFAULT_RECONNECT } from '@/core/session/reconnect'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { expectedCloses } from '@/core/session/timeout-profiles'
 import { useLogStore } from './log'
@@ -36,6 +37,7 @@ export const useSessionStore = defineStore('session', () => {
   const keepaliveEnabled = shallowRef(false)
   const nextKeepaliveAt = shallowRef<number | undefined>()
   const lastError = shallowRef<string | undefined>()
+  const nextReconnectAt = shallowRef<number | undefined>()
 
   const sync = () => {
     readyState.value = session.readyState
@@ -50,6 +52,7 @@ export const useSessionStore = defineStore('session', () => {
     receivedCount.value = session.receivedCount
     lastClose.value = session.lastClose
     nextKeepaliveAt.value = session.nextKeepaliveAt
+    nextReconnectAt.value = auto.nextAttemptAt
   }
 
   const appendToLog = log.sink()
@@ -98,6 +101,21 @@ export const useSessionStore = defineStore('session', () => {
    * Connects to the endpoint in the settings. `signedUrl` replaces it on the wire only (an IAM-presigned copy of
    * the same URL): it is never stored or shown.
    */
+  // Auto-reconnect and the handshake timeout (both off by default); their decisions go to the log and the timeline.
+  const auto = new AutoReconnect(session, (event) => {
+    record(event)
+    nextReconnectAt.value = auto.nextAttemptAt
+  })
+  /** Applies the reconnect settings; a bad value turns auto-reconnect off and says why. */
+  function setReconnect(enabled: boolean, handshakeTimeoutSeconds: number): Result {
+    const result = auto.configure({ ...DEFAULT_RECONNECT, enabled, handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000) })
+    if (!result.ok) auto.configure({ ...DEFAULT_RECONNECT })
+    nextReconnectAt.value = auto.nextAttemptAt
+    return result.ok ? ok() : fail(result.error)
+  }
+  setReconnect(settings.reconnect, settings.handshakeTimeoutSeconds)
+  watch([() => settings.reconnect, () => settings.handshakeTimeoutSeconds], ([enabled, timeout]) => setReconnect(enabled, timeout))
+
   function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols, signedUrl?: string): Result {
     const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')
     if (!endpoint.ok) return fail(endpoint.error)
@@ -105,13 +123,14 @@ export const useSessionStore = defineStore('session', () => {
     if (!protocols.ok) return fail(protocols.error)
     // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
     pendingRecent = endpoint.url
-    const result = session.connect(signedUrl ?? endpoint.url, protocols.protocols)
+    const result = auto.connect(signedUrl ?? endpoint.url, protocols.protocols)
     sync()
     return result.ok ? ok() : fail(result.error)
   }
 
   function disconnect(code?: number, reason?: string): Result {
-    const result = session.disconnect(code, reason)
+    const result = auto.disconnect(code, reason)
+    nextReconnectAt.value = auto.nextAttemptAt
     sync()
     return result.ok ? ok() : fail(result.error)
   }
@@ -165,6 +184,7 @@ export const useSessionStore = defineStore('session', () => {
     lastClose,
     keepaliveEnabled,
     nextKeepaliveAt,
+    nextReconnectAt,
     lastError,
     isActive,
     isOpen,
@@ -173,6 +193,7 @@ export const useSessionStore = defineStore('session', () => {
     disconnect,
     send,
     setKeepalive,
+    setReconnect,
     record,
     subscribe,
   }

@@ -18,6 +18,8 @@ export type LogKind =
   | 'closed'
   | 'info'
   | 'aws'
+  /** An auto-reconnect decision: a retry scheduled, a handshake timed out, giving up. */
+  | 'reconnect'
 
 /** `out` = client to server, `in` = server to client, `none` = a lifecycle event. */
 export type Direction = 'out' | 'in' | 'none'
@@ -50,6 +52,8 @@ export interface SessionEvent {
   /** Whether the close came before the socket ever opened (a refused handshake looks like this). */
   beforeOpen?: boolean
   message?: string
+  /** For `reconnect`: how long until the next attempt. */
+  delayMs?: number
   /** A call to the @connections management API made from the page. */
   aws?: ManagementCallRecord
 }
@@ -66,4 +70,6 @@ export interface ManagementCallRecord {
 /** A session event once the log has numbered it. */
 export interface LogEntry extends SessionEvent {
   seq: number
+  /** Set when the log kept only the start and end of a large message: `data` is `head` + `tail` characters of `chars`. */
+  truncated?: { chars: number; head: number; tail: number }
 }
