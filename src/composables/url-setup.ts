@@ -65,7 +65,7 @@ export function currentSetupLink(): string {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
     autoconnect: true,
-    keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
+    keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
     payload: settings.keepalivePayload,
     profile: settings.profileId,
     idleSeconds: settings.customIdleSeconds,

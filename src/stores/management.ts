@@ -162,10 +162,10 @@ export const useManagementStore = defineStore('management', () => {
       }
       session.record({
         at: Date.now(),
-        connection: session.connection,
+        connection: session.state.connection,
         kind: 'aws',
         direction: 'none',
-        sinceOpen: session.openedAt !== undefined ? Date.now() - session.openedAt : undefined,
+        sinceOpen: session.state.openedAt !== undefined ? Date.now() - session.state.openedAt : undefined,
         bytes: managementCall.op === 'PostToConnection' ? managementCall.data.length : undefined,
         data: managementCall.op === 'PostToConnection' ? (managementCall.text ?? `(${managementCall.data.length} bytes)`) : undefined,
         aws: {

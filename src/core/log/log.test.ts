@@ -4,15 +4,16 @@ import { LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView } from './log-filter'
 import { prettyJson, toJson, toNdjson } from './log-export'
 
-// Small factories keep the fixtures readable (Elk-style).
+// Small factories keep the fixtures readable (Elk-style); they fill only the fields a test reads.
 let clock = 1_700_000_000_000
-const event = (kind: SessionEvent['kind'], extra: Partial<SessionEvent> = {}): SessionEvent => ({
-  at: clock++,
-  connection: 1,
-  kind,
-  direction: kind === 'sent' || kind === 'keepalive' ? 'out' : kind === 'received' ? 'in' : 'none',
-  ...extra,
-})
+const event = (kind: SessionEvent['kind'], extra: Record<string, unknown> = {}): SessionEvent =>
+  ({
+    at: clock++,
+    connection: 1,
+    kind,
+    direction: kind === 'sent' || kind === 'keepalive' ? 'out' : kind === 'received' ? 'in' : 'none',
+    ...extra,
+  }) as SessionEvent
 const sent = (data: string) => event('sent', { data, bytes: data.length })
 const received = (data: string) => event('received', { data, bytes: data.length })
 
