@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'core',
-          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'backend/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'backend/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...UI_TESTS],
           environment: 'node',
         },

@@ -71,6 +71,9 @@ test('DeleteConnection through @connections closes the socket with 1000', async 
   const response = await fetch(`${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`, { method: 'DELETE' })
   expect(response.status).toBe(204)
   await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
+  // The server's close frame put the socket in CLOSING: recorded from the close event, not left to the 1 s sample.
+  await expect(page.getByRole('list', { name: 'State changes' })).toContainText('CLOSING (2)')
+  await expect(logList(page).getByRole('option').filter({ hasText: 'closing (by server) · code 1000' })).toHaveCount(1)
 })
 
 test('a refused handshake is explained, not shown as a blank failure', async ({ page }) => {

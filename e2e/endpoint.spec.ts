@@ -59,8 +59,19 @@ test('recent endpoints are remembered in localStorage, without credentials', asy
 
 test('dark mode can be switched on and is remembered', async ({ page }) => {
   await openPlayground(page)
-  await page.getByRole('button', { name: 'Switch to dark mode' }).click()
+  await page.getByLabel('Colour scheme').selectOption('dark')
   await expect(page.locator('html')).toHaveClass(/dark/)
   await page.reload()
+  await expect(page.locator('html')).toHaveClass(/dark/)
+})
+
+test('the colour scheme follows the system until one is chosen', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await openPlayground(page)
+  await expect(page.getByLabel('Colour scheme')).toHaveValue('auto')
+  await expect(page.locator('html')).toHaveClass(/dark/)
+  await page.emulateMedia({ colorScheme: 'light' })
+  await expect(page.locator('html')).not.toHaveClass(/dark/)
+  await page.getByLabel('Colour scheme').selectOption('dark')
   await expect(page.locator('html')).toHaveClass(/dark/)
 })

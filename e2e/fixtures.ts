@@ -35,6 +35,11 @@ export async function openPlayground(page: Page, params: Record<string, string |
   await expect(page.getByRole('heading', { name: 'API Gateway WebSocket Playground' })).toBeVisible()
 }
 
+/** The lab, the management API and the cost meter are tabs of the work area. */
+export async function openTool(page: Page, name: 'Timeout lab' | 'Management API' | 'Cost meter') {
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name }).click()
+}
+
 export function stateBadge(page: Page) {
   return page.getByRole('status', { name: 'Connection state' })
 }

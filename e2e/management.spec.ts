@@ -1,7 +1,8 @@
-import { expect, logList, openPlayground, stateBadge, test, type Gateway } from './fixtures'
+import { expect, logList, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 import type { Page } from '@playwright/test'
 
 async function getCredentials(page: Page, gateway: Gateway) {
+  await openTool(page, 'Management API')
   await page.getByLabel('Identity pool id').fill(gateway.identityPoolIds[0]!)
   await page.getByLabel('Region', { exact: true }).fill(gateway.region)
   await page.getByRole('button', { name: 'Get credentials' }).click()

@@ -1,5 +1,7 @@
-import { parseUrlSetup, toUrlQuery, type UrlSetup } from '@/core/session/url-setup'
+import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
+import { checkEndpoint } from '@/core/session/endpoint'
 import { useExperimentsStore } from '@/stores/experiments'
+import { useLayoutStore } from '@/stores/layout'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -21,7 +23,9 @@ export function applyUrlSetup(search = location.search): string[] {
   }
   if (setup.autoconnect) {
     const result = session.connect()
-    if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+    // An endpoint the form already explains is not repeated here.
+    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok) problems.push('Did not connect: the endpoint in the link is not usable (see above).')
+    else if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
   problems.push(...applyExperimentSetup(new URLSearchParams(search)))
   return problems
@@ -33,6 +37,7 @@ function applyExperimentSetup(params: URLSearchParams): string[] {
   if (!id) return []
   const lab = useExperimentsStore()
   if (!lab.select(id)) return [`Ignored experiment=${id}: unknown experiment.`]
+  useLayoutStore().openTool('lab')
   const runs = Number(params.get('runs'))
   if (params.has('runs')) {
     if (Number.isInteger(runs) && runs >= 1) lab.runs = runs
@@ -57,19 +62,25 @@ function whenPageSettles(run: () => void): void {
   else setTimeout(run, 0)
 }
 
-/** A link that reopens the current set-up (never with credentials). */
-export function currentSetupLink(): string {
+/** A link that reopens the current set-up (never with credentials), and what it left out of the endpoint. */
+export function currentSetupLink(options: { autoconnect?: boolean } = {}): { link: string; leftOut: string[] } {
   const settings = useSettingsStore()
   const session = useSessionStore()
   const setup: UrlSetup = {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
+<<<<<<< HEAD
     autoconnect: true,
     keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
+=======
+    autoconnect: options.autoconnect,
+    keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
+>>>>>>> main
     payload: settings.keepalivePayload,
     profile: settings.profileId,
     idleSeconds: settings.customIdleSeconds,
     maxSeconds: settings.customMaxSeconds,
   }
-  return `${location.origin}${location.pathname}${toUrlQuery(setup)}`
+  const { query, leftOut } = setupQuery(setup)
+  return { link: `${location.origin}${location.pathname}${query}`, leftOut }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { billedUnits, formatBytes, sizeVerdict, utf8Bytes } from './message-size'
 import { MessageHistory, saveMessage } from './message-history'
-import { checkJson, prettify } from './json-text'
+import { checkJson, locateJsonError, prettify } from './json-text'
 
 describe('message size', () => {
   it('counts UTF-8 bytes, not characters', () => {
@@ -56,5 +56,31 @@ describe('JSON checks', () => {
   it('points at the line and column of an error', () => {
     expect(checkJson('{\n  "a": 1,\n}')).toMatchObject({ ok: false, line: 3 })
     expect(prettify('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}')
+  })
+})
+
+describe('JSON errors name the place once, with a line and column', () => {
+  it.each([
+    ['{x}', 1, 2, 'expected a property name in double quotes'],
+    ['{"a":1,}', 1, 8, 'trailing comma before }'],
+    ['[1,2', 1, 5, 'expected , or ]'],
+    ['{"a":1} x', 1, 9, 'after the end of the JSON value'],
+    ['{\n  "a": tru\n}', 2, 8, 'expected a value'],
+    ['{"a": "open', 1, 7, 'never closed'],
+    ["{'a':1}", 1, 2, 'expected a property name in double quotes'],
+    ['[01]', 1, 2, 'not a valid number'],
+    ['{"a" 1}', 1, 6, 'expected : after the property name'],
+    ['"\\x"', 1, 2, 'is not a JSON escape'],
+  ])('%j → line %i, column %i', (text, line, column, reason) => {
+    const result = checkJson(text)
+    expect(result).toMatchObject({ ok: false, line, column })
+    if (result.ok) return
+    expect(result.error).toContain(reason)
+    expect(result.error.match(/line/g)).toHaveLength(1)
+    expect(result.error).not.toMatch(/position/)
+  })
+
+  it('finds nothing wrong in valid JSON', () => {
+    for (const text of ['{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', ' 0 ', '[]', '{}']) expect(locateJsonError(text)).toBeUndefined()
   })
 })

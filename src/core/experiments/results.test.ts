@@ -14,6 +14,9 @@ import {
   resultsToJson,
   saveHistory,
   summarise,
+  formatMeasure,
+  formatValueCounts,
+  describeRunStatus,
   type ResultRow,
   type StorageLike,
 } from './index'
@@ -107,8 +110,16 @@ describe('summary', () => {
     ]
     expect(summarise(rows)).toEqual([
       { measure: 'closedAfterMs', kind: 'number', count: 2, mean: 900, min: 800, max: 1000, documented: 600_000 },
-      { measure: 'closeCode', kind: 'number', count: 2, mean: 1001, min: 1001, max: 1001 },
+      { measure: 'closeCode', kind: 'values', count: 2, values: [{ value: 1001, count: 2 }] },
       { measure: 'wasClean', kind: 'boolean', count: 2, trueCount: 1 },
+    ])
+  })
+
+  it('counts close codes and HTTP statuses instead of averaging them', () => {
+    const rows = [1001, 1006, 1001, 1001].map((closeCode, i) => row(i + 1, { closeCode, actionStatus: i < 2 ? 200 : 410 }))
+    expect(summarise(rows)).toEqual([
+      { measure: 'closeCode', kind: 'values', count: 4, values: [{ value: 1001, count: 3 }, { value: 1006, count: 1 }] },
+      { measure: 'actionStatus', kind: 'values', count: 4, values: [{ value: 200, count: 2 }, { value: 410, count: 2 }] },
     ])
   })
 
@@ -137,12 +148,24 @@ describe('CSV and JSON', () => {
 
   it('quotes cells and defuses spreadsheet formulas', () => {
     expect(csvCell('plain')).toBe('plain')
+    expect(csvCell('no close')).toBe('no close')
     expect(csvCell('a,b')).toBe('"a,b"')
-    expect(csvCell(' padded')).toBe('" padded"')
+    expect(csvCell('a;b')).toBe('"a;b"')
+    expect(csvCell('a|b')).toBe('"a|b"')
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
     expect(csvCell(-5)).toBe('-5')
     expect(csvCell(null)).toBe('')
     expect(csvCell(false)).toBe('false')
+  })
+
+  it('defuses every OWASP formula lead, its fullwidth forms and whitespace-led forms', () => {
+    const hostile = ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', '\n=1', '\0=1', ' =1', '  @x', '\u3000=1', '\u00a0+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝1']
+    for (const value of hostile) {
+      const cell = csvCell(value)
+      // Quoted, and the first character inside the quotes is the apostrophe that makes a spreadsheet read text.
+      expect(cell, JSON.stringify(value)).toBe(`"'${value}"`)
+    }
+    for (const value of ['a=1', 'x-y', 'mail@example.com', '1']) expect(csvCell(value)).not.toContain(`'`)
   })
 
   it('round-trips through JSON and ignores what is not a row', () => {
@@ -186,5 +209,27 @@ describe('history', () => {
     const added = appendHistory(old, [row(3, {}), row(4, {})], 3)
     expect(added.map((r) => r.run)).toEqual([2, 3, 4])
     expect(old).toHaveLength(2)
+  })
+})
+
+describe('result formatting', () => {
+  it('prints codes and statuses without thousands separators, quantities with them', () => {
+    expect(formatMeasure('closeCode', 1001)).toBe('1001')
+    expect(formatMeasure('goneStatus', 410)).toBe('410')
+    expect(formatMeasure('closedAfterMs', 600_123)).toBe('600,123')
+    expect(formatMeasure('closedAfterMs', 812.46)).toBe('812.5')
+    expect(formatMeasure('closeCode', null)).toBe('—')
+  })
+
+  it('prints each value with its count', () => {
+    expect(formatValueCounts([{ value: 1001, count: 3 }, { value: 1006, count: 1 }])).toBe('1001 ×3, 1006 ×1')
+  })
+
+  it('reports a run whose rows all failed as failed, and counts partial failures', () => {
+    expect(describeRunStatus('done', [{ error: 'refused' }, { error: 'refused' }])).toEqual({ text: 'failed: all 2 runs failed', failed: true })
+    expect(describeRunStatus('done', [{ error: 'refused' }])).toEqual({ text: 'failed: the run failed', failed: true })
+    expect(describeRunStatus('done', [{}, { error: 'refused' }, {}])).toEqual({ text: 'done · 1 of 3 runs failed', failed: true })
+    expect(describeRunStatus('done', [{}, {}])).toEqual({ text: 'done', failed: false })
+    expect(describeRunStatus('cancelled', [{ error: 'x' }])).toEqual({ text: 'cancelled', failed: false })
   })
 })

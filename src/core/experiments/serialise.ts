@@ -45,9 +45,20 @@ export function resultsToCsv(rows: readonly ResultRow[]): string {
 export function csvCell(value: Cell): string {
   if (value === undefined || value === null) return ''
   if (typeof value !== 'string') return String(value)
-  // Close reasons come from the server: never let a spreadsheet run one as a formula.
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  // Close reasons and endpoints come from outside: never let a spreadsheet run one as a formula (OWASP CSV injection).
+  const text = startsLikeFormula(value) ? `'${value}` : value
+  // Anything beyond plain words is quoted, so no separator (',' ';' tab '|') inside a cell can start a new cell.
+  return PLAIN_CELL.test(text) ? text : `"${text.replace(/"/g, '""')}"`
+}
+
+const PLAIN_CELL = /^[\w.:/](?:[\w.:/ -]*[\w.:/])?$/
+
+/**
+ * OWASP's leading characters (= + - @ tab CR), plus LF and NUL, the fullwidth ＝ ＋ － ＠ that spreadsheets fold to
+ * ASCII, and the same behind leading whitespace, which some spreadsheets trim before they parse.
+ */
+export function startsLikeFormula(value: string): boolean {
+  return /^[\t\r\n\0]/.test(value) || /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(value)
 }
 
 function columnNames(rows: readonly ResultRow[], pick: (row: ResultRow) => Record<string, unknown>): string[] {

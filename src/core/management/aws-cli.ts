@@ -5,9 +5,11 @@ export type ManagementCall =
   | { op: 'GetConnection'; connectionId: string }
   | { op: 'DeleteConnection'; connectionId: string }
 
-/** POSIX shell single quoting: safe for any text, including quotes and $. */
+/**
+ * POSIX shell single quoting, applied to every value without exception: inside single quotes nothing ($, `, \, !,
+ * newlines) is special, and a quote in the value closes, adds an escaped quote and reopens.
+ */
 export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value
   return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
@@ -16,12 +18,12 @@ export function cliCommand(call: ManagementCall, endpoint: string, region?: stri
   const verb = { PostToConnection: 'post-to-connection', GetConnection: 'get-connection', DeleteConnection: 'delete-connection' }[call.op]
   lines.push(`aws apigatewaymanagementapi ${verb}`)
   lines.push(`--endpoint-url ${shellQuote(endpoint)}`)
-  if (region) lines.push(`--region ${region}`)
+  if (region) lines.push(`--region ${shellQuote(region)}`)
   lines.push(`--connection-id ${shellQuote(call.connectionId)}`)
   if (call.op === 'PostToConnection') {
     // CLI v2 reads blobs as base64 unless told otherwise: raw text needs raw-in-base64-out, bytes go as base64.
     if (call.text !== undefined) lines.push(`--data ${shellQuote(call.text)}`, '--cli-binary-format raw-in-base64-out')
-    else lines.push(`--data ${bytesToBase64(call.data)}`)
+    else lines.push(`--data ${shellQuote(bytesToBase64(call.data))}`)
   }
   return lines.join(' \\\n  ')
 }

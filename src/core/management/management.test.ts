@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { cliCommand, decodePayload, shellQuote } from './aws-cli'
 import { findConnectionIds, isConnectionId } from './connection-ids'
 import { explainManagementError, manageConnectionsPolicy } from './management-errors'
@@ -59,9 +63,9 @@ describe('the AWS CLI equivalent', () => {
     expect(cliCommand({ op: 'PostToConnection', connectionId: 'L0SM9cOFvHcCIhw=', data: new Uint8Array(), text: `it's {"a":1}` }, 'https://x/prod', 'us-east-1')).toBe(
       [
         'aws apigatewaymanagementapi post-to-connection',
-        '  --endpoint-url https://x/prod',
-        '  --region us-east-1',
-        '  --connection-id L0SM9cOFvHcCIhw=',
+        "  --endpoint-url 'https://x/prod'",
+        "  --region 'us-east-1'",
+        "  --connection-id 'L0SM9cOFvHcCIhw='",
         `  --data 'it'\\''s {"a":1}'`,
         '  --cli-binary-format raw-in-base64-out',
       ].join(' \\\n'),
@@ -69,10 +73,33 @@ describe('the AWS CLI equivalent', () => {
   })
 
   it('renders bytes as base64, and the other verbs', () => {
-    expect(cliCommand({ op: 'PostToConnection', connectionId: 'a=', data: new Uint8Array([0xde, 0xad]) }, 'https://x/p')).toContain('--data 3q0=')
+    expect(cliCommand({ op: 'PostToConnection', connectionId: 'a=', data: new Uint8Array([0xde, 0xad]) }, 'https://x/p')).toContain("--data '3q0='")
     expect(cliCommand({ op: 'GetConnection', connectionId: 'a=' }, 'https://x/p')).toMatch(/^aws apigatewaymanagementapi get-connection/)
     expect(cliCommand({ op: 'DeleteConnection', connectionId: 'a=' }, 'https://x/p')).toMatch(/delete-connection/)
     expect(shellQuote('$HOME')).toBe(`'$HOME'`)
+  })
+
+  it('quotes every value so that a POSIX shell passes hostile text through as plain arguments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-quote-'))
+    const marker = join(dir, 'pwned')
+    const hostile = [`$(touch ${marker})`, `\`touch ${marker}\``, `'; touch ${marker}; '`, `a"b'c\\d`, `x\ny; touch ${marker}`, `!$HOME *`, ' ']
+    for (const value of hostile) {
+      const calls = [
+        cliCommand({ op: 'PostToConnection', connectionId: value, data: new Uint8Array(), text: value }, value, value),
+        cliCommand({ op: 'GetConnection', connectionId: value }, value, value),
+      ]
+      for (const command of calls) {
+        // A stand-in `aws` that prints each argument it got, NUL-separated, so we see exactly what the shell passed.
+        const out = execFileSync('sh', ['-c', `aws() { printf '%s\\0' "$@"; }\n${command}`], { encoding: 'utf8' })
+        const args = out.split('\0').slice(0, -1)
+        for (const flag of ['--endpoint-url', '--connection-id', '--region']) {
+          expect(args[args.indexOf(flag) + 1], `${flag} for ${JSON.stringify(value)}`).toBe(value)
+        }
+        if (command.includes('post-')) expect(args[args.indexOf('--data') + 1]).toBe(value)
+      }
+    }
+    expect(existsSync(marker)).toBe(false)
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('decodes text, JSON, base64 and hex payloads, and explains bad ones', () => {

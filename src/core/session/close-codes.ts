@@ -25,7 +25,7 @@ const CODES: Record<number, CloseExplanation> = {
   },
   1006: {
     name: 'Abnormal closure',
-    text: 'The connection dropped without a close frame: the network failed, the server vanished, or the handshake was refused. Browsers hide the HTTP status of a refused handshake (401, 403, 429, 502…), so a failed $connect or a wrong URL or stage also looks like this.',
+    text: 'No valid close frame reached the page. Either none arrived (the network failed, the server vanished, or the handshake was refused) or one arrived and the browser rejected it: a server may not send code 1005, 1006 or 1015, a code below 1000, 1004, 1016–2999 or above 4999, a reason that is not valid UTF-8, or a close payload over 125 bytes, and the browser then drops the connection and reports 1006 instead. Browsers hide the HTTP status of a refused handshake (401, 403, 429, 502…), so a failed $connect or a wrong URL or stage also looks like this.',
   },
   1007: { name: 'Invalid frame payload data', text: 'A text message was not valid UTF-8.' },
   1008: { name: 'Policy violation', text: 'The server closed the connection because a message broke its policy.' },

@@ -1,4 +1,5 @@
 /** Validation and description of WebSocket endpoint URLs, with messages a user can act on. */
+import { redactUrl } from './redact'
 
 export type EndpointCheck =
   | { ok: true; url: string; warnings: string[] }
@@ -167,22 +168,14 @@ export function checkSubprotocols(input: string): SubprotocolCheck {
   return { ok: true, protocols }
 }
 
-/** SigV4 query parameters: a presigned URL carries a live session token, which must never be stored or shared. */
-const SECRET_PARAMS = /^x-amz-(security-token|signature|credential|date|algorithm|signedheaders|expires)$/i
-
+/** Without credential-looking query parameters (see redact.ts): for anything stored or shared. */
 export function withoutSecrets(url: string): string {
-  const queryStart = url.indexOf('?')
-  if (queryStart < 0) return url
-  const kept = url
-    .slice(queryStart + 1)
-    .split('&')
-    .filter((pair) => pair && !SECRET_PARAMS.test(decodeURIComponent(pair.split('=')[0] ?? '')))
-  return kept.length ? `${url.slice(0, queryStart)}?${kept.join('&')}` : url.slice(0, queryStart)
+  return redactUrl(url, 'remove').url
 }
 
 /** For display and logs: keeps the parameter names, so a presigned URL is recognisable, but not their values. */
 export function redactSecrets(url: string): string {
-  return url.replace(/([?&])(X-Amz-(?:Security-Token|Signature|Credential))=[^&]*/gi, '$1$2=REDACTED')
+  return redactUrl(url, 'mask').url
 }
 
 /** Most-recent-first list of endpoints, without duplicates or secrets. */

@@ -20,8 +20,8 @@ describe('observeSockets', () => {
     await until(() => own.includes('received'), 'echo')
     session.send('close:4005:done')
     await until(() => session.readyState === 3, 'close')
-    expect(own).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'closed'])
-    expect(seen.map((e) => e.kind)).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'closed'])
+    expect(own).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'closing', 'closed'])
+    expect(seen.map((e) => e.kind)).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'closing', 'closed'])
     expect(seen.every((e) => e.socket === 1)).toBe(true)
     expect(seen.at(-1)).toMatchObject({ code: 4005, reason: 'done', initiator: 'server', beforeOpen: false })
 

@@ -33,6 +33,8 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
       handlers.onerror?.(event)
     }
     real.onclose = (event) => {
+      // The server's close frame arrived (a clean close): record the CLOSING it caused, as the session does.
+      if (opened && !closeRequested && event.wasClean) emit({ kind: 'closing', direction: 'none', code: event.code, reason: event.reason || undefined, initiator: 'server' })
       emit({
         kind: 'closed',
         direction: 'none',

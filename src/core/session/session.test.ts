@@ -73,6 +73,24 @@ describe('WebSocketSession against a real ws server', () => {
     expect(session.lastClose).toMatchObject({ code: 4001, reason: 'server says bye', initiator: 'server', wasClean: true })
   })
 
+  it('records the CLOSING state of a server close from the close event, not only when the 1 s sample catches it', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    session.send('close:4001:server says bye')
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'open', 'sent', 'closing', 'closed'])
+    expect(events.at(-2)).toMatchObject({ kind: 'closing', initiator: 'server', code: 4001, reason: 'server says bye' })
+  })
+
+  it('records no CLOSING for a connection that dropped without a close frame', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    for (const socket of server.sockets) socket.terminate()
+    await until(() => session.readyState === 3, 'close')
+    expect(kinds()).toEqual(['connecting', 'open', 'closed'])
+    expect(events.at(-1)).toMatchObject({ code: 1006, wasClean: false })
+  })
+
   it('shows a refused connection as error then 1006 before open', async () => {
     const port = Number(new URL(server.url).port)
     await server.close()

@@ -267,6 +267,12 @@ export class WebSocketSession {
     this.stopTimers()
     const beforeOpen = this.openedAt === undefined
     const initiator: CloseInitiator = this.closeRequested ? 'client' : 'server'
+    // A clean close means the server's close frame arrived, which put the socket in CLOSING. No event reports that
+    // moment and the 1 s sample rarely catches it, so CLOSING is recorded here, just before CLOSED, with its code.
+    if (this.readyState === 1 && event.wasClean) {
+      this.readyState = 2
+      this.emit({ kind: 'closing', direction: 'none', code: event.code, reason: event.reason || undefined, initiator })
+    }
     this.readyState = 3
     this.lastClose = { at: this.now(), code: event.code, reason: event.reason, wasClean: event.wasClean, initiator, beforeOpen }
     this.emit({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkClientCloseCode, explainClose } from './close-codes'
 import { AWS_PROFILE, ARTICLE_PROFILE, customProfile, expectedCloses, formatDuration } from './timeout-profiles'
-import { parseUrlSetup, toUrlQuery } from './url-setup'
+import { parseUrlSetup, setupQuery, toUrlQuery } from './url-setup'
 
 describe('close codes', () => {
   it('explains the codes API Gateway users meet', () => {
@@ -9,6 +9,13 @@ describe('close codes', () => {
     expect(explainClose(1009).text).toMatch(/32 KB/)
     expect(explainClose(1006, true).name).toBe('Handshake failed')
     expect(explainClose(4321).name).toMatch(/Application/)
+  })
+
+  it('does not claim that no close frame arrived for 1006: the browser reports a rejected one the same way', () => {
+    const text = explainClose(1006).text
+    expect(text).not.toMatch(/without a close frame/)
+    expect(text).toMatch(/one arrived and the browser rejected it/)
+    expect(text).toMatch(/1005, 1006 or 1015/)
   })
 
   it('checks what a browser may send', () => {
@@ -57,5 +64,13 @@ describe('URL set-up', () => {
 
   it('never puts a signature or session token in a link', () => {
     expect(toUrlQuery({ endpoint: 'wss://a/prod?X-Amz-Security-Token=SECRET&X-Amz-Signature=s' })).not.toMatch(/SECRET|Signature/)
+  })
+
+  it('says which parameters a link left out, and adds autoconnect only when asked', () => {
+    const { query, leftOut } = setupQuery({ endpoint: 'wss://a/prod?token=SECRET&room=1&Authorization=x' })
+    expect(query).not.toContain('SECRET')
+    expect(parseUrlSetup(query).setup).toEqual({ endpoint: 'wss://a/prod?room=1' })
+    expect(leftOut).toEqual(['token', 'Authorization'])
+    expect(setupQuery({ endpoint: 'wss://a/prod' }).leftOut).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import type { ProfileId } from './timeout-profiles'
-import { withoutSecrets } from './endpoint'
+import { redactUrl } from './redact'
 
 /**
  * An experiment set-up carried in the page URL, so a link or a Playwright script opens a ready experiment:
@@ -60,10 +60,19 @@ export function parseUrlSetup(search: string): ParsedSetup {
   return { setup, problems }
 }
 
-/** The query string for a set-up. Presigned URLs lose their signature: a link must never carry credentials. */
+/** The query string for a set-up. */
 export function toUrlQuery(setup: UrlSetup): string {
+  return setupQuery(setup).query
+}
+
+/**
+ * The query string for a set-up, and the names of the endpoint's parameters it left out: a link must never carry
+ * credentials (a token, a presigned URL's signature), and the user should know what the link will lack.
+ */
+export function setupQuery(setup: UrlSetup): { query: string; leftOut: string[] } {
   const params = new URLSearchParams()
-  if (setup.endpoint) params.set('endpoint', withoutSecrets(setup.endpoint))
+  const endpoint = setup.endpoint ? redactUrl(setup.endpoint, 'remove') : undefined
+  if (endpoint) params.set('endpoint', endpoint.url)
   if (setup.protocols) params.set('protocols', setup.protocols)
   if (setup.autoconnect) params.set('autoconnect', '1')
   if (setup.keepaliveSeconds) params.set('keepalive', String(setup.keepaliveSeconds))
@@ -74,5 +83,5 @@ export function toUrlQuery(setup: UrlSetup): string {
     if (setup.maxSeconds) params.set('max', String(setup.maxSeconds))
   }
   const query = params.toString()
-  return query ? `?${query}` : ''
+  return { query: query ? `?${query}` : '', leftOut: endpoint?.removed ?? [] }
 }

@@ -1,0 +1,78 @@
+import { createRequire } from 'node:module'
+import type { Page } from '@playwright/test'
+import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+
+// axe-core runs inside the real page, injected from its own package (no wrapper library).
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[]
+}
+
+/** Serious and critical violations, one line each, with the elements they were found on. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath })
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe
+    return (await axe.run(document, { resultTypes: ['violations'] })) as AxeResult
+  })
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`)
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe-core finds no serious or critical violations in ${scheme} mode`, async ({ page, gateway }) => {
+    await page.emulateMedia({ colorScheme: scheme })
+    await openPlayground(page, { endpoint: gateway.wsUrl })
+    expect(await seriousViolations(page), 'before connecting').toEqual([])
+
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    await expect(stateBadge(page)).toHaveText(/OPEN/)
+    for (const tool of ['Timeout lab', 'Management API', 'Cost meter'] as const) {
+      await openTool(page, tool)
+      expect(await seriousViolations(page), `${tool} open`).toEqual([])
+    }
+    await page.getByRole('button', { name: 'Disconnect' }).click()
+    await expect(stateBadge(page)).toHaveText(/CLOSED/)
+    expect(await seriousViolations(page), 'after the close').toEqual([])
+  })
+}
+
+test('the CONNECTING badge is readable in both schemes', async ({ page }) => {
+  // The badge only shows CONNECTING for a moment, so its colours are checked against the panel directly.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await openPlayground(page)
+    await page.evaluate(() => {
+      const badge = document.querySelector('[aria-label="Connection state"]')!
+      badge.classList.remove('snone')
+      badge.classList.add('s0')
+      badge.textContent = 'CONNECTING (0)'
+    })
+    await page.addScriptTag({ path: axePath })
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: object, options: object) => Promise<AxeResult> } }).axe
+      const result = await axe.run({ include: [['[aria-label="Connection state"]']] }, { runOnly: ['color-contrast'] })
+      return result.violations.map((v) => v.id)
+    })
+    expect(violations, scheme).toEqual([])
+  }
+})
+
+test('a close and an error are announced through live regions', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN/)
+  await page.getByLabel('Close code').fill('4000')
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  const polite = page.getByRole('status', { name: 'Announcements', exact: true })
+  await expect(polite).toHaveText(/Connection closed: code 4000/)
+  await expect(polite).toHaveAttribute('aria-live', 'polite')
+
+  // A connect that cannot start (a link with an http:// endpoint) is an error, announced assertively.
+  await openPlayground(page, { endpoint: 'http://example.com/dev', autoconnect: 1 })
+  const urgent = page.getByRole('status', { name: 'Error announcements' })
+  await expect(urgent).toHaveText(/^Error: .*ws:\/\/ or wss:\/\//)
+  await expect(urgent).toHaveAttribute('aria-live', 'assertive')
+})
