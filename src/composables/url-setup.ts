@@ -69,13 +69,8 @@ export function currentSetupLink(options: { autoconnect?: boolean } = {}): { lin
   const setup: UrlSetup = {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
-<<<<<<< HEAD
-    autoconnect: true,
-    keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
-=======
     autoconnect: options.autoconnect,
-    keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
->>>>>>> main
+    keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
     payload: settings.keepalivePayload,
     profile: settings.profileId,
     idleSeconds: settings.customIdleSeconds,

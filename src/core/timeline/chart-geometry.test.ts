@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { clockTime } from '../timing/time-format'
-import { chartGeometry, LANE, LEFT, MARK_Y, markerLabel, MIN_WIDTH, RIGHT_MARGIN, TOP } from './chart-geometry'
+import { AXIS_Y, chartGeometry, LANE, LEFT, MARK_LANE, MARK_LANES, MARK_Y, markerLabel, MIN_WIDTH, RIGHT_MARGIN, TOP } from './chart-geometry'
 import { TimelineModel } from './timeline'
 
 // Fixtures fill only the fields a test reads.
@@ -61,16 +61,24 @@ describe('chartGeometry', () => {
     expect(g.ticks.at(-1)!.x).toBe(MIN_WIDTH - RIGHT_MARGIN)
   })
 
-  it('puts five ticks at the quarters, anchored so the end labels stay inside', () => {
-    const g = chartGeometry(new TimelineModel(), 0, 1000, WIDTH)
-    expect(g.ticks.map((t) => [t.x, t.anchor])).toEqual([
+  it('puts as many ticks as fit 90 px apart (2 to 5), anchored so the end labels stay inside', () => {
+    const wide = chartGeometry(new TimelineModel(), 0, 1000, LEFT + 400 + RIGHT_MARGIN)
+    expect(wide.ticks.map((t) => [t.x, t.anchor])).toEqual([
       [LEFT, 'start'],
-      [LEFT + 25, 'middle'],
-      [LEFT + 50, 'middle'],
-      [LEFT + 75, 'middle'],
-      [LEFT + 100, 'end'],
+      [LEFT + 100, 'middle'],
+      [LEFT + 200, 'middle'],
+      [LEFT + 300, 'middle'],
+      [LEFT + 400, 'end'],
     ])
-    expect(g.ticks[2]!.label).toBe(clockTime(500, false))
+    expect(wide.ticks[2]!.label).toBe(clockTime(500, false))
+    const middling = chartGeometry(new TimelineModel(), 0, 1000, LEFT + 200 + RIGHT_MARGIN)
+    expect(middling.ticks.map((t) => [t.x, t.anchor])).toEqual([
+      [LEFT, 'start'],
+      [LEFT + 100, 'middle'],
+      [LEFT + 200, 'end'],
+    ])
+    const narrow = chartGeometry(new TimelineModel(), 0, 1000, WIDTH)
+    expect(narrow.ticks.map((t) => t.anchor)).toEqual(['start', 'end'])
   })
 
   it('bins a flood into 3 px columns but keeps every close with its code', () => {
@@ -89,7 +97,10 @@ describe('chartGeometry', () => {
       [1001, LEFT + 1],
       [1006, LEFT + 2],
     ])
+    // Closes and errors share the last marker row, which ends above the axis.
     expect(MARK_Y.closed).toBe(MARK_Y.error)
+    expect(MARK_Y.closed + MARK_LANE).toBeLessThanOrEqual(AXIS_Y)
+    expect(MARK_LANES).toHaveLength(5)
   })
 })
 

@@ -10,7 +10,11 @@ export const RIGHT_MARGIN = 8
 export const LANE = 16
 export const TOP = 6
 export const MARKS_Y = TOP + LANE * 4 + 8
-export const AXIS_Y = MARKS_Y + 50
+/** Height of one marker row. */
+export const MARK_LANE = 12
+/** The marker rows' names, top to bottom. */
+export const MARK_LANES = ['sent', 'keepalive', 'received', '@connections', 'close'] as const
+export const AXIS_Y = MARKS_Y + MARK_LANE * MARK_LANES.length + 4
 export const HEIGHT = AXIS_Y + 16
 /** Below this the chart scrolls rather than squeezing the lanes. */
 export const MIN_WIDTH = 200
@@ -18,11 +22,11 @@ export const MIN_WIDTH = 200
 /** Top of each marker kind's row; closes and errors share the bottom row. */
 export const MARK_Y: Record<MarkerKind, number> = {
   sent: MARKS_Y,
-  keepalive: MARKS_Y + 10,
-  received: MARKS_Y + 20,
-  aws: MARKS_Y + 30,
-  closed: MARKS_Y + 40,
-  error: MARKS_Y + 40,
+  keepalive: MARKS_Y + MARK_LANE,
+  received: MARKS_Y + MARK_LANE * 2,
+  aws: MARKS_Y + MARK_LANE * 3,
+  closed: MARKS_Y + MARK_LANE * 4,
+  error: MARKS_Y + MARK_LANE * 4,
 }
 
 export interface PlacedSegment extends StateSegment {
@@ -86,9 +90,11 @@ export function chartGeometry(source: TimelineSource, from: number, to: number, 
   const markers = source
     .binnedMarkers(from, to, Math.max(20, Math.floor(plot / 3)))
     .map((m): PlacedMarker => ({ ...m, x: x(m.at), label: markerLabel(m) }))
-  const ticks = Array.from({ length: 5 }, (_, i): Tick => {
-    const t = from + ((to - from) * i) / 4
-    return { x: x(t), label: clockTime(t, false), anchor: i === 0 ? 'start' : i === 4 ? 'end' : 'middle' }
+  // As many axis labels as fit without touching (a label is about 60 px wide): 2 on a phone, 5 on a laptop.
+  const tickCount = Math.max(2, Math.min(5, Math.floor(plot / 90) + 1))
+  const ticks = Array.from({ length: tickCount }, (_, i): Tick => {
+    const t = from + ((to - from) * i) / (tickCount - 1)
+    return { x: x(t), label: clockTime(t, false), anchor: i === 0 ? 'start' : i === tickCount - 1 ? 'end' : 'middle' }
   })
   return { w, segments, steps, markers, ticks }
 }
