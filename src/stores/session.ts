@@ -97,8 +97,9 @@ export const useSessionStore = defineStore('session', () => {
     return result.ok ? ok() : fail(result.error)
   }
 
-  function send(text: string): Result {
-    const result = session.send(text)
+  /** Text goes as a text frame, bytes as a binary frame. */
+  function send(data: string | Uint8Array): Result {
+    const result = session.send(data)
     sync()
     return result.ok ? ok() : fail(result.error)
   }

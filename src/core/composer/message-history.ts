@@ -51,10 +51,13 @@ export class MessageHistory {
   }
 }
 
+/** How the composer reads its text: as a text frame (plain or checked JSON), or as bytes for a binary frame. */
+export type ComposerMode = 'text' | 'json' | 'base64' | 'hex'
+
 export interface SavedMessage {
   name: string
   body: string
-  mode: 'text' | 'json'
+  mode: ComposerMode
 }
 
 /** Adds or replaces by name; names are trimmed and must not be empty. */

@@ -16,6 +16,8 @@ export function toJson(entries: Iterable<LogEntry>, meta: Record<string, unknown
 function exportable(entry: LogEntry): Record<string, unknown> {
   const record: Record<string, unknown> = { ...entry, time: new Date(entry.at).toISOString() }
   if (typeof entry.url === 'string') record.url = redactSecrets(entry.url)
+  // Binary frames are exported as the bytes, base64-encoded, and say so.
+  if (entry.binary) record.encoding = 'base64'
   return record
 }
 

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../session/events'
 import type { LogBuffer } from './log-buffer'
+import { fromBase64, toHex } from '../composer/bytes'
 
 export type DirectionFilter = 'all' | 'in' | 'out' | 'events'
 
@@ -39,7 +40,8 @@ export function compileFilter(spec: LogFilterSpec): CompiledFilter {
 }
 
 function searchableText(entry: LogEntry): string {
-  let text = entry.data ?? ''
+  // Binary entries hold base64: the filter also matches the hex the log shows (of the first 4 KB).
+  let text = entry.binary && entry.data ? `${entry.data}\n${toHex(fromBase64(entry.data), 4096)}` : (entry.data ?? '')
   if (entry.message) text += `\n${entry.message}`
   if (entry.reason) text += `\n${entry.reason}`
   if (entry.url) text += `\n${entry.url}`

@@ -124,3 +124,22 @@ describe('exports', () => {
     expect(prettyJson('{broken')).toBeUndefined()
   })
 })
+
+describe('binary entries', () => {
+  const binary = (base64: string, bytes: number) => event('received', { data: base64, bytes, binary: true })
+
+  it('are exported as base64, marked with their encoding and byte count', () => {
+    const log = new LogBuffer(10)
+    log.push(binary('3q2+7w==', 4))
+    log.push(received('text'))
+    const [bin, text] = toNdjson(log.entries()).trim().split('\n').map((line) => JSON.parse(line))
+    expect(bin).toMatchObject({ data: '3q2+7w==', bytes: 4, binary: true, encoding: 'base64' })
+    expect(text.encoding).toBeUndefined()
+  })
+
+  it('match a filter on the hex the log shows', () => {
+    const filter = compileFilter({ text: 'ad be', regex: false, direction: 'all' })
+    expect(filter.ok && filter.test({ ...binary('3q2+7w==', 4), seq: 0 })).toBe(true)
+    expect(filter.ok && filter.test({ ...received('3q2+7w=='), seq: 1 })).toBe(false)
+  })
+})

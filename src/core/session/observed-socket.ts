@@ -1,6 +1,7 @@
 import type { SessionEventBody } from './events'
 import type { SocketFactory, SocketLike } from './session'
 import { utf8Bytes } from '../composer/message-size'
+import { toBase64 } from '../composer/bytes'
 
 export type SocketObservation = SessionEventBody & { at: number; socket: number }
 
@@ -59,9 +60,10 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
       set binaryType(value: string) {
         real.binaryType = value
       },
-      send(data: string) {
+      send(data: string | Uint8Array) {
         real.send(data)
-        emit({ kind: 'sent', direction: 'out', data, bytes: utf8Bytes(data) })
+        if (typeof data === 'string') emit({ kind: 'sent', direction: 'out', data, bytes: utf8Bytes(data) })
+        else emit({ kind: 'sent', direction: 'out', data: toBase64(data), bytes: data.byteLength, binary: true })
       },
       sendKeepalive(data: string) {
         real.send(data)

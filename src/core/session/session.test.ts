@@ -123,12 +123,22 @@ describe('WebSocketSession against a real ws server', () => {
     expect(throwing.readyState).toBe(3)
   })
 
-  it('shows binary messages as hex', async () => {
+  it('keeps received binary frames as base64, marked binary, with their byte count', async () => {
     session.connect(server.url)
     await until(() => session.readyState === 1, 'open')
     session.send('binary')
     await until(() => events.some((e) => e.binary), 'binary')
-    expect(events.find((e) => e.binary)).toMatchObject({ data: 'de ad be ef', bytes: 4 })
+    expect(events.find((e) => e.binary)).toMatchObject({ kind: 'received', data: '3q2+7w==', bytes: 4 })
+  })
+
+  it('sends bytes as a binary frame, logged as base64 and marked binary', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    expect(session.send(Uint8Array.from([0, 0xff, 0x80]))).toEqual({ ok: true })
+    await until(() => events.some((e) => e.kind === 'received'), 'echo')
+    expect(events.find((e) => e.kind === 'sent')).toMatchObject({ data: 'AP+A', bytes: 3, binary: true })
+    // The echo server sends the frame back with the type it came in: binary.
+    expect(events.find((e) => e.kind === 'received')).toMatchObject({ data: 'AP+A', bytes: 3, binary: true })
   })
 
   it('numbers connections and keeps counting across reconnects', async () => {

@@ -2,13 +2,14 @@ import type { CloseInitiator, ReadyState, SessionEvent, SessionEventBody } from 
 import { checkClientCloseCode } from './close-codes'
 import { DEFAULT_KEEPALIVE, keepaliveIntervalProblem, type KeepaliveSettings } from './keepalive-settings'
 import { utf8Bytes } from '../composer/message-size'
+import { toBase64 } from '../composer/bytes'
 
 /** The part of the browser's WebSocket the session uses; the `ws` package's client has the same shape. */
 export interface SocketLike {
   readonly readyState: number
   readonly protocol: string
   binaryType: string
-  send(data: string): void
+  send(data: string | Uint8Array): void
   /** Optional: a wrapper that watches the socket (the timeout lab's) learns that this send is a keepalive. */
   sendKeepalive?(data: string): void
   close(code?: number, reason?: string): void
@@ -160,18 +161,21 @@ export class WebSocketSession {
     return { ok: true }
   }
 
-  send(text: string, options: { keepalive?: boolean } = {}): Result {
+  /** Sends text as a text frame, or bytes as a binary frame (logged as base64 and marked binary). */
+  send(data: string | Uint8Array, options: { keepalive?: boolean } = {}): Result {
     const socket = this.socket
     if (!socket || socket.readyState !== 1) return { ok: false, error: 'Not connected: the socket is not OPEN.' }
     try {
-      if (options.keepalive && socket.sendKeepalive) socket.sendKeepalive(text)
-      else socket.send(text)
+      if (options.keepalive && socket.sendKeepalive && typeof data === 'string') socket.sendKeepalive(data)
+      else socket.send(data)
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e) }
     }
     this.lastSentAt = this.now()
     this.sentCount++
-    this.emit({ kind: options.keepalive ? 'keepalive' : 'sent', direction: 'out', data: text, bytes: utf8Bytes(text) })
+    const kind = options.keepalive ? 'keepalive' : 'sent'
+    if (typeof data === 'string') this.emit({ kind, direction: 'out', data, bytes: utf8Bytes(data) })
+    else this.emit({ kind, direction: 'out', data: toBase64(data), bytes: data.byteLength, binary: true })
     return { ok: true }
   }
 
@@ -244,8 +248,9 @@ export class WebSocketSession {
       this.emit({ kind: 'received', direction: 'in', data, bytes: utf8Bytes(data) })
       return
     }
+    // Binary frames are kept as base64 (never read as text or markup); the log shows them as hex or base64.
     const bytes = toBytes(data)
-    this.emit({ kind: 'received', direction: 'in', data: hexPreview(bytes), bytes: bytes.byteLength, binary: true })
+    this.emit({ kind: 'received', direction: 'in', data: toBase64(bytes), bytes: bytes.byteLength, binary: true })
   }
 
   private handleError(socket: SocketLike): void {
@@ -328,12 +333,4 @@ function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
   return new Uint8Array(0)
-}
-
-/** Binary messages are shown as hex (first 2 KB), never interpreted as text or markup. */
-function hexPreview(bytes: Uint8Array): string {
-  const shown = bytes.subarray(0, 2048)
-  let out = ''
-  for (let i = 0; i < shown.length; i++) out += (i ? ' ' : '') + shown[i]!.toString(16).padStart(2, '0')
-  return bytes.length > shown.length ? `${out} … (${bytes.length} bytes)` : out
 }
