@@ -17,9 +17,10 @@ interface EventBodies {
   connecting: { direction: 'none'; url: string; protocols?: string[] }
   /** `protocol`: the subprotocol the server accepted. */
   open: { direction: 'none'; protocol?: string }
-  sent: { direction: 'out'; data: string; bytes: number }
-  keepalive: { direction: 'out'; data: string; bytes: number }
-  /** Binary messages carry a hex preview; a watched socket that cannot read them carries neither data nor bytes. */
+  /** `binary`: a binary frame, its bytes carried as base64 in `data`. */
+  sent: { direction: 'out'; data: string; bytes: number; binary?: boolean }
+  keepalive: { direction: 'out'; data: string; bytes: number; binary?: boolean }
+  /** Binary messages carry their bytes as base64; a watched socket that cannot read them carries neither data nor bytes. */
   received: { direction: 'in'; data?: string; bytes?: number; binary?: boolean }
   error: { direction: 'none'; message: string }
   closing: { direction: 'none'; code?: number; reason?: string; initiator: CloseInitiator }
