@@ -73,6 +73,6 @@ test('a close and an error are announced through live regions', async ({ page, g
   // A connect that cannot start (a link with an http:// endpoint) is an error, announced assertively.
   await openPlayground(page, { endpoint: 'http://example.com/dev', autoconnect: 1 })
   const urgent = page.getByRole('status', { name: 'Error announcements' })
-  await expect(urgent).toHaveText(/^Error: .*ws:\/\/ or wss:\/\//)
+  await expect(urgent).toHaveText(/^Error: .*ws:\/\//)
   await expect(urgent).toHaveAttribute('aria-live', 'assertive')
 })

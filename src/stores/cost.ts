@@ -1,7 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
-import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, type Projection, type RegionPrices } from '@/core/timeline/pricing'
+import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, projectionProblems, type Projection, type RegionPrices } from '@/core/timeline/pricing'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { now } from '@/composables/now'
 import { useSessionStore } from './session'
@@ -38,13 +38,14 @@ export const useCostStore = defineStore('cost', () => {
   const price = computed(() => prices.value.find((p) => p.region === region.value) ?? prices.value[0] ?? DEFAULT_PRICES[0]!)
   const connectionMinutes = computed(() => meter.connectionMinutes(now.value.getTime()))
   const sessionCost = computed(() => connectionMinuteCost(connectionMinutes.value, price.value) + messageCost(meteredMessages.value, price.value))
+  const projectionErrors = computed(() => projectionProblems(projection.value))
   const projected = computed(() => projectMonthlyCost(projection.value, price.value))
 
   function resetPrices() {
     prices.value = DEFAULT_PRICES.map((p) => ({ ...p }))
   }
 
-  return { messages, meteredMessages, connectionMinutes, sessionCost, prices, region, projection, price, projected, resetPrices }
+  return { messages, meteredMessages, connectionMinutes, sessionCost, prices, region, projection, projectionErrors, price, projected, resetPrices }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCostStore, import.meta.hot))

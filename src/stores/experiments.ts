@@ -1,3 +1,4 @@
+import { EXPERIMENT_CONNECTION_BASE } from '@/core/session/connection-label'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, reactive, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
@@ -26,7 +27,6 @@ import { useSettingsStore } from './settings'
 export type LabStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed'
 
 /** Experiment connections are numbered from here in the log and on the timeline, apart from the page's own. */
-export const EXPERIMENT_CONNECTION_BASE = 1000
 
 /**
  * The timeout lab: runs the framework-free experiments with the browser's WebSocket, shows their connections on the

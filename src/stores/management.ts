@@ -117,6 +117,8 @@ export const useManagementStore = defineStore('management', () => {
 
   async function call(op: ManagementCall['op'], payload = '', encoding: PayloadEncoding = 'text'): Promise<ManagementOutcome | undefined> {
     lastExplanation.value = undefined
+    // A call refused before it is sent has no CLI equivalent: never leave the previous call's command on show.
+    lastCli.value = undefined
     const id = connectionId.value.trim()
     if (!id) {
       lastExplanation.value = { kind: 'bad-request', title: 'No connection id', text: 'Pick or paste a connection id, or send whoami to learn yours.' }

@@ -43,7 +43,10 @@ export const useSessionStore = defineStore('session', () => {
   // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
   const syncSoon = intervalBatch(sync, 100, { perSecond: 1000, ms: 250 })
   const listeners = new Set<(event: SessionEvent) => void>()
+  let pendingRecent: string | undefined
   session.subscribe((raw) => {
+    if (raw.kind === 'open' && pendingRecent) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, pendingRecent)
+    if (raw.kind === 'open' || raw.kind === 'closed') pendingRecent = undefined
     // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.
     const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
     record(event)
@@ -85,7 +88,8 @@ export const useSessionStore = defineStore('session', () => {
     if (!endpoint.ok) return fail(endpoint.error)
     const protocols = checkSubprotocols(rawProtocols)
     if (!protocols.ok) return fail(protocols.error)
-    settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint.url)
+    // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
+    pendingRecent = endpoint.url
     const result = session.connect(signedUrl ?? endpoint.url, protocols.protocols)
     sync()
     return result.ok ? ok() : fail(result.error)

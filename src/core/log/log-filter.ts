@@ -20,7 +20,9 @@ export function compileFilter(spec: LogFilterSpec): CompiledFilter {
       try {
         re = new RegExp(spec.text, 'i')
       } catch (e) {
-        return { ok: false, error: `Invalid regular expression: ${(e as Error).message}` }
+        // The engine's message already starts "Invalid regular expression: /…/i:"; keep only its reason.
+        const reason = (e as Error).message.replace(/^Invalid regular expression:\s*(?:\/.*\/[a-z]*:\s*)?/s, '')
+        return { ok: false, error: `Invalid regular expression: ${reason}` }
       }
       matchText = (s) => re.test(s)
     } else {

@@ -80,6 +80,9 @@ describe('filters', () => {
     expect(data({ text: '"action":"\\w+"', regex: true, direction: 'all' })).toEqual(['sent'])
     const bad = compileFilter({ text: '([', regex: true, direction: 'all' })
     expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('Invalid regular expression') })
+    if (bad.ok) return
+    expect(bad.error.match(/Invalid regular expression/g)).toHaveLength(1)
+    expect(bad.error).not.toContain('/([/')
   })
 })
 

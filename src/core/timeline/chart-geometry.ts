@@ -1,5 +1,6 @@
 import { READY_STATE_NAMES, type ReadyState } from '../session/events'
 import { explainClose } from '../session/close-codes'
+import { connectionLabel } from '../session/connection-label'
 import { formatDuration } from '../session/timeout-profiles'
 import { clockTime } from '../timing/time-format'
 import type { BinnedMarker, MarkerKind, StateSegment, TimelineModel } from './timeline'
@@ -83,7 +84,7 @@ export function chartGeometry(source: TimelineSource, from: number, to: number, 
       x: x(s.start),
       w: Math.max(1.5, x(end) - x(s.start)),
       y: TOP + s.state * LANE,
-      label: `${READY_STATE_NAMES[s.state]} (${s.state}) · connection #${s.connection} · ${clockTime(s.start)} → ${end === to ? 'now' : clockTime(end)} · ${formatDuration(end - s.start)}`,
+      label: `${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${end === to ? 'now' : clockTime(end)} · ${formatDuration(end - s.start)}`,
     }
   })
   const steps = segments.slice(1).map((s, i): Step => ({ x: s.x, y1: segments[i]!.y + LANE / 2, y2: s.y + LANE / 2 }))

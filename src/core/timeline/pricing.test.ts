@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, meteredMessages, projectMonthlyCost } from './pricing'
+import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, meteredMessages, projectMonthlyCost, projectionProblems } from './pricing'
 
 const [usEast1, tokyo] = DEFAULT_PRICES as [(typeof DEFAULT_PRICES)[0], (typeof DEFAULT_PRICES)[0]]
 
@@ -37,5 +37,20 @@ describe('prices', () => {
     expect(result.connectionMinutes).toBe(3_600_000)
     expect(result.connectionCost).toBeCloseTo(1.134)
     expect(result.messageCost).toBeCloseTo(37.8)
+  })
+})
+
+describe('projection input', () => {
+  const good = { users: 10, minutesPerUser: 60, messagesPerUser: 100, bytesPerMessage: 512 }
+  it('accepts zero and positive numbers', () => {
+    expect(projectionProblems(good)).toEqual([])
+    expect(projectionProblems({ ...good, users: 0 })).toEqual([])
+  })
+  it('refuses negative and blank fields by name, instead of projecting a negative cost', () => {
+    expect(projectionProblems({ ...good, users: -2 })).toEqual(['Users cannot be negative.'])
+    expect(projectionProblems({ ...good, bytesPerMessage: '' as unknown as number, minutesPerUser: Number.NaN })).toEqual([
+      'Minutes per user: enter a number.',
+      'Bytes per message: enter a number.',
+    ])
   })
 })

@@ -57,6 +57,24 @@ export interface ProjectionResult {
   total: number
 }
 
+const PROJECTION_FIELDS: [keyof Projection, string][] = [
+  ['users', 'Users'],
+  ['minutesPerUser', 'Minutes per user'],
+  ['messagesPerUser', 'Messages per user'],
+  ['bytesPerMessage', 'Bytes per message'],
+]
+
+/** What is wrong with a projection typed into the page (a blank field reads as an empty string), if anything. */
+export function projectionProblems(p: Projection): string[] {
+  const problems: string[] = []
+  for (const [field, label] of PROJECTION_FIELDS) {
+    const value = p[field] as unknown
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${label}: enter a number.`)
+    else if (value < 0) problems.push(`${label} cannot be negative.`)
+  }
+  return problems
+}
+
 export function projectMonthlyCost(p: Projection, prices: RegionPrices): ProjectionResult {
   const connectionMinutes = p.users * p.minutesPerUser
   const metered = p.users * p.messagesPerUser * meteredMessages(p.bytesPerMessage)

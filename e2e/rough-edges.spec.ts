@@ -1,0 +1,61 @@
+import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+
+test('the missing-name complaint goes as soon as a name is typed', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByRole('button', { name: 'Save current' }).click()
+  const complaint = page.getByRole('alert').filter({ hasText: 'Give the message a name' })
+  await expect(complaint).toBeVisible()
+  await page.getByLabel('Saved message name').fill('greeting')
+  await expect(complaint).toBeHidden()
+})
+
+test('negative users get a message, not a negative monthly cost', async ({ page }) => {
+  await openPlayground(page)
+  await openTool(page, 'Cost meter')
+  await page.getByLabel('Users', { exact: true }).fill('-2')
+  await expect(page.getByRole('alert').filter({ hasText: 'Users cannot be negative.' })).toBeVisible()
+  await expect(page.getByText(/\$-/)).toHaveCount(0)
+})
+
+test('a Post refused for bad base64 does not leave the previous call’s CLI command on show', async ({ page }) => {
+  await openPlayground(page)
+  await openTool(page, 'Management API')
+  await page.getByLabel('Connection id', { exact: true }).fill('abc=')
+  await page.getByLabel('Management endpoint').fill('http://127.0.0.1:9/dev')
+  await page.getByRole('button', { name: 'Get', exact: true }).click()
+  await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText('get-connection')
+  await page.getByLabel('Data encoding').selectOption('base64')
+  await page.getByLabel('Data to post').fill('not base64!')
+  await page.getByRole('button', { name: 'Post', exact: true }).click()
+  await expect(page.getByRole('alert', { name: 'Management error' })).toContainText('Not valid base64')
+  await expect(page.getByText('AWS CLI equivalent')).toHaveCount(0)
+})
+
+test('only endpoints that opened join the recent list', async ({ page, gateway }) => {
+  await openPlayground(page)
+  // Nothing listens on port 9: the handshake fails.
+  await page.getByLabel('Endpoint URL').fill('ws://127.0.0.1:9/nothing-here')
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/CLOSED/)
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN/)
+  await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([gateway.wsUrl])
+})
+
+test('a bad regular expression is explained once', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByLabel('Regular expression').check()
+  await page.getByLabel('Filter log').fill('([')
+  const message = page.getByText(/Invalid regular expression/)
+  await expect(message).toHaveCount(1)
+  expect((await message.textContent())!.match(/Invalid regular expression/g)).toHaveLength(1)
+})
+
+test('a JSON mistake is shown with its line and column, once', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByLabel('Message', { exact: true }).fill('{"action": echo}')
+  const message = page.getByRole('alert').filter({ hasText: 'Invalid JSON' })
+  await expect(message).toHaveText(/^Invalid JSON at line 1, column 12: unexpected “e”/)
+  expect((await message.textContent())!.match(/line/g)).toHaveLength(1)
+})
