@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 
 async function getCredentials(page: Page, gateway: Gateway) {
   await openTool(page, 'Management API')
+  await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Cognito identity pool').check()
   await page.getByLabel('Identity pool id').fill(gateway.identityPoolIds[0]!)
   await page.getByLabel('Region', { exact: true }).fill(gateway.region)
   await page.getByRole('button', { name: 'Get credentials' }).click()
@@ -37,7 +38,7 @@ test.describe('management panel against the local gateway in IAM mode', () => {
     await expect(logList(page).getByRole('option').filter({ hasText: 'hello from the management API' }).filter({ hasText: 'received' })).toHaveCount(1)
     await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="aws"]').first()).toBeAttached()
     await page.getByText('AWS CLI equivalent').click()
-    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(`--connection-id ${id}`)
+    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(`--connection-id '${id}'`)
     await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText('--cli-binary-format raw-in-base64-out')
 
     await page.getByRole('button', { name: 'Get', exact: true }).click()
@@ -48,6 +49,8 @@ test.describe('management panel against the local gateway in IAM mode', () => {
 
     await page.getByRole('button', { name: 'Delete', exact: true }).click()
     await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
+    // Both closes, however long the test took on a loaded machine: the default window is the last minute.
+    await page.getByRole('radiogroup', { name: 'Timeline window' }).getByLabel('All').check()
     await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="closed"]')).toHaveCount(2)
 
     await page.getByRole('button', { name: 'Post', exact: true }).click()

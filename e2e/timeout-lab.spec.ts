@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, logList, openPlayground, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, test } from './fixtures'
 
 interface LabView {
   status: string
@@ -131,6 +131,33 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     await page.getByRole('button', { name: 'Cancel experiment' }).click()
     await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('cancelled')
     await expect.poll(() => gateway.connections().length).toBe(0)
+  })
+})
+
+test.describe('timeout lab against the local gateway in IAM mode', () => {
+  const KEYS = { accessKeyId: 'AKIAE2ELABKEYS000001', secretAccessKey: 'lab-secret-e2e' }
+
+  test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({ page, startGateway }) => {
+    const gateway = await startGateway({ ...shortGateway, auth: 'iam', credentials: [KEYS] })
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
+    await openTool(page, 'Management API')
+    await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
+    await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
+    await page.getByRole('button', { name: 'Use these keys' }).click()
+    await expect(page.getByLabel('Access key id (masked)')).toHaveText('AKIA…0001')
+    await openTool(page, 'Timeout lab')
+    await page.getByRole('button', { name: 'Start experiment' }).click()
+    const reset = await finished(page)
+    expect(reset.status).toBe('done')
+    expect(reset.rows[0]!.error).toBeUndefined()
+    expect(reset.rows[0]!.measured.resetIdleTimer).toBe(true)
+
+    await page.getByLabel('Experiment', { exact: true }).selectOption('gone-after-close')
+    await page.getByRole('button', { name: 'Start experiment' }).click()
+    const gone = await finished(page)
+    expect(gone.status).toBe('done')
+    expect(gone.rows[0]!.error).toBeUndefined()
+    expect(Object.values(gone.rows[0]!.measured)).toContain(410)
   })
 })
 

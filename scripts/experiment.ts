@@ -70,7 +70,7 @@ try {
     const phase = view.progress ? `  run ${view.progress.run}/${view.progress.runs} ${Math.round(view.progress.fraction * 100)}% ${view.progress.phase}` : ''
     if (phase && phase !== lastPhase) console.log(phase)
     lastPhase = phase
-    if (['done', 'failed', 'cancelled'].includes(view.status)) break
+    if (['done', 'partly failed', 'failed', 'cancelled'].includes(view.status)) break
     await page.waitForTimeout(250)
   }
   for (const error of view.errors) console.error(`error: ${error}`)

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the local gateway and the playground together, the page already pointed at the gateway.
-// Extra arguments go to the gateway, e.g. `npm start -- --idle-timeout 30`.
+// Extra arguments go to the gateway, e.g. `npm start -- --idle-timeout 30`, except `--profile NAME`: the AWS CLI
+// profile the playground's server signs @connections calls with (as AWS_PROFILE would).
 // Fails fast when a port is taken, and never leaves one server running when the other could not start.
 import { spawn } from 'node:child_process'
 import { connect, createServer } from 'node:net'
@@ -32,13 +33,16 @@ for (const [name, port, variable] of [['gateway', gatewayPort, 'GATEWAY_PORT'], 
   }
 }
 
+const { profile, rest: gatewayArgs } = takeProfile(process.argv.slice(2))
+
 process.on('SIGINT', () => void stop(0))
 process.on('SIGTERM', () => void stop(0))
 
 // Each server runs node directly in a process group of its own, so stopping it stops everything it started.
-run('gateway', ['--import', 'tsx', 'gateway/src/cli.ts', '--host', HOST, '--port', String(gatewayPort), ...process.argv.slice(2)])
+run('gateway', ['--import', 'tsx', 'gateway/src/cli.ts', '--host', HOST, '--port', String(gatewayPort), ...gatewayArgs])
 run('playground', ['node_modules/vite/bin/vite.js', '--host', HOST, '--port', String(pagePort), '--strictPort'], {
   VITE_LOCAL_GATEWAY_URL: `ws://${HOST}:${gatewayPort}/dev`,
+  ...(profile ? { AWS_PROFILE: profile } : {}),
 })
 
 const ready = await Promise.race([
@@ -51,6 +55,22 @@ if (!stopping) {
     fail(`the servers did not start listening within ${READY_WITHIN_MS / 1000} s; stopping them.`)
     await stop(1)
   }
+}
+
+/** `--profile NAME` or `--profile=NAME`, taken out of the gateway's arguments. */
+function takeProfile(args) {
+  const rest = []
+  let profile
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--profile') profile = args[++i]
+    else if (args[i].startsWith('--profile=')) profile = args[i].slice('--profile='.length)
+    else rest.push(args[i])
+  }
+  if (profile === '') {
+    fail('--profile needs a profile name, e.g. npm start -- --profile dev.')
+    process.exit(1)
+  }
+  return { profile, rest }
 }
 
 function run(name, args, env = {}) {

@@ -92,6 +92,17 @@ describe('relay middleware', () => {
     expect(seen.length).toBe(before)
   })
 
+  it('answers the playground page only: another origin on this machine is refused, and nothing goes upstream', async () => {
+    const before = seen.length
+    const target = { [RELAY_TARGET_HEADER]: 'https://relay-test.execute-api.local/dev/@connections/a' }
+    for (const origin of ['http://127.0.0.1:1', 'http://localhost:5173', 'https://evil.example.com']) {
+      expect((await fetch(relayUrl, { method: 'POST', headers: { ...target, origin }, body: 'x' })).status).toBe(403)
+    }
+    expect((await fetch(relayUrl, { method: 'GET', headers: { ...target, 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect(seen.length).toBe(before)
+    expect((await fetch(relayUrl, { method: 'POST', headers: { ...target, origin: new URL(relayUrl).origin }, body: 'x' })).status).toBe(410)
+  })
+
   it('refuses other methods and oversize bodies', async () => {
     const target = { [RELAY_TARGET_HEADER]: 'https://relay-test.execute-api.local/dev/@connections/a' }
     expect((await fetch(relayUrl, { method: 'PUT', headers: target })).status).toBe(405)

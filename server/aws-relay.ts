@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RELAY_PATH, RELAY_TARGET_HEADER } from '../src/core/management/relay-protocol.ts'
+import { isOwnOrigin, readBody } from './http-guards.ts'
 
 /**
  * A relay for requests the page has already signed with SigV4: real API Gateway WebSocket APIs have no CORS
@@ -68,6 +69,11 @@ export function createRelayMiddleware(options: RelayOptions = {}) {
       res.end(JSON.stringify({ message }))
     }
     if (!['GET', 'POST', 'DELETE'].includes(req.method ?? '')) return reply(405, 'The relay forwards GET, POST and DELETE only.')
+    // Only the playground's own page: not every page open on this machine (same-origin GETs carry no Origin).
+    if (!isOwnOrigin(req, false)) {
+      log(`[relay] refused ${req.method} from ${header(req, 'origin') ?? '(no origin)'} for host ${header(req, 'host') ?? '(none)'}`)
+      return reply(403, 'The relay answers only the playground page this server served.')
+    }
     const target = checkRelayTarget(header(req, RELAY_TARGET_HEADER), options.allowHost)
     if (!target.ok) {
       log(`[relay] refused ${req.method} to ${header(req, RELAY_TARGET_HEADER) ?? '(none)'}: ${target.message}`)
@@ -110,20 +116,6 @@ export function createRelayMiddleware(options: RelayOptions = {}) {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name]
   return Array.isArray(value) ? value[0] : value
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    // Past the limit the rest is read and dropped, so the client still gets its 413 instead of a reset.
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on('end', () => (size > limit ? reject(new Error('too large')) : resolve(Buffer.concat(chunks))))
-    req.on('error', reject)
-  })
 }
 
 /** The Vite plugin: the relay in both `vite` (dev) and `vite preview`. */

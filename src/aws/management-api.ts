@@ -7,12 +7,19 @@ import {
 import { FetchHttpHandler } from '@smithy/fetch-http-handler'
 import type { ManagementCall } from '@/core/management/aws-cli'
 import { RELAY_PATH, RELAY_TARGET_HEADER } from '@/core/management/relay-protocol'
-import type { TemporaryCredentials } from './credentials'
+
+/** Keys the page signs with itself (Cognito's or pasted ones), kept in memory only. */
+export interface AwsKeys {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
 
 export interface ManagementTarget {
   endpoint: string
   region: string
-  credentials: TemporaryCredentials
+  credentials: AwsKeys
   /** Send through the playground's relay (same origin), for real AWS, whose @connections has no CORS. */
   relay?: boolean
 }
@@ -26,7 +33,17 @@ export interface ConnectionInfo {
 
 export type ManagementOutcome =
   | { ok: true; op: ManagementCall['op']; latencyMs: number; status: number; connection?: ConnectionInfo; requestId?: string }
-  | { ok: false; op: ManagementCall['op']; latencyMs: number; status?: number; name: string; message: string; requestId?: string }
+  | {
+      ok: false
+      op: ManagementCall['op']
+      latencyMs: number
+      status?: number
+      name: string
+      message: string
+      requestId?: string
+      /** Set when the playground's server-side signer, not AWS, gave the error. */
+      signer?: 'missing' | 'no-credentials' | 'sso-login' | 'refused' | 'bad-request'
+    }
 
 
 /**

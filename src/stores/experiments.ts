@@ -20,11 +20,14 @@ import {
 } from '@/core/experiments'
 import { observeSockets } from '@/core/session/observed-socket'
 import type { SocketLike } from '@/core/session/session'
-import { useManagementStore } from './management'
+import { redactSecrets } from '@/core/session/endpoint'
+import { errorMessage } from '@/core/error-message'
+import { useCallsStore } from './calls'
 import { useSessionStore } from './session'
 import { useSettingsStore } from './settings'
 
-export type LabStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed'
+/** `partly failed`: some runs gave a row with an error (e.g. a connection that never opened); `failed`: all did. */
+export type LabStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancelled' | 'failed'
 
 /** Experiment connections are numbered from here in the log and on the timeline, apart from the page's own. */
 
@@ -35,7 +38,7 @@ export type LabStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed'
 export const useExperimentsStore = defineStore('experiments', () => {
   const settings = useSettingsStore()
   const session = useSessionStore()
-  const management = useManagementStore()
+  const calls = useCallsStore()
 
   const selectedId = useLocalStorage<ExperimentId>('apigw-playground:experiment', 'idle')
   const inputs = reactive<Record<string, string>>({})
@@ -48,12 +51,20 @@ export const useExperimentsStore = defineStore('experiments', () => {
   let controller: AbortController | undefined
 
   const definition = computed(() => findExperiment(selectedId.value) ?? EXPERIMENTS[0]!)
+  /** The summary counts successful runs only; failed ones are listed apart with their reasons. */
   const summary = computed(() => summarise(rows.value))
+  const failedRows = computed(() => rows.value.filter((row) => row.error))
+  const goodRows = computed(() => rows.value.filter((row) => !row.error))
 
   // One observer for the page's lifetime, so experiment connections keep counting up across experiments.
   const createSocket = observeSockets(
     (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
-    ({ socket, ...event }) => session.record({ ...event, connection: EXPERIMENT_CONNECTION_BASE + socket }),
+    // Experiment URLs may be presigned: the log and timeline get them redacted, as the page's own.
+    ({ socket, ...event }) => {
+      // Only `connecting` carries a URL; `event` is this callback's own copy.
+      if (event.kind === 'connecting') event.url = redactSecrets(event.url)
+      session.record({ ...event, connection: EXPERIMENT_CONNECTION_BASE + socket })
+    },
   )
 
   function select(id: string): boolean {
@@ -88,20 +99,21 @@ export const useExperimentsStore = defineStore('experiments', () => {
     rows.value = []
     progress.value = undefined
     try {
-      const managementApi = await management.experimentManagement()
-      const result = await runExperiment(def, input(), { createSocket, management: managementApi }, {
+      const aws = await calls.experimentAws()
+      const result = await runExperiment(def, input(), { createSocket, management: aws.management, signUrl: aws.signUrl }, {
         signal: controller.signal,
         onProgress: (p) => (progress.value = p),
         onRow: (row) => (rows.value = [...rows.value, row]),
       })
       rows.value = result
-      status.value = 'done'
+      const failed = result.filter((row) => row.error).length
+      status.value = failed === 0 ? 'done' : failed === result.length ? 'failed' : 'partly failed'
     } catch (e) {
       if (e instanceof ExperimentCancelledError) {
         rows.value = e.rows
         status.value = 'cancelled'
       } else {
-        errors.value = [(e as Error).message]
+        errors.value = [errorMessage(e)]
         status.value = 'failed'
       }
     } finally {
@@ -130,7 +142,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
       : { name: `experiments-${stamp}.json`, text: resultsToJson(data), type: 'application/json' }
   }
 
-  return { selectedId, inputs, runs, status, progress, rows, history, errors, definition, summary, select, start, cancel, clearHistory, exportAs }
+  return { selectedId, inputs, runs, status, progress, rows, goodRows, failedRows, history, errors, definition, summary, select, start, cancel, clearHistory, exportAs }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useExperimentsStore, import.meta.hot))

@@ -107,11 +107,12 @@ export const useLogStore = defineStore('log', () => {
     publish()
   }
 
-  function exportAs(kind: 'ndjson' | 'json'): { name: string; text: string; type: string } {
-    const text =
-      kind === 'ndjson'
-        ? toNdjson(buffer.entries())
-        : toJson(buffer.entries(), { capacity: buffer.capacity, dropped: buffer.dropped, userAgent: navigator.userAgent })
+  /** The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through. */
+  function exportAs(kind: 'ndjson' | 'json', options: { onlyMatching?: boolean } = {}): { name: string; text: string; type: string } {
+    const filtered = Boolean(options.onlyMatching && filterActive.value)
+    const entries = filtered ? view.entries() : buffer.entries()
+    const meta = { capacity: buffer.capacity, dropped: buffer.dropped, userAgent: navigator.userAgent, ...(filtered ? { filter: { ...filter } } : {}) }
+    const text = kind === 'ndjson' ? toNdjson(entries) : toJson(entries, meta)
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
 

@@ -4,6 +4,7 @@ import type { SessionEvent } from '@/core/session/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/session/endpoint'
 import { keepaliveIntervalProblem } from '@/core/session/keepalive-settings'
 import { WebSocketSession, type Result, type SessionState } from '@/core/session/session'
+import { AutoReconnect, DEFAULT_RECONNECT } from '@/core/session/reconnect'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { expectedCloses } from '@/core/session/timeout-profiles'
 import { useLogStore } from './log'
@@ -14,6 +15,9 @@ import { useTimelineStore } from './timeline'
  * The page's WebSocket session. The live session object stays in this closure (Pinia's advice for
  * non-serializable handles); the store exposes its state as one read-only reactive snapshot, and the actions.
  */
+/** The session's state as the page shows it: the URL redacted, and when auto-reconnect tries next. */
+export type PageSessionState = SessionState & { nextReconnectAt: number | undefined }
+
 export const useSessionStore = defineStore('session', () => {
   const settings = useSettingsStore()
   const log = useLogStore()
@@ -22,16 +26,23 @@ export const useSessionStore = defineStore('session', () => {
     keepalive: { enabled: false, intervalMs: settings.keepaliveSeconds * 1000, payload: settings.keepalivePayload },
   })
 
-  // One reactive copy of the session's state, refreshed from its snapshot: assigning it whole triggers only the
-  // fields that changed, so a panel showing the counts does not redraw the close details.
-  const current = (): SessionState => {
+  // Auto-reconnect and the handshake timeout (both off by default); their decisions go to the log and the timeline.
+  const auto = new AutoReconnect(session, (event) => {
+    record(event)
+    sync()
+  })
+
+  // One reactive copy of the session's state (and when auto-reconnect tries next), refreshed from its snapshot:
+  // assigning it whole triggers only the fields that changed, so a panel showing the counts does not redraw the
+  // close details.
+  const current = (): PageSessionState => {
     const snapshot = session.snapshot()
     // A presigned URL carries a session token: the page shows it redacted.
     snapshot.url = snapshot.url && redactSecrets(snapshot.url)
-    return snapshot
+    return { ...snapshot, nextReconnectAt: auto.nextAttemptAt }
   }
   const live = shallowReactive(current())
-  const state: Readonly<SessionState> = shallowReadonly(live)
+  const state: Readonly<PageSessionState> = shallowReadonly(live)
   const lastError = shallowRef<string | undefined>()
   const sync = () => {
     Object.assign(live, current())
@@ -83,6 +94,16 @@ export const useSessionStore = defineStore('session', () => {
    * Connects to the endpoint in the settings. `signedUrl` replaces it on the wire only (an IAM-presigned copy of
    * the same URL): it is never stored or shown.
    */
+  /** Applies the reconnect settings; a bad value turns auto-reconnect off and says why. */
+  function setReconnect(enabled: boolean, handshakeTimeoutSeconds: number): Result {
+    const result = auto.configure({ ...DEFAULT_RECONNECT, enabled, handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000) })
+    if (!result.ok) auto.configure({ ...DEFAULT_RECONNECT })
+    sync()
+    return result.ok ? ok() : fail(result.error)
+  }
+  setReconnect(settings.reconnect, settings.handshakeTimeoutSeconds)
+  watch([() => settings.reconnect, () => settings.handshakeTimeoutSeconds], ([enabled, timeout]) => setReconnect(enabled, timeout))
+
   function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols, signedUrl?: string): Result {
     const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')
     if (!endpoint.ok) return fail(endpoint.error)
@@ -90,13 +111,13 @@ export const useSessionStore = defineStore('session', () => {
     if (!protocols.ok) return fail(protocols.error)
     // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
     pendingRecent = endpoint.url
-    const result = session.connect(signedUrl ?? endpoint.url, protocols.protocols)
+    const result = auto.connect(signedUrl ?? endpoint.url, protocols.protocols)
     sync()
     return result.ok ? ok() : fail(result.error)
   }
 
   function disconnect(code?: number, reason?: string): Result {
-    const result = session.disconnect(code, reason)
+    const result = auto.disconnect(code, reason)
     sync()
     return result.ok ? ok() : fail(result.error)
   }
@@ -145,6 +166,7 @@ export const useSessionStore = defineStore('session', () => {
     disconnect,
     send,
     setKeepalive,
+    setReconnect,
     record,
     subscribe,
   }

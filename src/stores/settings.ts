@@ -36,6 +36,9 @@ export const useSettingsStore = defineStore('settings', () => {
   const timelineWindow = useLocalStorage<WindowId>(key('timeline-window'), '1m')
   const closeCode = useLocalStorage(key('close-code'), '')
   const closeReason = useLocalStorage(key('close-reason'), '')
+  /** Auto-reconnect and the handshake timeout (0 = off): both off unless the user turns them on. */
+  const reconnect = useLocalStorage(key('reconnect'), false)
+  const handshakeTimeoutSeconds = useLocalStorage(key('handshake-timeout'), 0)
 
   const profile = computed<TimeoutProfile>(() => {
     if (profileId.value === 'article') return ARTICLE_PROFILE
@@ -58,6 +61,8 @@ export const useSettingsStore = defineStore('settings', () => {
     timelineWindow,
     closeCode,
     closeReason,
+    reconnect,
+    handshakeTimeoutSeconds,
     profile,
   }
 })

@@ -61,7 +61,11 @@ export class ProbeSocket {
       options.timeoutMs ?? 10_000,
     )
     if (!outcome) throw new Error('The handshake did not finish in time.')
-    if (outcome !== 'open') throw new Error(`The connection never opened (close code ${outcome.code}).`)
+    if (outcome !== 'open') {
+      // Browsers hide a refused handshake's status: 1006 is all a page sees of a 401/403 from an IAM $connect.
+      const hint = outcome.code === 1006 ? ': the handshake was refused or nothing answered (an IAM-authorised $connect needs a signed URL: choose a credential source)' : ''
+      throw new Error(`The connection never opened (close code ${outcome.code}${hint}).`)
+    }
     return probe
   }
 

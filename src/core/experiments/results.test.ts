@@ -228,7 +228,8 @@ describe('result formatting', () => {
   it('reports a run whose rows all failed as failed, and counts partial failures', () => {
     expect(describeRunStatus('done', [{ error: 'refused' }, { error: 'refused' }])).toEqual({ text: 'failed: all 2 runs failed', failed: true })
     expect(describeRunStatus('done', [{ error: 'refused' }])).toEqual({ text: 'failed: the run failed', failed: true })
-    expect(describeRunStatus('done', [{}, { error: 'refused' }, {}])).toEqual({ text: 'done · 1 of 3 runs failed', failed: true })
+    expect(describeRunStatus('partly failed', [{}, { error: 'refused' }, {}])).toEqual({ text: 'partly failed: 1 of 3 runs failed', failed: true })
+    expect(describeRunStatus('failed', [{ error: 'refused' }])).toEqual({ text: 'failed: the run failed', failed: true })
     expect(describeRunStatus('done', [{}, {}])).toEqual({ text: 'done', failed: false })
     expect(describeRunStatus('cancelled', [{ error: 'x' }])).toEqual({ text: 'cancelled', failed: false })
   })

@@ -86,8 +86,11 @@ export async function runExperiment(
         report()
       },
       sleep: (ms) => scope.sleep(ms),
-      open: (openOptions) =>
-        ProbeSocket.open(params.endpoint, params.protocols, { createSocket: deps.createSocket, now }, scope, openOptions),
+      async open(openOptions) {
+        const url = deps.signUrl ? await scope.within(deps.signUrl(params.endpoint), 30_000) : params.endpoint
+        if (url === undefined) throw new Error('Signing the connection URL took more than 30 s.')
+        return ProbeSocket.open(url, params.protocols, { createSocket: deps.createSocket, now }, scope, openOptions)
+      },
       management() {
         if (!deps.management) throw new Error('This experiment needs the @connections API.')
         return deps.management

@@ -89,6 +89,8 @@ export interface ExperimentDeps {
   now?: () => number
   timers?: TimerApi
   management?: ManagementApi
+  /** Turns the endpoint into the URL each connection opens: a fresh SigV4-presigned one for IAM $connect. */
+  signUrl?: (url: string) => Promise<string>
 }
 
 export interface RunContext {

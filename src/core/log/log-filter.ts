@@ -112,6 +112,14 @@ export class FilteredView {
     return out
   }
 
+  /** The matching entries, oldest first (what an export of the filtered log contains). */
+  *entries(): IterableIterator<LogEntry> {
+    for (let i = 0; i < this.length; i++) {
+      const entry = this.at(i)
+      if (entry) yield entry
+    }
+  }
+
   indexOfSeq(seq: number): number {
     this.trim()
     let lo = this.head

@@ -146,3 +146,15 @@ describe('binary entries', () => {
     expect(filter.ok && filter.test({ ...received('3q2+7w=='), seq: 1 })).toBe(false)
   })
 })
+
+describe('exporting a filtered log', () => {
+  it('gives the matching entries only, oldest first, including after the buffer dropped some', () => {
+    const log = new LogBuffer(4)
+    const filter = compileFilter({ text: 'keep', regex: false, direction: 'all' })
+    if (!filter.ok) throw new Error(filter.error)
+    const view = new FilteredView(log, filter.test)
+    for (const d of ['keep 1', 'drop', 'keep 2', 'keep 3', 'drop', 'keep 4']) view.append(log.push(sent(d)))
+    const exported = toNdjson(view.entries()).trim().split('\n').map((line) => JSON.parse(line).data)
+    expect(exported).toEqual(['keep 2', 'keep 3', 'keep 4'])
+  })
+})

@@ -139,6 +139,26 @@ describe('management error explanations', () => {
     expect(explainManagementError({ name: 'LimitExceededException' }, ctx).kind).toBe('throttled')
   })
 
+  it('tells a signature for the wrong region apart from a permission error', () => {
+    const scope = explainManagementError({ name: 'ForbiddenException', status: 403, message: "Credential should be scoped to a valid region, not 'eu-west-1'. " }, ctx)
+    expect(scope.kind).toBe('signature-scope')
+    expect(scope.policy).toBeUndefined()
+    expect(scope.text).toMatch(/not a permissions problem/)
+    expect(explainManagementError({ name: 'ForbiddenException', status: 403, message: 'Signature expired: 20260101T000000Z is now earlier than …' }, ctx).kind).toBe('signature-scope')
+  })
+
+  it('gives advice for the credential source', () => {
+    const expired = { name: 'ExpiredTokenException', message: 'The security token included in the request is expired' }
+    expect(explainManagementError(expired, { ...ctx, source: 'keys' }).text).toMatch(/export-credentials/)
+    expect(explainManagementError(expired, { ...ctx, source: 'server' }).text).toMatch(/aws sso login/)
+    expect(explainManagementError(expired, { ...ctx, source: 'cognito' }).text).toMatch(/Cognito/)
+    const sso = explainManagementError({ name: 'SignerUnavailable', message: 'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.' }, { ...ctx, source: 'server', profile: 'dev' })
+    expect(sso).toMatchObject({ kind: 'sso-login', text: expect.stringContaining('aws sso login --profile dev') })
+    expect(explainManagementError({ name: 'ForbiddenException', status: 403, message: 'Missing Authentication Token' }, { ...ctx, source: 'none' }).kind).toBe('unsigned')
+    const denied = explainManagementError({ name: 'AccessDeniedException', status: 403, message: 'not authorized' }, { ...ctx, source: 'keys' })
+    expect(denied.text).toMatch(/IAM user or role these keys belong to/)
+  })
+
   it('tells CORS from an unreachable server', () => {
     expect(explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: true }).kind).toBe('cors')
     expect(explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: false }).kind).toBe('network')

@@ -28,6 +28,8 @@ interface EventBodies {
   closed: { direction: 'none'; code: number; reason: string; wasClean: boolean; initiator: CloseInitiator; beforeOpen: boolean }
   /** A call to the @connections management API made from the page; PostToConnection carries what it sent. */
   aws: { direction: 'none'; aws: ManagementCallRecord; data?: string; bytes?: number }
+  /** An auto-reconnect decision (a retry scheduled, a handshake timed out, giving up); `delayMs` until the retry. */
+  reconnect: { direction: 'none'; message: string; delayMs?: number }
 }
 
 export type LogKind = keyof EventBodies

@@ -20,7 +20,7 @@ export const HEIGHT = AXIS_Y + 16
 /** Below this the chart scrolls rather than squeezing the lanes. */
 export const MIN_WIDTH = 200
 
-/** Top of each marker kind's row; closes and errors share the bottom row. */
+/** Top of each marker kind's row; closes, errors and reconnect decisions share the bottom row. */
 export const MARK_Y: Record<MarkerKind, number> = {
   sent: MARKS_Y,
   keepalive: MARKS_Y + MARK_LANE,
@@ -28,6 +28,7 @@ export const MARK_Y: Record<MarkerKind, number> = {
   aws: MARKS_Y + MARK_LANE * 3,
   closed: MARKS_Y + MARK_LANE * 4,
   error: MARKS_Y + MARK_LANE * 4,
+  reconnect: MARKS_Y + MARK_LANE * 4,
 }
 
 export interface PlacedSegment extends StateSegment {
@@ -105,6 +106,7 @@ export function markerLabel(m: BinnedMarker): string {
   const when = m.count > 1 ? `${clockTime(m.first)}–${clockTime(m.last)}` : clockTime(m.at)
   if (m.kind === 'closed') return `closed ${m.code} ${explainClose(m.code ?? 0).name}${m.reason ? ` “${m.reason}”` : ''} · ${when}`
   if (m.kind === 'error') return `error · ${when}`
+  if (m.kind === 'reconnect') return `${m.label ?? 'reconnect'} · ${when}`
   if (m.kind === 'aws') return `${m.label ?? '@connections call'} · ${when}`
   return `${m.count} ${m.kind} · ${m.bytes} bytes · ${when}`
 }

@@ -71,3 +71,17 @@ describe('windowRange', () => {
     expect(windowRange('all', 10_000, undefined)).toEqual({ from: -50_000, to: 10_000 })
   })
 })
+
+describe('reconnect decisions on the timeline', () => {
+  it('are markers of their own, never merged, labelled with what was decided', () => {
+    const t = new TimelineModel()
+    for (const [at, message] of [[1000, 'Reconnecting in 1 s (attempt 1 of 3).'], [1001, 'Reconnecting in 2 s (attempt 2 of 3).']] as const) {
+      t.apply({ at, connection: 1, kind: 'reconnect', direction: 'none', message })
+    }
+    const markers = t.binnedMarkers(0, 60_000, 10)
+    expect(markers.map((m) => [m.kind, m.label])).toEqual([
+      ['reconnect', 'Reconnecting in 1 s (attempt 1 of 3).'],
+      ['reconnect', 'Reconnecting in 2 s (attempt 2 of 3).'],
+    ])
+  })
+})

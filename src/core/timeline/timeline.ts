@@ -11,7 +11,7 @@ export interface StateSegment {
   gap?: boolean
 }
 
-export type MarkerKind = 'sent' | 'received' | 'keepalive' | 'closed' | 'error' | 'aws'
+export type MarkerKind = 'sent' | 'received' | 'keepalive' | 'closed' | 'error' | 'aws' | 'reconnect'
 
 export interface TimelineMarker {
   at: number
@@ -26,7 +26,7 @@ export interface TimelineMarker {
 
 export const DEFAULT_MARKER_CAPACITY = 50_000
 
-const KIND_INDEX: Record<MarkerKind, number> = { sent: 0, received: 1, keepalive: 2, closed: 3, error: 4, aws: 5 }
+const KIND_INDEX: Record<MarkerKind, number> = { sent: 0, received: 1, keepalive: 2, closed: 3, error: 4, aws: 5, reconnect: 6 }
 
 const STATE_OF: Partial<Record<SessionEvent['kind'], ReadyState>> = { connecting: 0, open: 1, closing: 2, closed: 3 }
 const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
@@ -36,6 +36,7 @@ const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
   closed: 'closed',
   error: 'error',
   aws: 'aws',
+  reconnect: 'reconnect',
 }
 
 /**
@@ -54,7 +55,11 @@ export class TimelineModel {
     if (state !== undefined) this.enter(state, event)
     const kind = MARKER_OF[event.kind]
     if (!kind) return
-    const label = event.aws ? `${event.aws.op} ${event.aws.ok ? 'ok' : 'failed'} ${event.aws.status ?? ''} · ${event.aws.latencyMs} ms` : undefined
+    const label = event.aws
+      ? `${event.aws.op} ${event.aws.ok ? 'ok' : 'failed'} ${event.aws.status ?? ''} · ${event.aws.latencyMs} ms`
+      : kind === 'reconnect'
+        ? event.message
+        : undefined
     this.addMarker({ at: event.at, kind, connection: event.connection, bytes: event.bytes, code: event.code, reason: event.reason, label })
   }
 
@@ -119,7 +124,7 @@ export class TimelineModel {
     const grouped = new Map<number, BinnedMarker>()
     const out: BinnedMarker[] = []
     for (const m of this.markersIn(from, to)) {
-      if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws') {
+      if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
         out.push({ at: m.at, kind: m.kind, count: 1, bytes: m.bytes ?? 0, code: m.code, reason: m.reason, label: m.label, first: m.at, last: m.at })
         continue
       }

@@ -1,0 +1,183 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, shallowRef, watch } from 'vue'
+import { cliCommand, decodePayload, type ManagementCall, type PayloadEncoding } from '@/core/management/aws-cli'
+import { findConnectionIds } from '@/core/management/connection-ids'
+import { errorMessage } from '@/core/error-message'
+import { describeEndpoint } from '@/core/session/endpoint'
+import { checkManagementEndpoint, managementEndpointFor } from '@/core/management/management-endpoint'
+import { explainManagementError, type ManagementErrorExplanation } from '@/core/management/management-errors'
+import type { ConnectionInfo, ManagementOutcome } from '@/aws/management-api'
+import type { ManagementApi, ManagementResult } from '@/core/experiments/types'
+import { useCredentialsStore } from './credentials'
+import { useSessionStore } from './session'
+import { useSettingsStore } from './settings'
+
+/** What the timeout lab needs to connect and call @connections with the chosen credentials. */
+export interface ExperimentAws {
+  management: ManagementApi
+  /** The URL to open (presigned for IAM); undefined when nothing needs signing. */
+  signUrl?: (url: string) => Promise<string>
+}
+
+/** @connections calls (PostToConnection, GetConnection, DeleteConnection) and the IAM-signed connect. */
+export const useCallsStore = defineStore('calls', () => {
+  const settings = useSettingsStore()
+  const session = useSessionStore()
+  const credentials = useCredentialsStore()
+
+  const endpointOverride = shallowRef('')
+  const useRelay = shallowRef(false)
+  const connectionId = shallowRef('')
+  const knownIds = shallowRef<string[]>([])
+  const busy = shallowRef(false)
+
+  const lastOutcome = shallowRef<ManagementOutcome>()
+  const lastConnection = shallowRef<ConnectionInfo>()
+  const lastExplanation = shallowRef<ManagementErrorExplanation>()
+  const lastCli = shallowRef<string>()
+
+  const derived = computed(() => managementEndpointFor(settings.endpoint))
+  const endpoint = computed(() => endpointOverride.value.trim() || derived.value?.endpoint || '')
+  /** The region in an execute-api host wins over the one typed in the panel. */
+  const apiRegion = computed(() => derived.value?.region ?? credentials.region)
+  const endpointProblem = computed(() => (endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.'))
+  const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
+
+  // Connection ids show up in received messages: the article's $default reply and whoami both carry one.
+  session.subscribe((event) => {
+    if (event.kind === 'received' && event.data) for (const id of findConnectionIds(event.data)) addKnownId(id)
+  })
+
+  function addKnownId(id: string) {
+    if (knownIds.value.includes(id)) return
+    knownIds.value = [id, ...knownIds.value].slice(0, 50)
+    if (!connectionId.value) connectionId.value = id
+  }
+
+  function explain(outcome: Extract<ManagementOutcome, { ok: false }>, reachable?: boolean): ManagementErrorExplanation {
+    if (outcome.signer === 'missing') return { kind: 'signer-missing', title: 'The playground’s server-side signer is not running', text: outcome.message }
+    if (outcome.signer === 'refused') return { kind: 'forbidden', title: 'The server-side signer refused', text: outcome.message }
+    if (outcome.signer === 'no-credentials') return { kind: 'expired', title: 'The server has no AWS credentials to sign with', text: `${outcome.message} Set AWS_PROFILE or start with --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then restart.` }
+    return explainManagementError(
+      { name: outcome.name, message: outcome.message, status: outcome.status },
+      { op: outcome.op, region: apiRegion.value, apiId: derived.value?.apiId, stage: derived.value?.stage, reachable, source: credentials.source, profile: credentials.serverIdentity?.profile },
+    )
+  }
+
+  async function call(op: ManagementCall['op'], payload = '', encoding: PayloadEncoding = 'text'): Promise<ManagementOutcome | undefined> {
+    lastExplanation.value = undefined
+    // A call refused before it is sent has no CLI equivalent: never leave the previous call's command on show.
+    lastCli.value = undefined
+    const id = connectionId.value.trim()
+    if (!id) {
+      lastExplanation.value = { kind: 'bad-request', title: 'No connection id', text: 'Pick or paste a connection id, or send whoami to learn yours.' }
+      return undefined
+    }
+    if (endpointProblem.value) {
+      lastExplanation.value = { kind: 'bad-request', title: 'Bad management endpoint', text: endpointProblem.value }
+      return undefined
+    }
+    let managementCall: ManagementCall
+    if (op === 'PostToConnection') {
+      const decoded = decodePayload(payload, encoding)
+      if (!decoded.ok) {
+        lastExplanation.value = { kind: 'bad-request', title: 'Cannot encode the data', text: decoded.error }
+        return undefined
+      }
+      managementCall = { op, connectionId: id, data: decoded.bytes, text: decoded.text }
+    } else managementCall = { op, connectionId: id }
+    lastCli.value = cliCommand(managementCall, endpoint.value, apiRegion.value)
+    busy.value = true
+    try {
+      const chosen = await credentials.signer()
+      if (!chosen.ok) {
+        lastExplanation.value = { kind: 'expired', title: 'No credentials', text: chosen.error }
+        return undefined
+      }
+      const outcome = await chosen.signer.call(managementCall, { endpoint: endpoint.value, region: apiRegion.value, relay: useRelay.value })
+      lastOutcome.value = outcome
+      if (outcome.ok) lastConnection.value = outcome.connection ?? lastConnection.value
+      else {
+        const { isReachable } = await import('@/aws/management-api')
+        const reachable = outcome.status === undefined && !outcome.signer ? await isReachable(endpoint.value) : undefined
+        lastExplanation.value = explain(outcome, reachable)
+      }
+      session.record({
+        at: Date.now(),
+        connection: session.state.connection,
+        kind: 'aws',
+        direction: 'none',
+        sinceOpen: session.state.openedAt !== undefined ? Date.now() - session.state.openedAt : undefined,
+        bytes: managementCall.op === 'PostToConnection' ? managementCall.data.length : undefined,
+        data: managementCall.op === 'PostToConnection' ? (managementCall.text ?? `(${managementCall.data.length} bytes)`) : undefined,
+        aws: { op, connectionId: id, ok: outcome.ok, status: outcome.status, latencyMs: outcome.latencyMs, error: outcome.ok ? undefined : outcome.name },
+      })
+      return outcome
+    } catch (e) {
+      lastExplanation.value = { kind: 'unknown', title: 'The call could not be made', text: errorMessage(e) }
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Connects with the URL presigned by the chosen credentials: how a browser authenticates an IAM $connect. */
+  async function connectSigned(): Promise<string | undefined> {
+    try {
+      const chosen = await credentials.signer()
+      if (!chosen.ok) return `Could not sign the URL: ${chosen.error}`
+      const signed = await chosen.signer.presign(settings.endpoint, apiRegion.value)
+      const result = session.connect(settings.endpoint, settings.protocols, signed)
+      return result.ok ? undefined : result.error
+    } catch (e) {
+      return errorMessage(e)
+    }
+  }
+
+  /** The timeout lab's connections and @connections calls, signed like every other AWS call on the page. */
+  async function experimentAws(): Promise<ExperimentAws> {
+    const chosen = await credentials.signer()
+    if (!chosen.ok) throw new Error(`The experiment needs credentials for ${credentials.source === 'keys' ? 'its pasted keys' : 'the chosen source'}: ${chosen.error}`)
+    const { signer } = chosen
+    const target = () => ({ endpoint: endpoint.value, region: apiRegion.value, relay: useRelay.value })
+    const toResult = (out: ManagementOutcome): ManagementResult =>
+      out.ok ? { ok: true, status: out.status, lastActiveAt: out.connection?.lastActiveAt } : { ok: false, status: out.status ?? 0, name: out.name }
+    const management: ManagementApi = {
+      post: async (id, data) => toResult(await signer.call({ op: 'PostToConnection', connectionId: id, data: new TextEncoder().encode(data), text: data }, target())),
+      get: async (id) => toResult(await signer.call({ op: 'GetConnection', connectionId: id }, target())),
+    }
+    if (credentials.source === 'none') return { management }
+    return { management, signUrl: (url) => signer.presign(url, apiRegion.value) }
+  }
+
+  // A new WebSocket endpoint means new connection ids and another management endpoint.
+  watch(
+    () => settings.endpoint,
+    () => {
+      endpointOverride.value = ''
+    },
+  )
+
+  return {
+    endpointOverride,
+    useRelay,
+    connectionId,
+    knownIds,
+    busy,
+    lastOutcome,
+    lastConnection,
+    lastExplanation,
+    lastCli,
+    derived,
+    endpoint,
+    apiRegion,
+    endpointProblem,
+    endpointKind,
+    call,
+    connectSigned,
+    addKnownId,
+    experimentAws,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCallsStore, import.meta.hot))
