@@ -70,4 +70,8 @@ export interface ManagementCallRecord {
 }
 
 /** A session event once the log has numbered it. */
-export type LogEntry = SessionEvent & { seq: number }
+export type LogEntry = SessionEvent & {
+  seq: number
+  /** Set when the log kept only the start and end of a large message: `data` is `head` + `tail` characters of `chars`. */
+  truncated?: { chars: number; head: number; tail: number }
+}
