@@ -138,8 +138,9 @@ test.describe('timeout lab against the local gateway in IAM mode', () => {
   const KEYS = { accessKeyId: 'AKIAE2ELABKEYS000001', secretAccessKey: 'lab-secret-e2e' }
 
   test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({ page, startGateway }) => {
-    const gateway = await startGateway({ ...shortGateway, auth: 'iam', credentials: [KEYS] })
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
+    // A longer idle timeout than the other tests: the signed post must land within half of it on a loaded machine.
+    const gateway = await startGateway({ idleTimeout: 4, maxDuration: 20, auth: 'iam', credentials: [KEYS] })
+    await openPlayground(page, { endpoint: gateway.wsUrl, profile: 'custom', idle: 4, max: 20, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
     await openTool(page, 'Management API')
     await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
     await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
