@@ -1,10 +1,11 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, shallowRef, watch } from 'vue'
 import type { LogEntry, SessionEvent } from '@/core/session/events'
-import { LogBuffer } from '@/core/log/log-buffer'
+import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer, MAX_LOG_MEGABYTES, MIN_LOG_MEGABYTES } from '@/core/log/log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log/log-filter'
 import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
 import { parseLogFile } from '@/core/log/log-import'
+import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { useSettingsStore } from './settings'
 
@@ -12,26 +13,41 @@ import { useSettingsStore } from './settings'
  * The message log: a bounded ring buffer and a filtered view of it, both plain objects kept in this closure.
  * Components read rows through `rows()` and re-read when `version` changes (once per frame at most).
  */
+const MB = 1024 * 1024
+
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
-  const buffer = new LogBuffer(validCapacity(settings.logCapacity))
-  const view = new FilteredView(buffer)
+  const buffer = new LogBuffer({ capacity: validCapacity(settings.logCapacity), maxChars: validMegabytes(settings.logMegabytes) * MB })
+  // User patterns never run on received text in the page: a worker runs them, and is ended when one is too slow.
+  const patterns = new PatternRunner(() => new Worker(new URL('../core/log/filter-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike)
+  const view = new FilteredView(buffer, undefined, (pattern, seqs, texts) => patterns.match(pattern, seqs, texts))
+  view.onChange = () => schedulePublish()
+  view.onError = (error) => {
+    filterError.value = error.message
+    filterActive.value = filter.direction !== 'all'
+  }
   const openedAt = new Map<number, number>()
 
   const version = shallowRef(0)
   const total = shallowRef(0)
   const matching = shallowRef(0)
   const dropped = shallowRef(0)
+  /** Large messages of which only a head and a tail are kept. */
+  const truncated = shallowRef(0)
   /** Entries ever appended (the next seq): new arrivals are counted from it even when the log is at its cap. */
   const appended = shallowRef(0)
   const filter = reactive<LogFilterSpec>({ text: '', regex: false, direction: 'all' })
   const filterError = shallowRef<string | undefined>()
   const filterActive = shallowRef(false)
+  /** Entries the filter worker has yet to answer for. */
+  const filtering = shallowRef(0)
 
   const publish = () => {
     total.value = buffer.size
     matching.value = view.length
+    filtering.value = view.pendingCount
     dropped.value = buffer.dropped
+    truncated.value = buffer.truncated
     appended.value = buffer.nextSeq
     version.value++
   }
@@ -57,7 +73,9 @@ export const useLogStore = defineStore('log', () => {
       }
       filterError.value = undefined
       filterActive.value = compiled.active
-      view.setTest(compiled.test)
+      // A batch of the old pattern may still be running: end it rather than wait for it.
+      patterns.stop()
+      view.setFilter({ direction: compiled.direction, pattern: compiled.pattern, test: compiled.test })
       publish()
     },
     { deep: true },
@@ -67,6 +85,15 @@ export const useLogStore = defineStore('log', () => {
     () => settings.logCapacity,
     (cap) => {
       buffer.resize(validCapacity(cap))
+      view.rebuild()
+      publish()
+    },
+  )
+
+  watch(
+    () => settings.logMegabytes,
+    (mb) => {
+      buffer.setCharBudget(validMegabytes(mb) * MB)
       view.rebuild()
       publish()
     },
@@ -112,7 +139,15 @@ export const useLogStore = defineStore('log', () => {
   function exportAs(kind: 'ndjson' | 'json', options: { onlyMatching?: boolean } = {}): { name: string; text: string; type: string } {
     const filtered = Boolean(options.onlyMatching && filterActive.value)
     const entries = filtered ? view.entries() : buffer.entries()
-    const meta = { capacity: buffer.capacity, dropped: buffer.dropped, userAgent: navigator.userAgent, ...(filtered ? { filter: { ...filter } } : {}) }
+    const meta = {
+      capacity: buffer.capacity,
+      textBudgetMegabytes: buffer.charBudget / MB,
+      dropped: buffer.dropped,
+      // Entries with a `truncated` field hold only the head and tail of their message.
+      truncated: buffer.truncated,
+      userAgent: navigator.userAgent,
+      ...(filtered ? { filter: { ...filter } } : {}),
+    }
     const text = kind === 'ndjson' ? toNdjson(entries) : toJson(entries, meta)
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
@@ -140,10 +175,14 @@ export const useLogStore = defineStore('log', () => {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, appended, filter, filterError, filterActive, sink, rows, entriesAt, entry, indexOf, clear, exportAs, openFile, connectionOpenedAt }
+  return { version, total, matching, dropped, truncated, appended, filter, filterError, filterActive, filtering, sink, rows, entriesAt, entry, indexOf, clear, exportAs, openFile, connectionOpenedAt }
 
   function validCapacity(cap: number): number {
-    return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : 100_000
+    return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : DEFAULT_LOG_CAPACITY
+  }
+
+  function validMegabytes(mb: number): number {
+    return Number.isFinite(mb) && mb >= MIN_LOG_MEGABYTES && mb <= MAX_LOG_MEGABYTES ? mb : DEFAULT_LOG_MEGABYTES
   }
 })
 

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
 import { withoutSecrets } from '@/core/session/endpoint'
-import { DEFAULT_LOG_CAPACITY } from '@/core/log/log-buffer'
+import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES } from '@/core/log/log-buffer'
 import type { SavedMessage } from '@/core/composer/message-history'
 import type { WindowId } from '@/core/timeline/timeline'
 import { ARTICLE_PROFILE, AWS_PROFILE, customProfile, type ProfileId, type TimeoutProfile } from '@/core/session/timeout-profiles'
@@ -33,6 +33,7 @@ export const useSettingsStore = defineStore('settings', () => {
   const keepaliveSeconds = useLocalStorage(key('keepalive-seconds'), 60)
   const keepalivePayload = useLocalStorage(key('keepalive-payload'), 'ping')
   const logCapacity = useLocalStorage(key('log-capacity'), DEFAULT_LOG_CAPACITY)
+  const logMegabytes = useLocalStorage(key('log-megabytes'), DEFAULT_LOG_MEGABYTES)
   const timelineWindow = useLocalStorage<WindowId>(key('timeline-window'), '1m')
   const closeCode = useLocalStorage(key('close-code'), '')
   const closeReason = useLocalStorage(key('close-reason'), '')
@@ -58,6 +59,7 @@ export const useSettingsStore = defineStore('settings', () => {
     keepaliveSeconds,
     keepalivePayload,
     logCapacity,
+    logMegabytes,
     timelineWindow,
     closeCode,
     closeReason,

@@ -25,15 +25,3 @@ export function exportFileName(kind: 'ndjson' | 'json', at = Date.now()): string
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')
   return `websocket-log-${stamp}.${kind}`
 }
-
-/** Pretty JSON when the text is JSON, undefined otherwise. */
-export function prettyJson(text: string | undefined): string | undefined {
-  if (!text) return undefined
-  const first = text.trimStart()[0]
-  if (first !== '{' && first !== '[') return undefined
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2)
-  } catch {
-    return undefined
-  }
-}

@@ -1,6 +1,6 @@
 import type { LogEntry } from '../session/events'
 import type { LogBuffer } from './log-buffer'
-import { fromBase64, toHex } from '../composer/bytes'
+import { compileTextMatcher, searchableText, type TextPattern } from './text-match'
 
 export type DirectionFilter = 'all' | 'in' | 'out' | 'events'
 
@@ -10,77 +10,165 @@ export interface LogFilterSpec {
   direction: DirectionFilter
 }
 
-export type CompiledFilter = { ok: true; test: (entry: LogEntry) => boolean; active: boolean } | { ok: false; error: string }
+export type CompiledFilter =
+  | {
+      ok: true
+      /** The whole filter, run here: for tests and small inputs, never for a user's regex on received data in the page. */
+      test: (entry: LogEntry) => boolean
+      /** The cheap part, safe on the page's thread. */
+      direction: (entry: LogEntry) => boolean
+      /** The text part, if any: the page runs it in a worker with a time budget. */
+      pattern?: TextPattern
+      active: boolean
+    }
+  | { ok: false; error: string }
 
 export function compileFilter(spec: LogFilterSpec): CompiledFilter {
-  let matchText: ((s: string) => boolean) | undefined
-  if (spec.text) {
-    if (spec.regex) {
-      let re: RegExp
-      try {
-        re = new RegExp(spec.text, 'i')
-      } catch (e) {
-        // The engine's message already starts "Invalid regular expression: /…/i:"; keep only its reason.
-        const reason = (e as Error).message.replace(/^Invalid regular expression:\s*(?:\/.*\/[a-z]*:\s*)?/s, '')
-        return { ok: false, error: `Invalid regular expression: ${reason}` }
-      }
-      matchText = (s) => re.test(s)
-    } else {
-      const needle = spec.text.toLowerCase()
-      matchText = (s) => s.toLowerCase().includes(needle)
-    }
+  const pattern = spec.text ? { text: spec.text, regex: spec.regex } : undefined
+  const matcher = pattern ? compileTextMatcher(pattern) : undefined
+  if (matcher && !matcher.ok) return matcher
+  const wanted = spec.direction
+  const direction = (entry: LogEntry): boolean => {
+    if (wanted === 'in') return entry.direction === 'in'
+    if (wanted === 'out') return entry.direction === 'out'
+    if (wanted === 'events') return entry.direction === 'none'
+    return true
   }
-  const direction = spec.direction
-  const test = (entry: LogEntry): boolean => {
-    if (direction === 'in' && entry.direction !== 'in') return false
-    if (direction === 'out' && entry.direction !== 'out') return false
-    if (direction === 'events' && entry.direction !== 'none') return false
-    if (!matchText) return true
-    return matchText(searchableText(entry))
-  }
-  return { ok: true, test, active: Boolean(matchText) || direction !== 'all' }
+  const test = (entry: LogEntry): boolean => direction(entry) && (!matcher?.ok || matcher.match(searchableText(entry)))
+  return { ok: true, test, direction, pattern, active: Boolean(pattern) || wanted !== 'all' }
 }
 
-function searchableText(entry: LogEntry): string {
-  // Binary entries hold base64: the filter also matches the hex the log shows (of the first 4 KB).
-  let text = entry.binary && entry.data ? `${entry.data}\n${toHex(fromBase64(entry.data), 4096)}` : (entry.data ?? '')
-  if (entry.message) text += `\n${entry.message}`
-  if (entry.reason) text += `\n${entry.reason}`
-  if (entry.url) text += `\n${entry.url}`
-  if (entry.code !== undefined) text += `\n${entry.code}`
-  return text
-}
+/** Runs a text pattern on a batch elsewhere (the page: a worker with a time budget) and answers the seqs that match. */
+export type TextStage = (pattern: TextPattern, seqs: number[], texts: string[]) => Promise<number[]>
+
+/** A batch sent to the text stage holds at most this much text or this many entries (one larger entry goes alone). */
+const BATCH_CHARS = 1024 * 1024
+const BATCH_ENTRIES = 2000
 
 /**
  * The seq numbers of the entries a filter lets through, kept up to date as entries arrive: appending tests only
- * the new entry, so a filter on a 100,000-entry log costs nothing per message.
+ * the new entry, so a filter on a 100,000-entry log costs nothing per message. With a text pattern and a text
+ * stage, entries that pass the direction test wait in `pending` and join the view when the stage answers.
  */
 export class FilteredView {
   private seqs: number[] = []
   /** Index in `seqs` of the first seq still in the buffer; trimming is lazy to avoid shifting a big array. */
   private head = 0
+  private direction: (entry: LogEntry) => boolean = () => true
+  private pattern: TextPattern | undefined
+  private test: (entry: LogEntry) => boolean = () => true
+  /** Seqs waiting for the text stage, in order. */
+  private pending: number[] = []
+  private pendingHead = 0
+  private busy = false
+  private inFlight = 0
+  /** Bumped whenever the filter or the log changes under a batch in flight, whose answer is then ignored. */
+  private generation = 0
+
+  /** Called when answers from the text stage changed the view, and when the stage failed (the filter is then off). */
+  onChange: () => void = () => {}
+  onError: (error: Error) => void = () => {}
 
   constructor(
     private buffer: LogBuffer,
-    private test: (entry: LogEntry) => boolean = () => true,
+    test?: (entry: LogEntry) => boolean,
+    private textStage?: TextStage,
   ) {
+    if (test) this.test = test
     this.rebuild()
   }
 
+  /** A plain test, run here on every entry. */
   setTest(test: (entry: LogEntry) => boolean): void {
-    this.test = test
+    this.setFilter({ direction: test })
+  }
+
+  /** A direction test run here, and a text pattern run by the text stage (here if there is none). */
+  setFilter(filter: { direction: (entry: LogEntry) => boolean; pattern?: TextPattern; test?: (entry: LogEntry) => boolean }): void {
+    this.direction = filter.direction
+    this.pattern = filter.pattern
+    this.test = filter.test ?? filter.direction
     this.rebuild()
+  }
+
+  /** Entries waiting for the text stage, or being matched by it. */
+  get pendingCount(): number {
+    return this.pending.length - this.pendingHead + this.inFlight
   }
 
   rebuild(): void {
+    this.generation++
+    this.busy = false
+    this.inFlight = 0
     this.seqs = []
     this.head = 0
-    for (const entry of this.buffer.entries()) if (this.test(entry)) this.seqs.push(entry.seq)
+    this.pending = []
+    this.pendingHead = 0
+    for (const entry of this.buffer.entries()) this.accept(entry)
+    this.pump()
   }
 
   append(entry: LogEntry): void {
-    if (this.test(entry)) this.seqs.push(entry.seq)
+    this.accept(entry)
     this.trim()
+    this.pump()
+  }
+
+  private accept(entry: LogEntry): void {
+    if (this.pattern && this.textStage) {
+      if (this.direction(entry)) this.pending.push(entry.seq)
+    } else if (this.test(entry)) this.seqs.push(entry.seq)
+  }
+
+  /** Sends the next batch of pending entries to the text stage, one batch at a time so answers stay in order. */
+  private pump(): void {
+    if (this.busy || !this.pattern || !this.textStage) return
+    const first = this.buffer.firstSeq
+    const seqs: number[] = []
+    const texts: string[] = []
+    let chars = 0
+    while (this.pendingHead < this.pending.length && seqs.length < BATCH_ENTRIES && (chars < BATCH_CHARS || !seqs.length)) {
+      const seq = this.pending[this.pendingHead++]!
+      if (seq < first) continue
+      const text = searchableText(this.buffer.get(seq)!)
+      if (seqs.length && chars + text.length > BATCH_CHARS) {
+        this.pendingHead--
+        break
+      }
+      seqs.push(seq)
+      texts.push(text)
+      chars += text.length
+    }
+    this.compactPending()
+    if (!seqs.length) return
+    this.busy = true
+    this.inFlight = seqs.length
+    const generation = this.generation
+    this.textStage(this.pattern, seqs, texts).then(
+      (matched) => {
+        if (generation !== this.generation) return
+        this.busy = false
+        this.inFlight = 0
+        for (const seq of matched) this.seqs.push(seq)
+        this.trim()
+        this.onChange()
+        this.pump()
+      },
+      (error: Error) => {
+        if (generation !== this.generation) return
+        // The pattern failed (too slow): the view falls back to the direction filter alone.
+        this.setFilter({ direction: this.direction })
+        this.onError(error)
+        this.onChange()
+      },
+    )
+  }
+
+  private compactPending(): void {
+    if (this.pendingHead > 4096 && this.pendingHead > this.pending.length / 2) {
+      this.pending = this.pending.slice(this.pendingHead)
+      this.pendingHead = 0
+    }
   }
 
   private trim(): void {

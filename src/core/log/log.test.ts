@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
-import { LogBuffer } from './log-buffer'
+import { FULL_LARGE_MESSAGES, KEPT_HEAD_CHARS, KEPT_TAIL_CHARS, LARGE_MESSAGE_CHARS, LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView } from './log-filter'
-import { prettyJson, toJson, toNdjson } from './log-export'
+import { toJson, toNdjson } from './log-export'
+import { JSON_VIEW_MAX_CHARS, MAX_INDENT_DEPTH, parseJsonForView, prettyJsonCapped } from './json-view'
 
 // Small factories keep the fixtures readable (Elk-style).
 let clock = 1_700_000_000_000
@@ -47,6 +48,58 @@ describe('LogBuffer', () => {
 
   it('refuses a nonsense capacity', () => {
     expect(() => new LogBuffer(0)).toThrow(RangeError)
+    expect(() => new LogBuffer({ maxChars: 0 })).toThrow(RangeError)
+  })
+})
+
+describe('LogBuffer text budget', () => {
+  it('drops the oldest entries once their text passes the budget, whichever limit comes first', () => {
+    const log = new LogBuffer({ capacity: 100, maxChars: 10_000 })
+    for (let i = 0; i < 25; i++) log.push(received(String(i % 10).repeat(1000)))
+    expect(log.size).toBe(10)
+    expect(log.heldChars).toBe(10_000)
+    expect(log.dropped).toBe(15)
+    expect(log.toArray()[0]?.data?.[0]).toBe('5')
+    // Small entries: the entry limit comes first.
+    const small = new LogBuffer({ capacity: 5, maxChars: 10_000 })
+    for (let i = 0; i < 8; i++) small.push(received('x'))
+    expect([small.size, small.dropped, small.heldChars]).toEqual([5, 3, 5])
+  })
+
+  it('keeps the newest entry even when it alone is over budget', () => {
+    const log = new LogBuffer({ capacity: 100, maxChars: 100 })
+    log.push(received('a'))
+    log.push(received('b'.repeat(500)))
+    expect(log.toArray().map((e) => e.data?.length)).toEqual([500])
+  })
+
+  it('keeps only the newest few large messages whole, the others as head and tail with their full size', () => {
+    const log = new LogBuffer({ capacity: 100, maxChars: 100 * 1024 * 1024 })
+    const big = (i: number) => `<${i}>` + 'm'.repeat(LARGE_MESSAGE_CHARS * 2) + `</${i}>`
+    const count = FULL_LARGE_MESSAGES + 2
+    for (let i = 0; i < count; i++) log.push(received(big(i)))
+    log.push(received('x'.repeat(LARGE_MESSAGE_CHARS))) // not large: kept whole, and does not push a large one out
+    const entries = log.toArray()
+    const cut = entries.filter((e) => e.truncated)
+    expect(cut.map((e) => e.seq)).toEqual([0, 1])
+    expect(log.wholeLargeSeqs).toEqual([2, 3, 4].slice(0, FULL_LARGE_MESSAGES))
+    expect(log.truncated).toBe(2)
+    const first = cut[0]!
+    expect(first.truncated).toEqual({ chars: big(0).length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS })
+    expect(first.data).toHaveLength(KEPT_HEAD_CHARS + KEPT_TAIL_CHARS)
+    expect(first.data?.startsWith('<0>')).toBe(true)
+    expect(first.data?.endsWith('</0>')).toBe(true)
+    expect(entries.at(-2)?.data).toBe(big(count - 1))
+    expect(log.heldChars).toBe(entries.reduce((n, e) => n + (e.data?.length ?? 0), 0))
+  })
+
+  it('shrinks to a smaller budget on request, and clears its counts', () => {
+    const log = new LogBuffer({ capacity: 100, maxChars: 10_000 })
+    for (let i = 0; i < 10; i++) log.push(received('y'.repeat(1000)))
+    log.setCharBudget(3000)
+    expect([log.size, log.dropped, log.heldChars]).toEqual([3, 7, 3000])
+    log.clear()
+    expect([log.size, log.dropped, log.heldChars, log.truncated]).toEqual([0, 0, 0, 0])
   })
 })
 
@@ -113,17 +166,47 @@ describe('exports', () => {
     expect(JSON.parse(lines[1]!).data).toBe('<img src=x onerror=alert(1)>')
   })
 
+  it('says which entries were cut and how long they were', () => {
+    const big = new LogBuffer({ capacity: 10 })
+    for (let i = 0; i <= FULL_LARGE_MESSAGES; i++) big.push(received('z'.repeat(LARGE_MESSAGE_CHARS + 1)))
+    const first = JSON.parse(toNdjson(big.entries()).split('\n')[0]!)
+    expect(first.truncated).toEqual({ chars: LARGE_MESSAGE_CHARS + 1, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS })
+    expect(JSON.parse(toJson(big.entries(), { truncated: big.truncated })).truncated).toBe(1)
+  })
+
   it('never exports a session token or signature', () => {
     const json = toJson(log.entries(), { cap: 10 })
     expect(json).not.toContain('SECRET')
     expect(json).not.toContain('sig&')
     expect(JSON.parse(json)).toMatchObject({ cap: 10, entries: [{ kind: 'connecting' }, { kind: 'sent' }] })
   })
+})
 
-  it('pretty-prints JSON messages only', () => {
-    expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}')
-    expect(prettyJson('ping')).toBeUndefined()
-    expect(prettyJson('{broken')).toBeUndefined()
+describe('bounded JSON view', () => {
+  it('prints exactly what JSON.stringify(v, null, 2) prints when it fits', () => {
+    const samples: unknown[] = [{ a: 1 }, [], {}, [1, [2, [3]]], { s: 'x"y', n: null, t: true, nested: { e: [], o: {} }, u: undefined }, 'text', 5]
+    for (const v of samples) expect(prettyJsonCapped(v, 1e6)).toEqual({ text: JSON.stringify(v, null, 2), complete: true })
+  })
+
+  it('costs what it shows: a 6 KB array nested 3,000 deep prints only up to the cap, without deep indentation', () => {
+    const text = '['.repeat(3000) + ']'.repeat(3000)
+    const parsed = parseJsonForView(text)
+    if (parsed.kind !== 'json') throw new Error(parsed.kind)
+    const shown = prettyJsonCapped(parsed.value, 10_000)
+    expect(shown.complete).toBe(false)
+    expect(shown.text.length).toBeLessThan(10_000 + 2 * MAX_INDENT_DEPTH + 10)
+    // Fully printed it stays linear in the input (JSON.stringify would make 18 MB of it).
+    const all = prettyJsonCapped(parsed.value, Infinity)
+    expect(all.complete).toBe(true)
+    expect(all.text.length).toBeLessThan(6000 * (2 * MAX_INDENT_DEPTH + 2))
+    expect(JSON.parse(all.text)).toEqual(parsed.value)
+  })
+
+  it('parses only JSON-looking text up to a size', () => {
+    expect(parseJsonForView('{"a":1}')).toEqual({ kind: 'json', value: { a: 1 } })
+    expect(parseJsonForView('ping')).toEqual({ kind: 'text' })
+    expect(parseJsonForView('{broken')).toEqual({ kind: 'text' })
+    expect(parseJsonForView('[' + ' '.repeat(JSON_VIEW_MAX_CHARS) + ']')).toEqual({ kind: 'too-large' })
   })
 })
 

@@ -5,12 +5,15 @@ export function isConnectionId(value: string): boolean {
   return CONNECTION_ID.test(value)
 }
 
+const MAX_SCANNED_CHARS = 128 * 1024
+
 /**
  * Finds connection ids in a received message: a `connectionId` field anywhere in a JSON message (as the article's
  * backend and the whoami route send), else nothing. Looks only a few levels deep, so huge messages stay cheap.
  */
 export function findConnectionIds(message: string): string[] {
-  if (!message.includes('connectionId')) return []
+  // Larger than API Gateway ever delivers: parsing it would hold the page for a hostile server's benefit.
+  if (message.length > MAX_SCANNED_CHARS || !message.includes('connectionId')) return []
   let value: unknown
   try {
     value = JSON.parse(message)

@@ -55,6 +55,8 @@ describe('connection ids', () => {
     expect(findConnectionIds('{"from":{"connectionId":"A"},"to":[{"connectionId":"B"}]}')).toEqual(['A', 'B'])
     expect(findConnectionIds('connectionId=abc')).toEqual([])
     expect(findConnectionIds('{"connectionId": 5}')).toEqual([])
+    // Past API Gateway's 128 KB a message is not parsed at all.
+    expect(findConnectionIds(`{"connectionId":"A","pad":"${'x'.repeat(128 * 1024)}"}`)).toEqual([])
   })
 })
 

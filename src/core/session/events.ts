@@ -70,4 +70,6 @@ export interface ManagementCallRecord {
 /** A session event once the log has numbered it. */
 export interface LogEntry extends SessionEvent {
   seq: number
+  /** Set when the log kept only the start and end of a large message: `data` is `head` + `tail` characters of `chars`. */
+  truncated?: { chars: number; head: number; tail: number }
 }

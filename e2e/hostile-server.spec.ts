@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises'
+import type { Browser } from '@playwright/test'
+import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { startHostileServer } from './hostile-server'
+
+/**
+ * Resident memory of all this browser's renderer processes, in MB: the message strings of a flood live outside the
+ * JS heap, so only the process figure shows them. The DevTools protocol names the processes, /proc measures them.
+ */
+async function rendererRssMb(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+    let kb = 0
+    for (const p of processInfo.filter((p) => p.type === 'renderer')) {
+      const status = await readFile(`/proc/${p.id}/status`, 'utf8').catch(() => '')
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    }
+    return kb / 1024
+  } finally {
+    await cdp.detach()
+  }
+}
+
+/**
+ * Bound on renderer memory while the 1 MB messages arrive. Without the text budget every message stayed whole:
+ * 1,500 took the renderer to 1,870 MB. With it, old ones keep 32 KB each.
+ */
+const FLOOD_RSS_BOUND_MB = 400
+/**
+ * 1,500 in the issue's measurement; on a loaded 2-core machine Chromium takes in about one 1 MB message a second,
+ * so the suite sends 200 (200 MB: without the budget, past the bound). HOSTILE_FLOOD_MESSAGES=1500 for the full run.
+ */
+const FLOOD_MESSAGES = Number(process.env.HOSTILE_FLOOD_MESSAGES ?? 200)
+
+test('1 MB messages by the hundred keep the renderer under the memory bound; old large ones keep head and tail', async ({ page, browser }) => {
+  test.setTimeout(120_000 + FLOOD_MESSAGES * 3000)
+  const server = await startHostileServer()
+  try {
+    await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    const before = await rendererRssMb(browser)
+    await sendMessage(page, `big ${FLOOD_MESSAGES} 1048576`, 'Text')
+    let peak = before
+    const count = page.getByLabel('Log entry count')
+    await expect(async () => {
+      peak = Math.max(peak, await rendererRssMb(browser))
+      await expect(count).toHaveText(`${(FLOOD_MESSAGES + 3).toLocaleString('en-US')} entries · ${(FLOOD_MESSAGES - 3).toLocaleString('en-US')} large cut to head and tail`, { timeout: 500 })
+    }).toPass({ timeout: FLOOD_MESSAGES * 3000, intervals: [3000] })
+    peak = Math.max(peak, await rendererRssMb(browser))
+    console.log(`renderer RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak (bound ${FLOOD_RSS_BOUND_MB} MB)`)
+    expect(peak).toBeLessThan(FLOOD_RSS_BOUND_MB)
+
+    // The oldest large message says what was kept; the newest is whole, shown a page at a time.
+    const log = logList(page)
+    await log.focus()
+    await log.press('Home')
+    await log.press('ArrowDown')
+    await log.press('ArrowDown')
+    await log.press('ArrowDown')
+    await expect(page.getByRole('note')).toContainText('Only the first 16.0 KB and the last 16.0 KB of this 1,048,576-character message were kept')
+    await expect(page.getByLabel('Entry content')).toContainText('characters not kept')
+    await expect(page.getByLabel('Entry content')).toContainText('<00000000>')
+    await log.press('End')
+    await expect(page.getByRole('note')).toHaveCount(0)
+    await expect(page.getByText('65,536 of 1,048,576 characters shown')).toBeVisible()
+    await page.getByRole('button', { name: 'Show more of the entry' }).click()
+    await expect(page.getByText('131,072 of 1,048,576 characters shown')).toBeVisible()
+
+    // The export says which entries were cut.
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export log as JSON' }).click()
+    const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { truncated: number; entries: { truncated?: { chars: number } }[] }
+    expect(exported.truncated).toBe(FLOOD_MESSAGES - 3)
+    expect(exported.entries.filter((e) => e.truncated?.chars === 1_048_576)).toHaveLength(FLOOD_MESSAGES - 3)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a 50 MB message and a deeply nested JSON open in pages, not all at once', async ({ page }) => {
+  test.setTimeout(240_000)
+  const server = await startHostileServer()
+  try {
+    await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await sendMessage(page, 'huge 52428800', 'Text')
+    const log = logList(page)
+    const huge = log.getByRole('option').filter({ hasText: /received/ })
+    await expect(huge).toHaveCount(1, { timeout: 150_000 })
+    await huge.click()
+    await expect(page.getByRole('note')).toContainText('shown as text, not as formatted JSON')
+    await expect(page.getByText(/^65,536 of 52,4\d\d,\d\d\d characters shown$/)).toBeVisible()
+    expect((await page.getByLabel('Entry content').textContent())!.length).toBe(65_536)
+
+    await sendMessage(page, 'nested 3000', 'Text')
+    const nested = log.getByRole('option').filter({ hasText: '[[[[' })
+    await nested.click()
+    await expect(page.getByText(/characters of formatted JSON shown/)).toBeVisible()
+    // Indentation stops growing, so the first page holds thousands of levels rather than a few dozen.
+    const text = (await page.getByLabel('Entry content').textContent())!
+    expect(text.length).toBeLessThan(70_000)
+    expect(text.split('\n').length).toBeGreaterThan(900)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a close frame the browser rejects is explained as such, not as a missing close frame', async ({ page }) => {
+  const server = await startHostileServer()
+  try {
+    await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await sendMessage(page, 'bad-close', 'Text')
+    const closed = logList(page).getByRole('option').filter({ hasText: /closed · code 1006/ })
+    await closed.click()
+    await expect(page.getByLabel('Selected log entry')).toContainText('one arrived and the browser rejected it')
+  } finally {
+    await server.close()
+  }
+})
