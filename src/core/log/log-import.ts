@@ -4,7 +4,7 @@ import { redactSecrets } from '../session/endpoint'
 /** The largest exported log the page opens: bigger files would stall the tab while parsing. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
-const KINDS: readonly LogKind[] = ['connecting', 'open', 'sent', 'received', 'keepalive', 'error', 'closing', 'closed', 'info', 'aws', 'reconnect']
+const KINDS: readonly LogKind[] = ['connecting', 'open', 'sent', 'received', 'keepalive', 'error', 'closing', 'closed', 'aws', 'reconnect']
 const DIRECTIONS: readonly Direction[] = ['out', 'in', 'none']
 const STRING_FIELDS = ['data', 'url', 'protocol', 'reason', 'message'] as const
 const NUMBER_FIELDS = ['sinceOpen', 'bytes', 'code', 'delayMs'] as const
@@ -59,20 +59,21 @@ function toEvent(record: unknown): SessionEvent | undefined {
   const r = record as Record<string, unknown>
   if (!KINDS.includes(r.kind as LogKind) || !DIRECTIONS.includes(r.direction as Direction)) return undefined
   if (typeof r.at !== 'number' || !Number.isFinite(r.at)) return undefined
-  const event: SessionEvent = {
+  // Built field by field from a file: each field is checked on its own, not against its kind.
+  const event: Record<string, unknown> = {
     at: r.at,
     connection: Number.isInteger(r.connection) ? (r.connection as number) : 0,
     kind: r.kind as LogKind,
     direction: r.direction as Direction,
   }
-  const target = event as unknown as Record<string, unknown>
+  const target = event
   for (const f of STRING_FIELDS) if (typeof r[f] === 'string') target[f] = r[f]
   for (const f of NUMBER_FIELDS) if (typeof r[f] === 'number' && Number.isFinite(r[f])) target[f] = r[f]
   for (const f of BOOLEAN_FIELDS) if (typeof r[f] === 'boolean') target[f] = r[f]
   if (r.initiator === 'client' || r.initiator === 'server') event.initiator = r.initiator
   if (Array.isArray(r.protocols) && r.protocols.every((p) => typeof p === 'string')) event.protocols = r.protocols as string[]
   // A file from elsewhere may hold a presigned URL: it never reaches the page with its credentials.
-  if (event.url) event.url = redactSecrets(event.url)
+  if (typeof event.url === 'string') event.url = redactSecrets(event.url)
   const aws = r.aws as Record<string, unknown> | undefined
   if (aws && typeof aws === 'object' && typeof aws.op === 'string' && ['PostToConnection', 'GetConnection', 'DeleteConnection'].includes(aws.op)) {
     event.aws = {
@@ -84,7 +85,7 @@ function toEvent(record: unknown): SessionEvent | undefined {
       error: typeof aws.error === 'string' ? aws.error : undefined,
     }
   }
-  return event
+  return event as unknown as SessionEvent
 }
 
 function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
