@@ -5,6 +5,7 @@
  * plain `ws` echo server for comparison.
  * Talks to the parent over IPC: sends {ready, port}, answers {type: 'rss'} with the RSS after a GC.
  */
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { startGateway } from '../src/index'
@@ -24,7 +25,9 @@ async function main() {
   } else {
     // The rate cap is raised so the bench measures the gateway, not the (documented) 500/s AWS quota.
     const backend = mode === 'backend' ? fileURLToPath(new URL('../handlers/default.ts', import.meta.url)) : undefined
-    const gw = await startGateway({ port: 0, log: false, newConnectionsPerSecond: 0, backend })
+    // One instance per core: more cold workers than cores only compete for the CPU.
+    const functionConcurrency = Math.max(2, availableParallelism())
+    const gw = await startGateway({ port: 0, log: false, newConnectionsPerSecond: 0, backend, functionConcurrency })
     port = gw.port
     close = () => gw.close()
   }
