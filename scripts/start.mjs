@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the local gateway and the playground together, the page already pointed at the gateway.
-// Extra arguments go to the gateway, e.g. `npm start -- --idle-timeout 30`, except `--profile NAME`: the AWS CLI
-// profile the playground's server signs @connections calls with (as AWS_PROFILE would).
+// Extra arguments go to the gateway, e.g. `npm start -- --idle-timeout 30` or `npm start -- --backend serverless.yml`
+// (the page is pointed at the gateway's own WebSocket URL, since a backend file may set another stage), except
+// `--profile NAME`: the AWS CLI profile the playground's server signs @connections calls with (as AWS_PROFILE would).
 // Fails fast when a port is taken, and never leaves one server running when the other could not start.
 import { spawn } from 'node:child_process'
 import { connect, createServer } from 'node:net'
@@ -40,17 +41,24 @@ process.on('SIGTERM', () => void stop(0))
 
 // Each server runs node directly in a process group of its own, so stopping it stops everything it started.
 run('gateway', ['--import', 'tsx', 'gateway/src/cli.ts', '--host', HOST, '--port', String(gatewayPort), ...gatewayArgs])
-run('playground', ['node_modules/vite/bin/vite.js', '--host', HOST, '--port', String(pagePort), '--strictPort'], {
-  VITE_LOCAL_GATEWAY_URL: `ws://${HOST}:${gatewayPort}/dev`,
-  ...(profile ? { AWS_PROFILE: profile } : {}),
-})
+let wsUrl = `ws://${HOST}:${gatewayPort}/dev`
 
 const ready = await Promise.race([
-  Promise.all([waitForPort(gatewayPort), waitForPort(pagePort)]).then(() => true),
+  (async () => {
+    await waitForPort(gatewayPort)
+    wsUrl = await gatewayWsUrl(wsUrl)
+    if (stopping) return false
+    run('playground', ['node_modules/vite/bin/vite.js', '--host', HOST, '--port', String(pagePort), '--strictPort'], {
+      VITE_LOCAL_GATEWAY_URL: wsUrl,
+      ...(profile ? { AWS_PROFILE: profile } : {}),
+    })
+    await waitForPort(pagePort)
+    return true
+  })(),
   new Promise((resolve) => setTimeout(() => resolve(false), READY_WITHIN_MS).unref()),
 ])
 if (!stopping) {
-  if (ready) console.log(`\n  ▶ Playground: http://${HOST}:${pagePort}/   (local gateway: ws://${HOST}:${gatewayPort}/dev)\n`)
+  if (ready) console.log(`\n  ▶ Playground: http://${HOST}:${pagePort}/   (local gateway: ${wsUrl})\n`)
   else {
     fail(`the servers did not start listening within ${READY_WITHIN_MS / 1000} s; stopping them.`)
     await stop(1)
@@ -111,6 +119,17 @@ function signal(child, name) {
     else process.kill(-child.pid, name)
   } catch {
     // Already gone.
+  }
+}
+
+/** The WebSocket URL from the gateway's GET / description, or the fallback if it does not say. */
+async function gatewayWsUrl(fallback) {
+  try {
+    const res = await fetch(`http://${HOST}:${gatewayPort}/`)
+    const described = res.ok ? await res.json() : {}
+    return typeof described.wsUrl === 'string' ? described.wsUrl : fallback
+  } catch {
+    return fallback
   }
 }
 

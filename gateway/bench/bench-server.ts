@@ -1,12 +1,15 @@
 /**
  * The server side of the benchmark, run in its own process so its RSS and CPU are measured apart from the clients.
- * `gateway` mode starts the local gateway (default handlers); `bare` mode a plain `ws` echo server for comparison.
+ * `gateway` mode starts the local gateway (default handlers, in-process); `backend` the same handlers as a backend
+ * (`--backend gateway/handlers/default.ts`: each route a function in the worker-thread Lambda runtime); `bare` mode a
+ * plain `ws` echo server for comparison.
  * Talks to the parent over IPC: sends {ready, port}, answers {type: 'rss'} with the RSS after a GC.
  */
+import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { startGateway } from '../src/index'
 
-const mode = process.argv[2] === 'bare' ? 'bare' : 'gateway'
+const mode = process.argv[2] === 'bare' || process.argv[2] === 'backend' ? process.argv[2] : 'gateway'
 const send = (message: unknown) => process.send?.(message)
 
 async function main() {
@@ -20,7 +23,8 @@ async function main() {
     close = () => new Promise((resolve) => wss.close(() => resolve()))
   } else {
     // The rate cap is raised so the bench measures the gateway, not the (documented) 500/s AWS quota.
-    const gw = await startGateway({ port: 0, log: false, newConnectionsPerSecond: 0 })
+    const backend = mode === 'backend' ? fileURLToPath(new URL('../handlers/default.ts', import.meta.url)) : undefined
+    const gw = await startGateway({ port: 0, log: false, newConnectionsPerSecond: 0, backend })
     port = gw.port
     close = () => gw.close()
   }

@@ -2,7 +2,8 @@
  * Gateway benchmark (not a test): `npx tsx gateway/bench/gateway-bench.ts [--out FILE] [--seconds N] [--idle N]`.
  *
  * 1. Echo round trips per second with 50 concurrent clients, through the default `$default` handler (which replies
- *    through @connections over HTTP with the AWS SDK, as on AWS), side by side with a bare `ws` echo server.
+ *    through @connections over HTTP with the AWS SDK, as on AWS), side by side with a bare `ws` echo server, and the
+ *    same handler run by the Lambda runtime in worker threads (`--backend gateway/handlers/default.ts`).
  * 2. New connections per second (each runs the default `$connect` handler).
  * 3. The gateway's own RSS with 10,000 idle connections.
  *
@@ -32,7 +33,7 @@ interface Server {
   close(): Promise<void>
 }
 
-function startServer(mode: 'gateway' | 'bare'): Promise<Server> {
+function startServer(mode: 'gateway' | 'bare' | 'backend'): Promise<Server> {
   const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url))
   const child = fork(script, [mode], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
@@ -93,8 +94,9 @@ async function echo(
   url: string,
   seconds: number,
   message: (client: number, n: number) => string,
+  clientCount = CLIENTS,
 ): Promise<EchoResult> {
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => open(url)))
+  const clients = await Promise.all(Array.from({ length: clientCount }, () => open(url)))
   const latencies: number[] = []
   let measuring = false
   let stop = false
@@ -242,6 +244,14 @@ async function main() {
     const gatewayUrl = `ws://127.0.0.1:${gateway.port}/dev`
     const bareEcho = await echo(`ws://127.0.0.1:${bare.port}/`, SECONDS, text)
     const gatewayEcho = await echo(gatewayUrl, SECONDS, text)
+    const backend = await startServer('backend')
+    const backendUrl = `ws://127.0.0.1:${backend.port}/dev`
+    // Instances start cold (a fresh isolate importing the SDK): one unmeasured run starts them.
+    await echo(backendUrl, 2, text)
+    const backendEcho = await echo(backendUrl, SECONDS, text)
+    const backendOneClient = await echo(backendUrl, SECONDS, text, 1)
+    const inProcessOneClient = await echo(gatewayUrl, SECONDS, text, 1)
+    await backend.close()
     const twoWayEcho = await echo(gatewayUrl, SECONDS, echoRoute)
     await bare.close()
     const sdkFloor = await runSdkFloor()
@@ -265,6 +275,9 @@ async function main() {
         bareWs: bareEcho,
         gatewayDefaultRoute: gatewayEcho,
         ratio: gatewayEcho.perSecond / bareEcho.perSecond,
+        workerRuntimeDefaultRoute: backendEcho,
+        workerVsInProcess: backendEcho.perSecond / gatewayEcho.perSecond,
+        oneClient: { inProcess: inProcessOneClient, workerRuntime: backendOneClient },
         gatewayTwoWayEchoRoute: twoWayEcho,
         twoWayRatio: twoWayEcho.perSecond / bareEcho.perSecond,
         sdkPostFloorPerSecond: sdkFloor.perSecond,
@@ -306,6 +319,24 @@ async function main() {
       ),
     )
     console.log(row('gateway $default via @connections, rt/s', gatewayEcho.perSecond.toFixed(0), '', true))
+    console.log(row('same $default in worker threads (--backend), rt/s', backendEcho.perSecond.toFixed(0), '', true))
+    console.log(
+      row(
+        '  ÷ in-process $default',
+        `${results.echo.workerVsInProcess.toFixed(2)}×`,
+        '>= 1×',
+        results.echo.workerVsInProcess >= 1,
+      ),
+    )
+    console.log(row('  worker p50 / p99 ms (saturated)', `${backendEcho.p50Ms.toFixed(2)} / ${backendEcho.p99Ms.toFixed(2)}`, '', true))
+    console.log(
+      row(
+        'one client: in-process / worker $default, rt/s',
+        `${inProcessOneClient.perSecond.toFixed(0)} / ${backendOneClient.perSecond.toFixed(0)}`,
+        '',
+        true,
+      ),
+    )
     console.log(row('SDK PostToConnection, trivial server, calls/s', sdkFloor.perSecond.toFixed(0), '', true))
     console.log(row('  ÷ bare ws echo', `${(sdkFloor.perSecond / bareEcho.perSecond).toFixed(3)}×`, '', true))
     console.log(row('SDK PostToConnection, no network, calls/s', sdkFloor.noNetworkPerSecond.toFixed(0), '', true))

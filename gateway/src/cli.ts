@@ -3,6 +3,7 @@
  * SIGTERM (open sockets get 1001 and `$disconnect` runs). Bad flags: one line on stderr, exit code 2.
  */
 import { helpText, parseArgs, UsageError } from './cli-args'
+import { BackendError } from './backend/model'
 import { HandlerModuleError } from './handlers'
 import { OptionError, resolveOptions } from './options'
 import type { Gateway } from './server'
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
     const { startGateway } = await import('./server')
     gateway = await startGateway(parsed.options)
   } catch (error) {
-    if (error instanceof OptionError || error instanceof HandlerModuleError) fail(error.message)
+    if (error instanceof OptionError || error instanceof HandlerModuleError || error instanceof BackendError)
+      fail(error.message)
     process.stderr.write(`gateway: ${(error as Error).message}\n`)
     process.exit(1)
   }
@@ -49,7 +51,11 @@ async function main(): Promise<void> {
     `  Region / API id  ${gateway.region} / ${gateway.apiId}   auth: ${gateway.auth}   CORS: ${gateway.cors ? 'on' : 'off'}`,
     `  Routes           ${gateway.routes.keys.join(', ')}   (two-way: ${gateway.routes.twoWay.join(', ') || 'none'})`,
     `  Timeouts         idle ${o.idleTimeout} s, max ${o.maxDuration} s, integration ${o.integrationTimeoutMs} ms`,
-    `  Lambda role key  ${gateway.lambdaCredentials.accessKeyId} / ${gateway.lambdaCredentials.secretAccessKey} (session token ${gateway.lambdaCredentials.sessionToken})`,
+    ...(gateway.backend
+      ? ['', ...gateway.backend.table]
+      : [
+          `  Lambda role key  ${gateway.lambdaCredentials.accessKeyId} / ${gateway.lambdaCredentials.secretAccessKey} (session token ${gateway.lambdaCredentials.sessionToken})`,
+        ]),
     '',
     `  Try: npx wscat -c ${gateway.wsUrl}`,
     '',

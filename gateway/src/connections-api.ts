@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ConnectionsCall, Denial } from './backend/permissions'
 import type { ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { readBody, sendAwsError, sendJson } from './http-util'
@@ -19,6 +20,8 @@ export interface ConnectionsApiDeps {
   websocket: WebSocketApi
   events: GatewayEvents
   verify?: (req: SignedRequest) => Verification
+  /** A backend's IAM check of the calling function's role (src/backend/permissions.ts). */
+  authorize?: (call: ConnectionsCall) => Denial | undefined
 }
 
 /** When the client's socket has this much unsent data, POST gets 429 ("the WebSocket client side buffer is full"). */
@@ -98,6 +101,13 @@ export class ConnectionsApi {
         )
         return sendAwsError(res, 403, 'ForbiddenException', result.message)
       }
+    }
+
+    // IAM authorizes the call before the connection is looked up.
+    const denial = this.d.authorize?.({ method, connectionId: id, rawHeaders: req.rawHeaders, query: rawQuery })
+    if (denial) {
+      this.log(denial.log, 'error')
+      return sendJson(res, denial.status, denial.body, { 'x-amzn-ErrorType': denial.errorType })
     }
 
     const conn = this.d.registry.get(id)

@@ -8,7 +8,7 @@ import type { GatewayOptions } from './options'
 
 export type OptionKind = 'int' | 'number' | 'string' | 'choice' | 'onoff' | 'list' | 'credential' | 'flag'
 
-export type OptionGroup = 'server' | 'timing' | 'auth' | 'limits' | 'access' | 'unconfirmed' | 'output'
+export type OptionGroup = 'server' | 'backend' | 'timing' | 'auth' | 'limits' | 'access' | 'unconfirmed' | 'output'
 
 export interface OptionSpec {
   key: keyof GatewayOptions
@@ -43,10 +43,16 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'region', flag: 'region', kind: 'string', value: 'REGION', group: 'server', default: 'us-east-1', help: 'events, SigV4 scope, the default identity pool' },
   { key: 'apiId', flag: 'api-id', kind: 'string', value: 'ID', group: 'server', default: 'localapi01', help: '`requestContext.apiId`' },
   { key: 'domainName', flag: 'domain-name', kind: 'string', value: 'HOST:PORT', group: 'server', defaultText: '127.0.0.1:PORT', help: '`requestContext.domainName`, where handlers post back to' },
-  { key: 'handlers', flag: 'handlers', kind: 'string', value: 'PATH', group: 'server', help: 'your handlers module (.ts, .js, .mjs), merged over the defaults' },
-  { key: 'defaultHandlers', flag: 'no-default-handlers', kind: 'flag', group: 'server', default: true, defaultText: '—', help: 'start with no routes at all' },
+  { key: 'defaultHandlers', flag: 'no-default-handlers', kind: 'flag', group: 'server', default: true, defaultText: '—', help: 'without --backend: start with no routes at all' },
   { key: 'routeSelectionExpression', flag: 'route-selection-expression', kind: 'string', value: 'EXPR', group: 'server', default: '$request.body.action', help: "the API's route selection expression" },
   { key: 'routeResponses', flag: 'route-response', kind: 'list', value: 'ROUTE', group: 'server', help: 'make a route two-way (repeatable)' },
+
+  { key: 'backend', flag: 'backend', kind: 'string', value: 'PATH', group: 'backend', help: 'your backend: serverless.yml, a SAM/CloudFormation template, or a handlers module (.ts, .js); only its routes exist' },
+  { key: 'handlers', flag: 'handlers', kind: 'string', value: 'PATH', group: 'backend', help: 'alias of --backend (a handlers module)' },
+  { key: 'withDefaultHandlers', flag: 'with-default-handlers', kind: 'flag', group: 'backend', default: false, defaultText: '—', help: "with --backend: the built-in routes too, for routes your backend doesn't define" },
+  { key: 'permissions', flag: 'permissions', kind: 'choice', value: 'enforce|warn|off', choices: ['enforce', 'warn', 'off'], group: 'backend', default: 'enforce', help: "a function's `@connections` call its role does not allow: `AccessDeniedException` (enforce), a log line (warn), or nothing" },
+  { key: 'coldStartMs', flag: 'cold-start-ms', kind: 'int', value: 'MS', group: 'backend', default: 0, min: 0, max: 60_000, unit: 'milliseconds', help: "extra delay before each function instance's first invocation" },
+  { key: 'functionConcurrency', flag: 'function-concurrency', kind: 'int', value: 'N', group: 'backend', default: 10, min: 1, max: 1000, unit: 'instances', help: 'worker instances per function without reserved concurrency (more invocations wait in line)' },
 
   { key: 'idleTimeout', flag: 'idle-timeout', kind: 'number', value: 'S', group: 'timing', default: 600, min: 0.001, max: MAX_TIMER_SECONDS, unit: 'seconds', help: 'close after this long without a data message either way' },
   { key: 'maxDuration', flag: 'max-duration', kind: 'number', value: 'S', group: 'timing', default: 7200, min: 0.001, max: MAX_TIMER_SECONDS, unit: 'seconds', help: 'close at this connection age' },
@@ -83,6 +89,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
 
 export const GROUP_TITLES: Record<OptionGroup, string> = {
   server: 'API',
+  backend: 'Your backend (Lambda runtime)',
   timing: 'Timing',
   auth: 'Authorization and Cognito',
   limits: 'Limits and throttling',

@@ -51,8 +51,21 @@ export interface GatewayOptions {
   auth?: 'none' | 'iam'
   /** Extra Cognito identity pools; the default pool always exists. */
   identityPools?: string[]
-  /** A handlers module path, or route handlers, merged over the default handlers. `null` removes a route. */
+  /**
+   * Route handlers called in-process, merged over the default handlers (`null` removes a route); or a handlers module
+   * path, which is the same as `backend`.
+   */
   handlers?: string | HandlerMap
+  /** serverless.yml, a SAM/CloudFormation template or a handlers module, run by the Lambda runtime in workers. */
+  backend?: string
+  /** With a backend: the built-in routes too, where the backend has none. Default false. */
+  withDefaultHandlers?: boolean
+  /** `@connections` calls a function's role does not allow: AccessDeniedException, a log line, or nothing. */
+  permissions?: 'enforce' | 'warn' | 'off'
+  /** Extra milliseconds before each function instance's first invocation. Default 0. */
+  coldStartMs?: number
+  /** Instances per function without reserved concurrency. Default 10. */
+  functionConcurrency?: number
   /** Extra two-way routes (their handler's `body` goes back to the client). */
   routeResponses?: string[]
   /** Load gateway/handlers/default.ts first. Default true. */
@@ -111,9 +124,11 @@ export interface GatewayOptions {
 export const DEFAULT_IDENTITY_POOL_SUFFIX = '00000000-0000-4000-8000-000000000000'
 
 export interface ResolvedOptions extends Required<
-  Omit<GatewayOptions, 'handlers' | 'log' | 'domainName' | 'closeFrames' | 'disconnectStatus'>
+  Omit<GatewayOptions, 'handlers' | 'backend' | 'log' | 'domainName' | 'closeFrames' | 'disconnectStatus'>
 > {
   handlers: string | HandlerMap | undefined
+  /** The backend file: `backend`, or `handlers` when it is a path. */
+  backend: string | undefined
   log: LogFunction
   /** False when info lines go nowhere (quiet or log: false), so hot paths skip building them. */
   logInfo: boolean
@@ -129,6 +144,7 @@ type Defaulted = Required<
   Omit<
     GatewayOptions,
     | 'handlers'
+    | 'backend'
     | 'log'
     | 'domainName'
     | 'closeFrames'
@@ -232,6 +248,11 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
   for (const reason of [r.idleCloseReason, r.maxDurationCloseReason]) {
     check(Buffer.byteLength(reason) <= 123, 'a close reason must be at most 123 bytes')
   }
+  check(['enforce', 'warn', 'off'].includes(r.permissions), 'permissions must be enforce, warn or off')
+  check(
+    r.backend === undefined || typeof r.handlers !== 'string' || r.backend === r.handlers,
+    'give --backend or --handlers, not both',
+  )
   check(['auto', 'text', 'binary'].includes(r.postDataFrame), 'post-data-frame must be auto, text or binary')
   check(
     ['accept', 'reject'].includes(r.connectWithoutStatusCode),
@@ -264,6 +285,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
     ...r,
     identityPools: pools,
     handlers: r.handlers,
+    backend: r.backend ?? (typeof r.handlers === 'string' ? r.handlers : undefined),
     routeResponses: r.routeResponses ?? [],
     credentials: r.credentials ?? [],
     domainName: r.domainName,

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as defaultHandlers from '../handlers/default'
+import { LambdaRuntime, newFunctionCredentials, type FunctionCredentials } from './backend/lambda-runtime'
+import { loadBackend } from './backend/load-backend'
+import type { Backend } from './backend/model'
+import { PermissionChecker } from './backend/permissions'
+import { describeBackend } from './backend/route-table'
 import { CognitoIdentity } from './cognito'
 import { ConnectionRegistry, type ConnectionInfo } from './connection-registry'
 import { ConnectionsApi } from './connections-api'
@@ -12,12 +17,12 @@ import {
   buildRouteTable,
   checkHandlerModule,
   describeError,
-  loadHandlerModule,
   type HandlerModule,
 } from './handlers'
 import { sendAwsError, sendJson, splitUrl } from './http-util'
 import { apigwId, httpRequestId } from './ids'
 import { OptionError, resolveOptions, type GatewayOptions, type ResolvedOptions } from './options'
+import { InProcessRoutes, layered, withIntegrationTimeout, type RouteInvoker } from './route-invoker'
 import { compileRouteSelectionExpression, ExpressionError } from './route-selection'
 import { verifySigV4, type SignedRequest } from './sigv4-verify'
 import { WebSocketApi } from './websocket-api'
@@ -45,6 +50,8 @@ export interface Gateway {
   lambdaCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
   /** Two-way routes and every route key, for display. */
   routes: { keys: string[]; twoWay: string[] }
+  /** With a backend file: what was loaded, the start-up table, and live instances per function. */
+  backend?: { kind: Backend['kind']; file: string; table: string[]; warnings: string[]; instances(): Record<string, number> }
   options: ResolvedOptions
   /** Open connections right now. */
   connections(): ConnectionInfo[]
@@ -65,6 +72,19 @@ function displayHost(host: string): string {
 }
 
 export async function startGateway(input: GatewayOptions = {}): Promise<Gateway> {
+  let backend: Backend | undefined
+  const checked = resolveOptions(input)
+  if (checked.backend !== undefined) {
+    backend = await loadBackend(checked.backend, { stage: input.stage, region: input.region, apiId: checked.apiId })
+    // The file's stage, region, route selection expression and $connect authorization, unless a flag says otherwise.
+    input = {
+      ...input,
+      stage: input.stage ?? backend.stage,
+      region: input.region ?? backend.region,
+      routeSelectionExpression: input.routeSelectionExpression ?? backend.routeSelectionExpression,
+      auth: input.auth ?? backend.auth,
+    }
+  }
   const o = resolveOptions(input)
   let expression
   try {
@@ -75,15 +95,14 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   }
 
   const modules: HandlerModule[] = []
-  if (o.defaultHandlers)
+  if (backend ? o.withDefaultHandlers : o.defaultHandlers)
     modules.push(
       checkHandlerModule(
         defaultHandlers as unknown as Record<string, unknown>,
         'gateway/handlers/default.ts',
       ),
     )
-  if (typeof o.handlers === 'string') modules.push(await loadHandlerModule(o.handlers))
-  else if (o.handlers) modules.push(checkHandlerModule({ handlers: o.handlers }, 'options.handlers'))
+  if (o.handlers && typeof o.handlers === 'object') modules.push(checkHandlerModule({ handlers: o.handlers }, 'options.handlers'))
   const routes = buildRouteTable(modules, o.routeResponses)
 
   const lambdaEnv = { ...LAMBDA_ROLE_CREDENTIALS, region: o.region }
@@ -100,7 +119,48 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   )
   const registry = new ConnectionRegistry()
   const clock = o.clock
-  const store = new CredentialStore(o.credentials, undefined, clock)
+  const functionCredentials = new Map<string, FunctionCredentials>(
+    (backend?.functions ?? []).map((f) => [f.name, newFunctionCredentials()]),
+  )
+  // Every function's own key is accepted by the SigV4 verifier, like the built-in Lambda role's.
+  const store = new CredentialStore([...o.credentials, ...functionCredentials.values()], undefined, clock)
+  const inProcess = new InProcessRoutes(routes, {
+    region: o.region,
+    apiId: o.apiId,
+    integrationTimeoutMs: o.integrationTimeoutMs,
+    beforeInvoke,
+    clock,
+  })
+  let invoker: RouteInvoker = inProcess
+  let runtime: LambdaRuntime | undefined
+  if (backend) {
+    runtime = new LambdaRuntime(
+      backend,
+      {
+        region: o.region,
+        log,
+        logInfo: o.logInfo,
+        clock,
+        integrationTimeoutMs: o.integrationTimeoutMs,
+        coldStartMs: o.coldStartMs,
+        functionConcurrency: o.functionConcurrency,
+        lambdaEnvironment: o.lambdaEnvironment,
+      },
+      functionCredentials,
+    )
+    invoker = withIntegrationTimeout(runtime, o.integrationTimeoutMs, clock)
+    if (routes.handlers.size > 0) invoker = layered(invoker, inProcess)
+    for (const warning of backend.warnings) log(`backend: ${warning}`, 'error')
+  }
+  const checker =
+    backend &&
+    new PermissionChecker(backend.functions, functionCredentials, {
+      mode: o.permissions,
+      region: o.region,
+      apiId: o.apiId,
+      stage: o.stage,
+      log: (line) => log(line, 'error'),
+    })
   const verify =
     o.auth === 'iam'
       ? (req: SignedRequest) =>
@@ -118,17 +178,23 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   const apiFacts = { apiId: o.apiId, stage: o.stage, domainName }
   const websocket = new WebSocketApi({
     options: o,
-    routes,
+    routes: invoker,
     expression,
     registry,
     events,
     api: () => apiFacts,
     port: () => port,
     verify,
-    beforeInvoke,
     clock,
   })
-  const connectionsApi = new ConnectionsApi({ options: o, registry, websocket, events, verify })
+  const connectionsApi = new ConnectionsApi({
+    options: o,
+    registry,
+    websocket,
+    events,
+    verify,
+    authorize: checker ? (call) => checker.check(call) : undefined,
+  })
   const cognito = new CognitoIdentity({
     poolIds: o.identityPools,
     credentialsLifetimeSeconds: o.credentialsLifetime,
@@ -271,7 +337,20 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     auth: o.auth,
     cors: o.cors,
     lambdaCredentials: { ...LAMBDA_ROLE_CREDENTIALS },
-    routes: { keys: [...routes.handlers.keys()], twoWay: [...routes.twoWay] },
+    routes: { keys: invoker.keys(), twoWay: invoker.keys().filter((k) => invoker.isTwoWay(k)) },
+    backend: backend && {
+      kind: backend.kind,
+      file: backend.file,
+      warnings: backend.warnings,
+      table: describeBackend(backend, {
+        permissions: o.permissions,
+        withDefaultHandlers: o.withDefaultHandlers,
+        defaultRoutes: inProcess.keys().filter((k) => !runtime!.has(k)),
+        functionConcurrency: o.functionConcurrency,
+        coldStartMs: o.coldStartMs,
+      }),
+      instances: () => runtime!.instances(),
+    },
     options: o,
     connections: () => registry.snapshot(),
     stats: () => ({
@@ -296,6 +375,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         await websocket.shutdown()
+        await runtime?.close()
         server.closeAllConnections()
         await stopped
         log('gateway stopped', 'info')

@@ -5,7 +5,7 @@ import type { Connection, ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { FrameWatcher, type FrameViolation } from './frame-watcher'
 import type { Clock } from './clock'
-import { describeError, invokeHandler, type InvocationOutcome, type RouteHandler, type RouteTable } from './handlers'
+import { describeError, type InvocationOutcome } from './handlers'
 import {
   connectDecision,
   handshakeProblem,
@@ -24,12 +24,14 @@ import {
 import type { CloseCause, CloseStatus, ResolvedOptions } from './options'
 import { TokenBucket } from './rate-limit'
 import { errorFrame, routeReply, unmatchedReply, type RouteReply } from './route-reply'
+import type { RouteInvoker } from './route-invoker'
 import { selectRoute, type CompiledExpression } from './route-selection'
 import type { SignedRequest, Verification } from './sigv4-verify'
 
 export interface WebSocketApiDeps {
   options: ResolvedOptions
-  routes: RouteTable
+  /** The integration: in-process handlers or a backend's Lambda runtime. */
+  routes: RouteInvoker
   expression: CompiledExpression
   registry: ConnectionRegistry
   events: GatewayEvents
@@ -37,7 +39,6 @@ export interface WebSocketApiDeps {
   port: () => number
   /** Present in IAM mode. */
   verify?: (req: SignedRequest) => Verification
-  beforeInvoke: () => void
   clock: Clock
 }
 
@@ -199,8 +200,7 @@ export class WebSocketApi {
     query: string,
     now: number,
   ): Promise<AcceptedHandshake | undefined> {
-    const handler = this.d.routes.handlers.get('$connect')
-    if (!handler) return { headers: [] }
+    if (!this.d.routes.has('$connect')) return { headers: [] }
     const requestId = awsId()
     const event = connectEvent(this.d.api(), conn, requestId, now, {
       rawHeaders: req.rawHeaders,
@@ -210,7 +210,7 @@ export class WebSocketApi {
       forwardedProto: 'http',
       traceId: traceId(now),
     })
-    const outcome = await this.invoke('$connect', handler, event, requestId)
+    const outcome = await this.invoke('$connect', event, requestId)
     const decision = connectDecision(conn.connectionId, outcome, this.o)
     if ('refuse' in decision) {
       this.refuseWith(socket, decision.refuse, conn.connectionId)
@@ -291,7 +291,7 @@ export class WebSocketApi {
     const body = (data as Buffer).toString('utf8')
     const now = conn.lastActiveAt
     const requestId = awsId()
-    const routes = this.d.routes.handlers
+    const routes = this.d.routes
     const { routeKey } = selectRoute(this.d.expression, body, (key) => routes.has(key))
     this.d.events.emitEvent('message', {
       connectionId: conn.connectionId,
@@ -303,7 +303,7 @@ export class WebSocketApi {
     if (routeKey === undefined) return this.deliver(conn, requestId, unmatchedReply(conn.connectionId))
     if (this.o.logInfo) this.log(`MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`)
     const event = messageEvent(this.d.api(), conn, routeKey, requestId, awsId(), now, body)
-    void this.invoke(routeKey, routes.get(routeKey)!, event, requestId).then((outcome) =>
+    void this.invoke(routeKey, event, requestId).then((outcome) =>
       this.afterMessage(conn, routeKey, requestId, outcome),
     )
   }
@@ -317,7 +317,7 @@ export class WebSocketApi {
     const reply = routeReply(outcome, {
       connectionId: conn.connectionId,
       routeKey,
-      twoWay: this.d.routes.twoWay.has(routeKey),
+      twoWay: this.d.routes.isTwoWay(routeKey),
       integrationTimeoutMs: this.o.integrationTimeoutMs,
       maxReplyBytes: Infinity,
     })
@@ -403,12 +403,11 @@ export class WebSocketApi {
       cause,
       connectedAt: conn.connectedAt,
     })
-    const handler = this.d.routes.handlers.get('$disconnect')
-    if (!handler) return
+    if (!this.d.routes.has('$disconnect')) return
     const requestId = awsId()
     const event = disconnectEvent(this.d.api(), conn, requestId, now, status)
     // Best effort, after the close, result ignored: as on AWS.
-    const done = this.invoke('$disconnect', handler, event, requestId).then((outcome) => {
+    const done = this.invoke('$disconnect', event, requestId).then((outcome) => {
       if (outcome.kind === 'error')
         this.log(`${conn.connectionId} $disconnect threw ${describeError(outcome.error)} (ignored)`, 'error')
       if (outcome.kind === 'timeout')
@@ -428,21 +427,8 @@ export class WebSocketApi {
     return { code, reason }
   }
 
-  private invoke(
-    routeKey: string,
-    handler: RouteHandler,
-    event: WebSocketEvent,
-    requestId: string,
-  ): Promise<InvocationOutcome> {
-    return invokeHandler(handler, event, {
-      routeKey,
-      requestId,
-      timeoutMs: this.o.integrationTimeoutMs,
-      region: this.o.region,
-      apiId: this.o.apiId,
-      beforeInvoke: this.d.beforeInvoke,
-      clock: this.clock,
-    })
+  private invoke(routeKey: string, event: WebSocketEvent, requestId: string): Promise<InvocationOutcome> {
+    return this.d.routes.invoke(routeKey, event, requestId)
   }
 
   /** Closes every socket with 1001 and waits (bounded) for their `$disconnect` handlers. */

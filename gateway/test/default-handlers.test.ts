@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { callbackEndpoint, handler, handlers, routeResponses } from '../handlers/default'
 import { buildRouteTable, checkHandlerModule, HandlerModuleError, loadHandlerModule } from '../src/handlers'
 import type { WebSocketEvent } from '../src/index'
-import { gatewayFor, TestClient, waitFor, whoami } from './helpers'
+import { errorFrame, gatewayFor, TestClient, waitFor, whoami } from './helpers'
 
 describe('callbackEndpoint', () => {
   it('uses http for local gateways and https for AWS and custom domains', () => {
@@ -64,18 +64,17 @@ describe('the default handlers module', () => {
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 
 describe('handler modules', () => {
-  it('loads a .ts module by path and merges it over the defaults', async () => {
+  it('loads a .ts module by path as a backend: only its routes, each in its own Lambda worker', { timeout: 60_000 }, async () => {
     const gw = await gatewayFor({ handlers: fixture('custom-handlers.ts') })
-    expect(gw.routes.twoWay.sort()).toEqual(['echo', 'ping', 'shout'])
+    expect(gw.routes.keys.sort()).toEqual(['shout', 'whoami'])
+    expect(gw.routes.twoWay).toEqual(['shout'])
     const client = await TestClient.open(gw.wsUrl)
     await client.send('{"action":"shout","text":"hi"}')
-    expect(await client.next()).toBe('HI')
-    // The module's one-way whoami replaced the default one: its body is not sent.
+    expect(await client.next(15_000)).toBe('HI')
+    // The module's one-way whoami: its body is not sent. No $default: anything else gets AWS's Forbidden frame.
     await client.send('{"action":"whoami"}')
-    await client.send('{"action":"echo","data":"still default"}')
-    expect(await client.next()).toBe('still default')
-    await client.send('{"action":"echo","data":"last"}')
-    expect(await client.next()).toBe('last')
+    await client.send('{"action":"echo","data":"no built-ins"}')
+    expect(await client.next(15_000)).toMatch(errorFrame('Forbidden'))
     expect(client.unread).toEqual([])
     await client.close()
   })

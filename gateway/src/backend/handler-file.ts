@@ -1,0 +1,40 @@
+import { existsSync, statSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { BackendError } from './model'
+
+/** Extensions tried for a handler module, in Lambda's order for Node (.js, .mjs, .cjs), then TypeScript sources. */
+const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']
+
+export const isTypeScript = (file: string) => /\.[mc]?ts$/.test(file)
+
+/**
+ * `src/handler.connect` (serverless) or `index.handler` in CodeUri (SAM) → the module file and the export. The
+ * module is looked up with each extension, so a TypeScript source (`src/handler.ts`) runs without a build step.
+ */
+export function resolveHandler(
+  codeDir: string,
+  handler: string,
+  where: string,
+): { file: string; exportPath: string[] } {
+  const dot = handler.lastIndexOf('.')
+  if (dot <= 0 || dot === handler.length - 1)
+    throw new BackendError(`${where}: handler "${handler}" must be path/to/module.exportName`)
+  const modulePath = resolve(codeDir, handler.slice(0, dot))
+  const exportName = handler.slice(dot + 1)
+  const candidates = [modulePath, ...EXTENSIONS.map((ext) => modulePath + ext)]
+  const file = candidates.find((f) => /\.[mc]?[jt]s$/.test(f) && existsSync(f) && statSync(f).isFile())
+  if (!file) {
+    const shown = relative(process.cwd(), modulePath) || '.'
+    throw new BackendError(
+      `${where}: handler "${handler}": no file ${shown}(.js|.mjs|.cjs|.ts) ` +
+        `(looked in ${relative(process.cwd(), codeDir) || '.'}; build the code first if it is compiled output)`,
+    )
+  }
+  return { file, exportPath: [exportName] }
+}
+
+export function existingDir(dir: string, where: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new BackendError(`${where}: directory ${relative(process.cwd(), dir) || dir} does not exist`)
+  return dir
+}

@@ -1,0 +1,350 @@
+import { randomBytes } from 'node:crypto'
+import { dirname } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { Clock, Timer } from '../clock'
+import type { InvocationOutcome } from '../handlers'
+import type { WebSocketEvent } from '../lambda-events'
+import type { LogFunction } from '../options'
+import { isTypeScript } from './handler-file'
+import { LOCAL_ACCOUNT_ID, type Backend, type BackendFunction } from './model'
+
+/**
+ * The Lambda runtime behind the routes of a backend file: each function runs in worker threads, one invocation
+ * per instance at a time, warm instances reused (the most recently used first), up to the function's concurrency.
+ * An instance that times out, throws outside a request or exits is terminated and replaced by a cold one.
+ */
+
+export interface FunctionCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+}
+
+export interface RuntimeOptions {
+  region: string
+  log: LogFunction
+  logInfo: boolean
+  clock: Clock
+  /** The API Gateway integration timeout: the gateway stops waiting then, the function runs on to its own timeout. */
+  integrationTimeoutMs: number
+  /** Extra delay before an instance's first invocation (on top of its real start-up). */
+  coldStartMs: number
+  /** Instances per function when the file sets no reserved concurrency; beyond it invocations wait in line. */
+  functionConcurrency: number
+  /** Set AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN for the function (Lambda does). */
+  lambdaEnvironment: boolean
+}
+
+/** Invocations waiting for an instance, per function; beyond this they are throttled. */
+const MAX_QUEUED = 1000
+const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url)
+
+type Outcome = InvocationOutcome
+
+interface WorkerMessage {
+  type: 'ready' | 'init-error' | 'log' | 'result' | 'pending'
+  id?: number
+  ok?: boolean
+  json?: string
+  error?: { name: string; message: string; stack?: string }
+  requestId?: string
+  level?: string
+  text?: string
+  resources?: string[]
+}
+
+function lambdaError(name: string, message: string): Error {
+  const error = new Error(message)
+  error.name = name
+  return error
+}
+
+class Instance {
+  readonly worker: Worker
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4))
+  /** Set once 'ready' or 'init-error' arrived. */
+  readonly ready: Promise<Error | undefined>
+  invocations = 0
+  dead = false
+  private nextId = 1
+  private current: { id: number; settle: (o: { ok: true; json?: string } | { ok: false; error: Error }) => void } | undefined
+
+  constructor(
+    readonly fn: BackendFunction,
+    env: Record<string, string>,
+    region: string,
+    private readonly onLog: (requestId: string, level: string, text: string) => void,
+    private readonly onPending: (requestId: string, resources: string[]) => void,
+    private readonly onGone: (instance: Instance) => void,
+  ) {
+    this.worker = new Worker(WORKER_URL, {
+      workerData: {
+        file: fn.file,
+        exportPath: fn.exportPath,
+        functionName: fn.name,
+        memoryMb: fn.memoryMb,
+        region,
+        accountId: LOCAL_ACCOUNT_ID,
+        typescript: isTypeScript(fn.file),
+        flag: this.flag.buffer,
+      },
+      env,
+      // The function's memory size bounds its heap, so a leak ends like Lambda's "Runtime exited" (out of memory).
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, fn.memoryMb) },
+    })
+    this.ready = new Promise((resolve) => {
+      const onMessage = (m: WorkerMessage) => {
+        if (m.type === 'ready') resolve(undefined)
+        else if (m.type === 'init-error') resolve(lambdaError(m.error!.name, m.error!.message))
+        else return
+        this.worker.off('message', onMessage)
+      }
+      this.worker.on('message', onMessage)
+      this.worker.once('exit', (code) => resolve(lambdaError('Runtime.ExitError', `the instance exited during init (exit status ${code})`)))
+      this.worker.once('error', (error) => resolve(lambdaError('Runtime.ImportModuleError', error.message)))
+    })
+    this.worker.on('message', (m: WorkerMessage) => this.onMessage(m))
+    this.worker.on('error', (error) => this.fail(lambdaError(error.name === 'Error' ? 'Runtime.UnhandledError' : error.name, `${error.message} (the instance crashed and is replaced)`)))
+    this.worker.on('exit', (code) => this.fail(lambdaError('Runtime.ExitError', `Runtime exited with error: exit status ${code}`)))
+  }
+
+  private onMessage(m: WorkerMessage): void {
+    if (m.type === 'log') this.onLog(m.requestId ?? '', m.level ?? 'INFO', m.text ?? '')
+    else if (m.type === 'pending') this.onPending(m.requestId ?? '', m.resources ?? [])
+    else if (m.type === 'result' && this.current && m.id === this.current.id) {
+      const { settle } = this.current
+      this.current = undefined
+      settle(m.ok ? { ok: true, json: m.json } : { ok: false, error: lambdaError(m.error!.name, m.error!.message) })
+    }
+  }
+
+  /** The instance is gone (crash, exit, timeout): the invocation in flight fails, the pool forgets it. */
+  private fail(error: Error): void {
+    if (this.dead) return
+    this.dead = true
+    const current = this.current
+    this.current = undefined
+    current?.settle({ ok: false, error })
+    this.onGone(this)
+  }
+
+  run(event: WebSocketEvent, requestId: string, remainingMs: number): Promise<{ ok: true; json?: string } | { ok: false; error: Error }> {
+    return new Promise((settle) => {
+      const id = this.nextId++
+      this.current = { id, settle }
+      this.worker.postMessage({ type: 'invoke', id, event, requestId, remainingMs })
+      // After its first invocation the instance sleeps between invocations (frozen); wake it for this one.
+      if (this.invocations++ > 0) {
+        Atomics.store(this.flag, 0, 1)
+        Atomics.notify(this.flag, 0)
+      }
+    })
+  }
+
+  kill(error: Error): void {
+    this.fail(error)
+    void this.worker.terminate()
+  }
+}
+
+class FunctionPool {
+  private readonly idle: Instance[] = []
+  private readonly instances = new Set<Instance>()
+  private readonly waiting: ((instance: Instance | undefined) => void)[] = []
+  private warnedPending = false
+  readonly limit: number
+  readonly throttles: boolean
+  private readonly env: Record<string, string>
+
+  constructor(
+    readonly fn: BackendFunction,
+    private readonly o: RuntimeOptions,
+    credentials: FunctionCredentials,
+  ) {
+    this.throttles = fn.reservedConcurrency !== undefined
+    this.limit = fn.reservedConcurrency ?? o.functionConcurrency
+    this.env = lambdaEnvironment(fn, o, credentials)
+  }
+
+  get size(): number {
+    return this.instances.size
+  }
+
+  /** An idle warm instance, a new cold one, or (at the limit) the next one released; undefined = throttled. */
+  private acquire(): Promise<Instance | undefined> {
+    const warm = this.idle.pop()
+    if (warm) return Promise.resolve(warm)
+    if (this.instances.size < this.limit) return Promise.resolve(this.spawn())
+    if (this.throttles || this.waiting.length >= MAX_QUEUED) return Promise.resolve(undefined)
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  private spawn(): Instance {
+    const fn = this.fn
+    const instance = new Instance(
+      fn,
+      this.env,
+      this.o.region,
+      (requestId, level, text) => this.o.log(`${fn.name} ${requestId} ${level} ${text}`, level === 'ERROR' ? 'error' : 'info'),
+      (requestId, resources) => {
+        if (this.warnedPending) return
+        this.warnedPending = true
+        this.o.log(
+          `${fn.name} ${requestId} WARN work was still running when the handler returned (${resources.join(', ')}); Lambda freezes it until this instance's next invocation, so it may run late or never: await it before returning (warned once per function)`,
+          'error',
+        )
+      },
+      (gone) => this.forget(gone),
+    )
+    this.instances.add(instance)
+    return instance
+  }
+
+  private forget(instance: Instance): void {
+    this.instances.delete(instance)
+    const i = this.idle.indexOf(instance)
+    if (i >= 0) this.idle.splice(i, 1)
+    // Someone waiting for an instance gets a fresh one in place of the dead one.
+    const next = this.waiting.shift()
+    if (next) next(this.spawn())
+  }
+
+  private release(instance: Instance): void {
+    if (instance.dead) return
+    const next = this.waiting.shift()
+    if (next) next(instance)
+    else this.idle.push(instance)
+  }
+
+  async invoke(event: WebSocketEvent, requestId: string): Promise<Outcome> {
+    const started = performance.now()
+    const done = (o: { ok: true; json?: string } | { ok: false; error: Error }): Outcome => {
+      const durationMs = performance.now() - started
+      if (!o.ok) return { kind: 'error', error: o.error, durationMs }
+      return { kind: 'result', value: o.json === undefined ? undefined : (JSON.parse(o.json) as unknown), durationMs }
+    }
+    const instance = await this.acquire()
+    if (!instance) {
+      this.o.log(
+        `${this.fn.name} ${requestId} throttled: ${this.throttles ? `reserved concurrency ${this.limit} reached` : `${MAX_QUEUED} invocations already waiting`} (Lambda: TooManyRequestsException)`,
+        'error',
+      )
+      return done({ ok: false, error: lambdaError('TooManyRequestsException', 'Rate Exceeded.') })
+    }
+    const cold = instance.invocations === 0
+    const initStarted = performance.now()
+    const initError = await instance.ready
+    if (cold && !initError && this.o.logInfo)
+      this.o.log(`${this.fn.name} ${requestId} INIT new instance (${this.size} of at most ${this.limit}) ready in ${Math.round(performance.now() - initStarted)} ms after its request`, 'info')
+    if (initError) {
+      instance.kill(initError)
+      this.o.log(`${this.fn.name} ${requestId} init failed: ${initError.name}: ${initError.message}`, 'error')
+      return done({ ok: false, error: initError })
+    }
+    if (cold && this.o.coldStartMs > 0)
+      await new Promise<void>((resolve) => this.o.clock.after(this.o.coldStartMs, resolve))
+    const timeoutMs = this.fn.timeoutSeconds * 1000
+    let timer: Timer | undefined
+    const timedOut = new Promise<{ ok: false; error: Error }>((resolve) => {
+      timer = this.o.clock.after(timeoutMs, () => {
+        const error = lambdaError('Sandbox.Timedout', `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`)
+        this.o.log(`${this.fn.name} ${requestId} ${error.message}; the instance is stopped and replaced`, 'error')
+        instance.kill(error)
+        resolve({ ok: false, error })
+      })
+    })
+    const result = await Promise.race([instance.run(event, requestId, timeoutMs), timedOut])
+    timer?.cancel()
+    this.release(instance)
+    return done(result)
+  }
+
+  async close(): Promise<void> {
+    for (const resolve of this.waiting.splice(0)) resolve(undefined)
+    await Promise.all([...this.instances].map((i) => i.worker.terminate()))
+    this.instances.clear()
+    this.idle.length = 0
+  }
+}
+
+/** A function's process.env: Lambda's reserved variables, the file's environment, the function's own credentials. */
+function lambdaEnvironment(fn: BackendFunction, o: RuntimeOptions, credentials: FunctionCredentials): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    // The SDK's Node 20 end-of-support notice, once per instance, would bury the function's own log lines.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...fn.environment,
+    LAMBDA_TASK_ROOT: dirname(fn.file),
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: 'local/[$LATEST]gateway',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_REGION: o.region,
+    AWS_DEFAULT_REGION: o.region,
+  }
+  if (o.lambdaEnvironment) {
+    env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
+    env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey
+    env.AWS_SESSION_TOKEN = credentials.sessionToken
+  }
+  return env
+}
+
+/** Temporary credentials of one function's role (ASIA… like STS), in memory only. */
+export function newFunctionCredentials(): FunctionCredentials {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  const id = [...randomBytes(16)].map((b) => alphabet[b % 32]).join('')
+  return {
+    accessKeyId: `ASIA${id}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: randomBytes(96).toString('base64'),
+  }
+}
+
+export class LambdaRuntime {
+  private readonly pools = new Map<string, FunctionPool>()
+  private readonly routes = new Map<string, { pool: FunctionPool; twoWay: boolean }>()
+
+  constructor(
+    backend: Backend,
+    o: RuntimeOptions,
+    readonly credentials: Map<string, FunctionCredentials>,
+  ) {
+    for (const fn of backend.functions) this.pools.set(fn.name, new FunctionPool(fn, o, credentials.get(fn.name)!))
+    for (const route of backend.routes) this.routes.set(route.routeKey, { pool: this.pools.get(route.functionName)!, twoWay: route.twoWay })
+  }
+
+  has(routeKey: string): boolean {
+    return this.routes.has(routeKey)
+  }
+
+  isTwoWay(routeKey: string): boolean {
+    return this.routes.get(routeKey)?.twoWay ?? false
+  }
+
+  keys(): string[] {
+    return [...this.routes.keys()]
+  }
+
+  /** Runs the route's function; the caller applies the integration timeout. */
+  invoke(routeKey: string, event: WebSocketEvent, requestId: string): Promise<InvocationOutcome> {
+    const route = this.routes.get(routeKey)
+    if (!route) return Promise.resolve({ kind: 'error', error: new Error(`no function for route ${routeKey}`), durationMs: 0 })
+    return route.pool.invoke(event, requestId)
+  }
+
+  /** Live instances per function (for stats and tests). */
+  instances(): Record<string, number> {
+    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, pool.size]))
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()))
+  }
+}

@@ -1,0 +1,195 @@
+// @ts-check
+/**
+ * One Lambda instance: a worker thread that imports the user's handler once and runs one invocation at a time,
+ * with a Lambda `context`, callback-style handlers, `console` sent to the gateway's log with the request id, and
+ * a freeze between invocations (the thread blocks on Atomics.wait until the next one, so timers and requests left
+ * running after the handler returned wait, as Lambda freezes its sandbox).
+ *
+ * Plain JavaScript on purpose: a worker starts without a TypeScript loader; tsx is registered only for .ts handlers.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { pathToFileURL } from 'node:url'
+import { format } from 'node:util'
+
+/** @typedef {{ file: string, exportPath: string[], functionName: string, memoryMb: number, region: string, accountId: string, typescript: boolean, flag: SharedArrayBuffer }} WorkerSetup */
+/** @typedef {{ type: 'invoke', id: number, event: unknown, requestId: string, remainingMs: number }} Invocation */
+
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort)
+const setup = /** @type {WorkerSetup} */ (workerData)
+const flag = new Int32Array(setup.flag)
+const MAX_LOG_CHARS = 256 * 1024
+
+/** The request id console lines belong to (Lambda keeps stamping the last one after a return, too). */
+let currentRequestId = ''
+
+/** @param {unknown} error */
+function serializeError(error) {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
+  let message
+  try {
+    message = JSON.stringify(error)
+  } catch {
+    message = String(error)
+  }
+  return { name: 'Error', message: `non-Error thrown: ${message}` }
+}
+
+/** @type {[keyof Console, string][]} */
+const CONSOLE_LEVELS = [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]
+for (const [method, level] of CONSOLE_LEVELS) {
+  Object.defineProperty(console, method, {
+    value: (/** @type {unknown[]} */ ...args) => {
+      let text = format(...args)
+      if (text.length > MAX_LOG_CHARS) text = text.slice(0, MAX_LOG_CHARS) + ' …(truncated)'
+      port.postMessage({ type: 'log', requestId: currentRequestId, level, text })
+    },
+    configurable: true,
+    writable: true,
+  })
+}
+
+/** @returns {Map<string, number>} */
+function activeResources() {
+  const counts = new Map()
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1)
+  return counts
+}
+
+/** Resources alive now that were not alive before the invocation (timers, sockets, file reads…). */
+function leftOver(/** @type {Map<string, number>} */ before, ignoreTimers = 0) {
+  const out = []
+  for (const [type, count] of activeResources()) {
+    const extra = count - (before.get(type) ?? 0) - (type === 'Timeout' ? ignoreTimers : 0)
+    if (extra > 0) out.push(extra > 1 ? `${type} ×${extra}` : type)
+  }
+  return out
+}
+
+async function loadHandler() {
+  const url = pathToFileURL(setup.file).href
+  /** @type {Record<string, unknown>} */
+  let mod
+  if (setup.typescript) {
+    const { tsImport } = await import('tsx/esm/api')
+    mod = await tsImport(url, import.meta.url)
+  } else {
+    mod = await import(url)
+  }
+  /** @type {unknown} */
+  let target = mod
+  for (const [i, key] of setup.exportPath.entries()) {
+    const holder = /** @type {Record<string, unknown> | undefined} */ (target)
+    // CommonJS modules arrive as { default: module.exports }.
+    let next = holder?.[key]
+    if (next === undefined && i === 0) next = /** @type {Record<string, unknown> | undefined} */ (mod.default)?.[key]
+    target = next
+  }
+  if (typeof target !== 'function') {
+    const error = new Error(`${setup.exportPath.join('.')} is not a function exported by ${setup.file}`)
+    error.name = 'Runtime.HandlerNotFound'
+    throw error
+  }
+  return /** @type {(event: unknown, context: unknown, callback: unknown) => unknown} */ (target)
+}
+
+/** Runs the handler to its result: an async handler's promise, or a callback-style handler's callback. */
+function run(
+  /** @type {(event: unknown, context: unknown, callback: unknown) => unknown} */ handler,
+  /** @type {unknown} */ event,
+  /** @type {Record<string, unknown>} */ context,
+) {
+  return new Promise((resolve, reject) => {
+    let done = false
+    const callback = (/** @type {unknown} */ error, /** @type {unknown} */ value) => {
+      if (done) return
+      done = true
+      if (error !== null && error !== undefined) reject(error)
+      else resolve({ value, viaCallback: true })
+    }
+    context.done = callback
+    context.succeed = (/** @type {unknown} */ value) => callback(null, value)
+    context.fail = (/** @type {unknown} */ error) => callback(error ?? new Error('failed'))
+    let returned
+    try {
+      returned = handler(event, context, callback)
+    } catch (error) {
+      return callback(error)
+    }
+    const thenable = /** @type {{ then?: unknown } | undefined} */ (returned)
+    if (thenable && typeof thenable.then === 'function') {
+      /** @type {Promise<unknown>} */ (returned).then(
+        (value) => {
+          if (!done) {
+            done = true
+            resolve({ value, viaCallback: false })
+          }
+        },
+        (error) => callback(error ?? new Error('the handler rejected without a reason')),
+      )
+    } else if (handler.length < 3) {
+      // A synchronous handler without a callback parameter: its return value is the result.
+      callback(null, returned)
+    }
+  })
+}
+
+/** callbackWaitsForEmptyEventLoop: a callback-style result is sent once nothing else is pending (or at the deadline). */
+async function waitForEmptyLoop(/** @type {Map<string, number>} */ before, /** @type {number} */ deadline) {
+  while (Date.now() < deadline && leftOver(before, 1).length > 0) await new Promise((r) => setTimeout(r, 2))
+}
+
+let thawed = false
+
+function freeze() {
+  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0)
+  Atomics.store(flag, 0, 0)
+  thawed = true
+}
+
+let handler
+try {
+  handler = await loadHandler()
+  port.postMessage({ type: 'ready' })
+} catch (error) {
+  port.postMessage({ type: 'init-error', error: serializeError(error) })
+}
+
+port.on('message', async (/** @type {Invocation} */ message) => {
+  if (message.type !== 'invoke' || !handler) return
+  if (thawed) {
+    // Timers that came due while frozen run first, as they do when Lambda thaws a sandbox.
+    thawed = false
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  }
+  currentRequestId = message.requestId
+  const deadline = Date.now() + message.remainingMs
+  const name = setup.functionName
+  const context = {
+    awsRequestId: message.requestId,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${setup.region}:${setup.accountId}:function:${name}`,
+    memoryLimitInMB: String(setup.memoryMb),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local/[$LATEST]gateway',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  }
+  const before = activeResources()
+  try {
+    const { value, viaCallback } = /** @type {{ value: unknown, viaCallback: boolean }} */ (await run(handler, message.event, context))
+    if (viaCallback && context.callbackWaitsForEmptyEventLoop) await waitForEmptyLoop(before, deadline)
+    let json
+    try {
+      json = value === undefined ? undefined : JSON.stringify(value)
+    } catch (error) {
+      throw Object.assign(new Error(`Unable to stringify the response: ${/** @type {Error} */ (error).message}`), { name: 'Runtime.MarshalError' })
+    }
+    port.postMessage({ type: 'result', id: message.id, ok: true, json })
+  } catch (error) {
+    port.postMessage({ type: 'result', id: message.id, ok: false, error: serializeError(error) })
+  }
+  const pending = leftOver(before)
+  if (pending.length > 0) port.postMessage({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
+  freeze()
+})

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs'
+import { basename, extname, resolve } from 'node:path'
+import { HandlerModuleError, loadHandlerModule } from '../handlers'
+import { parseCloudFormationYaml } from './cfn-yaml'
+import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, type Backend } from './model'
+import { isTemplate, loadSam } from './sam'
+import { loadServerless } from './serverless'
+
+/**
+ * `--backend PATH`: a serverless.yml, a SAM/CloudFormation template (.yaml/.yml/.json), or a handlers module
+ * (.ts/.js/.mjs/.cjs, today's `--handlers`). Every problem is a BackendError with one line that names the part.
+ */
+
+export interface BackendLoadOptions {
+  stage?: string
+  region?: string
+  apiId: string
+}
+
+const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
+
+export async function loadBackend(file: string, o: BackendLoadOptions): Promise<Backend> {
+  const path = resolve(file)
+  const ext = extname(path).toLowerCase()
+  if (MODULE_EXTENSIONS.has(ext)) return loadModuleBackend(file, path)
+  if (!['.yml', '.yaml', '.json'].includes(ext))
+    throw new BackendError(`--backend ${file}: expected serverless.yml, a SAM/CloudFormation template (.yaml, .json) or a handlers module (.ts, .js)`)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new BackendError(`--backend ${file}: ${(error as Error).message}`)
+  }
+  const { value, warnings } = parseCloudFormationYaml(text, file)
+  const options = { path, file, stage: o.stage, region: o.region, apiId: o.apiId }
+  const backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
+  backend.warnings.unshift(...warnings)
+  return backend
+}
+
+/** A handlers module: each route is its own function (as if deployed route by route), with Lambda's defaults. */
+async function loadModuleBackend(file: string, path: string): Promise<Backend> {
+  let mod
+  try {
+    mod = await loadHandlerModule(path)
+  } catch (error) {
+    if (error instanceof HandlerModuleError) throw new BackendError(error.message.replace(path, file))
+    throw error
+  }
+  const base = basename(path).replace(/\.[^.]+$/, '')
+  const twoWay = new Set(mod.routeResponses ?? [])
+  const entries = Object.entries(mod.handlers).filter(([, fn]) => typeof fn === 'function')
+  if (entries.length === 0) throw new BackendError(`handlers module ${file} defines no routes`)
+  const functions = entries.map(([routeKey]) => ({
+    name: `${base}-${routeKey.replace(/^\$/, '')}`,
+    key: routeKey,
+    file: path,
+    exportPath: ['handlers', routeKey],
+    handlerText: `handlers.${routeKey}`,
+    timeoutSeconds: LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+    memoryMb: LAMBDA_DEFAULT_MEMORY_MB,
+    runtime: 'nodejs20.x',
+    environment: {},
+    role: { roleName: `${base}-role`, statements: undefined, source: 'a handlers module says nothing about its role' },
+  }))
+  return {
+    kind: 'module',
+    file,
+    functions,
+    routes: functions.map((f) => ({ routeKey: f.key, functionName: f.name, twoWay: twoWay.has(f.key) })),
+    warnings: [],
+  }
+}

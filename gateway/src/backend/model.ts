@@ -1,0 +1,77 @@
+/**
+ * What a backend file (serverless.yml, a SAM/CloudFormation template, or a handlers module) describes, once loaded:
+ * the functions the Lambda runtime runs and the routes that point at them. Everything here is plain data.
+ */
+
+/** One IAM policy statement, after intrinsic functions are resolved. */
+export interface PolicyStatement {
+  Sid?: string
+  Effect: 'Allow' | 'Deny'
+  Action?: string | string[]
+  NotAction?: string | string[]
+  Resource?: string | string[]
+  NotResource?: string | string[]
+  Condition?: unknown
+}
+
+/** What the function's role may do, as far as the file says. */
+export interface RolePermissions {
+  roleName: string
+  /** undefined: the file does not say what the role may do (an external role ARN, a module without a role). */
+  statements: PolicyStatement[] | undefined
+  /** Where the statements came from, or why they are unknown; printed at start-up. */
+  source: string
+}
+
+export interface BackendFunction {
+  /** The deployed function name (AWS_LAMBDA_FUNCTION_NAME). */
+  name: string
+  /** The key in the file (serverless function key, CloudFormation logical id, module route). */
+  key: string
+  /** Absolute path of the module that holds the handler. */
+  file: string
+  /** The export to call, then properties inside it: `handler` → ['handler']; a module route → ['handlers', '$default']. */
+  exportPath: string[]
+  /** The handler string as written in the file, for messages. */
+  handlerText: string
+  timeoutSeconds: number
+  memoryMb: number
+  runtime: string
+  /** Function environment (provider/Globals first, the function's own over it). */
+  environment: Record<string, string>
+  /** Reserved concurrency, when the file sets one: beyond it invocations are throttled, as on AWS. */
+  reservedConcurrency?: number
+  role: RolePermissions
+}
+
+export interface BackendRoute {
+  routeKey: string
+  /** BackendFunction.name */
+  functionName: string
+  /** A `$default` route response exists: the function's body goes back to the client. */
+  twoWay: boolean
+}
+
+export interface Backend {
+  kind: 'serverless' | 'sam' | 'module'
+  /** The file as given (for messages). */
+  file: string
+  stage?: string
+  region?: string
+  routeSelectionExpression?: string
+  functions: BackendFunction[]
+  routes: BackendRoute[]
+  /** One line each: unsupported or approximated parts, printed at start-up. */
+  warnings: string[]
+  /** `iam` when the file's `$connect` route uses AWS_IAM authorization. */
+  auth?: 'iam'
+}
+
+/** A backend file that cannot run: one clear message, the gateway does not start. */
+export class BackendError extends Error {}
+
+/** Lambda's defaults for a function the file does not configure. */
+export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
+export const LAMBDA_DEFAULT_MEMORY_MB = 128
+/** The account id in every ARN the gateway makes up (AWS::AccountId offline). */
+export const LOCAL_ACCOUNT_ID = '000000000000'
