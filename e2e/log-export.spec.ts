@@ -19,3 +19,23 @@ test('export holds only the entries the active filter lets through when asked', 
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
   expect(JSON.parse(await readFile((await json.path())!, 'utf8')).entries).toHaveLength(6)
 })
+
+test('an exported log opens in the page to browse and filter; a file that is not one is explained', async ({ page }) => {
+  await openPlayground(page)
+  const lines = [
+    { at: 1_700_000_000_000, connection: 1, kind: 'sent', direction: 'out', data: '{"action":"echo","data":"apple"}', bytes: 32 },
+    { at: 1_700_000_000_100, connection: 1, kind: 'received', direction: 'in', data: 'apple', bytes: 5 },
+    { at: 1_700_000_000_200, connection: 1, kind: 'received', direction: 'in', data: '3q2+7w==', bytes: 4, binary: true, encoding: 'base64' },
+  ]
+  const file = page.getByLabel('Open an exported log')
+  await file.setInputFiles({ name: 'saved.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')) })
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing saved.ndjson: 3 entries')
+  const rows = logList(page).getByRole('option')
+  await expect(rows).toHaveCount(3)
+  await expect(rows.filter({ hasText: 'de ad be ef' })).toContainText('bin')
+  await page.getByLabel('Filter log').fill('apple')
+  await expect(rows).toHaveCount(2)
+
+  await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\nworld') })
+  await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('not valid JSON')
+})

@@ -4,6 +4,7 @@ import type { LogEntry, SessionEvent } from '@/core/session/events'
 import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer, MAX_LOG_MEGABYTES, MIN_LOG_MEGABYTES } from '@/core/log/log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log/log-filter'
 import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
+import { parseLogFile } from '@/core/log/log-import'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { useSettingsStore } from './settings'
@@ -151,11 +152,30 @@ export const useLogStore = defineStore('log', () => {
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
 
+  /**
+   * Replaces the log with the entries of an exported NDJSON/JSON file, to browse and filter them; entries that
+   * arrive afterwards are appended as usual. Bounded by the log's capacity.
+   */
+  function openFile(text: string): { ok: true; summary: string } | { ok: false; error: string } {
+    const result = parseLogFile(text, buffer.capacity)
+    if (!result.ok) return result
+    buffer.clear()
+    openedAt.clear()
+    for (const event of result.entries) {
+      buffer.push(event)
+      if (event.kind === 'open') openedAt.set(event.connection, event.at)
+    }
+    view.rebuild()
+    publish()
+    const notes = [result.skipped && `${result.skipped} unreadable records skipped`, result.dropped && `${result.dropped} oldest left out to stay within the log capacity`].filter(Boolean)
+    return { ok: true, summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}` }
+  }
+
   function connectionOpenedAt(connection: number): number | undefined {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, truncated, appended, filter, filterError, filterActive, filtering, sink, rows, entriesAt, entry, indexOf, clear, exportAs, connectionOpenedAt }
+  return { version, total, matching, dropped, truncated, appended, filter, filterError, filterActive, filtering, sink, rows, entriesAt, entry, indexOf, clear, exportAs, openFile, connectionOpenedAt }
 
   function validCapacity(cap: number): number {
     return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : DEFAULT_LOG_CAPACITY

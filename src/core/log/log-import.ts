@@ -1,0 +1,96 @@
+import type { Direction, LogKind, SessionEvent } from '../session/events'
+import { redactSecrets } from '../session/endpoint'
+
+/** The largest exported log the page opens: bigger files would stall the tab while parsing. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+const KINDS: readonly LogKind[] = ['connecting', 'open', 'sent', 'received', 'keepalive', 'error', 'closing', 'closed', 'info', 'aws', 'reconnect']
+const DIRECTIONS: readonly Direction[] = ['out', 'in', 'none']
+const STRING_FIELDS = ['data', 'url', 'protocol', 'reason', 'message'] as const
+const NUMBER_FIELDS = ['sinceOpen', 'bytes', 'code', 'delayMs'] as const
+const BOOLEAN_FIELDS = ['binary', 'wasClean', 'beforeOpen'] as const
+
+export type ImportResult = { ok: true; entries: SessionEvent[]; skipped: number; dropped: number } | { ok: false; error: string }
+
+/**
+ * Reads a log exported as NDJSON (one entry a line) or JSON ({ entries: [...] }) back into events to browse and
+ * filter. Only the known fields of known kinds are kept, with their types checked: a file is data, never trusted.
+ * Keeps the newest `max` entries, as the log's ring buffer would.
+ */
+export function parseLogFile(text: string, max: number): ImportResult {
+  const trimmed = text.trim()
+  if (!trimmed) return { ok: false, error: 'The file is empty.' }
+  let records: unknown[]
+  const whole = tryJson(trimmed)
+  if (whole.ok && Array.isArray(whole.value)) {
+    return { ok: false, error: 'This is a JSON array, not a log export: open a .ndjson file or a .json file with an "entries" list.' }
+  }
+  const firstLine = trimmed.split('\n', 1)[0]!
+  if (whole.ok) {
+    const entries = (whole.value as { entries?: unknown } | null)?.entries
+    records = Array.isArray(entries) ? entries : [whole.value]
+  } else if (trimmed.includes('\n') && tryJson(firstLine).ok) {
+    records = []
+    const lines = trimmed.split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim()
+      if (!line) continue
+      const parsed = tryJson(line)
+      if (!parsed.ok) return { ok: false, error: `Line ${i + 1} is not JSON (${parsed.error}): is this an NDJSON log export?` }
+      records.push(parsed.value)
+    }
+  } else {
+    return { ok: false, error: `The file is not valid JSON: ${whole.error}` }
+  }
+  const entries: SessionEvent[] = []
+  let skipped = 0
+  for (const record of records) {
+    const event = toEvent(record)
+    if (event) entries.push(event)
+    else skipped++
+  }
+  if (!entries.length) return { ok: false, error: `No log entries found (${skipped} record${skipped === 1 ? '' : 's'} without a known kind, direction and time).` }
+  const dropped = Math.max(0, entries.length - max)
+  return { ok: true, entries: dropped ? entries.slice(-max) : entries, skipped, dropped }
+}
+
+function toEvent(record: unknown): SessionEvent | undefined {
+  if (!record || typeof record !== 'object') return undefined
+  const r = record as Record<string, unknown>
+  if (!KINDS.includes(r.kind as LogKind) || !DIRECTIONS.includes(r.direction as Direction)) return undefined
+  if (typeof r.at !== 'number' || !Number.isFinite(r.at)) return undefined
+  const event: SessionEvent = {
+    at: r.at,
+    connection: Number.isInteger(r.connection) ? (r.connection as number) : 0,
+    kind: r.kind as LogKind,
+    direction: r.direction as Direction,
+  }
+  const target = event as unknown as Record<string, unknown>
+  for (const f of STRING_FIELDS) if (typeof r[f] === 'string') target[f] = r[f]
+  for (const f of NUMBER_FIELDS) if (typeof r[f] === 'number' && Number.isFinite(r[f])) target[f] = r[f]
+  for (const f of BOOLEAN_FIELDS) if (typeof r[f] === 'boolean') target[f] = r[f]
+  if (r.initiator === 'client' || r.initiator === 'server') event.initiator = r.initiator
+  if (Array.isArray(r.protocols) && r.protocols.every((p) => typeof p === 'string')) event.protocols = r.protocols as string[]
+  // A file from elsewhere may hold a presigned URL: it never reaches the page with its credentials.
+  if (event.url) event.url = redactSecrets(event.url)
+  const aws = r.aws as Record<string, unknown> | undefined
+  if (aws && typeof aws === 'object' && typeof aws.op === 'string' && ['PostToConnection', 'GetConnection', 'DeleteConnection'].includes(aws.op)) {
+    event.aws = {
+      op: aws.op as 'PostToConnection',
+      connectionId: String(aws.connectionId ?? ''),
+      ok: aws.ok === true,
+      status: typeof aws.status === 'number' ? aws.status : undefined,
+      latencyMs: typeof aws.latencyMs === 'number' ? aws.latencyMs : 0,
+      error: typeof aws.error === 'string' ? aws.error : undefined,
+    }
+  }
+  return event
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }
+  }
+}
