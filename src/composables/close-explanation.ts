@@ -10,20 +10,20 @@ export function useLastCloseExplanation() {
   const session = useSessionStore()
   const settings = useSettingsStore()
   const explanation = computed(() => {
-    const close = session.lastClose
+    const close = session.state.lastClose
     if (!close) return undefined
     const base = explainClose(close.code, close.beforeOpen)
     return close.code === 1001 ? { ...base, text: goingAwayText(settings.profile) } : base
   })
   const matchedTimer = computed(() => {
-    const close = session.lastClose
+    const close = session.state.lastClose
     if (!close) return undefined
     // The activity the timers ran on is kept after the close, so the expectation is rebuilt as it stood then.
     const expected = expectedCloses(settings.profile, {
-      openedAt: session.openedAt,
-      lastSentAt: session.lastSentAt,
-      lastReceivedAt: session.lastReceivedAt,
-      sentCount: session.sentCount,
+      openedAt: session.state.openedAt,
+      lastSentAt: session.state.lastSentAt,
+      lastReceivedAt: session.state.lastReceivedAt,
+      sentCount: session.state.sentCount,
     })
     return closeMatchesTimer(close, expected, settings.profile)
   })

@@ -70,7 +70,7 @@ export function currentSetupLink(options: { autoconnect?: boolean } = {}): { lin
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
     autoconnect: options.autoconnect,
-    keepaliveSeconds: session.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
+    keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
     payload: settings.keepalivePayload,
     profile: settings.profileId,
     idleSeconds: settings.customIdleSeconds,

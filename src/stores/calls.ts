@@ -104,10 +104,10 @@ export const useCallsStore = defineStore('calls', () => {
       }
       session.record({
         at: Date.now(),
-        connection: session.connection,
+        connection: session.state.connection,
         kind: 'aws',
         direction: 'none',
-        sinceOpen: session.openedAt !== undefined ? Date.now() - session.openedAt : undefined,
+        sinceOpen: session.state.openedAt !== undefined ? Date.now() - session.state.openedAt : undefined,
         bytes: managementCall.op === 'PostToConnection' ? managementCall.data.length : undefined,
         data: managementCall.op === 'PostToConnection' ? (managementCall.text ?? `(${managementCall.data.length} bytes)`) : undefined,
         aws: { op, connectionId: id, ok: outcome.ok, status: outcome.status, latencyMs: outcome.latencyMs, error: outcome.ok ? undefined : outcome.name },

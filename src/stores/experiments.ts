@@ -60,7 +60,11 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const createSocket = observeSockets(
     (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
     // Experiment URLs may be presigned: the log and timeline get them redacted, as the page's own.
-    ({ socket, ...event }) => session.record({ ...event, ...(event.url ? { url: redactSecrets(event.url) } : {}), connection: EXPERIMENT_CONNECTION_BASE + socket }),
+    ({ socket, ...event }) => {
+      // Only `connecting` carries a URL; `event` is this callback's own copy.
+      if (event.kind === 'connecting') event.url = redactSecrets(event.url)
+      session.record({ ...event, connection: EXPERIMENT_CONNECTION_BASE + socket })
+    },
   )
 
   function select(id: string): boolean {

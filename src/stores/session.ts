@@ -1,9 +1,9 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowRef, watch } from 'vue'
-import type { ReadyState, SessionEvent } from '@/core/session/events'
+import { computed, shallowReactive, shallowReadonly, shallowRef, watch } from 'vue'
+import type { SessionEvent } from '@/core/session/events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/session/endpoint'
 import { keepaliveIntervalProblem } from '@/core/session/keepalive-settings'
-import { WebSocketSession, type CloseInfo, type Result } from '@/core/session/session'
+import { WebSocketSession, type Result, type SessionState } from '@/core/session/session'
 import { AutoReconnect, DEFAULT_RECONNECT } from '@/core/session/reconnect'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { expectedCloses } from '@/core/session/timeout-profiles'
@@ -13,8 +13,11 @@ import { useTimelineStore } from './timeline'
 
 /**
  * The page's WebSocket session. The live session object stays in this closure (Pinia's advice for
- * non-serializable handles); the store exposes a small reactive snapshot of it and the actions.
+ * non-serializable handles); the store exposes its state as one read-only reactive snapshot, and the actions.
  */
+/** The session's state as the page shows it: the URL redacted, and when auto-reconnect tries next. */
+export type PageSessionState = SessionState & { nextReconnectAt: number | undefined }
+
 export const useSessionStore = defineStore('session', () => {
   const settings = useSettingsStore()
   const log = useLogStore()
@@ -23,36 +26,26 @@ export const useSessionStore = defineStore('session', () => {
     keepalive: { enabled: false, intervalMs: settings.keepaliveSeconds * 1000, payload: settings.keepalivePayload },
   })
 
-  const readyState = shallowRef<ReadyState | undefined>()
-  const connection = shallowRef(0)
-  const url = shallowRef<string | undefined>()
-  const protocol = shallowRef('')
-  const connectingAt = shallowRef<number | undefined>()
-  const openedAt = shallowRef<number | undefined>()
-  const lastSentAt = shallowRef<number | undefined>()
-  const lastReceivedAt = shallowRef<number | undefined>()
-  const sentCount = shallowRef(0)
-  const receivedCount = shallowRef(0)
-  const lastClose = shallowRef<CloseInfo | undefined>()
-  const keepaliveEnabled = shallowRef(false)
-  const nextKeepaliveAt = shallowRef<number | undefined>()
-  const lastError = shallowRef<string | undefined>()
-  const nextReconnectAt = shallowRef<number | undefined>()
+  // Auto-reconnect and the handshake timeout (both off by default); their decisions go to the log and the timeline.
+  const auto = new AutoReconnect(session, (event) => {
+    record(event)
+    sync()
+  })
 
+  // One reactive copy of the session's state (and when auto-reconnect tries next), refreshed from its snapshot:
+  // assigning it whole triggers only the fields that changed, so a panel showing the counts does not redraw the
+  // close details.
+  const current = (): PageSessionState => {
+    const snapshot = session.snapshot()
+    // A presigned URL carries a session token: the page shows it redacted.
+    snapshot.url = snapshot.url && redactSecrets(snapshot.url)
+    return { ...snapshot, nextReconnectAt: auto.nextAttemptAt }
+  }
+  const live = shallowReactive(current())
+  const state: Readonly<PageSessionState> = shallowReadonly(live)
+  const lastError = shallowRef<string | undefined>()
   const sync = () => {
-    readyState.value = session.readyState
-    connection.value = session.connection
-    url.value = session.url && redactSecrets(session.url)
-    protocol.value = session.protocol
-    connectingAt.value = session.connectingAt
-    openedAt.value = session.openedAt
-    lastSentAt.value = session.lastSentAt
-    lastReceivedAt.value = session.lastReceivedAt
-    sentCount.value = session.sentCount
-    receivedCount.value = session.receivedCount
-    lastClose.value = session.lastClose
-    nextKeepaliveAt.value = session.nextKeepaliveAt
-    nextReconnectAt.value = auto.nextAttemptAt
+    Object.assign(live, current())
   }
 
   const appendToLog = log.sink()
@@ -85,15 +78,15 @@ export const useSessionStore = defineStore('session', () => {
     return () => listeners.delete(listener)
   }
 
-  const isActive = computed(() => readyState.value === 0 || readyState.value === 1 || readyState.value === 2)
-  const isOpen = computed(() => readyState.value === 1)
+  const isActive = computed(() => state.readyState === 0 || state.readyState === 1 || state.readyState === 2)
+  const isOpen = computed(() => state.readyState === 1)
 
   const expected = computed(() =>
     expectedCloses(settings.profile, {
-      openedAt: readyState.value === 1 ? openedAt.value : undefined,
-      lastSentAt: lastSentAt.value,
-      lastReceivedAt: lastReceivedAt.value,
-      sentCount: sentCount.value,
+      openedAt: state.readyState === 1 ? state.openedAt : undefined,
+      lastSentAt: state.lastSentAt,
+      lastReceivedAt: state.lastReceivedAt,
+      sentCount: state.sentCount,
     }),
   )
 
@@ -101,16 +94,11 @@ export const useSessionStore = defineStore('session', () => {
    * Connects to the endpoint in the settings. `signedUrl` replaces it on the wire only (an IAM-presigned copy of
    * the same URL): it is never stored or shown.
    */
-  // Auto-reconnect and the handshake timeout (both off by default); their decisions go to the log and the timeline.
-  const auto = new AutoReconnect(session, (event) => {
-    record(event)
-    nextReconnectAt.value = auto.nextAttemptAt
-  })
   /** Applies the reconnect settings; a bad value turns auto-reconnect off and says why. */
   function setReconnect(enabled: boolean, handshakeTimeoutSeconds: number): Result {
     const result = auto.configure({ ...DEFAULT_RECONNECT, enabled, handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000) })
     if (!result.ok) auto.configure({ ...DEFAULT_RECONNECT })
-    nextReconnectAt.value = auto.nextAttemptAt
+    sync()
     return result.ok ? ok() : fail(result.error)
   }
   setReconnect(settings.reconnect, settings.handshakeTimeoutSeconds)
@@ -130,7 +118,6 @@ export const useSessionStore = defineStore('session', () => {
 
   function disconnect(code?: number, reason?: string): Result {
     const result = auto.disconnect(code, reason)
-    nextReconnectAt.value = auto.nextAttemptAt
     sync()
     return result.ok ? ok() : fail(result.error)
   }
@@ -148,14 +135,13 @@ export const useSessionStore = defineStore('session', () => {
       intervalMs: settings.keepaliveSeconds * 1000,
       payload: settings.keepalivePayload,
     })
-    keepaliveEnabled.value = result.ok ? enabled : false
     sync()
     return result.ok ? ok() : fail(result.error)
   }
 
   // A new interval or payload takes effect at once: the countdown restarts from now.
   watch([() => settings.keepaliveSeconds, () => settings.keepalivePayload], () => {
-    if (!keepaliveEnabled.value) return
+    if (!state.keepaliveEnabled) return
     // While the field is being edited (empty, 0…) keep the running keepalive; apply only valid intervals.
     if (!keepaliveIntervalProblem(settings.keepaliveSeconds * 1000)) setKeepalive(true)
   })
@@ -171,20 +157,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
-    readyState,
-    connection,
-    url,
-    protocol,
-    connectingAt,
-    openedAt,
-    lastSentAt,
-    lastReceivedAt,
-    sentCount,
-    receivedCount,
-    lastClose,
-    keepaliveEnabled,
-    nextKeepaliveAt,
-    nextReconnectAt,
+    state,
     lastError,
     isActive,
     isOpen,

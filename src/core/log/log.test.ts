@@ -5,15 +5,16 @@ import { compileFilter, FilteredView } from './log-filter'
 import { toJson, toNdjson } from './log-export'
 import { JSON_VIEW_MAX_CHARS, MAX_INDENT_DEPTH, parseJsonForView, prettyJsonCapped } from './json-view'
 
-// Small factories keep the fixtures readable (Elk-style).
+// Small factories keep the fixtures readable (Elk-style); they fill only the fields a test reads.
 let clock = 1_700_000_000_000
-const event = (kind: SessionEvent['kind'], extra: Partial<SessionEvent> = {}): SessionEvent => ({
-  at: clock++,
-  connection: 1,
-  kind,
-  direction: kind === 'sent' || kind === 'keepalive' ? 'out' : kind === 'received' ? 'in' : 'none',
-  ...extra,
-})
+const event = (kind: SessionEvent['kind'], extra: Record<string, unknown> = {}): SessionEvent =>
+  ({
+    at: clock++,
+    connection: 1,
+    kind,
+    direction: kind === 'sent' || kind === 'keepalive' ? 'out' : kind === 'received' ? 'in' : 'none',
+    ...extra,
+  }) as SessionEvent
 const sent = (data: string) => event('sent', { data, bytes: data.length })
 const received = (data: string) => event('received', { data, bytes: data.length })
 

@@ -7,55 +7,57 @@ export function readyStateName(state: ReadyState): (typeof READY_STATE_NAMES)[nu
   return READY_STATE_NAMES[state]
 }
 
-export type LogKind =
-  | 'connecting'
-  | 'open'
-  | 'sent'
-  | 'received'
-  | 'keepalive'
-  | 'error'
-  | 'closing'
-  | 'closed'
-  | 'info'
-  | 'aws'
-  /** An auto-reconnect decision: a retry scheduled, a handshake timed out, giving up. */
-  | 'reconnect'
-
 /** `out` = client to server, `in` = server to client, `none` = a lifecycle event. */
 export type Direction = 'out' | 'in' | 'none'
 
 export type CloseInitiator = 'client' | 'server'
 
+/** What each kind of event carries, by kind: the union below is built from this table. */
+interface EventBodies {
+  connecting: { direction: 'none'; url: string; protocols?: string[] }
+  /** `protocol`: the subprotocol the server accepted. */
+  open: { direction: 'none'; protocol?: string }
+  /** `binary`: a binary frame, its bytes carried as base64 in `data`. */
+  sent: { direction: 'out'; data: string; bytes: number; binary?: boolean }
+  keepalive: { direction: 'out'; data: string; bytes: number; binary?: boolean }
+  /** Binary messages carry their bytes as base64; a watched socket that cannot read them carries neither data nor bytes. */
+  received: { direction: 'in'; data?: string; bytes?: number; binary?: boolean }
+  error: { direction: 'none'; message: string }
+  closing: { direction: 'none'; code?: number; reason?: string; initiator: CloseInitiator }
+  /** `beforeOpen`: the socket never opened (a refused handshake looks like this). */
+  closed: { direction: 'none'; code: number; reason: string; wasClean: boolean; initiator: CloseInitiator; beforeOpen: boolean }
+  /** A call to the @connections management API made from the page; PostToConnection carries what it sent. */
+  aws: { direction: 'none'; aws: ManagementCallRecord; data?: string; bytes?: number }
+  /** An auto-reconnect decision (a retry scheduled, a handshake timed out, giving up); `delayMs` until the retry. */
+  reconnect: { direction: 'none'; message: string; delayMs?: number }
+}
+
+export type LogKind = keyof EventBodies
+
+type AllFields = { [K in LogKind]: EventBodies[K] }[LogKind]
+type KeysOfUnion<T> = T extends unknown ? keyof T : never
+
+/**
+ * Each kind's body, with the other kinds' fields declared absent: code that reads any event generically
+ * (`entry.data`, `entry.code`) still type-checks, and a check of `kind` narrows to the fields that kind has.
+ */
+type Body<K extends LogKind> = { kind: K } & EventBodies[K] & {
+  [F in Exclude<KeysOfUnion<AllFields>, keyof EventBodies[K]>]?: undefined
+}
+
+/** An event as its source produces it, before it is stamped with its time and connection. */
+export type SessionEventBody = { [K in LogKind]: Body<K> }[LogKind]
+
 /**
  * One event of a WebSocket session, as data only: presentation (colours, wording) belongs to the components.
  * The same record feeds the message log, the timeline and the exports.
  */
-export interface SessionEvent {
+export type SessionEvent = SessionEventBody & {
   at: number
   /** Which connection of this page it belongs to (1, 2, …): the log draws a divider between connections. */
   connection: number
-  kind: LogKind
-  direction: Direction
   /** ms since this connection opened; absent before open. */
   sinceOpen?: number
-  data?: string
-  bytes?: number
-  binary?: boolean
-  url?: string
-  protocols?: string[]
-  /** The subprotocol the server accepted, on `open`. */
-  protocol?: string
-  code?: number
-  reason?: string
-  wasClean?: boolean
-  initiator?: CloseInitiator
-  /** Whether the close came before the socket ever opened (a refused handshake looks like this). */
-  beforeOpen?: boolean
-  message?: string
-  /** For `reconnect`: how long until the next attempt. */
-  delayMs?: number
-  /** A call to the @connections management API made from the page. */
-  aws?: ManagementCallRecord
 }
 
 export interface ManagementCallRecord {
@@ -68,7 +70,7 @@ export interface ManagementCallRecord {
 }
 
 /** A session event once the log has numbered it. */
-export interface LogEntry extends SessionEvent {
+export type LogEntry = SessionEvent & {
   seq: number
   /** Set when the log kept only the start and end of a large message: `data` is `head` + `tail` characters of `chars`. */
   truncated?: { chars: number; head: number; tail: number }

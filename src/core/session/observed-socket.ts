@@ -1,9 +1,9 @@
-import type { SessionEvent } from './events'
+import type { SessionEventBody } from './events'
 import type { SocketFactory, SocketLike } from './session'
 import { utf8Bytes } from '../composer/message-size'
 import { toBase64 } from '../composer/bytes'
 
-export type SocketObservation = Omit<SessionEvent, 'connection' | 'sinceOpen'> & { socket: number }
+export type SocketObservation = SessionEventBody & { at: number; socket: number }
 
 /**
  * Wraps a socket factory so every socket it makes reports its lifecycle and traffic, without the code that uses
@@ -14,7 +14,7 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
   return (url, protocols) => {
     const id = ++count
     const real = factory(url, protocols)
-    const emit = (event: Omit<SocketObservation, 'at' | 'socket'>) => report({ ...event, at: now(), socket: id })
+    const emit = (event: SessionEventBody) => report({ ...event, at: now(), socket: id })
     emit({ kind: 'connecting', direction: 'none', url, protocols: protocols.length ? protocols : undefined })
     let closeRequested = false
     let opened = false

@@ -42,6 +42,27 @@ describe('WebSocketSession against a real ws server', () => {
     await until(() => session.readyState === 3, 'close')
     expect(kinds()).toEqual(['connecting', 'open', 'sent', 'received', 'closing', 'closed'])
     expect(events.at(-1)).toMatchObject({ code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false })
+    const snapshot = session.snapshot()
+    expect(snapshot).toEqual({
+      connection: 1,
+      readyState: 3,
+      url: server.url,
+      protocol: 'chat',
+      connectingAt: expect.any(Number),
+      openedAt: expect.any(Number),
+      lastSentAt: expect.any(Number),
+      lastReceivedAt: expect.any(Number),
+      sentCount: 1,
+      receivedCount: 1,
+      lastClose: { at: expect.any(Number), code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false },
+      keepaliveEnabled: false,
+      nextKeepaliveAt: undefined,
+    })
+    const times = [snapshot.connectingAt, snapshot.openedAt, snapshot.lastSentAt, snapshot.lastReceivedAt, snapshot.lastClose!.at]
+    expect(times).toEqual([...times].sort((a, b) => a! - b!))
+    // A copy: changing it changes nothing in the session.
+    snapshot.sentCount = 99
+    expect(session.snapshot().sentCount).toBe(1)
   })
 
   it('reports a server-initiated close with its code and reason', async () => {

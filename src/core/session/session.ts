@@ -1,4 +1,4 @@
-import type { CloseInitiator, ReadyState, SessionEvent } from './events'
+import type { CloseInitiator, ReadyState, SessionEvent, SessionEventBody } from './events'
 import { checkClientCloseCode } from './close-codes'
 import { DEFAULT_KEEPALIVE, keepaliveIntervalProblem, type KeepaliveSettings } from './keepalive-settings'
 import { utf8Bytes } from '../composer/message-size'
@@ -41,6 +41,25 @@ export interface CloseInfo {
 
 export type Result = { ok: true } | { ok: false; error: string }
 
+/** Everything a page shows about the session, as one plain record (see `WebSocketSession.snapshot`). */
+export interface SessionState {
+  /** Which connection of this session (1, 2, …); 0 before the first. */
+  connection: number
+  readyState: ReadyState | undefined
+  url: string | undefined
+  /** The subprotocol the server accepted; '' for none. */
+  protocol: string
+  connectingAt: number | undefined
+  openedAt: number | undefined
+  lastSentAt: number | undefined
+  lastReceivedAt: number | undefined
+  sentCount: number
+  receivedCount: number
+  lastClose: CloseInfo | undefined
+  keepaliveEnabled: boolean
+  nextKeepaliveAt: number | undefined
+}
+
 type Listener = (event: SessionEvent) => void
 
 /**
@@ -76,6 +95,25 @@ export class WebSocketSession {
     this.now = options.now ?? Date.now
     this.sampleIntervalMs = options.sampleIntervalMs ?? 1000
     this.keepalive = { ...(options.keepalive ?? DEFAULT_KEEPALIVE) }
+  }
+
+  /** A copy of the state; every field is required, so one added to `SessionState` cannot be forgotten here. */
+  snapshot(): SessionState {
+    return {
+      connection: this.connection,
+      readyState: this.readyState,
+      url: this.url,
+      protocol: this.protocol,
+      connectingAt: this.connectingAt,
+      openedAt: this.openedAt,
+      lastSentAt: this.lastSentAt,
+      lastReceivedAt: this.lastReceivedAt,
+      sentCount: this.sentCount,
+      receivedCount: this.receivedCount,
+      lastClose: this.lastClose,
+      keepaliveEnabled: this.keepalive.enabled,
+      nextKeepaliveAt: this.nextKeepaliveAt,
+    }
   }
 
   subscribe(listener: Listener): () => void {
@@ -282,7 +320,7 @@ export class WebSocketSession {
    * Completes the caller's fresh event object in place rather than copying it: in a flood this runs for every
    * message, and one allocation fewer per message is measurable.
    */
-  private emit(event: Omit<SessionEvent, 'at' | 'connection' | 'sinceOpen'>): void {
+  private emit(event: SessionEventBody): void {
     const full = event as SessionEvent
     full.at = this.now()
     full.connection = this.connection

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { TimelineModel, windowRange } from './timeline'
 
-const at = (t: number, kind: SessionEvent['kind'], extra: Partial<SessionEvent> = {}): SessionEvent => ({
-  at: t,
-  connection: 1,
-  kind,
-  direction: 'none',
-  ...extra,
-})
+// Fixtures fill only the fields a test reads.
+const at = (t: number, kind: SessionEvent['kind'], extra: Record<string, unknown> = {}): SessionEvent =>
+  ({
+    at: t,
+    connection: 1,
+    kind,
+    direction: 'none',
+    ...extra,
+  }) as SessionEvent
 
 describe('TimelineModel', () => {
   it('turns lifecycle events into readyState segments with exact times and a gap between connections', () => {
