@@ -37,6 +37,16 @@ describe('checkEndpoint', () => {
     })
   })
 
+  it('explains a stray % (which would make decoding throw) and suggests %25', () => {
+    for (const url of ['ws://127.0.0.1:4001/dev?a%=1', 'ws://h/dev?x=50%', 'ws://h/de%zv']) {
+      const check = checkEndpoint(url)
+      expect(check, url).toMatchObject({ ok: false, error: expect.stringMatching(/% that is not followed by two hex digits/) })
+      if (check.ok) throw new Error()
+      expect(checkEndpoint(check.suggestion!).ok).toBe(true)
+    }
+    expect(checkEndpoint('ws://h/dev?a%20b=1').ok).toBe(true)
+  })
+
   it('warns about a missing stage and mixed content', () => {
     const noStage = checkEndpoint('wss://abcde12345.execute-api.us-east-1.amazonaws.com')
     expect(noStage.ok && noStage.warnings[0]).toMatch(/stage/)

@@ -38,6 +38,17 @@ export function checkEndpoint(input: string, pageIsSecure = false): EndpointChec
   const known = KNOWN_SCHEME.exec(raw)
   if (!known) return schemeProblem(raw)
 
+  // A % must start an escape such as %20: decoding a stray one (e.g. ?a%=1) throws, so say so here, where it shows.
+  const stray = /%(?![0-9A-Fa-f]{2})/.exec(raw)
+  if (stray) {
+    const near = raw.slice(Math.max(0, stray.index - 12), stray.index + 3)
+    return {
+      ok: false,
+      error: `The URL has a % that is not followed by two hex digits (near “${near}”): write %25 for a literal %, or complete the escape (e.g. %20).`,
+      suggestion: raw.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'),
+    }
+  }
+
   // URL parsers quietly turn ws:///dev into ws://dev/: a third slash means the host was left out.
   if (/^wss?:\/\/([/?#]|$)/i.test(raw)) {
     return { ok: false, error: 'The URL has no host: add one, e.g. wss://abc123.execute-api.us-east-1.amazonaws.com/prod.' }
