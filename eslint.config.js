@@ -1,5 +1,6 @@
 import pluginVue from 'eslint-plugin-vue'
 import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescript'
+import skipFormatting from '@vue/eslint-config-prettier/skip-formatting'
 
 export default defineConfigWithVueTs(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**'] },
@@ -19,7 +20,10 @@ export default defineConfigWithVueTs(
     // The framework-free core must stay framework-free: no Vue, Pinia or AWS SDK in it.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['vue', 'pinia', '@vueuse/*', '@aws-sdk/*', '@/stores/*', '@/components/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['vue', 'pinia', '@vueuse/*', '@aws-sdk/*', '@/stores/*', '@/components/*'] },
+      ],
     },
   },
   {
@@ -34,4 +38,6 @@ export default defineConfigWithVueTs(
     files: ['gateway/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['vue', 'pinia', '@/*'] }] },
   },
+  // Prettier owns layout (npm run format); ESLint's formatting rules would fight it.
+  skipFormatting,
 )

@@ -15,16 +15,27 @@ describe('the deployable backend', () => {
       handler: (event: unknown) => Promise<{ statusCode: number; body?: string }>
       handlers: Record<string, unknown>
     }
-    const context = { routeKey: 'echo', connectionId: 'L0SM9cOFvHcCIhw=', domainName: 'abcde12345.execute-api.us-east-1.amazonaws.com', stage: 'prod', requestId: 'r', requestTimeEpoch: 0 }
-    await expect(mod.handler({ requestContext: context, body: '{"action":"echo","data":"hi"}', isBase64Encoded: false })).resolves.toEqual({ statusCode: 200, body: 'hi' })
-    await expect(mod.handler({ requestContext: { ...context, routeKey: 'ping' }, isBase64Encoded: false })).resolves.toMatchObject({ statusCode: 200, body: expect.stringContaining('"pong"') })
+    const context = {
+      routeKey: 'echo',
+      connectionId: 'L0SM9cOFvHcCIhw=',
+      domainName: 'abcde12345.execute-api.us-east-1.amazonaws.com',
+      stage: 'prod',
+      requestId: 'r',
+      requestTimeEpoch: 0,
+    }
+    await expect(
+      mod.handler({ requestContext: context, body: '{"action":"echo","data":"hi"}', isBase64Encoded: false }),
+    ).resolves.toEqual({ statusCode: 200, body: 'hi' })
+    await expect(
+      mod.handler({ requestContext: { ...context, routeKey: 'ping' }, isBase64Encoded: false }),
+    ).resolves.toMatchObject({ statusCode: 200, body: expect.stringContaining('"pong"') })
   })
 
   it('routes every handler of the module in the SAM template, and only this stage may be managed', () => {
     const template = readFileSync(`${root}backend/template.yaml`, 'utf8')
     const routeKeys = [...template.matchAll(/RouteKey: (\S+)/g)].map((m) => m[1])
     expect(routeKeys.sort()).toEqual(['$connect', '$default', '$disconnect', 'broadcast', 'echo', 'ping', 'whoami'])
-    expect(template).toContain("Action: execute-api:ManageConnections")
+    expect(template).toContain('Action: execute-api:ManageConnections')
     expect(template).toContain('${WebSocketApi}/${StageName}/*/@connections/*')
     expect(template).not.toMatch(/Action: ['"]?execute-api:\*/)
   })

@@ -25,5 +25,10 @@ export function measureBundle(dist = 'dist'): BundleResult {
       else initialJs += gz(file)
     } else if (name.endsWith('.js')) lazyJs += gz(file)
   }
-  return { initialJsGzipKb: initialJs, initialCssGzipKb: initialCss, initialTotalGzipKb: initialJs + initialCss, lazyJsGzipKb: lazyJs }
+  return {
+    initialJsGzipKb: initialJs,
+    initialCssGzipKb: initialCss,
+    initialTotalGzipKb: initialJs + initialCss,
+    lazyJsGzipKb: lazyJs,
+  }
 }

@@ -48,7 +48,11 @@ interface PairedRounds {
  * Bare page and playground back to back in each round; the median of the paired ratios resists a noisy neighbour
  * better than a ratio of bests taken minutes apart.
  */
-async function pairedRounds(rounds: number, bare: () => Promise<Flooded>, playground: () => Promise<Flooded>): Promise<PairedRounds> {
+async function pairedRounds(
+  rounds: number,
+  bare: () => Promise<Flooded>,
+  playground: () => Promise<Flooded>,
+): Promise<PairedRounds> {
   const bares: Flooded[] = []
   const runs: Flooded[] = []
   for (let round = 0; round < rounds; round++) {
@@ -68,9 +72,16 @@ async function pairedRounds(rounds: number, bare: () => Promise<Flooded>, playgr
   }
 }
 
-export async function runPageBench(baseUrl: string, executablePath: string | undefined, messages = 50_000): Promise<PageBenchResult> {
+export async function runPageBench(
+  baseUrl: string,
+  executablePath: string | undefined,
+  messages = 50_000,
+): Promise<PageBenchResult> {
   const flood = await startFloodServer()
-  const browser = await chromium.launch({ executablePath, args: ['--disable-background-networking', '--disable-dev-shm-usage'] })
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+  })
   try {
     const quiet = await pairedRounds(
       QUIET_ROUNDS,
@@ -149,7 +160,13 @@ async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl
     await tab.click(box.x, box.y)
     await tab.waitFor(`window.playground.log.total >= ${messages + 3}`, 120_000, 100)
     const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / messages)
-    const result = await tab.evaluate<{ sent?: LoggedEntry; last?: LoggedEntry; longest: number; click: number; checked: boolean }>(`({
+    const result = await tab.evaluate<{
+      sent?: LoggedEntry
+      last?: LoggedEntry
+      longest: number
+      click: number
+      checked: boolean
+    }>(`({
       sent: window.playground.log.entries(2, 3)[0],
       last: window.playground.log.entries(-1)[0],
       longest: Math.max(0, ...window.__longTasks),
@@ -231,17 +248,24 @@ async function playgroundIngest(browser: Browser, baseUrl: string, floodUrl: str
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
     // Polled on a timer, not on animation frames, which would make the page render every frame.
     await page.waitForFunction(
-      (text) => (document.querySelector('[aria-label="Log entry count"]')?.textContent ?? '').trim().startsWith(`${text} entries`),
+      (text) =>
+        (document.querySelector('[aria-label="Log entry count"]')?.textContent ?? '')
+          .trim()
+          .startsWith(`${text} entries`),
       expected,
       { timeout: 120_000, polling: 100 },
     )
     const ends = await page.evaluate(() => {
-      const log = (window as unknown as { playground: { log: { entries(s: number, e?: number): LoggedEntry[] } } }).playground.log
+      const log = (window as unknown as { playground: { log: { entries(s: number, e?: number): LoggedEntry[] } } })
+        .playground.log
       return { sent: log.entries(2, 3)[0], last: log.entries(-1)[0] }
     })
     const ms = logSpan(ends, messages)
-    const longestTaskMs = await page.evaluate(() => Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks))
-    if (!(await page.getByLabel('Regular expression').isChecked())) throw new Error('the click during the flood was lost')
+    const longestTaskMs = await page.evaluate(() =>
+      Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks),
+    )
+    if (!(await page.getByLabel('Regular expression').isChecked()))
+      throw new Error('the click during the flood was lost')
     // No entry means every input event was handled and painted within 16 ms.
     const clickMs = await page.evaluate(() => Math.max(16, ...(window as unknown as { __inputs: number[] }).__inputs))
     return { perSecond: (messages / ms) * 1000, longestTaskMs, clickMs }
@@ -262,7 +286,10 @@ async function heapAndScroll(browser: Browser, baseUrl: string, floodUrl: string
     const heapBaselineMb = await heap()
     await page.getByLabel('Message', { exact: true }).fill('flood 100000')
     await page.getByRole('button', { name: 'Send', exact: true }).click()
-    await page.getByLabel('Log entry count').filter({ hasText: /^100,000 entries/ }).waitFor({ timeout: 180_000 })
+    await page
+      .getByLabel('Log entry count')
+      .filter({ hasText: /^100,000 entries/ })
+      .waitFor({ timeout: 180_000 })
     const heapWith100kMb = await heap()
     // A string, not a function: tsx's esbuild would wrap named inner functions in a helper the page does not have.
     const frames = (await page.evaluate(`new Promise((resolve) => {
@@ -282,7 +309,13 @@ async function heapAndScroll(browser: Browser, baseUrl: string, floodUrl: string
     })`)) as number[]
     frames.sort((a, b) => a - b)
     const at = (q: number) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))]!
-    return { heapBaselineMb, heapWith100kMb, scrollFrameP50Ms: at(0.5), scrollFrameP95Ms: at(0.95), scrollFrameMaxMs: frames.at(-1)! }
+    return {
+      heapBaselineMb,
+      heapWith100kMb,
+      scrollFrameP50Ms: at(0.5),
+      scrollFrameP95Ms: at(0.95),
+      scrollFrameMaxMs: frames.at(-1)!,
+    }
   } finally {
     await page.close()
   }

@@ -52,7 +52,10 @@ export class QuietTab {
   async send<T = unknown>(method: string, params: object = {}): Promise<T> {
     const id = this.nextId++
     const reply = new Promise<TargetReply>((resolve) => this.pending.set(id, resolve))
-    await this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) })
+    await this.cdp.send('Target.sendMessageToTarget', {
+      sessionId: this.sessionId,
+      message: JSON.stringify({ id, method, params }),
+    })
     const { result, error } = await reply
     if (error) throw new Error(`${method}: ${error.message}`)
     return result as T
@@ -60,8 +63,13 @@ export class QuietTab {
 
   /** Evaluates an expression (a string: tsx would wrap functions in helpers the page lacks) and returns its value. */
   async evaluate<T>(expression: string): Promise<T> {
-    const result = await this.send<EvaluateResult>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })
-    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text)
+    const result = await this.send<EvaluateResult>('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+      awaitPromise: true,
+    })
+    if (result.exceptionDetails)
+      throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text)
     return result.result?.value as T
   }
 
@@ -73,7 +81,8 @@ export class QuietTab {
 
   /** A real left click at page coordinates, through the browser's input pipeline. */
   async click(x: number, y: number): Promise<void> {
-    for (const type of ['mousePressed', 'mouseReleased']) await this.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 })
+    for (const type of ['mousePressed', 'mouseReleased'])
+      await this.send('Input.dispatchMouseEvent', { type, x, y, button: 'left', clickCount: 1 })
   }
 
   /** Polls every `intervalMs` (never on animation frames, which would make the page render) until truthy. */

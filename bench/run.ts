@@ -20,7 +20,8 @@ interface Row {
 }
 
 const rows: Row[] = []
-const add = (section: string, measure: string, value: number, unit: string, aim?: string, ok?: boolean) => rows.push({ section, measure, value, unit, aim, ok })
+const add = (section: string, measure: string, value: number, unit: string, aim?: string, ok?: boolean) =>
+  rows.push({ section, measure, value, unit, aim, ok })
 const chromium = findChromium()
 const skipGateway = process.argv.includes('--no-gateway')
 
@@ -41,9 +42,30 @@ try {
   const page = await runPageBench(`http://127.0.0.1:${address.port}`, chromium)
   add('page', `bare page, ${page.messages.toLocaleString('en-US')} messages (median)`, page.barePerSecond, 'msg/s')
   add('page', 'playground, same flood (median)', page.playgroundPerSecond, 'msg/s')
-  add('page', `playground ÷ bare page (median of ${page.ratios.map((r) => r.toFixed(2)).join(', ')})`, page.ratio, '×', '≥ 0.8', page.ratio >= 0.8)
-  add('page', 'longest task ≥ 50 ms in the flood (0: none)', page.longestTaskMs, 'ms', '< 100 ms', page.longestTaskMs < 100)
-  add('page', 'a click during the flood: input to paint', page.clickDuringFloodMs, 'ms', '< 100 ms', page.clickDuringFloodMs < 100)
+  add(
+    'page',
+    `playground ÷ bare page (median of ${page.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    page.ratio,
+    '×',
+    '≥ 0.8',
+    page.ratio >= 0.8,
+  )
+  add(
+    'page',
+    'longest task ≥ 50 ms in the flood (0: none)',
+    page.longestTaskMs,
+    'ms',
+    '< 100 ms',
+    page.longestTaskMs < 100,
+  )
+  add(
+    'page',
+    'a click during the flood: input to paint',
+    page.clickDuringFloodMs,
+    'ms',
+    '< 100 ms',
+    page.clickDuringFloodMs < 100,
+  )
   if (page.mainThreadUs) {
     add('page', 'main-thread time per message: bare page', page.mainThreadUs.bare, 'µs')
     add('page', '  bare page that also reads each message', page.bareReadingDataUs, 'µs')
@@ -52,10 +74,29 @@ try {
   const managed = page.instrumented
   add('page', 'under Playwright instrumentation: bare page', managed.barePerSecond, 'msg/s')
   add('page', '  playground', managed.playgroundPerSecond, 'msg/s')
-  add('page', '  its bare page ÷ the quiet tab\'s (instrumentation cost)', managed.barePerSecond / page.barePerSecond, '×')
+  add(
+    'page',
+    "  its bare page ÷ the quiet tab's (instrumentation cost)",
+    managed.barePerSecond / page.barePerSecond,
+    '×',
+  )
   add('page', `  ratio (median of ${managed.ratios.map((r) => r.toFixed(2)).join(', ')})`, managed.ratio, '×')
-  add('page', '  longest task ≥ 50 ms in the flood (0: none)', managed.longestTaskMs, 'ms', '< 100 ms', managed.longestTaskMs < 100)
-  add('page', '  a click during the flood: input to paint', managed.clickDuringFloodMs, 'ms', '< 100 ms', managed.clickDuringFloodMs < 100)
+  add(
+    'page',
+    '  longest task ≥ 50 ms in the flood (0: none)',
+    managed.longestTaskMs,
+    'ms',
+    '< 100 ms',
+    managed.longestTaskMs < 100,
+  )
+  add(
+    'page',
+    '  a click during the flood: input to paint',
+    managed.clickDuringFloodMs,
+    'ms',
+    '< 100 ms',
+    managed.clickDuringFloodMs < 100,
+  )
   add('log', 'JS heap, empty page', page.heapBaselineMb, 'MB')
   add('log', 'JS heap with 100,000 entries', page.heapWith100kMb, 'MB', '< 150 MB', page.heapWith100kMb < 150)
   add('log', 'scrolling 100,000 entries: frame p50', page.scrollFrameP50Ms, 'ms')
@@ -68,17 +109,33 @@ try {
 let gateway: unknown
 if (!skipGateway) {
   console.log('Measuring the gateway…')
-  const run = spawnSync('npx', ['tsx', 'gateway/bench/gateway-bench.ts', '--out', 'bench-results/gateway.json'], { stdio: 'inherit' })
-  if (run.status === 0 && existsSync('bench-results/gateway.json')) gateway = JSON.parse(readFileSync('bench-results/gateway.json', 'utf8'))
+  const run = spawnSync('npx', ['tsx', 'gateway/bench/gateway-bench.ts', '--out', 'bench-results/gateway.json'], {
+    stdio: 'inherit',
+  })
+  if (run.status === 0 && existsSync('bench-results/gateway.json'))
+    gateway = JSON.parse(readFileSync('bench-results/gateway.json', 'utf8'))
 }
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium }
-console.log(`\nPage and bundle (${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node})\n`)
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  chromium,
+}
+console.log(
+  `\nPage and bundle (${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node})\n`,
+)
 console.log(`  ${'measure'.padEnd(64)}${'value'.padStart(14)}  ${'aim'.padEnd(18)}`)
 for (const r of rows) {
   const value = `${r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === '×' ? 2 : 1)} ${r.unit}`
-  console.log(`  ${`${r.section}: ${r.measure}`.padEnd(64)}${value.padStart(14)}  ${(r.aim ?? '').padEnd(18)}${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`)
+  console.log(
+    `  ${`${r.section}: ${r.measure}`.padEnd(64)}${value.padStart(14)}  ${(r.aim ?? '').padEnd(18)}${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
+  )
 }
 mkdirSync('bench-results', { recursive: true })
-writeFileSync('bench-results/bench.json', JSON.stringify({ at: new Date().toISOString(), machine, rows, gateway }, null, 2) + '\n')
+writeFileSync(
+  'bench-results/bench.json',
+  JSON.stringify({ at: new Date().toISOString(), machine, rows, gateway }, null, 2) + '\n',
+)
 console.log('\nWrote bench-results/bench.json')

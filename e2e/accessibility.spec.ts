@@ -6,7 +6,12 @@ import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[]
+  violations: {
+    id: string
+    impact: string | null
+    help: string
+    nodes: { target: unknown[]; failureSummary?: string }[]
+  }[]
 }
 
 /** Serious and critical violations, one line each, with the elements they were found on. */

@@ -1,15 +1,21 @@
 import { readFile } from 'node:fs/promises'
 import { expect, logList, openPlayground, stateBadge, test } from './fixtures'
 
-test('a binary frame from the server is marked, shown as hex or base64 with its byte count, and exported as base64', async ({ page, gateway }) => {
+test('a binary frame from the server is marked, shown as hex or base64 with its byte count, and exported as base64', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   const [connection] = gateway.connections()
   // Bytes that are not UTF-8: the local gateway sends them to the client as a binary frame.
-  const response = await fetch(`${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`, {
-    method: 'POST',
-    body: new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff]),
-  })
+  const response = await fetch(
+    `${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`,
+    {
+      method: 'POST',
+      body: new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff]),
+    },
+  )
   expect(response.status).toBe(200)
   const row = logList(page).getByRole('option').filter({ hasText: 'de ad be ef ff' })
   await expect(row).toHaveCount(1)
@@ -21,12 +27,26 @@ test('a binary frame from the server is marked, shown as hex or base64 with its 
   await inspector.getByRole('radiogroup', { name: 'Show bytes as' }).getByLabel('base64').check()
   await expect(inspector.getByLabel('Entry content')).toHaveText('3q2+7/8=')
 
-  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as NDJSON' }).click()])
-  const lines = (await readFile((await ndjson.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
-  expect(lines.find((l) => l.binary)).toMatchObject({ kind: 'received', data: '3q2+7/8=', bytes: 5, encoding: 'base64' })
+  const [ndjson] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
+  ])
+  const lines = (await readFile((await ndjson.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  expect(lines.find((l) => l.binary)).toMatchObject({
+    kind: 'received',
+    data: '3q2+7/8=',
+    bytes: 5,
+    encoding: 'base64',
+  })
 })
 
-test('the composer sends bytes typed as hex as a binary frame, and says the gateway closes with 1003', async ({ page, gateway }) => {
+test('the composer sends bytes typed as hex as a binary frame, and says the gateway closes with 1003', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel('Hex bytes').check()

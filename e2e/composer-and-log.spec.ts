@@ -25,7 +25,10 @@ test('message content is rendered as text and never runs', async ({ page, gatewa
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
 })
 
-test('JSON mode validates, prettifies, and history recalls sent messages with the keyboard', async ({ page, gateway }) => {
+test('JSON mode validates, prettifies, and history recalls sent messages with the keyboard', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   const box = page.getByLabel('Message', { exact: true })
@@ -85,11 +88,20 @@ test('the log filters by text, regex and direction, and exports NDJSON and JSON'
   await page.getByLabel('Filter log').fill('')
   await expect(page.getByLabel('Log entry count')).toHaveText(/^6 entries/)
 
-  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as NDJSON' }).click()])
-  const lines = (await readFile((await ndjson.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+  const [ndjson] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
+  ])
+  const lines = (await readFile((await ndjson.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
   expect(lines.map((l) => l.kind)).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'received'])
   expect(lines[2].data).toBe('{"action":"echo","data":"apple"}')
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as JSON' }).click(),
+  ])
   expect(JSON.parse(await readFile((await json.path())!, 'utf8')).entries).toHaveLength(6)
 
   await page.getByRole('button', { name: 'Clear log' }).click()
@@ -112,11 +124,20 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     // Scripts read the same log through window.playground: copies, by position, at most 10,000 per call.
     const script = await page.evaluate(() => {
       type Entry = { kind: string; data?: string }
-      const log = (window as unknown as { playground: { log: { entries(start?: number, end?: number): Entry[] } } }).playground.log
+      const log = (window as unknown as { playground: { log: { entries(start?: number, end?: number): Entry[] } } })
+        .playground.log
       log.entries(-1)[0]!.data = 'changed by a script'
-      return { first: log.entries(0, 3).map((e) => e.kind), last: log.entries(-1)[0]!.data, batch: log.entries().length }
+      return {
+        first: log.entries(0, 3).map((e) => e.kind),
+        last: log.entries(-1)[0]!.data,
+        batch: log.entries().length,
+      }
     })
-    expect(script).toEqual({ first: ['connecting', 'open', 'sent'], last: expect.stringMatching(/^\{"n":20000,/), batch: 10_000 })
+    expect(script).toEqual({
+      first: ['connecting', 'open', 'sent'],
+      last: expect.stringMatching(/^\{"n":20000,/),
+      batch: 10_000,
+    })
 
     const log = logList(page)
     await expect(log.getByRole('option').filter({ hasText: '"n":20000,' })).toBeVisible()
@@ -127,7 +148,12 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     await expect(log.getByRole('option').filter({ hasText: 'Connection #1' })).toBeVisible()
     await expect(page.getByRole('button', { name: 'Jump to latest' })).toBeVisible()
     await log.evaluate((el) => (el.scrollTop = el.scrollHeight / 2))
-    await expect(log.getByRole('option').filter({ hasText: /"n":10\d\d\d,/ }).first()).toBeVisible()
+    await expect(
+      log
+        .getByRole('option')
+        .filter({ hasText: /"n":10\d\d\d,/ })
+        .first(),
+    ).toBeVisible()
     await page.getByRole('button', { name: 'Jump to latest' }).click()
     await expect(log.getByRole('option').filter({ hasText: '"n":20000,' })).toBeVisible()
 

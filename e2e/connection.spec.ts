@@ -23,7 +23,10 @@ test('connects to the local gateway, sends, and sees the article backend’s ech
   expect(gateway.connections()).toHaveLength(1)
 })
 
-test('the readyState timeline follows CONNECTING → OPEN → CLOSING → CLOSED, with a gap before the next connection', async ({ page, gateway }) => {
+test('the readyState timeline follows CONNECTING → OPEN → CLOSING → CLOSED, with a gap before the next connection', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl })
   const changes = page.getByRole('list', { name: 'State changes' })
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
@@ -48,7 +51,11 @@ test('the readyState timeline follows CONNECTING → OPEN → CLOSING → CLOSED
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(chart.locator('rect.segment.gap')).toHaveCount(1)
-  await expect(logList(page).getByRole('option').filter({ hasText: /Connection #\d →/ })).toHaveCount(2)
+  await expect(
+    logList(page)
+      .getByRole('option')
+      .filter({ hasText: /Connection #\d →/ }),
+  ).toHaveCount(2)
 })
 
 test('a server-side close shows its code, reason and a plain explanation', async ({ page, startGateway }) => {
@@ -68,7 +75,10 @@ test('DeleteConnection through @connections closes the socket with 1000', async 
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   const [connection] = gateway.connections()
-  const response = await fetch(`${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`, { method: 'DELETE' })
+  const response = await fetch(
+    `${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`,
+    { method: 'DELETE' },
+  )
   expect(response.status).toBe(204)
   await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
   // The server's close frame put the socket in CLOSING: recorded from the close event, not left to the 1 s sample.
@@ -85,7 +95,10 @@ test('a refused handshake is explained, not shown as a blank failure', async ({ 
   await expect(logList(page)).toContainText('The handshake failed')
 })
 
-test('an oversize message is warned about, can still be sent, and the gateway closes with 1009', async ({ page, gateway }) => {
+test('an oversize message is warned about, can still be sent, and the gateway closes with 1009', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await page.getByLabel('Make a test payload of a given size').selectOption({ label: '32 KB + 1 byte (1009)' })

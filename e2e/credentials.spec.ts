@@ -7,10 +7,17 @@ import type { Page } from '@playwright/test'
 import { expect, logList, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 // Keys the local gateway in IAM mode is told to accept (--credential AKID:SECRET[:TOKEN]).
-const TEMPORARY = { accessKeyId: 'ASIAE2EPASTED0000001', secretAccessKey: 'pasted-secret-e2e-do-not-leak-1', sessionToken: 'pasted-session-token-e2e-do-not-leak-1' }
+const TEMPORARY = {
+  accessKeyId: 'ASIAE2EPASTED0000001',
+  secretAccessKey: 'pasted-secret-e2e-do-not-leak-1',
+  sessionToken: 'pasted-session-token-e2e-do-not-leak-1',
+}
 const LONG_TERM = { accessKeyId: 'AKIAE2EPASTED0000002', secretAccessKey: 'pasted-secret-e2e-do-not-leak-2' }
 const SERVER_ENV = { accessKeyId: 'AKIAE2ESERVERENV0003', secretAccessKey: 'server-env-secret-never-in-the-page' }
-const SERVER_PROFILE = { accessKeyId: 'AKIAE2ESERVERPRF0004', secretAccessKey: 'server-profile-secret-never-in-the-page' }
+const SERVER_PROFILE = {
+  accessKeyId: 'AKIAE2ESERVERPRF0004',
+  secretAccessKey: 'server-profile-secret-never-in-the-page',
+}
 
 /** The Management API tool with its credential sources. */
 function sources(page: Page) {
@@ -26,29 +33,43 @@ async function signedRoundTrip(page: Page, gateway: Gateway, text: string) {
   await page.getByLabel('Data to post').fill(text)
   await page.getByRole('button', { name: 'Post', exact: true }).click()
   await expect(page.getByRole('status', { name: 'Management call result' })).toHaveText(/PostToConnection → 200/)
-  await expect(logList(page).getByRole('option').filter({ hasText: text }).filter({ hasText: 'received' })).toHaveCount(1)
+  await expect(logList(page).getByRole('option').filter({ hasText: text }).filter({ hasText: 'received' })).toHaveCount(
+    1,
+  )
   await page.getByRole('button', { name: 'Get', exact: true }).click()
   await expect(page.getByLabel('Connection details')).toContainText(/connectedAt\s*\d{4}-/)
 }
 
 /** Everything the page keeps or can hand out: localStorage, the DOM, the log export (and the URL unless it was given). */
 async function pageLeaks(page: Page, withUrl = true): Promise<string> {
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify((window as unknown as { playground: { session: unknown } }).playground.session))
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+  const stored = await page.evaluate(
+    () =>
+      JSON.stringify({ ...localStorage }) +
+      JSON.stringify((window as unknown as { playground: { session: unknown } }).playground.session),
+  )
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as JSON' }).click(),
+  ])
   const exported = await readFile((await download.path())!, 'utf8')
   return stored + (await page.content()) + (withUrl ? page.url() : '') + exported
 }
 
 test.describe('pasted access keys against the local gateway in IAM mode', () => {
-  test('export-credentials env format: signed connect, post and get; the secret stays in memory', async ({ page, startGateway }) => {
+  test('export-credentials env format: signed connect, post and get; the secret stays in memory', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [TEMPORARY] })
     await openPlayground(page, { endpoint: gateway.wsUrl })
     await openTool(page, 'Management API')
     await sources(page).getByLabel('Access keys').check()
     const expiry = new Date(Date.now() + 3_600_000).toISOString()
-    await page.getByLabel('Pasted keys').fill(
-      `export AWS_ACCESS_KEY_ID=${TEMPORARY.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${TEMPORARY.secretAccessKey}\nexport AWS_SESSION_TOKEN=${TEMPORARY.sessionToken}\nexport AWS_CREDENTIAL_EXPIRATION=${expiry}\n`,
-    )
+    await page
+      .getByLabel('Pasted keys')
+      .fill(
+        `export AWS_ACCESS_KEY_ID=${TEMPORARY.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${TEMPORARY.secretAccessKey}\nexport AWS_SESSION_TOKEN=${TEMPORARY.sessionToken}\nexport AWS_CREDENTIAL_EXPIRATION=${expiry}\n`,
+      )
     await page.getByRole('button', { name: 'Use these keys' }).click()
     await expect(page.getByLabel('Access key id (masked)')).toHaveText('ASIA…0001')
     await expect(page.getByLabel('Credentials expire in')).toHaveText(/^(59|60):\d\d$/)
@@ -58,12 +79,23 @@ test.describe('pasted access keys against the local gateway in IAM mode', () => 
     for (const secret of [TEMPORARY.secretAccessKey, TEMPORARY.sessionToken]) expect(leaks).not.toContain(secret)
   })
 
-  test('export-credentials JSON and three typed fields; wrong region and expired keys are explained', async ({ page, startGateway }) => {
+  test('export-credentials JSON and three typed fields; wrong region and expired keys are explained', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [LONG_TERM] })
     await openPlayground(page, { endpoint: gateway.wsUrl })
     await openTool(page, 'Management API')
     await sources(page).getByLabel('Access keys').check()
-    await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: LONG_TERM.accessKeyId, SecretAccessKey: LONG_TERM.secretAccessKey }, null, 2))
+    await page
+      .getByLabel('Pasted keys')
+      .fill(
+        JSON.stringify(
+          { Version: 1, AccessKeyId: LONG_TERM.accessKeyId, SecretAccessKey: LONG_TERM.secretAccessKey },
+          null,
+          2,
+        ),
+      )
     await page.getByRole('button', { name: 'Use these keys' }).click()
     await expect(page.getByLabel('Credentials expire in')).toHaveText('no expiry given')
     await signedRoundTrip(page, gateway, 'signed with JSON keys')
@@ -108,10 +140,15 @@ test.describe('no signing', () => {
     await page.getByLabel('Data to post').fill('unsigned post')
     await page.getByRole('button', { name: 'Post', exact: true }).click()
     await expect(page.getByRole('status', { name: 'Management call result' })).toHaveText(/PostToConnection → 200/)
-    await expect(logList(page).getByRole('option').filter({ hasText: 'unsigned post' }).filter({ hasText: 'received' })).toHaveCount(1)
+    await expect(
+      logList(page).getByRole('option').filter({ hasText: 'unsigned post' }).filter({ hasText: 'received' }),
+    ).toHaveCount(1)
   })
 
-  test('against IAM it is explained, and the Timeout lab reports the refused runs as failed', async ({ page, startGateway }) => {
+  test('against IAM it is explained, and the Timeout lab reports the refused runs as failed', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [LONG_TERM] })
     await openPlayground(page, { endpoint: gateway.wsUrl, experiment: 'gone-after-close', runs: 2 })
     await openTool(page, 'Management API')
@@ -120,7 +157,9 @@ test.describe('no signing', () => {
     await expect(page.getByRole('alert', { name: 'Management error' })).toContainText('wants signed requests')
     await openTool(page, 'Timeout lab')
     await page.getByRole('button', { name: 'Start experiment' }).click()
-    await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('failed: all 2 runs failed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('failed: all 2 runs failed', {
+      timeout: 30_000,
+    })
     const failed = page.getByRole('table', { name: 'Failed runs' })
     await expect(failed.getByRole('row')).toHaveCount(3)
     await expect(failed).toContainText('never opened (close code 1006')
@@ -129,7 +168,11 @@ test.describe('no signing', () => {
 })
 
 test.describe('redaction', () => {
-  test('a token in the endpoint never reaches localStorage, the set-up link, the log export or window.playground', async ({ page, context, gateway }) => {
+  test('a token in the endpoint never reaches localStorage, the set-up link, the log export or window.playground', async ({
+    page,
+    context,
+    gateway,
+  }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
     const opened = page.waitForEvent('websocket')
@@ -158,7 +201,10 @@ test.describe('the AWS CLI credentials through the playground server', () => {
     const call = { method: 'GET', url: 'http://127.0.0.1:9/dev/@connections/eA%3D%3D', region: 'us-east-1' }
     const noToken = await request.post('/__aws-signer/call', { data: call, headers: { origin: baseURL! } })
     expect(noToken.status()).toBe(403)
-    const otherOrigin = await request.post('/__aws-signer/call', { data: call, headers: { origin: 'http://127.0.0.1:1', 'x-playground-signer-token': 'guess' } })
+    const otherOrigin = await request.post('/__aws-signer/call', {
+      data: call,
+      headers: { origin: 'http://127.0.0.1:1', 'x-playground-signer-token': 'guess' },
+    })
     expect(otherOrigin.status()).toBe(403)
   })
 
@@ -173,21 +219,35 @@ test.describe('the AWS CLI credentials through the playground server', () => {
         AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
         AWS_EC2_METADATA_DISABLED: 'true',
       }
-      if (kind === 'environment variables') Object.assign(env, { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey })
+      if (kind === 'environment variables')
+        Object.assign(env, { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey })
       else {
-        await writeFile(env.AWS_SHARED_CREDENTIALS_FILE!, `[default]\naws_access_key_id = AKIANOTTHISONE000000\naws_secret_access_key = wrong\n\n[playground-e2e]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`)
+        await writeFile(
+          env.AWS_SHARED_CREDENTIALS_FILE!,
+          `[default]\naws_access_key_id = AKIANOTTHISONE000000\naws_secret_access_key = wrong\n\n[playground-e2e]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`,
+        )
         env.AWS_PROFILE = 'playground-e2e'
       }
       const preview = await startPreview(env)
       try {
         const seen: string[] = []
-        page.on('response', (response) => void response.text().then((text) => seen.push(text), () => {}))
+        page.on(
+          'response',
+          (response) =>
+            void response.text().then(
+              (text) => seen.push(text),
+              () => {},
+            ),
+        )
         await page.goto(`${preview.url}/?endpoint=${encodeURIComponent(gateway.wsUrl)}`)
         await openTool(page, 'Management API')
         await sources(page).getByLabel('AWS CLI (via the playground server)').check()
         await page.getByRole('button', { name: 'Check whom the server signs as' }).click()
-        await expect(page.getByLabel('Access key id (masked)')).toHaveText(`${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`)
-        if (kind !== 'environment variables') await expect(page.getByLabel('Identity id')).toContainText(/playground-e2e|arn:/)
+        await expect(page.getByLabel('Access key id (masked)')).toHaveText(
+          `${keys.accessKeyId.slice(0, 4)}…${keys.accessKeyId.slice(-4)}`,
+        )
+        if (kind !== 'environment variables')
+          await expect(page.getByLabel('Identity id')).toContainText(/playground-e2e|arn:/)
         await signedRoundTrip(page, gateway, `signed by the server with ${kind}`)
         const leaks = (await pageLeaks(page)) + seen.join('\n')
         expect(leaks).not.toContain(keys.secretAccessKey)
@@ -200,9 +260,15 @@ test.describe('the AWS CLI credentials through the playground server', () => {
 
   test('the lab runs gone-after-close through it', async ({ page, startGateway }) => {
     const gateway = await startGateway({ auth: 'iam', credentials: [SERVER_ENV], idleTimeout: 2, maxDuration: 20 })
-    const preview = await startPreview({ AWS_ACCESS_KEY_ID: SERVER_ENV.accessKeyId, AWS_SECRET_ACCESS_KEY: SERVER_ENV.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' })
+    const preview = await startPreview({
+      AWS_ACCESS_KEY_ID: SERVER_ENV.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SERVER_ENV.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
     try {
-      await page.goto(`${preview.url}/?endpoint=${encodeURIComponent(gateway.wsUrl)}&profile=custom&idle=2&max=20&experiment=gone-after-close&runs=1`)
+      await page.goto(
+        `${preview.url}/?endpoint=${encodeURIComponent(gateway.wsUrl)}&profile=custom&idle=2&max=20&experiment=gone-after-close&runs=1`,
+      )
       await openTool(page, 'Management API')
       await sources(page).getByLabel('AWS CLI (via the playground server)').check()
       await openTool(page, 'Timeout lab')
@@ -218,10 +284,14 @@ test.describe('the AWS CLI credentials through the playground server', () => {
 /** `vite preview` of the built page in its own process, with only the environment given (no ~/.aws of this machine). */
 async function startPreview(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-    env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? tmpdir(), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'],
+    {
+      env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? tmpdir(), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   const url = `http://127.0.0.1:${port}`
@@ -229,7 +299,13 @@ async function startPreview(env: Record<string, string>): Promise<{ url: string;
   const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`vite preview exited: ${stderr}`)
-    if (await fetch(url).then((r) => r.ok, () => false)) break
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break
     if (Date.now() > deadline) {
       child.kill('SIGTERM')
       throw new Error(`vite preview did not start in 60 s: ${stderr}`)

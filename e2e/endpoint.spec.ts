@@ -10,7 +10,11 @@ test('the local gateway is the default endpoint and a preset', async ({ page }) 
 
 const cases: [string, RegExp, string?][] = [
   ['http://127.0.0.1:4001/dev', /This is an HTTP URL/, 'ws://127.0.0.1:4001/dev'],
-  ['https://abcde12345.execute-api.us-east-1.amazonaws.com/prod', /This is an HTTPS URL/, 'wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod'],
+  [
+    'https://abcde12345.execute-api.us-east-1.amazonaws.com/prod',
+    /This is an HTTPS URL/,
+    'wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod',
+  ],
   ['wws://example.com/prod', /not a valid scheme/, 'wss://example.com/prod'],
   ['ws:///dev', /no host/],
   ['wss://exa mple.com/prod', /contains spaces/, 'wss://example.com/prod'],
@@ -52,9 +56,14 @@ test('recent endpoints are remembered in localStorage, without credentials', asy
   expect(stored).toContain(`${gateway.wsUrl}?room=7`)
   expect(stored).not.toContain('SESSIONSECRET')
   expect(stored).not.toContain('deadbeef')
-  await page.getByRole('button', { name: 'Disconnect' }).click({ timeout: 2000 }).catch(() => {})
+  await page
+    .getByRole('button', { name: 'Disconnect' })
+    .click({ timeout: 2000 })
+    .catch(() => {})
   await page.reload()
-  await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([`${gateway.wsUrl}?room=7`])
+  await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([
+    `${gateway.wsUrl}?room=7`,
+  ])
 })
 
 test('dark mode can be switched on and is remembered', async ({ page }) => {

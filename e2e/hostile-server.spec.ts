@@ -10,7 +10,9 @@ import { startHostileServer } from './hostile-server'
 async function rendererRssMb(browser: Browser): Promise<number> {
   const cdp = await browser.newBrowserCDPSession()
   try {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; id: number }[]
+    }
     let kb = 0
     for (const p of processInfo.filter((p) => p.type === 'renderer')) {
       const status = await readFile(`/proc/${p.id}/status`, 'utf8').catch(() => '')
@@ -33,7 +35,10 @@ const FLOOD_RSS_BOUND_MB = 400
  */
 const FLOOD_MESSAGES = Number(process.env.HOSTILE_FLOOD_MESSAGES ?? 200)
 
-test('1 MB messages by the hundred keep the renderer under the memory bound; old large ones keep head and tail', async ({ page, browser }) => {
+test('1 MB messages by the hundred keep the renderer under the memory bound; old large ones keep head and tail', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000 + FLOOD_MESSAGES * 3000)
   const server = await startHostileServer()
   try {
@@ -45,10 +50,15 @@ test('1 MB messages by the hundred keep the renderer under the memory bound; old
     const count = page.getByLabel('Log entry count')
     await expect(async () => {
       peak = Math.max(peak, await rendererRssMb(browser))
-      await expect(count).toHaveText(`${(FLOOD_MESSAGES + 3).toLocaleString('en-US')} entries · ${(FLOOD_MESSAGES - 3).toLocaleString('en-US')} large cut to head and tail`, { timeout: 500 })
+      await expect(count).toHaveText(
+        `${(FLOOD_MESSAGES + 3).toLocaleString('en-US')} entries · ${(FLOOD_MESSAGES - 3).toLocaleString('en-US')} large cut to head and tail`,
+        { timeout: 500 },
+      )
     }).toPass({ timeout: FLOOD_MESSAGES * 3000, intervals: [3000] })
     peak = Math.max(peak, await rendererRssMb(browser))
-    console.log(`renderer RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak (bound ${FLOOD_RSS_BOUND_MB} MB)`)
+    console.log(
+      `renderer RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak (bound ${FLOOD_RSS_BOUND_MB} MB)`,
+    )
     expect(peak).toBeLessThan(FLOOD_RSS_BOUND_MB)
 
     // The oldest large message says what was kept; the newest is whole, shown a page at a time.
@@ -58,7 +68,9 @@ test('1 MB messages by the hundred keep the renderer under the memory bound; old
     await log.press('ArrowDown')
     await log.press('ArrowDown')
     await log.press('ArrowDown')
-    await expect(page.getByRole('note')).toContainText('Only the first 16.0 KB and the last 16.0 KB of this 1,048,576-character message were kept')
+    await expect(page.getByRole('note')).toContainText(
+      'Only the first 16.0 KB and the last 16.0 KB of this 1,048,576-character message were kept',
+    )
     await expect(page.getByLabel('Entry content')).toContainText('characters not kept')
     await expect(page.getByLabel('Entry content')).toContainText('<00000000>')
     await log.press('End')
@@ -70,7 +82,10 @@ test('1 MB messages by the hundred keep the renderer under the memory bound; old
     // The export says which entries were cut.
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: 'Export log as JSON' }).click()
-    const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { truncated: number; entries: { truncated?: { chars: number } }[] }
+    const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as {
+      truncated: number
+      entries: { truncated?: { chars: number } }[]
+    }
     expect(exported.truncated).toBe(FLOOD_MESSAGES - 3)
     expect(exported.entries.filter((e) => e.truncated?.chars === 1_048_576)).toHaveLength(FLOOD_MESSAGES - 3)
   } finally {
@@ -112,7 +127,9 @@ test('a close frame the browser rejects is explained as such, not as a missing c
     await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     await sendMessage(page, 'bad-close', 'Text')
-    const closed = logList(page).getByRole('option').filter({ hasText: /closed · code 1006/ })
+    const closed = logList(page)
+      .getByRole('option')
+      .filter({ hasText: /closed · code 1006/ })
     await closed.click()
     await expect(page.getByLabel('Selected log entry')).toContainText('one arrived and the browser rejected it')
   } finally {

@@ -1,6 +1,9 @@
 import { expect, logList, openPlayground, stateBadge, test } from './fixtures'
 
-test('keepalive messages reach the server at the configured interval and are marked as keepalive', async ({ page, gateway }) => {
+test('keepalive messages reach the server at the configured interval and are marked as keepalive', async ({
+  page,
+  gateway,
+}) => {
   const seen: { at: number; body: string }[] = []
   gateway.on('message', (m: { body?: string; time?: number }) => seen.push({ at: Date.now(), body: String(m.body) }))
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
@@ -21,8 +24,13 @@ test('keepalive messages reach the server at the configured interval and are mar
   await page.getByRole('switch', { name: 'Keepalive' }).uncheck()
   await expect(page.getByLabel('Next keepalive in')).toHaveCount(0)
   // Every keepalive the page logged reached the server, and none was sent after the switch went off.
-  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
-  const entries: { kind: string; at: number }[] = JSON.parse(await (await import('node:fs/promises')).readFile((await exported.path())!, 'utf8')).entries
+  const [exported] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as JSON' }).click(),
+  ])
+  const entries: { kind: string; at: number }[] = JSON.parse(
+    await (await import('node:fs/promises')).readFile((await exported.path())!, 'utf8'),
+  ).entries
   const sentAt = entries.filter((e) => e.kind === 'keepalive').map((e) => e.at)
   await expect.poll(() => seen.length).toBe(sentAt.length)
   // The page sent them at the configured interval (its own timestamps; the server's can bunch up on a busy machine):
@@ -49,8 +57,19 @@ test('keepalive stops on a close and never sends on a closed socket', async ({ p
   expect(await count()).toBe(atClose)
 })
 
-test('URL parameters restore a set-up: endpoint, autoconnect, keepalive, payload and profile', async ({ page, gateway }) => {
-  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, keepalive: 30, payload: '{"action":"ping"}', profile: 'custom', idle: 20, max: 90 })
+test('URL parameters restore a set-up: endpoint, autoconnect, keepalive, payload and profile', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, {
+    endpoint: gateway.wsUrl,
+    autoconnect: 1,
+    keepalive: 30,
+    payload: '{"action":"ping"}',
+    profile: 'custom',
+    idle: 20,
+    max: 90,
+  })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(page.getByLabel('Endpoint URL')).toHaveValue(gateway.wsUrl)
   await expect(page.getByRole('switch', { name: 'Keepalive' })).toBeChecked()
@@ -67,7 +86,10 @@ test('bad URL parameters are reported, not fatal', async ({ page }) => {
   await expect(page.getByText('Ignored profile=fast')).toBeVisible()
 })
 
-test('the article profile expects 1 minute of idle before the first message and 2 minutes after', async ({ page, gateway }) => {
+test('the article profile expects 1 minute of idle before the first message and 2 minutes after', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, profile: 'article' })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   await expect(page.getByLabel('Idle timeout countdown')).toHaveText(/^\s*0:5\d|1:00/)

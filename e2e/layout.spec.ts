@@ -14,16 +14,24 @@ async function clipped(page: Page): Promise<string[]> {
     const pageWidth = document.documentElement.clientWidth
     for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
       const style = getComputedStyle(el)
-      if (style.display === 'none' || style.visibility === 'hidden' || el.closest('.sr-only, svg, [aria-hidden="true"]')) continue
+      if (
+        style.display === 'none' ||
+        style.visibility === 'hidden' ||
+        el.closest('.sr-only, svg, [aria-hidden="true"]')
+      )
+        continue
       const rect = el.getBoundingClientRect()
       if (rect.width === 0 || rect.height === 0) continue
-      const describe = () => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${Array.from(el.classList).join('.')} “${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}”`
-      if (rect.right > pageWidth + 1) out.push(`${describe()} ends at ${Math.round(rect.right)} px, past the ${pageWidth} px page`)
+      const describe = () =>
+        `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${Array.from(el.classList).join('.')} “${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}”`
+      if (rect.right > pageWidth + 1)
+        out.push(`${describe()} ends at ${Math.round(rect.right)} px, past the ${pageWidth} px page`)
       // Text fields scroll their own text; only boxes that cut their children off count.
       if (el.matches('input, textarea, select')) continue
       const clipsX = style.overflowX === 'hidden' || style.overflowX === 'clip'
       // Ellipsis cells are cut on purpose, with the whole text one click away in the inspector.
-      if (clipsX && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1) out.push(`${describe()} hides ${el.scrollWidth - el.clientWidth} px of its content`)
+      if (clipsX && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
+        out.push(`${describe()} hides ${el.scrollWidth - el.clientWidth} px of its content`)
     }
     return out
   })
@@ -31,14 +39,21 @@ async function clipped(page: Page): Promise<string[]> {
 
 for (const size of SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
-    test(`nothing is clipped at ${size.width}×${size.height} in ${scheme} mode, with each tool open`, async ({ page, gateway }) => {
+    test(`nothing is clipped at ${size.width}×${size.height} in ${scheme} mode, with each tool open`, async ({
+      page,
+      gateway,
+    }) => {
       await page.setViewportSize(size)
       await page.emulateMedia({ colorScheme: scheme })
       await openPlayground(page, { endpoint: gateway.wsUrl })
       for (const tool of ['Timeout lab', 'Management API', 'Cost meter'] as const) {
         await openTool(page, tool)
         expect(await clipped(page), `${tool} open`).toEqual([])
-        if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${size.width}x${size.height}-${scheme}-${tool.replace(/ /g, '-')}.png`, fullPage: size.width < 900 })
+        if (process.env.SCREENSHOTS)
+          await page.screenshot({
+            path: `${process.env.SCREENSHOTS}/${size.width}x${size.height}-${scheme}-${tool.replace(/ /g, '-')}.png`,
+            fullPage: size.width < 900,
+          })
       }
     })
   }
@@ -97,7 +112,11 @@ test('tools are tabs: arrow keys move between them', async ({ page }) => {
 test('bad link parameters are listed once, above the work area, and can be dismissed', async ({ page }) => {
   await openPlayground(page, { endpoint: 'http://example.com/dev', autoconnect: 1, profile: 'fast', keepalive: 'soon' })
   const problems = page.getByRole('alert', { name: 'Set-up link problems' })
-  await expect(problems.getByRole('listitem')).toHaveText([/Ignored keepalive=soon/, /Ignored profile=fast/, /Did not connect/])
+  await expect(problems.getByRole('listitem')).toHaveText([
+    /Ignored keepalive=soon/,
+    /Ignored profile=fast/,
+    /Did not connect/,
+  ])
   // The scheme error is shown once, by the endpoint field, not again by the session and the link.
   await expect(page.getByRole('alert').filter({ hasText: 'ws://' })).toHaveCount(1)
   const box = await problems.boundingBox()

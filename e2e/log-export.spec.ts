@@ -11,24 +11,55 @@ test('export holds only the entries the active filter lets through when asked', 
   await expect(logList(page).getByRole('option')).toHaveCount(2)
 
   await page.getByLabel('Export only matching').check()
-  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as NDJSON' }).click()])
-  const lines = (await readFile((await ndjson.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+  const [ndjson] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
+  ])
+  const lines = (await readFile((await ndjson.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
   expect(lines.map((l) => `${l.kind} ${l.data}`)).toEqual(['sent {"action":"echo","data":"apple"}', 'received apple'])
 
   await page.getByLabel('Export only matching').uncheck()
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as JSON' }).click(),
+  ])
   expect(JSON.parse(await readFile((await json.path())!, 'utf8')).entries).toHaveLength(6)
 })
 
-test('an exported log opens in the page to browse and filter; a file that is not one is explained', async ({ page }) => {
+test('an exported log opens in the page to browse and filter; a file that is not one is explained', async ({
+  page,
+}) => {
   await openPlayground(page)
   const lines = [
-    { at: 1_700_000_000_000, connection: 1, kind: 'sent', direction: 'out', data: '{"action":"echo","data":"apple"}', bytes: 32 },
+    {
+      at: 1_700_000_000_000,
+      connection: 1,
+      kind: 'sent',
+      direction: 'out',
+      data: '{"action":"echo","data":"apple"}',
+      bytes: 32,
+    },
     { at: 1_700_000_000_100, connection: 1, kind: 'received', direction: 'in', data: 'apple', bytes: 5 },
-    { at: 1_700_000_000_200, connection: 1, kind: 'received', direction: 'in', data: '3q2+7w==', bytes: 4, binary: true, encoding: 'base64' },
+    {
+      at: 1_700_000_000_200,
+      connection: 1,
+      kind: 'received',
+      direction: 'in',
+      data: '3q2+7w==',
+      bytes: 4,
+      binary: true,
+      encoding: 'base64',
+    },
   ]
   const file = page.getByLabel('Open an exported log')
-  await file.setInputFiles({ name: 'saved.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')) })
+  await file.setInputFiles({
+    name: 'saved.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')),
+  })
   await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing saved.ndjson: 3 entries')
   const rows = logList(page).getByRole('option')
   await expect(rows).toHaveCount(3)

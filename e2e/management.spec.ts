@@ -11,7 +11,10 @@ async function getCredentials(page: Page, gateway: Gateway) {
 }
 
 test.describe('management panel against the local gateway in IAM mode', () => {
-  test('Cognito credentials, IAM-signed connect, post, get and delete; Gone after the close', async ({ page, startGateway }) => {
+  test('Cognito credentials, IAM-signed connect, post, get and delete; Gone after the close', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway({ auth: 'iam' })
     await openPlayground(page, { endpoint: gateway.wsUrl })
 
@@ -26,7 +29,9 @@ test.describe('management panel against the local gateway in IAM mode', () => {
     await page.getByRole('button', { name: 'Connect with IAM-signed URL' }).click()
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     // The log shows the URL without the signature or the session token.
-    await expect(logList(page).getByRole('option').filter({ hasText: 'Connection #2' })).toContainText('X-Amz-Security-Token=REDACTED')
+    await expect(logList(page).getByRole('option').filter({ hasText: 'Connection #2' })).toContainText(
+      'X-Amz-Security-Token=REDACTED',
+    )
 
     await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
     const id = gateway.connections()[0]!.connectionId
@@ -35,11 +40,23 @@ test.describe('management panel against the local gateway in IAM mode', () => {
     await page.getByLabel('Data to post').fill('hello from the management API')
     await page.getByRole('button', { name: 'Post', exact: true }).click()
     await expect(page.getByRole('status', { name: 'Management call result' })).toHaveText(/PostToConnection → 200/)
-    await expect(logList(page).getByRole('option').filter({ hasText: 'hello from the management API' }).filter({ hasText: 'received' })).toHaveCount(1)
-    await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="aws"]').first()).toBeAttached()
+    await expect(
+      logList(page)
+        .getByRole('option')
+        .filter({ hasText: 'hello from the management API' })
+        .filter({ hasText: 'received' }),
+    ).toHaveCount(1)
+    await expect(
+      page
+        .getByRole('img', { name: /readyState over time/ })
+        .locator('g.marker[data-kind="aws"]')
+        .first(),
+    ).toBeAttached()
     await page.getByText('AWS CLI equivalent').click()
     await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(`--connection-id '${id}'`)
-    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText('--cli-binary-format raw-in-base64-out')
+    await expect(page.getByLabel('AWS CLI command', { exact: true })).toContainText(
+      '--cli-binary-format raw-in-base64-out',
+    )
 
     await page.getByRole('button', { name: 'Get', exact: true }).click()
     const details = page.getByRole('definition').filter({ hasText: '127.0.0.1' })
@@ -51,7 +68,9 @@ test.describe('management panel against the local gateway in IAM mode', () => {
     await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
     // Both closes, however long the test took on a loaded machine: the default window is the last minute.
     await page.getByRole('radiogroup', { name: 'Timeline window' }).getByLabel('All').check()
-    await expect(page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="closed"]')).toHaveCount(2)
+    await expect(
+      page.getByRole('img', { name: /readyState over time/ }).locator('g.marker[data-kind="closed"]'),
+    ).toHaveCount(2)
 
     await page.getByRole('button', { name: 'Post', exact: true }).click()
     await expect(page.getByRole('alert', { name: 'Management error' })).toContainText('GoneException (410)')
@@ -111,7 +130,10 @@ test.describe('management panel against the local gateway in IAM mode', () => {
       }
       return local + dumps.join('')
     })
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export log as JSON' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export log as JSON' }).click(),
+    ])
     const exported = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
     for (const secret of secrets) {
       expect(stored).not.toContain(secret)
@@ -122,9 +144,14 @@ test.describe('management panel against the local gateway in IAM mode', () => {
 })
 
 test('the relay refuses hosts other than execute-api', async ({ request }) => {
-  const refused = await request.post('/__aws-relay', { headers: { 'x-playground-relay-target': 'https://example.com/prod/@connections/abc%3D' }, data: 'x' })
+  const refused = await request.post('/__aws-relay', {
+    headers: { 'x-playground-relay-target': 'https://example.com/prod/@connections/abc%3D' },
+    data: 'x',
+  })
   expect(refused.status()).toBe(403)
   expect((await refused.json()).message).toMatch(/only forwards to \*\.execute-api/)
-  const metadata = await request.get('/__aws-relay', { headers: { 'x-playground-relay-target': 'https://169.254.169.254/latest/meta-data/' } })
+  const metadata = await request.get('/__aws-relay', {
+    headers: { 'x-playground-relay-target': 'https://169.254.169.254/latest/meta-data/' },
+  })
   expect(metadata.status()).toBe(403)
 })

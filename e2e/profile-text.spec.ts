@@ -1,6 +1,9 @@
 import { expect, openPlayground, stateBadge, test } from './fixtures'
 
-test('explanations and warnings use the active profile, and a close at the idle timer is labelled', async ({ page, startGateway }) => {
+test('explanations and warnings use the active profile, and a close at the idle timer is labelled', async ({
+  page,
+  startGateway,
+}) => {
   const gateway = await startGateway({ idleTimeout: 5 })
   await openPlayground(page, { endpoint: gateway.wsUrl, profile: 'custom', idle: 5, max: 60 })
   // A keepalive slower than the 5 s idle timeout cannot keep the connection open.
@@ -18,5 +21,7 @@ test('explanations and warnings use the active profile, and a close at the idle 
   await expect(close).toContainText('idle timeout (5 s) or the maximum connection duration (1 min)')
   await expect(close).not.toContainText('10 min')
   await expect(close.getByLabel('Matched timer')).toHaveText('Matches the idle timeout (5 s) of the profile')
-  await expect(page.getByRole('status', { name: 'Announcements', exact: true })).toContainText('Matches the idle timeout (5 s)')
+  await expect(page.getByRole('status', { name: 'Announcements', exact: true })).toContainText(
+    'Matches the idle timeout (5 s)',
+  )
 })

@@ -40,7 +40,9 @@ test('only endpoints that opened join the recent list', async ({ page, gateway }
   await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(stateBadge(page)).toHaveText(/OPEN/)
-  await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([gateway.wsUrl])
+  await expect(page.getByLabel('Endpoint presets').locator('optgroup[label="Recent"] option')).toHaveText([
+    gateway.wsUrl,
+  ])
 })
 
 test('a bad regular expression is explained once', async ({ page }) => {

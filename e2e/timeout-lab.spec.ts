@@ -3,7 +3,13 @@ import { expect, logList, openPlayground, openTool, test } from './fixtures'
 
 interface LabView {
   status: string
-  rows: { run: number; endpointKind: string; measured: Record<string, number | string | boolean | null>; documented: Record<string, unknown>; error?: string }[]
+  rows: {
+    run: number
+    endpointKind: string
+    measured: Record<string, number | string | boolean | null>
+    documented: Record<string, unknown>
+    error?: string
+  }[]
   summary: { measure: string; kind: string; mean?: number }[]
 }
 
@@ -36,7 +42,10 @@ function expectWithin(value: unknown, [low, high]: readonly [number, number]): v
 }
 
 test.describe('timeout lab against the local gateway with short timeouts', () => {
-  test('idle timeout right after connecting: told apart from the maximum duration, 1001 Going away', async ({ page, startGateway }) => {
+  test('idle timeout right after connecting: told apart from the maximum duration, 1001 Going away', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 2, start: 1 })
     await expect(page.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible()
@@ -60,39 +69,91 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
 
   test('idle timeout after one message, as in the article', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-after-message', runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'idle-after-message',
+      runs: 1,
+      start: 1,
+    })
     const [row] = (await finished(page)).rows
     expect(row?.error).toBeUndefined()
     expect(Object.values(row!.measured)).toContain(1001)
   })
 
-  test('keepalive survival: true with a short interval, false with one longer than the idle timeout', async ({ page, startGateway }) => {
+  test('keepalive survival: true with a short interval, false with one longer than the idle timeout', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway(shortGateway)
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 0.4, targetSeconds: 3, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'keepalive',
+      runs: 1,
+      intervalSeconds: 0.4,
+      targetSeconds: 3,
+      start: 1,
+    })
     const alive = (await finished(page)).rows[0]!
     expect(alive.measured.survived).toBe(true)
     // The lab's keepalives are logged as keepalives, like the page's own.
     const outgoing = await page.evaluate(() => {
       type Entry = { kind: string; direction: string; connection: number }
       const log = (window as unknown as { playground: { log: { entries(): Entry[] } } }).playground.log
-      return log.entries().filter((e) => e.connection > 1000 && e.direction === 'out').map((e) => e.kind)
+      return log
+        .entries()
+        .filter((e) => e.connection > 1000 && e.direction === 'out')
+        .map((e) => e.kind)
     })
     expect(outgoing.length).toBeGreaterThanOrEqual(5)
     expect(new Set(outgoing)).toEqual(new Set(['keepalive']))
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'keepalive', runs: 1, intervalSeconds: 2.5, targetSeconds: 3, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'keepalive',
+      runs: 1,
+      intervalSeconds: 2.5,
+      targetSeconds: 3,
+      start: 1,
+    })
     const died = (await finished(page)).rows[0]!
     expect(died.measured.survived).toBe(false)
   })
 
-  test('what resets the idle timer: a client message and a server post do, GetConnection does not', async ({ page, startGateway }) => {
+  test('what resets the idle timer: a client message and a server post do, GetConnection does not', async ({
+    page,
+    startGateway,
+  }) => {
     const gateway = await startGateway(shortGateway)
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'client-message', runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'idle-reset',
+      variant: 'client-message',
+      runs: 1,
+      start: 1,
+    })
     const client = (await finished(page)).rows[0]!
     expect(client.error).toBeUndefined()
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'server-post', runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'idle-reset',
+      variant: 'server-post',
+      runs: 1,
+      start: 1,
+    })
     const post = (await finished(page)).rows[0]!
     expect(post.error).toBeUndefined()
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle-reset', variant: 'get-connection', runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'idle-reset',
+      variant: 'get-connection',
+      runs: 1,
+      start: 1,
+    })
     const get = (await finished(page)).rows[0]!
     expect(get.error).toBeUndefined()
     const resetKey = 'resetIdleTimer'
@@ -103,7 +164,14 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
 
   test('maximum connection duration with keepalive on', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'max-duration', keepaliveSeconds: 0.5, runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'max-duration',
+      keepaliveSeconds: 0.5,
+      runs: 1,
+      start: 1,
+    })
     const row = (await finished(page)).rows[0]!
     expect(row.error).toBeUndefined()
     const ms = Object.entries(row.measured).find(([k, v]) => /ms$/i.test(k) && typeof v === 'number')![1] as number
@@ -122,7 +190,13 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
 
   test('GoneException after a close, and cancel stops a running experiment', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
-    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'gone-after-close', runs: 1, start: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      ...profile,
+      experiment: 'gone-after-close',
+      runs: 1,
+      start: 1,
+    })
     const row = (await finished(page)).rows[0]!
     expect(row.error).toBeUndefined()
     expect(Object.values(row.measured)).toContain(410)
@@ -137,13 +211,26 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
 test.describe('timeout lab against the local gateway in IAM mode', () => {
   const KEYS = { accessKeyId: 'AKIAE2ELABKEYS000001', secretAccessKey: 'lab-secret-e2e' }
 
-  test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({ page, startGateway }) => {
+  test('idle-reset (server post) and gone-after-close connect presigned and sign @connections with pasted keys', async ({
+    page,
+    startGateway,
+  }) => {
     // A longer idle timeout than the other tests: the signed post must land within half of it on a loaded machine.
     const gateway = await startGateway({ idleTimeout: 4, maxDuration: 20, auth: 'iam', credentials: [KEYS] })
-    await openPlayground(page, { endpoint: gateway.wsUrl, profile: 'custom', idle: 4, max: 20, experiment: 'idle-reset', variant: 'server-post', runs: 1 })
+    await openPlayground(page, {
+      endpoint: gateway.wsUrl,
+      profile: 'custom',
+      idle: 4,
+      max: 20,
+      experiment: 'idle-reset',
+      variant: 'server-post',
+      runs: 1,
+    })
     await openTool(page, 'Management API')
     await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
-    await page.getByLabel('Pasted keys').fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
+    await page
+      .getByLabel('Pasted keys')
+      .fill(JSON.stringify({ Version: 1, AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey }))
     await page.getByRole('button', { name: 'Use these keys' }).click()
     await expect(page.getByLabel('Access key id (masked)')).toHaveText('AKIA…0001')
     await openTool(page, 'Timeout lab')
@@ -167,8 +254,12 @@ test('npm run experiment runs an experiment headless through the page and writes
   const { readFile } = await import('node:fs/promises')
   const out = testInfo.outputPath('idle.json')
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile('npx', ['tsx', 'scripts/experiment.ts', 'idle', '--runs', '1', '--idle', '1', '--max', '5', '--out', out], { timeout: 90_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
+    execFile(
+      'npx',
+      ['tsx', 'scripts/experiment.ts', 'idle', '--runs', '1', '--idle', '1', '--max', '5', '--out', out],
+      { timeout: 90_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
     ),
   )
   expect(stdout).toMatch(/closedAfterMs\s+closeCode/)

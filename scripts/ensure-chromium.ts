@@ -9,12 +9,16 @@ if ([process.env.CHROMIUM_PATH, ...CHROMIUM_CANDIDATES].some((p) => p && existsS
 const root = process.getuid?.() === 0
 const sudo = root ? '' : hasSudo() ? 'sudo ' : undefined
 if (sudo === undefined) {
-  console.error('Chromium is missing. Install it with `apt-get install -y chromium` as root, or set CHROMIUM_PATH to a Chromium binary.')
+  console.error(
+    'Chromium is missing. Install it with `apt-get install -y chromium` as root, or set CHROMIUM_PATH to a Chromium binary.',
+  )
   process.exit(1)
 }
 console.log('Chromium is missing: installing Debian’s chromium package…')
 try {
-  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, { stdio: 'inherit' })
+  execSync(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`, {
+    stdio: 'inherit',
+  })
 } catch {
   console.error('Installing Chromium failed. Install it with `apt-get install -y chromium`, or set CHROMIUM_PATH.')
   process.exit(1)

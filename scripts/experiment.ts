@@ -19,13 +19,24 @@ interface LabView {
   status: string
   progress?: { fraction: number; run: number; runs: number; phase: string }
   rows: { run: number; measured: Record<string, unknown>; documented: Record<string, unknown>; error?: string }[]
-  summary: { measure: string; kind: string; mean?: number; min?: number; max?: number; trueCount?: number; count: number; documented?: unknown }[]
+  summary: {
+    measure: string
+    kind: string
+    mean?: number
+    min?: number
+    max?: number
+    trueCount?: number
+    count: number
+    documented?: unknown
+  }[]
   errors: string[]
 }
 
 function usage(message?: string): never {
   if (message) console.error(`experiment: ${message}`)
-  console.error(`usage: npm run experiment -- <${EXPERIMENTS.map((e) => e.id).join('|')}> [--endpoint URL] [--runs N] [--idle S] [--max S] [--out FILE] [--PARAM VALUE]`)
+  console.error(
+    `usage: npm run experiment -- <${EXPERIMENTS.map((e) => e.id).join('|')}> [--endpoint URL] [--runs N] [--idle S] [--max S] [--out FILE] [--PARAM VALUE]`,
+  )
   process.exit(2)
 }
 
@@ -41,7 +52,11 @@ for (let i = 0; i < rest.length; i += 2) {
   options[flag.slice(2)] = value
 }
 const known = new Set(['endpoint', 'runs', 'idle', 'max', 'out', ...definition.params.map((p) => p.name)])
-for (const key of Object.keys(options)) if (!known.has(key)) usage(`unknown flag --${key} for ${name} (its parameters: ${definition.params.map((p) => p.name).join(', ') || 'none'})`)
+for (const key of Object.keys(options))
+  if (!known.has(key))
+    usage(
+      `unknown flag --${key} for ${name} (its parameters: ${definition.params.map((p) => p.name).join(', ') || 'none'})`,
+    )
 
 const local = !options.endpoint
 const idle = Number(options.idle ?? (local ? 3 : 600))
@@ -55,19 +70,36 @@ const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel
 const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
 const executablePath = findChromium()
-const browser = await chromium.launch({ executablePath, args: ['--disable-background-networking', '--disable-dev-shm-usage'] })
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+})
 let exitCode = 1
 try {
   const page = await browser.newPage()
-  const query = new URLSearchParams({ endpoint, profile: 'custom', idle: String(idle), max: String(max), experiment: name, runs: options.runs ?? '1', start: '1' })
+  const query = new URLSearchParams({
+    endpoint,
+    profile: 'custom',
+    idle: String(idle),
+    max: String(max),
+    experiment: name,
+    runs: options.runs ?? '1',
+    start: '1',
+  })
   for (const p of definition.params) if (options[p.name] !== undefined) query.set(p.name, options[p.name]!)
   await page.goto(`http://127.0.0.1:${address.port}/?${query}`)
-  console.log(`${definition.title} against ${endpoint}${local ? ` (local gateway, demo mode: idle ${idle} s, max ${max} s)` : ''}`)
+  console.log(
+    `${definition.title} against ${endpoint}${local ? ` (local gateway, demo mode: idle ${idle} s, max ${max} s)` : ''}`,
+  )
   let view: LabView
   let lastPhase = ''
   for (;;) {
-    view = await page.evaluate(() => (window as unknown as { playground: { experiment: LabView } }).playground.experiment)
-    const phase = view.progress ? `  run ${view.progress.run}/${view.progress.runs} ${Math.round(view.progress.fraction * 100)}% ${view.progress.phase}` : ''
+    view = await page.evaluate(
+      () => (window as unknown as { playground: { experiment: LabView } }).playground.experiment,
+    )
+    const phase = view.progress
+      ? `  run ${view.progress.run}/${view.progress.runs} ${Math.round(view.progress.fraction * 100)}% ${view.progress.phase}`
+      : ''
     if (phase && phase !== lastPhase) console.log(phase)
     lastPhase = phase
     if (['done', 'partly failed', 'failed', 'cancelled'].includes(view.status)) break
@@ -75,20 +107,33 @@ try {
   }
   for (const error of view.errors) console.error(`error: ${error}`)
   const measures = [...new Set(view.rows.flatMap((r) => Object.keys(r.measured)))]
-  const show = (v: unknown) => (v === undefined || v === null ? '—' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v))
-  const table = [['run', ...measures], ...view.rows.map((r) => [String(r.run), ...(r.error ? [`error: ${r.error}`] : measures.map((m) => show(r.measured[m])))])]
+  const show = (v: unknown) =>
+    v === undefined || v === null ? '—' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)
+  const table = [
+    ['run', ...measures],
+    ...view.rows.map((r) => [
+      String(r.run),
+      ...(r.error ? [`error: ${r.error}`] : measures.map((m) => show(r.measured[m]))),
+    ]),
+  ]
   table.push(['AWS', ...measures.map((m) => show(view.rows[0]?.documented[m]))])
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)))
   console.log('')
   for (const row of table) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`)
   console.log('')
   for (const s of view.summary) {
-    if (s.kind === 'number') console.log(`  ${s.measure}: mean ${show(s.mean)}, min ${show(s.min)}, max ${show(s.max)} (AWS: ${show(s.documented)})`)
+    if (s.kind === 'number')
+      console.log(
+        `  ${s.measure}: mean ${show(s.mean)}, min ${show(s.min)}, max ${show(s.max)} (AWS: ${show(s.documented)})`,
+      )
     else console.log(`  ${s.measure}: ${s.trueCount} of ${s.count} true`)
   }
   const out = options.out ?? `experiment-results/${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`
   mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, JSON.stringify({ experiment: name, endpoint: redactSecrets(endpoint), idle, max, ...view }, null, 2) + '\n')
+  writeFileSync(
+    out,
+    JSON.stringify({ experiment: name, endpoint: redactSecrets(endpoint), idle, max, ...view }, null, 2) + '\n',
+  )
   console.log(`\nWrote ${out}`)
   exitCode = view.status === 'done' && view.rows.every((r) => !r.error) ? 0 : 1
 } finally {

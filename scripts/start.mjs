@@ -23,13 +23,18 @@ function fail(message) {
   console.error(`npm start: ${message}`)
 }
 
-for (const [name, port, variable] of [['gateway', gatewayPort, 'GATEWAY_PORT'], ['playground', pagePort, 'PORT']]) {
+for (const [name, port, variable] of [
+  ['gateway', gatewayPort, 'GATEWAY_PORT'],
+  ['playground', pagePort, 'PORT'],
+]) {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     fail(`${variable} must be a port number from 1 to 65535, got “${process.env[variable]}”.`)
     process.exit(1)
   }
   if (!(await portIsFree(port))) {
-    fail(`port ${port} (${name}) is already in use. Stop what is using it, or choose another port: ${variable}=<port> npm start.`)
+    fail(
+      `port ${port} (${name}) is already in use. Stop what is using it, or choose another port: ${variable}=<port> npm start.`,
+    )
     process.exit(1)
   }
 }
@@ -108,7 +113,10 @@ async function stop(code) {
   const running = children.filter(({ child }) => child.exitCode === null && child.signalCode === null)
   for (const { child } of running) signal(child, 'SIGTERM')
   const all = Promise.all(running.map(({ exited }) => exited))
-  const inTime = await Promise.race([all.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), STOP_WITHIN_MS))])
+  const inTime = await Promise.race([
+    all.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), STOP_WITHIN_MS)),
+  ])
   if (!inTime) for (const { child } of running) signal(child, 'SIGKILL')
   process.exit(code)
 }

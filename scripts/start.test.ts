@@ -8,7 +8,11 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 /** Runs `npm start`'s script to its end; it is killed (and the test fails) if it is still running after `ms`. */
 function runStart(env: Record<string, string>, args: string[] = [], ms = 60_000) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['scripts/start.mjs', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -5,8 +5,13 @@ import { checkRelayTarget, createRelayMiddleware, RELAY_PATH, RELAY_TARGET_HEADE
 
 describe('checkRelayTarget', () => {
   it('allows execute-api @connections URLs only', () => {
-    expect(checkRelayTarget('https://abcde12345.execute-api.us-east-1.amazonaws.com/prod/@connections/L0SM9cOFvHcCIhw%3D').ok).toBe(true)
-    expect(checkRelayTarget('https://abcde12345.execute-api.cn-north-1.amazonaws.com.cn/prod/%40connections/x').ok).toBe(true)
+    expect(
+      checkRelayTarget('https://abcde12345.execute-api.us-east-1.amazonaws.com/prod/@connections/L0SM9cOFvHcCIhw%3D')
+        .ok,
+    ).toBe(true)
+    expect(
+      checkRelayTarget('https://abcde12345.execute-api.cn-north-1.amazonaws.com.cn/prod/%40connections/x').ok,
+    ).toBe(true)
   })
 
   it.each([
@@ -47,7 +52,8 @@ describe('relay middleware', () => {
     // The test's upstream is plain http on loopback: rewrite the https URL the relay accepts onto it.
     const middleware = createRelayMiddleware({
       allowHost: (host) => host === 'relay-test.execute-api.local',
-      fetchImpl: (url, init) => fetch(String(url).replace('https://relay-test.execute-api.local', `http://127.0.0.1:${upstreamPort}`), init),
+      fetchImpl: (url, init) =>
+        fetch(String(url).replace('https://relay-test.execute-api.local', `http://127.0.0.1:${upstreamPort}`), init),
       log: () => {},
     })
     relay = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()))
@@ -65,7 +71,8 @@ describe('relay middleware', () => {
       method: 'POST',
       headers: {
         [RELAY_TARGET_HEADER]: 'https://relay-test.execute-api.local/dev/@connections/abc%3D',
-        authorization: 'AWS4-HMAC-SHA256 Credential=ASIA/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=ASIA/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
         'x-amz-date': '20260101T000000Z',
         'x-amz-security-token': 'token',
         cookie: 'session=secret',
@@ -86,7 +93,11 @@ describe('relay middleware', () => {
 
   it('refuses other hosts with 403 and sends nothing upstream', async () => {
     const before = seen.length
-    const response = await fetch(relayUrl, { method: 'POST', headers: { [RELAY_TARGET_HEADER]: 'https://example.com/dev/@connections/a' }, body: 'x' })
+    const response = await fetch(relayUrl, {
+      method: 'POST',
+      headers: { [RELAY_TARGET_HEADER]: 'https://example.com/dev/@connections/a' },
+      body: 'x',
+    })
     expect(response.status).toBe(403)
     expect((await response.json()).message).toMatch(/refuses example.com/)
     expect(seen.length).toBe(before)
@@ -98,9 +109,14 @@ describe('relay middleware', () => {
     for (const origin of ['http://127.0.0.1:1', 'http://localhost:5173', 'https://evil.example.com']) {
       expect((await fetch(relayUrl, { method: 'POST', headers: { ...target, origin }, body: 'x' })).status).toBe(403)
     }
-    expect((await fetch(relayUrl, { method: 'GET', headers: { ...target, 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect(
+      (await fetch(relayUrl, { method: 'GET', headers: { ...target, 'sec-fetch-site': 'cross-site' } })).status,
+    ).toBe(403)
     expect(seen.length).toBe(before)
-    expect((await fetch(relayUrl, { method: 'POST', headers: { ...target, origin: new URL(relayUrl).origin }, body: 'x' })).status).toBe(410)
+    expect(
+      (await fetch(relayUrl, { method: 'POST', headers: { ...target, origin: new URL(relayUrl).origin }, body: 'x' }))
+        .status,
+    ).toBe(410)
   })
 
   it('refuses other methods and oversize bodies', async () => {

@@ -28,7 +28,10 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-amzn-errortype', 'x-amzn-
 
 export type RelayTarget = { ok: true; url: URL } | { ok: false; status: number; message: string }
 
-export function checkRelayTarget(raw: string | undefined, allowHost: (host: string) => boolean = (h) => EXECUTE_API_HOST.test(h)): RelayTarget {
+export function checkRelayTarget(
+  raw: string | undefined,
+  allowHost: (host: string) => boolean = (h) => EXECUTE_API_HOST.test(h),
+): RelayTarget {
   if (!raw) return { ok: false, status: 400, message: `Missing ${RELAY_TARGET_HEADER} header.` }
   let url: URL
   try {
@@ -37,13 +40,25 @@ export function checkRelayTarget(raw: string | undefined, allowHost: (host: stri
     return { ok: false, status: 400, message: 'The relay target is not a URL.' }
   }
   if (url.protocol !== 'https:' || url.username || url.password || (url.port && url.port !== '443')) {
-    return { ok: false, status: 403, message: 'The relay only forwards to https://{api}.execute-api.{region}.amazonaws.com.' }
+    return {
+      ok: false,
+      status: 403,
+      message: 'The relay only forwards to https://{api}.execute-api.{region}.amazonaws.com.',
+    }
   }
   if (!allowHost(url.hostname)) {
-    return { ok: false, status: 403, message: `The relay refuses ${url.hostname}: it only forwards to *.execute-api.*.amazonaws.com.` }
+    return {
+      ok: false,
+      status: 403,
+      message: `The relay refuses ${url.hostname}: it only forwards to *.execute-api.*.amazonaws.com.`,
+    }
   }
   if (!/^\/([^/]+\/)?@connections\/[^/]+$/.test(url.pathname.replace(/%40/gi, '@'))) {
-    return { ok: false, status: 403, message: 'The relay only forwards @connections calls ({stage}/@connections/{id}).' }
+    return {
+      ok: false,
+      status: 403,
+      message: 'The relay only forwards @connections calls ({stage}/@connections/{id}).',
+    }
   }
   return { ok: true, url }
 }
@@ -68,10 +83,13 @@ export function createRelayMiddleware(options: RelayOptions = {}) {
       res.setHeader('x-amzn-errortype', status === 403 ? 'RelayRefused' : 'RelayError')
       res.end(JSON.stringify({ message }))
     }
-    if (!['GET', 'POST', 'DELETE'].includes(req.method ?? '')) return reply(405, 'The relay forwards GET, POST and DELETE only.')
+    if (!['GET', 'POST', 'DELETE'].includes(req.method ?? ''))
+      return reply(405, 'The relay forwards GET, POST and DELETE only.')
     // Only the playground's own page: not every page open on this machine (same-origin GETs carry no Origin).
     if (!isOwnOrigin(req, false)) {
-      log(`[relay] refused ${req.method} from ${header(req, 'origin') ?? '(no origin)'} for host ${header(req, 'host') ?? '(none)'}`)
+      log(
+        `[relay] refused ${req.method} from ${header(req, 'origin') ?? '(no origin)'} for host ${header(req, 'host') ?? '(none)'}`,
+      )
       return reply(403, 'The relay answers only the playground page this server served.')
     }
     const target = checkRelayTarget(header(req, RELAY_TARGET_HEADER), options.allowHost)
@@ -99,7 +117,8 @@ export function createRelayMiddleware(options: RelayOptions = {}) {
         signal: AbortSignal.timeout(30_000),
       })
       const answer = Buffer.from(await upstream.arrayBuffer())
-      if (answer.length > MAX_RELAY_BODY_BYTES) return reply(502, 'The upstream answer was larger than the relay passes on.')
+      if (answer.length > MAX_RELAY_BODY_BYTES)
+        return reply(502, 'The upstream answer was larger than the relay passes on.')
       res.statusCode = upstream.status
       for (const name of FORWARDED_RESPONSE_HEADERS) {
         const value = upstream.headers.get(name)

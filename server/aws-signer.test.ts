@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startGateway } from '../gateway/src/index'
-import { SIGNER_ERROR_HEADER, SIGNER_PATH, SIGNER_TOKEN_HEADER, SIGNER_TOKEN_META } from '../src/core/management/relay-protocol'
+import {
+  SIGNER_ERROR_HEADER,
+  SIGNER_PATH,
+  SIGNER_TOKEN_HEADER,
+  SIGNER_TOKEN_META,
+} from '../src/core/management/relay-protocol'
 import { checkSignerTarget, createSigner, profileFromArgs } from './aws-signer'
 
 const KEYS = { accessKeyId: 'AKIASIGNERTEST000001', secretAccessKey: 'signer-test-secret-never-in-a-page' }
@@ -51,7 +56,12 @@ describe('signer middleware against the local gateway in IAM mode', () => {
   let server: Server
   let base: string
   let host: string
-  const signer = createSigner({ credentials: async () => KEYS, token: 'test-token', log: () => {}, stsEndpoint: 'http://127.0.0.1:9/' })
+  const signer = createSigner({
+    credentials: async () => KEYS,
+    token: 'test-token',
+    log: () => {},
+    stsEndpoint: 'http://127.0.0.1:9/',
+  })
 
   beforeAll(async () => {
     gateway = await startGateway({ port: 0, log: false, auth: 'iam', credentials: [KEYS] })
@@ -68,12 +78,19 @@ describe('signer middleware against the local gateway in IAM mode', () => {
   const post = (action: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/${action}`, {
       method: 'POST',
-      headers: { origin: `http://${host}`, [SIGNER_TOKEN_HEADER]: 'test-token', 'content-type': 'application/json', ...headers },
+      headers: {
+        origin: `http://${host}`,
+        [SIGNER_TOKEN_HEADER]: 'test-token',
+        'content-type': 'application/json',
+        ...headers,
+      },
       body: JSON.stringify(body),
     })
 
   it('signs @connections calls the IAM gateway accepts, and the answer comes back as AWS gave it', async () => {
-    const socket = new WebSocket((await (await post('presign', { url: gateway.wsUrl, region: gateway.region })).json()).url)
+    const socket = new WebSocket(
+      (await (await post('presign', { url: gateway.wsUrl, region: gateway.region })).json()).url,
+    )
     await new Promise((resolve, reject) => {
       socket.once('open', resolve)
       socket.once('error', reject)
@@ -81,20 +98,33 @@ describe('signer middleware against the local gateway in IAM mode', () => {
     const id = gateway.connections()[0]!.connectionId
     const url = `${gateway.connectionsUrl}/@connections/${encodeURIComponent(id)}`
     const received = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
-    const posted = await post('call', { method: 'POST', url, region: gateway.region, body: Buffer.from('signed hello').toString('base64') })
+    const posted = await post('call', {
+      method: 'POST',
+      url,
+      region: gateway.region,
+      body: Buffer.from('signed hello').toString('base64'),
+    })
     expect(posted.status).toBe(200)
     expect(await received).toBe('signed hello')
     const got = await post('call', { method: 'GET', url, region: gateway.region })
     expect(got.status).toBe(200)
     expect(await got.json()).toMatchObject({ connectedAt: expect.any(String) })
     socket.close()
-    const gone = await post('call', { method: 'GET', url: `${gateway.connectionsUrl}/@connections/bm90aGVyZQ%3D%3D`, region: gateway.region })
+    const gone = await post('call', {
+      method: 'GET',
+      url: `${gateway.connectionsUrl}/@connections/bm90aGVyZQ%3D%3D`,
+      region: gateway.region,
+    })
     expect(gone.status).toBe(410)
     expect(gone.headers.get(SIGNER_ERROR_HEADER)).toBeNull()
   })
 
   it('signs for the region asked, so a wrong region gets the gateway’s scope error', async () => {
-    const wrong = await post('call', { method: 'GET', url: `${gateway.connectionsUrl}/@connections/eA%3D%3D`, region: 'eu-west-1' })
+    const wrong = await post('call', {
+      method: 'GET',
+      url: `${gateway.connectionsUrl}/@connections/eA%3D%3D`,
+      region: 'eu-west-1',
+    })
     expect(wrong.status).toBe(403)
     expect(await wrong.text()).toMatch(/scoped to a valid region/)
   })
@@ -105,7 +135,11 @@ describe('signer middleware against the local gateway in IAM mode', () => {
       await post('call', call, { origin: 'http://127.0.0.1:1' }),
       await post('call', call, { origin: 'https://evil.example.com' }),
       await post('call', call, { [SIGNER_TOKEN_HEADER]: 'wrong' }),
-      await fetch(`${base}/call`, { method: 'POST', headers: { origin: `http://${host}` }, body: JSON.stringify(call) }),
+      await fetch(`${base}/call`, {
+        method: 'POST',
+        headers: { origin: `http://${host}` },
+        body: JSON.stringify(call),
+      }),
       await post('call', { ...call, url: 'https://example.com/prod/@connections/x' }),
       await post('call', { ...call, url: 'http://169.254.169.254/latest/meta-data/' }),
       await post('presign', { url: 'wss://example.com/prod', region: 'us-east-1' }),
@@ -113,10 +147,14 @@ describe('signer middleware against the local gateway in IAM mode', () => {
     // A DNS-rebound name reaches this server with its own Host (fetch cannot set Host, so plain http here).
     const rebound = await new Promise<number>((resolve, reject) => {
       const origin = 'http://rebound.example.com'
-      const req = request(`${base}/call`, { method: 'POST', headers: { host: 'rebound.example.com', origin, [SIGNER_TOKEN_HEADER]: 'test-token' } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      })
+      const req = request(
+        `${base}/call`,
+        { method: 'POST', headers: { host: 'rebound.example.com', origin, [SIGNER_TOKEN_HEADER]: 'test-token' } },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       req.end(JSON.stringify(call))
     })
@@ -125,7 +163,10 @@ describe('signer middleware against the local gateway in IAM mode', () => {
       expect(response.status).toBe(403)
       expect(response.headers.get(SIGNER_ERROR_HEADER)).toBe('refused')
     }
-    expect((await fetch(`${base}/identity`, { headers: { origin: `http://${host}`, [SIGNER_TOKEN_HEADER]: 'test-token' } })).status).toBe(405)
+    expect(
+      (await fetch(`${base}/identity`, { headers: { origin: `http://${host}`, [SIGNER_TOKEN_HEADER]: 'test-token' } }))
+        .status,
+    ).toBe(405)
     expect((await post('call', { ...call, region: 'nowhere' })).status).toBe(400)
   })
 
@@ -133,22 +174,40 @@ describe('signer middleware against the local gateway in IAM mode', () => {
     const response = await post('identity', {})
     const text = await response.text()
     expect(text).not.toContain(KEYS.secretAccessKey)
-    expect(JSON.parse(text)).toMatchObject({ maskedAccessKeyId: 'AKIA…0001', stsProblem: expect.stringMatching(/could not be reached/) })
+    expect(JSON.parse(text)).toMatchObject({
+      maskedAccessKeyId: 'AKIA…0001',
+      stsProblem: expect.stringMatching(/could not be reached/),
+    })
   })
 
   it('writes its token into the page’s head', () => {
-    expect(signer.injectToken('<html><head><title>x</title></head></html>')).toContain(`<meta name="${SIGNER_TOKEN_META}" content="test-token" />`)
+    expect(signer.injectToken('<html><head><title>x</title></head></html>')).toContain(
+      `<meta name="${SIGNER_TOKEN_META}" content="test-token" />`,
+    )
   })
 })
 
 describe('signer without credentials', () => {
   it('says so, as a signer error rather than an AWS answer', async () => {
-    const signer = createSigner({ credentials: async () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })), token: 't', log: () => {} })
+    const signer = createSigner({
+      credentials: async () =>
+        Promise.reject(
+          Object.assign(new Error('Could not load credentials from any providers'), {
+            name: 'CredentialsProviderError',
+          }),
+        ),
+      token: 't',
+      log: () => {},
+    })
     const server = createServer((req, res) => void signer.middleware(req, res, () => res.writeHead(404).end()))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`
     try {
-      const response = await fetch(`http://${host}${SIGNER_PATH}/identity`, { method: 'POST', headers: { origin: `http://${host}`, [SIGNER_TOKEN_HEADER]: 't' }, body: '{}' })
+      const response = await fetch(`http://${host}${SIGNER_PATH}/identity`, {
+        method: 'POST',
+        headers: { origin: `http://${host}`, [SIGNER_TOKEN_HEADER]: 't' },
+        body: '{}',
+      })
       expect(response.headers.get(SIGNER_ERROR_HEADER)).toBe('no-credentials')
       expect((await response.json()).message).toMatch(/No AWS credentials/)
     } finally {

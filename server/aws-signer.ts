@@ -42,13 +42,21 @@ export function checkSignerTarget(raw: unknown, kind: 'call' | 'presign'): Targe
   } catch {
     return { ok: false, message: 'The target is not a URL.' }
   }
-  if (url.username || url.password || url.hash) return { ok: false, message: 'The target may not carry user info or a fragment.' }
+  if (url.username || url.password || url.hash)
+    return { ok: false, message: 'The target may not carry user info or a fragment.' }
   const secure = kind === 'call' ? 'https:' : 'wss:'
   const plain = kind === 'call' ? 'http:' : 'ws:'
   const aws = EXECUTE_API_HOST.test(url.hostname)
   const local = LOOPBACK.test(url.hostname)
-  if (aws ? url.protocol !== secure || (url.port !== '' && url.port !== '443') : !local || (url.protocol !== secure && url.protocol !== plain)) {
-    return { ok: false, message: `The signer refuses ${url.host}: it signs only for ${secure}//{api}.execute-api.{region}.amazonaws.com and a local gateway on this machine.` }
+  if (
+    aws
+      ? url.protocol !== secure || (url.port !== '' && url.port !== '443')
+      : !local || (url.protocol !== secure && url.protocol !== plain)
+  ) {
+    return {
+      ok: false,
+      message: `The signer refuses ${url.host}: it signs only for ${secure}//{api}.execute-api.{region}.amazonaws.com and a local gateway on this machine.`,
+    }
   }
   if (kind === 'call' && !CONNECTIONS_PATH.test(url.pathname.replace(/%40/gi, '@'))) {
     return { ok: false, message: 'The signer signs only @connections calls ({stage}/@connections/{id}).' }
@@ -114,10 +122,13 @@ export function createSigner(options: SignerOptions = {}) {
     return a.length === b.length && timingSafeEqual(a, b)
   }
 
-  async function call(request: SignerCallRequest): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  async function call(
+    request: SignerCallRequest,
+  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     const target = checkSignerTarget(request.url, 'call')
     if (!target.ok) throw signerError('refused', target.message)
-    if (!['GET', 'POST', 'DELETE'].includes(request.method)) throw signerError('bad-request', 'Only GET, POST and DELETE.')
+    if (!['GET', 'POST', 'DELETE'].includes(request.method))
+      throw signerError('bad-request', 'Only GET, POST and DELETE.')
     const url = target.url
     const body = request.method === 'POST' ? Buffer.from(request.body ?? '', 'base64') : undefined
     const signed = await signerFor(checkRegion(request.region)).sign({
@@ -133,7 +144,13 @@ export function createSigner(options: SignerOptions = {}) {
     const headers: Record<string, string> = {}
     // fetch sets Host itself, from the same URL.
     for (const [name, value] of Object.entries(signed.headers)) if (name.toLowerCase() !== 'host') headers[name] = value
-    const upstream = await doFetch(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+    const upstream = await doFetch(url, {
+      method: request.method,
+      headers,
+      body: body ? new Uint8Array(body) : undefined,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    })
     const answer = Buffer.from(await upstream.arrayBuffer())
     const passed: Record<string, string> = {}
     for (const name of ['content-type', 'x-amzn-errortype', 'x-amzn-requestid']) {
@@ -171,7 +188,11 @@ export function createSigner(options: SignerOptions = {}) {
 
   async function identity(): Promise<SignerIdentity> {
     const creds = await credentials()
-    const out: SignerIdentity = { profile, maskedAccessKeyId: maskKey(creds.accessKeyId), expiresAt: creds.expiration?.getTime() }
+    const out: SignerIdentity = {
+      profile,
+      maskedAccessKeyId: maskKey(creds.accessKeyId),
+      expiresAt: creds.expiration?.getTime(),
+    }
     try {
       const sts = new URL(options.stsEndpoint ?? 'https://sts.amazonaws.com/')
       const body = 'Action=GetCallerIdentity&Version=2011-06-15'
@@ -185,13 +206,15 @@ export function createSigner(options: SignerOptions = {}) {
         body,
       })
       const headers: Record<string, string> = {}
-      for (const [name, value] of Object.entries(signed.headers)) if (name.toLowerCase() !== 'host') headers[name] = value
+      for (const [name, value] of Object.entries(signed.headers))
+        if (name.toLowerCase() !== 'host') headers[name] = value
       const response = await doFetch(sts, { method: 'POST', headers, body, signal: AbortSignal.timeout(4000) })
       const xml = (await response.text()).slice(0, 16_384)
       if (response.ok) {
         out.arn = /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1]
         out.account = /<Account>([^<]+)<\/Account>/.exec(xml)?.[1]
-      } else out.stsProblem = `STS answered ${response.status}: ${/<Message>([^<]+)<\/Message>/.exec(xml)?.[1] ?? 'no message'}`
+      } else
+        out.stsProblem = `STS answered ${response.status}: ${/<Message>([^<]+)<\/Message>/.exec(xml)?.[1] ?? 'no message'}`
     } catch (e) {
       out.stsProblem = `STS could not be reached (${e instanceof Error ? e.message : String(e)})`
     }
@@ -212,13 +235,22 @@ export function createSigner(options: SignerOptions = {}) {
       reply(status, { kind: 'refused', message } satisfies SignerError, 'refused')
     }
     if (req.method !== 'POST') return refuse(405, 'The signer takes POST only.')
-    if (!isOwnOrigin(req)) return refuse(403, 'The signer answers only the playground page this server served (same origin, on this machine).')
-    if (!tokenMatches(header(req, SIGNER_TOKEN_HEADER))) return refuse(403, 'The signer needs the token of the page this server served: reload the page.')
+    if (!isOwnOrigin(req))
+      return refuse(
+        403,
+        'The signer answers only the playground page this server served (same origin, on this machine).',
+      )
+    if (!tokenMatches(header(req, SIGNER_TOKEN_HEADER)))
+      return refuse(403, 'The signer needs the token of the page this server served: reload the page.')
     let parsed: unknown
     try {
       parsed = JSON.parse((await readBody(req, MAX_SIGNER_BODY_BYTES)).toString('utf8') || '{}')
     } catch {
-      return reply(400, { kind: 'bad-request', message: `Expected a JSON body of at most ${MAX_SIGNER_BODY_BYTES} bytes.` }, 'bad-request')
+      return reply(
+        400,
+        { kind: 'bad-request', message: `Expected a JSON body of at most ${MAX_SIGNER_BODY_BYTES} bytes.` },
+        'bad-request',
+      )
     }
     const action = req.url.slice(SIGNER_PATH.length + 1).split('?')[0]
     try {
@@ -248,7 +280,8 @@ export function createSigner(options: SignerOptions = {}) {
 }
 
 function checkRegion(region: unknown): string {
-  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw signerError('bad-request', `“${String(region)}” is not an AWS region.`)
+  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw signerError('bad-request', `“${String(region)}” is not an AWS region.`)
   return region
 }
 
@@ -308,7 +341,11 @@ export function awsSignerPlugin(options: SignerOptions = {}) {
       // Preview serves the built index.html as a file: add the token on the way out.
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0]!
-        const isPage = (req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path === '/index.html' || (!/\.[a-z0-9]+$/i.test(path) && /text\/html/.test(header(req, 'accept') ?? '')))
+        const isPage =
+          (req.method === 'GET' || req.method === 'HEAD') &&
+          (path === '/' ||
+            path === '/index.html' ||
+            (!/\.[a-z0-9]+$/i.test(path) && /text\/html/.test(header(req, 'accept') ?? '')))
         if (!isPage) return next()
         readFile(resolve(outDir, 'index.html'), 'utf8').then(
           (html) => {

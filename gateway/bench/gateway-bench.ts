@@ -218,13 +218,18 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10
 function runSdkFloor(): Promise<{ perSecond: number; noNetworkPerSecond: number }> {
   const script = fileURLToPath(new URL('./sdk-floor.ts', import.meta.url))
   return new Promise((resolvePromise, reject) => {
-    const child = fork(script, [String(SECONDS), String(CLIENTS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    const child = fork(script, [String(SECONDS), String(CLIENTS)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    })
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
     child.once('error', reject)
     child.once('exit', (code) => {
       try {
-        resolvePromise(JSON.parse(out.trim().split('\n').pop() ?? '') as { perSecond: number; noNetworkPerSecond: number })
+        resolvePromise(
+          JSON.parse(out.trim().split('\n').pop() ?? '') as { perSecond: number; noNetworkPerSecond: number },
+        )
       } catch {
         reject(new Error(`sdk-floor exited with ${code}: ${out}`))
       }
@@ -299,8 +304,7 @@ async function main() {
         gatewayRssBaselineMb: mb(baseline.rss),
         gatewayRssMb: mb(loaded.rss),
         gatewayHeapUsedMb: mb(loaded.heapUsed),
-        perConnectionKb:
-          Math.round(((loaded.rss - baseline.rss) / Math.max(1, idle.sockets.length) / 1024) * 10) / 10,
+        perConnectionKb: Math.round(((loaded.rss - baseline.rss) / Math.max(1, idle.sockets.length) / 1024) * 10) / 10,
         aimMb: 300,
       },
     }
@@ -311,12 +315,7 @@ async function main() {
     console.log(`  ${'measure'.padEnd(44)}${'value'.padStart(14)}   ${'aim'.padEnd(12)}`)
     console.log(row('bare ws echo, round trips/s', bareEcho.perSecond.toFixed(0), '', true))
     console.log(
-      row(
-        'bare ws echo, p50 / p99 ms',
-        `${bareEcho.p50Ms.toFixed(2)} / ${bareEcho.p99Ms.toFixed(2)}`,
-        '',
-        true,
-      ),
+      row('bare ws echo, p50 / p99 ms', `${bareEcho.p50Ms.toFixed(2)} / ${bareEcho.p99Ms.toFixed(2)}`, '', true),
     )
     console.log(row('gateway $default via @connections, rt/s', gatewayEcho.perSecond.toFixed(0), '', true))
     console.log(row('same $default in worker threads (--backend), rt/s', backendEcho.perSecond.toFixed(0), '', true))
@@ -328,7 +327,14 @@ async function main() {
         results.echo.workerVsInProcess >= 1,
       ),
     )
-    console.log(row('  worker p50 / p99 ms (saturated)', `${backendEcho.p50Ms.toFixed(2)} / ${backendEcho.p99Ms.toFixed(2)}`, '', true))
+    console.log(
+      row(
+        '  worker p50 / p99 ms (saturated)',
+        `${backendEcho.p50Ms.toFixed(2)} / ${backendEcho.p99Ms.toFixed(2)}`,
+        '',
+        true,
+      ),
+    )
     console.log(
       row(
         'one client: in-process / worker $default, rt/s',
@@ -340,7 +346,9 @@ async function main() {
     console.log(row('SDK PostToConnection, trivial server, calls/s', sdkFloor.perSecond.toFixed(0), '', true))
     console.log(row('  ÷ bare ws echo', `${(sdkFloor.perSecond / bareEcho.perSecond).toFixed(3)}×`, '', true))
     console.log(row('SDK PostToConnection, no network, calls/s', sdkFloor.noNetworkPerSecond.toFixed(0), '', true))
-    console.log(row('  ÷ bare ws echo (ceiling for $default)', `${results.echo.sdkNoNetworkVsBare.toFixed(3)}×`, '', true))
+    console.log(
+      row('  ÷ bare ws echo (ceiling for $default)', `${results.echo.sdkNoNetworkVsBare.toFixed(3)}×`, '', true),
+    )
     console.log(row('gateway $default ÷ SDK over HTTP', `${results.echo.defaultRouteVsSdkFloor.toFixed(2)}×`, '', true))
     // The aim is out of reach when the SDK call each echo must make is, on its own, slower than the aim.
     const ceilingBelowAim = results.echo.sdkNoNetworkVsBare < 0.2
@@ -382,12 +390,7 @@ async function main() {
       ),
     )
     console.log(
-      row(
-        'new connections/s (with $connect)',
-        connects.perSecond.toFixed(0),
-        '>= 1000',
-        connects.perSecond >= 1000,
-      ),
+      row('new connections/s (with $connect)', connects.perSecond.toFixed(0), '>= 1000', connects.perSecond >= 1000),
     )
     console.log(
       row(

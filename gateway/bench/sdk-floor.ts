@@ -12,7 +12,11 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 
 const seconds = Number(process.argv[2] ?? 5)
 const concurrency = Number(process.argv[3] ?? 50)
-const credentials = { accessKeyId: 'ASIABENCHFLOOR000001', secretAccessKey: 'bench-floor-secret', sessionToken: 'bench-floor-token' }
+const credentials = {
+  accessKeyId: 'ASIABENCHFLOOR000001',
+  secretAccessKey: 'bench-floor-secret',
+  sessionToken: 'bench-floor-token',
+}
 
 async function callsPerSecond(client: ApiGatewayManagementApiClient): Promise<number> {
   let calls = 0
@@ -21,7 +25,9 @@ async function callsPerSecond(client: ApiGatewayManagementApiClient): Promise<nu
   await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
       for (let n = 0; Date.now() < end; n++) {
-        await client.send(new PostToConnectionCommand({ ConnectionId: 'L0SM9cOFvHcCIhw=', Data: `client ${i} message ${n}` }))
+        await client.send(
+          new PostToConnectionCommand({ ConnectionId: 'L0SM9cOFvHcCIhw=', Data: `client ${i} message ${n}` }),
+        )
         calls++
       }
     }),

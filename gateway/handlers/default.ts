@@ -26,17 +26,10 @@ import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from '.
 type Handler = (event: WebSocketEvent) => Promise<WebSocketResult>
 
 /** http for a local gateway (localhost, 127.x, [::1]), https for execute-api and custom domains. */
-export function callbackEndpoint({
-  domainName,
-  stage,
-}: Pick<WebSocketRequestContext, 'domainName' | 'stage'>): string {
+export function callbackEndpoint({ domainName, stage }: Pick<WebSocketRequestContext, 'domainName' | 'stage'>): string {
   const host = domainName.replace(/:\d+$/, '')
   const local =
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\./.test(host) ||
-    host === '[::1]' ||
-    host === '0.0.0.0'
+    host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]' || host === '0.0.0.0'
   return `${local ? 'http' : 'https'}://${domainName}/${stage}`
 }
 
@@ -64,9 +57,7 @@ const connected = new Map<string, Set<string>>()
 function parse(body: string | undefined): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body ?? '')
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
   } catch {
     return undefined
   }
@@ -84,9 +75,7 @@ export const handlers: Record<string, Handler> = {
       ([name]) => name.toLowerCase() === 'sec-websocket-protocol',
     )?.[1]
     const protocol = offered?.split(',')[0]?.trim()
-    return protocol
-      ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': protocol } }
-      : { statusCode: 200 }
+    return protocol ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': protocol } } : { statusCode: 200 }
   },
 
   async $disconnect(event) {

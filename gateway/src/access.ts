@@ -83,7 +83,8 @@ export function accessPolicy(o: AccessOptions): AccessPolicy {
       // Listening on every interface: a LAN address is fine. Rebinding needs a DNS name, never an IP literal.
       return wildcard && isIP(name.replace(/^\[|\]$/g, '')) !== 0
     },
-    hostNames: ['localhost', '127.0.0.1', '[::1]', ...names].filter((v, i, a) => a.indexOf(v) === i).join(', ') +
+    hostNames:
+      ['localhost', '127.0.0.1', '[::1]', ...names].filter((v, i, a) => a.indexOf(v) === i).join(', ') +
       (wildcard ? ' or any IP address' : ''),
   }
 }

@@ -35,8 +35,7 @@ export function parseArgs(argv: string[]): CliResult {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h') return { help: true }
-    if (!arg.startsWith('--'))
-      throw new UsageError(`unexpected argument "${arg}" (flags start with --; see --help)`)
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (flags start with --; see --help)`)
     const eq = arg.indexOf('=')
     const name = arg.slice(2, eq < 0 ? undefined : eq)
     const row = byName.get(name)
@@ -63,8 +62,7 @@ export function parseArgs(argv: string[]): CliResult {
 function convert(row: OptionSpec, value: string, previous: unknown): unknown {
   switch (row.kind) {
     case 'int': {
-      if (!/^-?\d+$/.test(value.trim()))
-        throw new UsageError(`--${row.flag} must be a whole number, got "${value}"`)
+      if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${row.flag} must be a whole number, got "${value}"`)
       return Number(value)
     }
     case 'number': {

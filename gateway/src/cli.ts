@@ -67,9 +67,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    process.stdout.write(
-      `\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`,
-    )
+    process.stdout.write(`\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`)
     // A second signal, or a stuck shutdown, exits anyway.
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()

@@ -91,11 +91,7 @@ export class CognitoIdentity {
       const body = await readBody(req, MAX_BODY)
       if (!body.ok) {
         if (body.tooLarge)
-          throw new CognitoError(
-            'SerializationException',
-            `Request body too large (over ${MAX_BODY} bytes)`,
-            413,
-          )
+          throw new CognitoError('SerializationException', `Request body too large (over ${MAX_BODY} bytes)`, 413)
         throw new CognitoError('SerializationException', body.error.message)
       }
       const target = String(req.headers['x-amz-target'] ?? '')
@@ -111,10 +107,7 @@ export class CognitoIdentity {
       try {
         input = body.body.length ? JSON.parse(body.body.toString('utf8')) : {}
       } catch (error) {
-        throw new CognitoError(
-          'SerializationException',
-          `Request body is not valid JSON: ${(error as Error).message}`,
-        )
+        throw new CognitoError('SerializationException', `Request body is not valid JSON: ${(error as Error).message}`)
       }
       if (input === null || typeof input !== 'object' || Array.isArray(input)) {
         throw new CognitoError('SerializationException', 'Request body must be a JSON object')
@@ -141,11 +134,7 @@ export class CognitoIdentity {
     if (typeof poolId !== 'string' || poolId.length === 0)
       throw validation('identityPoolId', poolId ?? null, 'Member must not be null')
     if (!POOL_ID.test(poolId) || poolId.length > 55) {
-      throw validation(
-        'identityPoolId',
-        poolId,
-        'Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+',
-      )
+      throw validation('identityPoolId', poolId, 'Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+')
     }
     if (!this.o.poolIds.includes(poolId)) {
       throw new CognitoError(
@@ -175,11 +164,7 @@ export class CognitoIdentity {
     if (typeof identityId !== 'string' || identityId.length === 0)
       throw validation('identityId', identityId ?? null, 'Member must not be null')
     if (!IDENTITY_ID.test(identityId) || identityId.length > 55) {
-      throw validation(
-        'identityId',
-        identityId,
-        'Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+',
-      )
+      throw validation('identityId', identityId, 'Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+')
     }
     if (params.Logins !== undefined) loginKey(params.Logins)
     if (!this.identities.has(identityId)) {

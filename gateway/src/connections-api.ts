@@ -66,10 +66,7 @@ export class ConnectionsApi {
       const read = await readBody(req, limit)
       if (!read.ok) {
         if (read.tooLarge) {
-          this.log(
-            `@connections POST ${id} → 413: ${read.bytes} bytes is over the ${limit}-byte limit`,
-            'error',
-          )
+          this.log(`@connections POST ${id} → 413: ${read.bytes} bytes is over the ${limit}-byte limit`, 'error')
           return sendAwsError(
             res,
             413,

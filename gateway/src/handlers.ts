@@ -84,9 +84,7 @@ export function checkHandlerModule(mod: Record<string, unknown>, name: string): 
 
 function checkRouteKey(key: string, name: string): void {
   if (key.startsWith('$') && !['$connect', '$disconnect', '$default'].includes(key)) {
-    throw new HandlerModuleError(
-      `handlers module ${name}: custom route keys must not start with $ (got "${key}")`,
-    )
+    throw new HandlerModuleError(`handlers module ${name}: custom route keys must not start with $ (got "${key}")`)
   }
 }
 
@@ -128,11 +126,7 @@ let appliedKey = ''
 export function applyLambdaEnvironment(env: LambdaEnvironment): void {
   // process.env is slow to touch; skip when this process already holds these values (the common case).
   const key = `${env.accessKeyId}\n${env.sessionToken}\n${env.region}`
-  if (
-    key === appliedKey &&
-    process.env.AWS_ACCESS_KEY_ID === env.accessKeyId &&
-    process.env.AWS_REGION === env.region
-  )
+  if (key === appliedKey && process.env.AWS_ACCESS_KEY_ID === env.accessKeyId && process.env.AWS_REGION === env.region)
     return
   appliedKey = key
   const wanted: Record<string, string> = {
@@ -191,9 +185,7 @@ export function invokeHandler(
       resolvePromise(outcome)
     }
     // A pending invocation alone does not keep a stopped gateway's process alive (clock timers are unref'd).
-    const timer = clock.after(o.timeoutMs, () =>
-      finish({ kind: 'timeout', durationMs: performance.now() - started }),
-    )
+    const timer = clock.after(o.timeoutMs, () => finish({ kind: 'timeout', durationMs: performance.now() - started }))
     try {
       o.beforeInvoke?.()
       Promise.resolve(handler(event, context)).then(

@@ -98,7 +98,14 @@ export function connectDecision(
   outcome: InvocationOutcome,
   o: ConnectSettings,
 ): { accept: AcceptedHandshake; log?: string } | { refuse: HandshakeRefusal } {
-  const refuse = (status: number, reason: string, body: string, log: string, level: 'info' | 'error' = 'error', headers?: Record<string, string>) => ({
+  const refuse = (
+    status: number,
+    reason: string,
+    body: string,
+    log: string,
+    level: 'info' | 'error' = 'error',
+    headers?: Record<string, string>,
+  ) => ({
     refuse: { status, reason, body, log, level, headers },
   })
   if (outcome.kind === 'timeout')

@@ -40,11 +40,7 @@ export function readBody(
       }
     })
     req.on('end', () =>
-      finish(
-        bytes > limit
-          ? { ok: false, tooLarge: true, bytes }
-          : { ok: true, body: Buffer.concat(chunks, bytes) },
-      ),
+      finish(bytes > limit ? { ok: false, tooLarge: true, bytes } : { ok: true, body: Buffer.concat(chunks, bytes) }),
     )
     req.on('error', (error) => finish({ ok: false, tooLarge: false, error }))
     req.on('aborted', () => finish({ ok: false, tooLarge: false, error: new Error('request aborted') }))

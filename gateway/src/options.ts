@@ -241,10 +241,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
   const r = { ...tableDefaults(), clock: realClock, ...stripUndefined(o) } as GatewayOptions & Defaulted
   checkRanges(r as unknown as Record<string, unknown>)
   check(typeof r.host === 'string' && r.host.length > 0, 'host must not be empty')
-  check(
-    /^[A-Za-z0-9_-]{1,128}$/.test(r.stage),
-    `stage must be 1-128 letters, digits, - or _, got "${r.stage}"`,
-  )
+  check(/^[A-Za-z0-9_-]{1,128}$/.test(r.stage), `stage must be 1-128 letters, digits, - or _, got "${r.stage}"`)
   check(REGION.test(r.region), `region must look like us-east-1, got "${r.region}"`)
   check(
     /^[a-z0-9]{1,32}$/.test(r.apiId),
@@ -281,17 +278,11 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
   }
   const pools = [defaultIdentityPool(r.region)]
   for (const pool of r.identityPools ?? []) {
-    check(
-      POOL_ID.test(pool) && pool.length <= 55,
-      `identity pool id must look like us-east-1:0000-..., got "${pool}"`,
-    )
+    check(POOL_ID.test(pool) && pool.length <= 55, `identity pool id must look like us-east-1:0000-..., got "${pool}"`)
     if (!pools.includes(pool)) pools.push(pool)
   }
   for (const c of r.credentials ?? []) {
-    check(
-      typeof c.accessKeyId === 'string' && c.accessKeyId.length >= 3,
-      'a credential needs an access key id',
-    )
+    check(typeof c.accessKeyId === 'string' && c.accessKeyId.length >= 3, 'a credential needs an access key id')
     check(
       typeof c.secretAccessKey === 'string' && c.secretAccessKey.length > 0,
       'a credential needs a secret access key',
@@ -318,4 +309,3 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
-

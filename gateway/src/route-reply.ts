@@ -8,9 +8,7 @@ import type { WebSocketResult } from './lambda-events'
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html).
  */
 export type RouteReply =
-  | { kind: 'none' }
-  | { kind: 'reply'; body: string }
-  | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
+  { kind: 'none' } | { kind: 'reply'; body: string } | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
 
 export type ErrorFrameMessage = 'Forbidden' | 'Internal server error' | 'Endpoint request timed out'
 

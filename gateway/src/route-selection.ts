@@ -194,12 +194,7 @@ export function selectRoute(
       evaluated = undefined
     }
   }
-  if (
-    evaluated !== undefined &&
-    evaluated !== '$connect' &&
-    evaluated !== '$disconnect' &&
-    hasRoute(evaluated)
-  ) {
+  if (evaluated !== undefined && evaluated !== '$connect' && evaluated !== '$disconnect' && hasRoute(evaluated)) {
     return { evaluated, routeKey: evaluated }
   }
   return { evaluated, routeKey: hasRoute('$default') ? '$default' : undefined }

@@ -54,7 +54,13 @@ export interface Gateway {
   /** Two-way routes and every route key, for display. */
   routes: { keys: string[]; twoWay: string[] }
   /** With a backend file: what was loaded, the start-up table, and live instances per function. */
-  backend?: { kind: Backend['kind']; file: string; table: string[]; warnings: string[]; instances(): Record<string, number> }
+  backend?: {
+    kind: Backend['kind']
+    file: string
+    table: string[]
+    warnings: string[]
+    instances(): Record<string, number>
+  }
   options: ResolvedOptions
   /** Open connections right now. */
   connections(): ConnectionInfo[]
@@ -100,12 +106,10 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   const modules: HandlerModule[] = []
   if (backend ? o.withDefaultHandlers : o.defaultHandlers)
     modules.push(
-      checkHandlerModule(
-        defaultHandlers as unknown as Record<string, unknown>,
-        'gateway/handlers/default.ts',
-      ),
+      checkHandlerModule(defaultHandlers as unknown as Record<string, unknown>, 'gateway/handlers/default.ts'),
     )
-  if (o.handlers && typeof o.handlers === 'object') modules.push(checkHandlerModule({ handlers: o.handlers }, 'options.handlers'))
+  if (o.handlers && typeof o.handlers === 'object')
+    modules.push(checkHandlerModule({ handlers: o.handlers }, 'options.handlers'))
   const routes = buildRouteTable(modules, o.routeResponses)
 
   const lambdaEnv = { ...LAMBDA_ROLE_CREDENTIALS, region: o.region }
@@ -220,11 +224,11 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
       connectionsCheckingInterval: 1000,
     },
     (req, res) => {
-    handleHttp(req, res).catch((error: unknown) => {
-      log(`HTTP ${req.method} ${req.url?.slice(0, 200)} failed: ${describeError(error)}`, 'error')
-      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' })
-      else res.destroy()
-    })
+      handleHttp(req, res).catch((error: unknown) => {
+        log(`HTTP ${req.method} ${req.url?.slice(0, 200)} failed: ${describeError(error)}`, 'error')
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' })
+        else res.destroy()
+      })
     },
   )
 
@@ -259,10 +263,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         return sendAwsError(res, 403, 'ForbiddenException', 'Forbidden')
       }
       if (segments.length !== 4 || !segments[3]) {
-        log(
-          `HTTP ${req.method} ${path.slice(0, 200)} → 404: expected /${o.stage}/@connections/{connectionId}`,
-          'error',
-        )
+        log(`HTTP ${req.method} ${path.slice(0, 200)} → 404: expected /${o.stage}/@connections/{connectionId}`, 'error')
         return sendAwsError(
           res,
           404,
@@ -329,7 +330,11 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     const status = clientErrorStatus(error.code)
     if (error.code !== 'ECONNRESET') {
       const from = sourceIp((socket as Socket).remoteAddress)
-      logLimiter.line(from, `bad HTTP request from ${from} (${error.code ?? error.message}) → ${status}, socket closed`, 'error')
+      logLimiter.line(
+        from,
+        `bad HTTP request from ${from} (${error.code ?? error.message}) → ${status}, socket closed`,
+        'error',
+      )
     }
     // Answer, then always release the socket: a client that never reads must not keep the descriptor.
     if (socket.writable && !socket.destroyed) {
@@ -341,8 +346,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   })
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) =>
-      reject(new Error(`cannot listen on ${o.host}:${o.port}: ${error.message}`))
+    const onError = (error: Error) => reject(new Error(`cannot listen on ${o.host}:${o.port}: ${error.message}`))
     server.once('error', onError)
     server.listen(o.port, o.host, () => {
       server.off('error', onError)

@@ -53,10 +53,7 @@ const MAX_PRESIGN_SECONDS = 604_800
 
 /** RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - _ . ~ */
 export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
-  )
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
 }
 
 /**
@@ -353,16 +350,11 @@ export function verifySigV4(req: SignedRequest, o: VerifyOptions): Verification 
   if (declaredHash !== undefined) {
     if (declaredHash === 'UNSIGNED-PAYLOAD') payloadHash = declaredHash
     else if (declaredHash.toLowerCase() !== bodyHash) {
-      return fail(
-        'content-hash',
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      )
+      return fail('content-hash', "The provided 'x-amz-content-sha256' header does not match what was computed.")
     }
   }
 
-  const canonicalHeaders = p.signedHeaders
-    .map((name) => `${name}:${(headers.get(name) ?? []).join(',')}\n`)
-    .join('')
+  const canonicalHeaders = p.signedHeaders.map((name) => `${name}:${(headers.get(name) ?? []).join(',')}\n`).join('')
   const canonicalRequest = [
     req.method.toUpperCase(),
     canonicalUri(req.path),
@@ -373,10 +365,7 @@ export function verifySigV4(req: SignedRequest, o: VerifyOptions): Verification 
   ].join('\n')
   const scope = `${p.scopeDate}/${p.scopeRegion}/${p.scopeService}/aws4_request`
   const stringToSign = [ALGORITHM, p.amzDate, scope, sha256Hex(canonicalRequest)].join('\n')
-  const expected = createHmac(
-    'sha256',
-    signingKey(known.secretAccessKey, p.scopeDate, p.scopeRegion, p.scopeService),
-  )
+  const expected = createHmac('sha256', signingKey(known.secretAccessKey, p.scopeDate, p.scopeRegion, p.scopeService))
     .update(stringToSign)
     .digest('hex')
   const a = Buffer.from(expected)

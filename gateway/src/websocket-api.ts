@@ -8,21 +8,10 @@ import { FrameWatcher, type FrameViolation } from './frame-watcher'
 import type { LogLimiter } from './log-limiter'
 import type { Clock } from './clock'
 import { describeError, type InvocationOutcome } from './handlers'
-import {
-  connectDecision,
-  handshakeProblem,
-  type AcceptedHandshake,
-  type HandshakeRefusal,
-} from './handshake-rules'
+import { connectDecision, handshakeProblem, type AcceptedHandshake, type HandshakeRefusal } from './handshake-rules'
 import { refuseUpgrade, sourceIp, splitUrl } from './http-util'
 import { awsId, traceId } from './ids'
-import {
-  connectEvent,
-  disconnectEvent,
-  messageEvent,
-  type ApiFacts,
-  type WebSocketEvent,
-} from './lambda-events'
+import { connectEvent, disconnectEvent, messageEvent, type ApiFacts, type WebSocketEvent } from './lambda-events'
 import type { CloseCause, CloseStatus, ResolvedOptions } from './options'
 import { TokenBucket } from './rate-limit'
 import { errorFrame, routeReply, unmatchedReply, type RouteReply } from './route-reply'
@@ -138,10 +127,7 @@ export class WebSocketApi {
       return this.refuse(socket, foreign.status, 'foreign origin or host', JSON.stringify({ message: foreign.message }))
     }
     if (url.length > this.o.maxUrlLength) {
-      this.log(
-        `handshake refused 414: URL is ${url.length} characters (limit ${this.o.maxUrlLength})`,
-        'error',
-      )
+      this.log(`handshake refused 414: URL is ${url.length} characters (limit ${this.o.maxUrlLength})`, 'error')
       return this.refuse(socket, 414, 'URL too long', JSON.stringify({ message: 'Request-URI Too Long' }))
     }
     if (!this.isStagePath(path)) {
@@ -153,10 +139,7 @@ export class WebSocketApi {
     if (this.shuttingDown)
       return this.refuse(socket, 503, 'shutting down', JSON.stringify({ message: 'Service Unavailable' }))
     if (!this.bucket.take()) {
-      this.log(
-        `handshake refused 429: over ${this.o.newConnectionsPerSecond} new connections per second`,
-        'error',
-      )
+      this.log(`handshake refused 429: over ${this.o.newConnectionsPerSecond} new connections per second`, 'error')
       return this.refuse(socket, 429, 'throttled', JSON.stringify({ message: 'Too Many Requests' }))
     }
     if (this.d.verify) {
@@ -257,9 +240,7 @@ export class WebSocketApi {
     conn.state = 'open'
     conn.lastActiveAt = now
     const socket = (ws as unknown as { _socket: Duplex })._socket
-    const watcher = new FrameWatcher(this.o.maxFrameBytes, this.o.maxMessageBytes, (v) =>
-      this.onViolation(conn, v),
-    )
+    const watcher = new FrameWatcher(this.o.maxFrameBytes, this.o.maxMessageBytes, (v) => this.onViolation(conn, v))
     conn.watcher = watcher
     // Before ws's own listener, so a bad frame is caught from its header, before its payload is read.
     socket.prependListener('data', (chunk: Buffer) => watcher.push(chunk))
@@ -339,12 +320,7 @@ export class WebSocketApi {
     )
   }
 
-  private afterMessage(
-    conn: Connection,
-    routeKey: string,
-    requestId: string,
-    outcome: InvocationOutcome,
-  ): void {
+  private afterMessage(conn: Connection, routeKey: string, requestId: string, outcome: InvocationOutcome): void {
     const reply = routeReply(outcome, {
       connectionId: conn.connectionId,
       routeKey,
@@ -401,9 +377,7 @@ export class WebSocketApi {
     conn.maxTimer?.cancel()
     const { code, reason } = this.o.closeFrames[cause]
     if (cause === 'idle' || cause === 'maxDuration' || cause === 'deleted' || cause === 'shutdown') {
-      this.log(
-        `CLOSE      ${conn.connectionId} ${cause} → close frame ${code}${reason ? ` "${reason}"` : ''}`,
-      )
+      this.log(`CLOSE      ${conn.connectionId} ${cause} → close frame ${code}${reason ? ` "${reason}"` : ''}`)
     }
     const ws = conn.ws
     ws.close(code, reason)

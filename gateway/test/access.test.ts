@@ -20,9 +20,22 @@ describe('access policy (unit)', () => {
   const policy = accessPolicy({ allowOrigins: ['https://tools.example.com'], host: '127.0.0.1', domainName: undefined })
 
   it('accepts loopback origins on any port and named ones; nothing else', () => {
-    for (const origin of ['http://127.0.0.1:5173', 'http://localhost:4173', 'http://[::1]:8080', 'https://localhost', 'https://tools.example.com'])
+    for (const origin of [
+      'http://127.0.0.1:5173',
+      'http://localhost:4173',
+      'http://[::1]:8080',
+      'https://localhost',
+      'https://tools.example.com',
+    ])
       expect(policy.originAllowed(origin), origin).toBe(true)
-    for (const origin of ['null', 'https://evil.example', 'http://127.0.0.1.evil.example', 'file://', 'http://10.0.0.5:5173', 'https://tools.example.com.evil.example'])
+    for (const origin of [
+      'null',
+      'https://evil.example',
+      'http://127.0.0.1.evil.example',
+      'file://',
+      'http://10.0.0.5:5173',
+      'https://tools.example.com.evil.example',
+    ])
       expect(policy.originAllowed(origin), origin).toBe(false)
   })
 
@@ -73,7 +86,9 @@ describe('a page on another site cannot drive the gateway', async () => {
 
   it('refuses a foreign Host (DNS rebinding) with 421, on HTTP and on the handshake', async () => {
     expect(await withHost(`${gw.httpUrl}/`, 'evil.example:4001')).toBe(421)
-    expect(await withHost(`${gw.connectionsUrl}/@connections/AAAAAAAAAAAAAAA%3D`, 'rebind.attacker.test', 'DELETE')).toBe(421)
+    expect(
+      await withHost(`${gw.connectionsUrl}/@connections/AAAAAAAAAAAAAAA%3D`, 'rebind.attacker.test', 'DELETE'),
+    ).toBe(421)
     expect((await refusedHandshake(gw.wsUrl, { headers: { Host: 'evil.example' } })).status).toBe(421)
     expect(await withHost(`${gw.httpUrl}/`, `localhost:${gw.port}`)).toBe(200)
     expect(gw.logs.some((l) => /→ 421: Host "evil\.example:4001" is not/.test(l))).toBe(true)

@@ -67,11 +67,26 @@ describe('serverless.yml', () => {
   })
 
   it('a handler file that does not exist, a non-Node runtime, or no websocket function is a clear error', async () => {
-    const missing = project({ 'serverless.yml': 'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: src/nope.run\n    events: [{ websocket: $default }]\n' })
-    await expect(load(join(missing, 'serverless.yml'))).rejects.toThrow(/^functions\.a: handler "src\/nope\.run": no file \S*src\/nope\(\.js\|\.mjs\|\.cjs\|\.ts\) /)
-    const python = project({ 'serverless.yml': 'service: s\nprovider: { name: aws, runtime: python3.12 }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n', 'h.js': '' })
-    await expect(load(join(python, 'serverless.yml'))).rejects.toThrow('functions.a: runtime python3.12 is not supported (Node.js only)')
-    const http = project({ 'serverless.yml': 'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ http: { path: /, method: get } }]\n', 'h.js': '' })
+    const missing = project({
+      'serverless.yml':
+        'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: src/nope.run\n    events: [{ websocket: $default }]\n',
+    })
+    await expect(load(join(missing, 'serverless.yml'))).rejects.toThrow(
+      /^functions\.a: handler "src\/nope\.run": no file \S*src\/nope\(\.js\|\.mjs\|\.cjs\|\.ts\) /,
+    )
+    const python = project({
+      'serverless.yml':
+        'service: s\nprovider: { name: aws, runtime: python3.12 }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n',
+      'h.js': '',
+    })
+    await expect(load(join(python, 'serverless.yml'))).rejects.toThrow(
+      'functions.a: runtime python3.12 is not supported (Node.js only)',
+    )
+    const http = project({
+      'serverless.yml':
+        'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ http: { path: /, method: get } }]\n',
+      'h.js': '',
+    })
     await expect(load(join(http, 'serverless.yml'))).rejects.toThrow(BackendError)
   })
 
@@ -83,7 +98,7 @@ describe('serverless.yml', () => {
         '  name: aws',
         '  environment:',
         '    SECRET: ${ssm:/my/secret}',
-        '    FALLBACK: ${ssm:/my/other, \'local\'}',
+        "    FALLBACK: ${ssm:/my/other, 'local'}",
         'functions:',
         '  a:',
         '    handler: h.run',
@@ -100,7 +115,10 @@ describe('serverless.yml', () => {
       'functions.a: the authorizer on $connect is not emulated; $connect runs without it',
       'functions.a: routeResponseSelectionExpression "$request.body.x" is not supported; only $default makes x two-way',
     ])
-    expect(b.routes.map((r) => [r.routeKey, r.twoWay])).toEqual([['$connect', false], ['x', false]])
+    expect(b.routes.map((r) => [r.routeKey, r.twoWay])).toEqual([
+      ['$connect', false],
+      ['x', false],
+    ])
   })
 })
 
@@ -115,7 +133,15 @@ describe('SAM / CloudFormation templates', () => {
       { routeKey: 'shout', functionName: 'sam-app-ShoutFunction', twoWay: true },
     ])
     const [chat, shout] = b.functions
-    expect(chat).toMatchObject({ timeoutSeconds: 5, memoryMb: 192, environment: { STAGE: 'test', MODE: 'loud', ENDPOINT: 'https://localapi01.execute-api.us-east-1.amazonaws.com/test' } })
+    expect(chat).toMatchObject({
+      timeoutSeconds: 5,
+      memoryMb: 192,
+      environment: {
+        STAGE: 'test',
+        MODE: 'loud',
+        ENDPOINT: 'https://localapi01.execute-api.us-east-1.amazonaws.com/test',
+      },
+    })
     expect(shout).toMatchObject({ timeoutSeconds: 3, environment: { STAGE: 'test', MODE: 'loud' } })
     expect(shout!.role.statements).toEqual([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }])
   })
@@ -131,10 +157,21 @@ describe('SAM / CloudFormation templates', () => {
       return
     }
     expect(b.stage).toBe('prod')
-    expect(b.routes.map((r) => r.routeKey).sort()).toEqual(['$connect', '$default', '$disconnect', 'broadcast', 'echo', 'ping', 'whoami'])
-    expect(b.functions.map((f) => [f.name, f.timeoutSeconds, f.memoryMb])).toEqual([['backend-BackendFunction', 29, 256]])
+    expect(b.routes.map((r) => r.routeKey).sort()).toEqual([
+      '$connect',
+      '$default',
+      '$disconnect',
+      'broadcast',
+      'echo',
+      'ping',
+      'whoami',
+    ])
+    expect(b.functions.map((f) => [f.name, f.timeoutSeconds, f.memoryMb])).toEqual([
+      ['backend-BackendFunction', 29, 256],
+    ])
     const statements = b.functions[0]!.role.statements!
-    const arn = (method: string) => `arn:aws:execute-api:us-east-1:000000000000:localapi01/prod/${method}/@connections/abc=`
+    const arn = (method: string) =>
+      `arn:aws:execute-api:us-east-1:000000000000:localapi01/prod/${method}/@connections/abc=`
     expect(evaluate(statements, 'execute-api:ManageConnections', arn('POST')).allowed).toBe(true)
     // The template grants POST only: a DELETE from the function would be denied on AWS, and here.
     expect(evaluate(statements, 'execute-api:ManageConnections', arn('DELETE')).allowed).toBe(false)
@@ -146,7 +183,9 @@ describe('SAM / CloudFormation templates', () => {
         'src/h.js': 'exports.run = async () => ({})',
         't.yaml': `Parameters:\n  P:\n    Type: String${extra}\nResources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: { ProtocolType: WEBSOCKET }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: src, Handler: h.run, Runtime: nodejs20.x }\n  Int:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties: { ApiId: !Ref Api, IntegrationType: ${integration}, IntegrationUri: !GetAtt Fn.Arn }\n  R:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: { ApiId: !Ref Api, RouteKey: $default, Target: !Sub 'integrations/\${Int}' }\n`,
       })
-    await expect(load(join(base('AWS_PROXY'), 't.yaml'))).rejects.toThrow('parameter P has no Default; give it one to run the template locally')
+    await expect(load(join(base('AWS_PROXY'), 't.yaml'))).rejects.toThrow(
+      'parameter P has no Default; give it one to run the template locally',
+    )
     await expect(load(join(base('HTTP_PROXY', '\n    Default: x'), 't.yaml'))).rejects.toThrow(
       'Resources.Int: IntegrationType HTTP_PROXY is not supported (AWS_PROXY to a Lambda function only)',
     )
@@ -158,16 +197,31 @@ describe('SAM / CloudFormation templates', () => {
 
 describe('IAM evaluation and the caller key', () => {
   it('an Allow must match action and resource; an explicit Deny wins', () => {
-    const allow = { Effect: 'Allow' as const, Action: 'execute-api:Manage*', Resource: 'arn:aws:execute-api:*:*:api/dev/POST/@connections/*' }
+    const allow = {
+      Effect: 'Allow' as const,
+      Action: 'execute-api:Manage*',
+      Resource: 'arn:aws:execute-api:*:*:api/dev/POST/@connections/*',
+    }
     const deny = { Effect: 'Deny' as const, Action: '*', Resource: '*/dev/POST/@connections/blocked' }
     const arn = (id: string) => `arn:aws:execute-api:us-east-1:000000000000:api/dev/POST/@connections/${id}`
     expect(evaluate([allow], 'execute-api:ManageConnections', arn('a')).allowed).toBe(true)
     expect(evaluate([allow], 'execute-api:Invoke', arn('a')).allowed).toBe(false)
-    expect(evaluate([allow, deny], 'execute-api:ManageConnections', arn('blocked'))).toEqual({ allowed: false, deniedBy: deny })
+    expect(evaluate([allow, deny], 'execute-api:ManageConnections', arn('blocked'))).toEqual({
+      allowed: false,
+      deniedBy: deny,
+    })
   })
 
   it('finds the access key in a SigV4 header or a presigned query', () => {
-    expect(signingKey(['Authorization', 'AWS4-HMAC-SHA256 Credential=ASIAXYZ/20250101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=ab'], '')).toBe('ASIAXYZ')
+    expect(
+      signingKey(
+        [
+          'Authorization',
+          'AWS4-HMAC-SHA256 Credential=ASIAXYZ/20250101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=ab',
+        ],
+        '',
+      ),
+    ).toBe('ASIAXYZ')
     expect(signingKey([], 'X-Amz-Credential=AKIAQ%2F20250101%2Fus-east-1%2Fexecute-api%2Faws4_request')).toBe('AKIAQ')
     expect(signingKey([], '')).toBeUndefined()
   })

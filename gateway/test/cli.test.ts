@@ -36,16 +36,14 @@ function run(command: string, args: string[], detached = false): Run {
 }
 
 /** `npx tsx gateway/src/cli.ts …`, as a user runs it. */
-const npxGateway = (args: string[], detached = false) =>
-  run('npx', ['tsx', 'gateway/src/cli.ts', ...args], detached)
+const npxGateway = (args: string[], detached = false) => run('npx', ['tsx', 'gateway/src/cli.ts', ...args], detached)
 /** tsx directly, so the exit code is the gateway's own (npm exec does not forward signals). */
 const tsxGateway = (args: string[]) => run(process.execPath, [tsxCli, 'gateway/src/cli.ts', ...args])
 
 async function printedUrls(r: Run, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs
   while (!/Try: /.test(r.stdout())) {
-    if (Date.now() > deadline)
-      throw new Error(`no start-up banner; stdout: ${r.stdout()} stderr: ${r.stderr()}`)
+    if (Date.now() > deadline) throw new Error(`no start-up banner; stdout: ${r.stdout()} stderr: ${r.stderr()}`)
     if (r.child.exitCode !== null) throw new Error(`exited early: ${r.stderr()}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

@@ -45,9 +45,7 @@ describe('Cognito Identity emulator', () => {
   it('GetId returns a stable IdentityId per pool, and per login', async () => {
     const a = await cognito.send(new GetIdCommand({ IdentityPoolId: DEFAULT_POOL }))
     const b = await cognito.send(new GetIdCommand({ IdentityPoolId: DEFAULT_POOL }))
-    expect(a.IdentityId).toMatch(
-      /^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    )
+    expect(a.IdentityId).toMatch(/^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(b.IdentityId).toBe(a.IdentityId)
     const other = await cognito.send(new GetIdCommand({ IdentityPoolId: EXTRA_POOL }))
     expect(other.IdentityId).toMatch(/^eu-west-1:/)
@@ -154,10 +152,7 @@ describe('Cognito Identity emulator', () => {
   })
 
   it('caps the body at 64 KB with 413', async () => {
-    const huge = await call(
-      'GetId',
-      JSON.stringify({ IdentityPoolId: DEFAULT_POOL, pad: 'x'.repeat(100_000) }),
-    )
+    const huge = await call('GetId', JSON.stringify({ IdentityPoolId: DEFAULT_POOL, pad: 'x'.repeat(100_000) }))
     expect(huge.status).toBe(413)
   })
 })

@@ -20,11 +20,7 @@ const disconnects: DisconnectInfo[] = []
 gw.on('disconnect', (d) => disconnects.push(d))
 
 async function openWithId(userAgent?: string) {
-  const client = await TestClient.open(
-    gw.wsUrl,
-    undefined,
-    userAgent ? { headers: { 'User-Agent': userAgent } } : {},
-  )
+  const client = await TestClient.open(gw.wsUrl, undefined, userAgent ? { headers: { 'User-Agent': userAgent } } : {})
   return { client, id: await whoami(client) }
 }
 
@@ -33,9 +29,7 @@ describe('PostToConnection', () => {
     const { client, id } = await openWithId()
     const sent: SendInfo[] = []
     gw.on('send', (s) => sent.push(s))
-    const out = await sdk.send(
-      new PostToConnectionCommand({ ConnectionId: id, Data: 'hello from the backend' }),
-    )
+    const out = await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'hello from the backend' }))
     expect(out.$metadata.httpStatusCode).toBe(200)
     expect(await client.next()).toBe('hello from the backend')
     expect(client.messages.at(-1)!.binary).toBe(false)
@@ -51,9 +45,7 @@ describe('PostToConnection', () => {
 
   it('sends bytes that are not UTF-8 as a binary frame (postDataFrame auto, UNCONFIRMED)', async () => {
     const { client, id } = await openWithId()
-    await sdk.send(
-      new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([0xff, 0x00, 0xfe]) }),
-    )
+    await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([0xff, 0x00, 0xfe]) }))
     await waitFor(() => client.messages.length > 1)
     expect(client.messages.at(-1)!.binary).toBe(true)
     await client.close()
@@ -63,9 +55,7 @@ describe('PostToConnection', () => {
     const { client, id } = await openWithId()
     await sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'a'.repeat(131_072) }))
     expect((await client.next()).length).toBe(131_072)
-    const error = await sdkError(
-      sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'a'.repeat(131_073) })),
-    )
+    const error = await sdkError(sdk.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'a'.repeat(131_073) })))
     expect(error).toMatchObject({ name: 'PayloadTooLargeException', status: 413 })
     expect(error.error).toBeInstanceOf(PayloadTooLargeException)
     expect(client.ws.readyState).toBe(client.ws.OPEN)
@@ -128,9 +118,10 @@ describe('GetConnection', () => {
   })
 
   it('throws GoneException for an unknown id', async () => {
-    expect(
-      await sdkError(sdk.send(new GetConnectionCommand({ ConnectionId: 'BBBBBBBBBBBBBBB=' }))),
-    ).toMatchObject({ name: 'GoneException', status: 410 })
+    expect(await sdkError(sdk.send(new GetConnectionCommand({ ConnectionId: 'BBBBBBBBBBBBBBB=' })))).toMatchObject({
+      name: 'GoneException',
+      status: 410,
+    })
   })
 })
 
@@ -247,9 +238,7 @@ describe('fragmenting outgoing messages (outgoingFrameBytes, UNCONFIRMED)', () =
       ;(client.ws as unknown as { _socket: Socket })._socket.prependListener('data', (chunk: Buffer) =>
         watcher.push(chunk),
       )
-      await managementClient(gateway).send(
-        new PostToConnectionCommand({ ConnectionId: id, Data: 'q'.repeat(4500) }),
-      )
+      await managementClient(gateway).send(new PostToConnectionCommand({ ConnectionId: id, Data: 'q'.repeat(4500) }))
       expect(await client.next()).toBe('q'.repeat(4500))
       await client.close()
       return oversize

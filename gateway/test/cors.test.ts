@@ -35,9 +35,7 @@ describe('CORS on (default, a local convenience)', async () => {
       },
     })
     expect(response.status).toBe(204)
-    expect(response.headers.get('access-control-allow-headers')).toBe(
-      'content-type,x-amz-target,x-amz-user-agent',
-    )
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target,x-amz-user-agent')
   })
 
   it('puts Allow-Origin and Expose-Headers on every response, errors included, so the SDK can read x-amzn-ErrorType', async () => {
@@ -48,9 +46,7 @@ describe('CORS on (default, a local convenience)', async () => {
     })
     expect(gone.status).toBe(410)
     expect(gone.headers.get('access-control-allow-origin')).toBe(ORIGIN)
-    expect(gone.headers.get('access-control-expose-headers')).toBe(
-      'x-amzn-ErrorType, x-amzn-RequestId, x-amz-apigw-id',
-    )
+    expect(gone.headers.get('access-control-expose-headers')).toBe('x-amzn-ErrorType, x-amzn-RequestId, x-amz-apigw-id')
     const cognito = await fetch(`${gw.cognitoUrl}/`, {
       method: 'POST',
       body: '{',

@@ -10,12 +10,10 @@ describe('callbackEndpoint', () => {
     expect(callbackEndpoint({ domainName: '127.0.0.1:4001', stage: 'dev' })).toBe('http://127.0.0.1:4001/dev')
     expect(callbackEndpoint({ domainName: 'localhost:4001', stage: 'dev' })).toBe('http://localhost:4001/dev')
     expect(callbackEndpoint({ domainName: '[::1]:4001', stage: 'dev' })).toBe('http://[::1]:4001/dev')
-    expect(
-      callbackEndpoint({ domainName: 'abc123defg.execute-api.us-east-1.amazonaws.com', stage: 'prod' }),
-    ).toBe('https://abc123defg.execute-api.us-east-1.amazonaws.com/prod')
-    expect(callbackEndpoint({ domainName: 'ws.example.com', stage: 'prod' })).toBe(
-      'https://ws.example.com/prod',
+    expect(callbackEndpoint({ domainName: 'abc123defg.execute-api.us-east-1.amazonaws.com', stage: 'prod' })).toBe(
+      'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod',
     )
+    expect(callbackEndpoint({ domainName: 'ws.example.com', stage: 'prod' })).toBe('https://ws.example.com/prod')
   })
 })
 
@@ -64,27 +62,29 @@ describe('the default handlers module', () => {
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 
 describe('handler modules', () => {
-  it('loads a .ts module by path as a backend: only its routes, each in its own Lambda worker', { timeout: 60_000 }, async () => {
-    const gw = await gatewayFor({ handlers: fixture('custom-handlers.ts') })
-    expect(gw.routes.keys.sort()).toEqual(['shout', 'whoami'])
-    expect(gw.routes.twoWay).toEqual(['shout'])
-    const client = await TestClient.open(gw.wsUrl)
-    await client.send('{"action":"shout","text":"hi"}')
-    expect(await client.next(15_000)).toBe('HI')
-    // The module's one-way whoami: its body is not sent. No $default: anything else gets AWS's Forbidden frame.
-    await client.send('{"action":"whoami"}')
-    await client.send('{"action":"echo","data":"no built-ins"}')
-    expect(await client.next(15_000)).toMatch(errorFrame('Forbidden'))
-    expect(client.unread).toEqual([])
-    await client.close()
-  })
+  it(
+    'loads a .ts module by path as a backend: only its routes, each in its own Lambda worker',
+    { timeout: 60_000 },
+    async () => {
+      const gw = await gatewayFor({ handlers: fixture('custom-handlers.ts') })
+      expect(gw.routes.keys.sort()).toEqual(['shout', 'whoami'])
+      expect(gw.routes.twoWay).toEqual(['shout'])
+      const client = await TestClient.open(gw.wsUrl)
+      await client.send('{"action":"shout","text":"hi"}')
+      expect(await client.next(15_000)).toBe('HI')
+      // The module's one-way whoami: its body is not sent. No $default: anything else gets AWS's Forbidden frame.
+      await client.send('{"action":"whoami"}')
+      await client.send('{"action":"echo","data":"no built-ins"}')
+      expect(await client.next(15_000)).toMatch(errorFrame('Forbidden'))
+      expect(client.unread).toEqual([])
+      await client.close()
+    },
+  )
 
   it('rejects a module without a handlers export, or with bad routes, with a clear message', async () => {
     await expect(loadHandlerModule(fixture('not-handlers.mjs'))).rejects.toThrow(/has no "handlers" export/)
     await expect(loadHandlerModule(fixture('missing.ts'))).rejects.toThrow(HandlerModuleError)
-    expect(() => checkHandlerModule({ handlers: { $custom: () => 1 } }, 'x')).toThrow(
-      /must not start with \$/,
-    )
+    expect(() => checkHandlerModule({ handlers: { $custom: () => 1 } }, 'x')).toThrow(/must not start with \$/)
     expect(() => checkHandlerModule({ handlers: { a: 'nope' } }, 'x')).toThrow(/not a function/)
     expect(() => checkHandlerModule({ handlers: {}, routeResponses: 'a' }, 'x')).toThrow(/routeResponses/)
   })

@@ -37,7 +37,8 @@ export class FakeClock implements Clock {
     const target = this.current + ms
     for (;;) {
       let next: [number, { due: number; fn: () => void }] | undefined
-      for (const entry of this.pending) if (entry[1].due <= target && (!next || entry[1].due < next[1].due)) next = entry
+      for (const entry of this.pending)
+        if (entry[1].due <= target && (!next || entry[1].due < next[1].due)) next = entry
       if (!next) break
       this.current = next[1].due
       this.pending.delete(next[0])

@@ -24,10 +24,30 @@ describe('handshake rules (before $connect runs)', () => {
     ['version 8', withHeaders({ 'sec-websocket-version': '8' }), 426, 'Unsupported Sec-WebSocket-Version (only 13)'],
     ['one subprotocol', withHeaders({ 'sec-websocket-protocol': 'chat' }), undefined],
     ['two subprotocols', withHeaders({ 'sec-websocket-protocol': 'chat, v2.json' }), undefined],
-    ['an empty subprotocol', withHeaders({ 'sec-websocket-protocol': 'chat,,x' }), 400, 'Invalid Sec-WebSocket-Protocol header'],
-    ['a repeated subprotocol', withHeaders({ 'sec-websocket-protocol': 'a, a' }), 400, 'Invalid Sec-WebSocket-Protocol header'],
-    ['a space inside a subprotocol', withHeaders({ 'sec-websocket-protocol': 'a b' }), 400, 'Invalid Sec-WebSocket-Protocol header'],
-    ['a subprotocol with a slash', withHeaders({ 'sec-websocket-protocol': 'a/b' }), 400, 'Invalid Sec-WebSocket-Protocol header'],
+    [
+      'an empty subprotocol',
+      withHeaders({ 'sec-websocket-protocol': 'chat,,x' }),
+      400,
+      'Invalid Sec-WebSocket-Protocol header',
+    ],
+    [
+      'a repeated subprotocol',
+      withHeaders({ 'sec-websocket-protocol': 'a, a' }),
+      400,
+      'Invalid Sec-WebSocket-Protocol header',
+    ],
+    [
+      'a space inside a subprotocol',
+      withHeaders({ 'sec-websocket-protocol': 'a b' }),
+      400,
+      'Invalid Sec-WebSocket-Protocol header',
+    ],
+    [
+      'a subprotocol with a slash',
+      withHeaders({ 'sec-websocket-protocol': 'a/b' }),
+      400,
+      'Invalid Sec-WebSocket-Protocol header',
+    ],
   ]
   it.each(cases)('%s → %s', (_name, req, status, message) => {
     const problem = handshakeProblem(req)
@@ -104,7 +124,11 @@ describe('$connect outcome → HTTP status', () => {
 
   it('passes a refusal’s own headers on, minus the handshake ones', () => {
     expect(
-      connectDecision('ID', result({ statusCode: 403, headers: { 'X-Why': 'no', Connection: 'keep-alive' } }), settings),
+      connectDecision(
+        'ID',
+        result({ statusCode: 403, headers: { 'X-Why': 'no', Connection: 'keep-alive' } }),
+        settings,
+      ),
     ).toMatchObject({ refuse: { status: 403, headers: { 'X-Why': 'no' }, level: 'info' } })
   })
 })

@@ -60,17 +60,14 @@ export class TestClient {
   }
 
   send(text: string | Buffer, options: { binary?: boolean; fin?: boolean } = {}): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.ws.send(text, options, (error) => (error ? reject(error) : resolve())),
-    )
+    return new Promise((resolve, reject) => this.ws.send(text, options, (error) => (error ? reject(error) : resolve())))
   }
 
   /** The next message not yet consumed. */
   async next(timeoutMs = 5000): Promise<string> {
     const deadline = Date.now() + timeoutMs
     while (this.cursor >= this.messages.length) {
-      if (this.ws.readyState === WebSocket.CLOSED)
-        throw new Error('socket closed while waiting for a message')
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting for a message')
       const left = deadline - Date.now()
       if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`)
       await new Promise<void>((resolve) => {

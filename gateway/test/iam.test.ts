@@ -4,21 +4,10 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi'
-import {
-  CognitoIdentityClient,
-  GetCredentialsForIdentityCommand,
-  GetIdCommand,
-} from '@aws-sdk/client-cognito-identity'
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity'
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers'
 import { describe, expect, it } from 'vitest'
-import {
-  gatewayFor,
-  managementClient,
-  refusedHandshake,
-  sdkError,
-  TestClient,
-  whoami,
-} from './helpers'
+import { gatewayFor, managementClient, refusedHandshake, sdkError, TestClient, whoami } from './helpers'
 import { FakeClock } from './fake-clock'
 import { presign, signHeaders, type Creds } from './signing'
 
@@ -75,9 +64,7 @@ describe('IAM on $connect', () => {
     )
     const forgedResponse = await refusedHandshake(forged)
     expect(forgedResponse.status).toBe(403)
-    expect(JSON.parse(forgedResponse.body).message).toMatch(
-      /^The request signature we calculated does not match/,
-    )
+    expect(JSON.parse(forgedResponse.body).message).toMatch(/^The request signature we calculated does not match/)
 
     const expired = await presign(gw.lambdaCredentials, gw.wsUrl, {
       expiresIn: 60,
@@ -162,9 +149,7 @@ describe('IAM on @connections', () => {
     expect(response.status).toBe(403)
     expect(((await response.json()) as { message: string }).message).toMatch(/^Signature expired/)
     const fresh = await signHeaders(gw.lambdaCredentials, url, 'POST', 'on time')
-    expect((await fetch(fresh.url, { method: 'POST', headers: fresh.headers, body: 'on time' })).status).toBe(
-      200,
-    )
+    expect((await fetch(fresh.url, { method: 'POST', headers: fresh.headers, body: 'on time' })).status).toBe(200)
     expect(await client.next()).toBe('on time')
     await client.close()
   })

@@ -27,9 +27,9 @@ describe('bad input never takes the gateway down', () => {
       Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]),
     )
     expect(garbage).toMatch(/^HTTP\/1\.1 400/)
-    expect(
-      await rawExchange(gw.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n'),
-    ).toMatch(/^HTTP\/1\.1 400/)
+    expect(await rawExchange(gw.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 400/,
+    )
     await rawExchange(gw.port, 'GARBAGE', 200)
     await stillServes()
   })
@@ -37,9 +37,9 @@ describe('bad input never takes the gateway down', () => {
   it('refuses broken handshakes with an HTTP status, without running $connect', async () => {
     const upgrade = (headers: string) =>
       rawExchange(gw.port, `GET /dev HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n${headers}\r\n`)
-    expect(
-      await upgrade('Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n'),
-    ).toMatch(/^HTTP\/1\.1 400/)
+    expect(await upgrade('Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n')).toMatch(
+      /^HTTP\/1\.1 400/,
+    )
     expect(
       await upgrade(
         'Upgrade: websocket\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
@@ -118,9 +118,7 @@ describe('bad input never takes the gateway down', () => {
     expect(await whoami(client)).toMatch(/=$/)
     gw.off('message', bad)
     await client.close()
-    expect(gw.logs.some((line) => line.includes("a 'message' listener threw: Error: listener bug"))).toBe(
-      true,
-    )
+    expect(gw.logs.some((line) => line.includes("a 'message' listener threw: Error: listener bug"))).toBe(true)
   })
 
   it('handles two thousand sockets dropped at once, and forgets them all', async () => {

@@ -8,7 +8,13 @@ const context = { connectionId: 'C', routeKey: 'r', integrationTimeoutMs: 29000,
 describe('route replies', () => {
   const cases: [string, InvocationOutcome, boolean, RouteReply['kind'], string][] = [
     ['one-way, a body', result({ statusCode: 200, body: 'x' }), false, 'none', ''],
-    ['one-way, a throw', { kind: 'error', error: new Error('e'), durationMs: 1 }, false, 'error-frame', 'Internal server error'],
+    [
+      'one-way, a throw',
+      { kind: 'error', error: new Error('e'), durationMs: 1 },
+      false,
+      'error-frame',
+      'Internal server error',
+    ],
     ['one-way, a timeout', { kind: 'timeout', durationMs: 1 }, false, 'error-frame', 'Endpoint request timed out'],
     ['two-way, a string body', result({ statusCode: 200, body: 'hi' }), true, 'reply', 'hi'],
     ['two-way, an empty body', result({ body: '' }), true, 'reply', ''],
@@ -33,7 +39,9 @@ describe('route replies', () => {
       const r = routeReply(o, { ...context, twoWay: true })
       return r.kind === 'error-frame' ? r.log : ''
     }
-    expect(log({ kind: 'timeout', durationMs: 1 })).toBe('C r took longer than 29000 ms → "Endpoint request timed out" frame')
+    expect(log({ kind: 'timeout', durationMs: 1 })).toBe(
+      'C r took longer than 29000 ms → "Endpoint request timed out" frame',
+    )
     expect(log({ kind: 'error', error: new TypeError('bad'), durationMs: 1 })).toBe(
       'C r threw TypeError: bad → "Internal server error" frame',
     )

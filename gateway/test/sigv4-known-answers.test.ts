@@ -49,10 +49,20 @@ class SdkSteps extends SignatureV4 {
 }
 
 function sdkSteps(creds: Creds): SdkSteps {
-  return new SdkSteps({ credentials: creds, region: 'us-east-1', service: 'execute-api', sha256: Sha256, uriEscapePath: true })
+  return new SdkSteps({
+    credentials: creds,
+    region: 'us-east-1',
+    service: 'execute-api',
+    sha256: Sha256,
+    uriEscapePath: true,
+  })
 }
 
-const longDate = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const longDate = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 const scope = (d: Date) => `${longDate(d).slice(0, 8)}/us-east-1/execute-api/aws4_request`
 
 function wire(req: HttpRequest, query: Record<string, string>, body?: string): SignedRequest {
@@ -89,7 +99,10 @@ describe('SigV4 known answers', () => {
     )
     const signedReq = wire(signed as HttpRequest, {})
     expect(verify(signedReq, SUITE, SUITE_DATE, 'service')).toMatchObject({ ok: true, form: 'header' })
-    const wrong = { ...signedReq, rawHeaders: signedReq.rawHeaders.map((v) => v.replace(GET_VANILLA_SIGNATURE, '0'.repeat(64))) }
+    const wrong = {
+      ...signedReq,
+      rawHeaders: signedReq.rawHeaders.map((v) => v.replace(GET_VANILLA_SIGNATURE, '0'.repeat(64))),
+    }
     expect(verify(wrong, SUITE, SUITE_DATE, 'service')).toMatchObject({ ok: false, failure: 'signature' })
   })
 
@@ -111,7 +124,9 @@ describe('SigV4 known answers', () => {
     })
     const payloadHash = await getPayloadHash(request, Sha256)
     const canonical = steps.canonicalRequest(request, ['host'], payloadHash)
-    const signature = await steps.sign(await steps.stringToSign(longDate(AT), scope(AT), canonical), { signingDate: AT })
+    const signature = await steps.sign(await steps.stringToSign(longDate(AT), scope(AT), canonical), {
+      signingDate: AT,
+    })
     const signedReq = wire(request, { ...query, 'X-Amz-Signature': signature })
     expect(verify(signedReq, CREDS, AT)).toMatchObject({ ok: true, form: 'query' })
     expect(verify(signedReq, CREDS, new Date(AT.getTime() + 299_000))).toMatchObject({ ok: true })
@@ -135,7 +150,9 @@ describe('SigV4 known answers', () => {
     const signedHeaders = ['date', 'host', 'x-amz-security-token']
     const payloadHash = await getPayloadHash(request, Sha256)
     const canonical = steps.canonicalRequest(request, signedHeaders, payloadHash)
-    const signature = await steps.sign(await steps.stringToSign(longDate(AT), scope(AT), canonical), { signingDate: AT })
+    const signature = await steps.sign(await steps.stringToSign(longDate(AT), scope(AT), canonical), {
+      signingDate: AT,
+    })
     request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${CREDS.accessKeyId}/${scope(AT)}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`
     expect(verify(wire(request, {}), CREDS, AT)).toMatchObject({ ok: true, form: 'header' })
     // One second later in the Date header is another signature.
@@ -174,6 +191,9 @@ describe('SigV4 known answers', () => {
     const signed = (await signer(CREDS).presign(request, { signingDate: AT, expiresIn: 60 })) as HttpRequest
     const signedReq = wire(signed, signed.query as Record<string, string>)
     expect(verify(signedReq, CREDS, new Date(AT.getTime() + 60_000))).toMatchObject({ ok: true })
-    expect(verify(signedReq, CREDS, new Date(AT.getTime() + 61_000))).toMatchObject({ ok: false, failure: 'expired-url' })
+    expect(verify(signedReq, CREDS, new Date(AT.getTime() + 61_000))).toMatchObject({
+      ok: false,
+      failure: 'expired-url',
+    })
   })
 })

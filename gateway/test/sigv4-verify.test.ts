@@ -33,12 +33,7 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
   }
 }
 
-function toSigned(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): SignedRequest {
+function toSigned(url: string, method: string, headers: Record<string, string>, body?: string): SignedRequest {
   const u = new URL(url)
   const rawPath = url.replace(/^[a-z]+:\/\/[^/]+/, '').split('?')[0]!
   const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''
@@ -66,12 +61,8 @@ async function headerSigned(
 
 describe('canonical URI (non-S3 double encoding)', () => {
   it('encodes the raw path once more, as AWS printed in okigan/awscurl#61', () => {
-    expect(canonicalUri('/test/@connections/atntqfjloAMCECg=')).toBe(
-      '/test/%40connections/atntqfjloAMCECg%3D',
-    )
-    expect(canonicalUri('/prod/%40connections/R0oXAdfD0kwCH6w%3D')).toBe(
-      '/prod/%2540connections/R0oXAdfD0kwCH6w%253D',
-    )
+    expect(canonicalUri('/test/@connections/atntqfjloAMCECg=')).toBe('/test/%40connections/atntqfjloAMCECg%3D')
+    expect(canonicalUri('/prod/%40connections/R0oXAdfD0kwCH6w%3D')).toBe('/prod/%2540connections/R0oXAdfD0kwCH6w%253D')
   })
 
   it('normalises empty, . and .. segments and keeps a trailing slash', () => {
@@ -92,12 +83,8 @@ describe('verifySigV4 with signatures made by @smithy/signature-v4', () => {
   })
 
   it('accepts long-term keys without a token, and GET/DELETE without a body', async () => {
-    expect(verifySigV4(await headerSigned(longTerm, '/dev/@connections/abc%3D', 'GET'), options()).ok).toBe(
-      true,
-    )
-    expect(
-      verifySigV4(await headerSigned(longTerm, '/dev/@connections/abc%3D', 'DELETE'), options()).ok,
-    ).toBe(true)
+    expect(verifySigV4(await headerSigned(longTerm, '/dev/@connections/abc%3D', 'GET'), options()).ok).toBe(true)
+    expect(verifySigV4(await headerSigned(longTerm, '/dev/@connections/abc%3D', 'DELETE'), options()).ok).toBe(true)
   })
 
   it('accepts presigned URLs (query auth), with other query parameters', async () => {
@@ -126,18 +113,11 @@ describe('verifySigV4 with signatures made by @smithy/signature-v4', () => {
   })
 
   it('explains a mismatch with the canonical string and string to sign, as AWS does', async () => {
-    const forged = await headerSigned(
-      { ...session, secretAccessKey: 'wrong' },
-      '/dev/@connections/abc%3D',
-      'POST',
-      'x',
-    )
+    const forged = await headerSigned({ ...session, secretAccessKey: 'wrong' }, '/dev/@connections/abc%3D', 'POST', 'x')
     const result = verifySigV4(forged, options())
     expect(result.ok).toBe(false)
     if (result.ok) return
-    expect(result.message).toMatch(
-      /^The request signature we calculated does not match the signature you provided/,
-    )
+    expect(result.message).toMatch(/^The request signature we calculated does not match the signature you provided/)
     expect(result.message).toContain('POST\n/dev/%40connections/abc%253D\n\nhost:127.0.0.1:4001\n')
     expect(result.message).toContain("The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n")
   })

@@ -36,7 +36,9 @@ describe('sockets are always released', async () => {
   it('drops connections that send nothing, or half a request, once the headers timeout passes', async () => {
     const sockets = [
       ...(await Promise.all(Array.from({ length: 50 }, () => silentSocket(gw.port, '')))),
-      ...(await Promise.all(Array.from({ length: 50 }, () => silentSocket(gw.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n')))),
+      ...(await Promise.all(
+        Array.from({ length: 50 }, () => silentSocket(gw.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n')),
+      )),
     ]
     let closed = 0
     for (const s of sockets) {

@@ -43,18 +43,7 @@ describe('Lambda events', () => {
 
   it('CONNECT: handshake headers without hop-by-hop ones, query only when present', () => {
     const hs = {
-      rawHeaders: [
-        'Host',
-        'h:1',
-        'Connection',
-        'Upgrade',
-        'Upgrade',
-        'websocket',
-        'X-Multi',
-        'a',
-        'X-Multi',
-        'b',
-      ],
+      rawHeaders: ['Host', 'h:1', 'Connection', 'Upgrade', 'Upgrade', 'websocket', 'X-Multi', 'a', 'X-Multi', 'b'],
       rawQuery: '',
       forwardedFor: '192.0.2.1',
       forwardedPort: 1,
@@ -144,13 +133,7 @@ describe('FrameWatcher', () => {
   }
 
   it('passes frames within the limits, even split byte by byte', () => {
-    const bytes = Buffer.concat([
-      frame(1, 100),
-      frame(9, 4),
-      frame(1, 10, false),
-      frame(0, 100, false),
-      frame(0, 100),
-    ])
+    const bytes = Buffer.concat([frame(1, 100), frame(9, 4), frame(1, 10, false), frame(0, 100, false), frame(0, 100)])
     expect(watch([bytes])).toEqual([])
     expect(watch([...bytes].map((b) => Buffer.from([b])))).toEqual([])
   })
@@ -158,9 +141,7 @@ describe('FrameWatcher', () => {
   it('reports binary frames, oversize frames (16- and 64-bit lengths) and oversize fragmented messages', () => {
     expect(watch([frame(2, 3)])).toEqual([{ kind: 'binary' }])
     expect(watch([frame(1, 101)])).toEqual([{ kind: 'frameTooLarge', bytes: 101 }])
-    expect(watch([frame(1, 70_000).subarray(0, 20)], 65_536, 1e9)).toEqual([
-      { kind: 'frameTooLarge', bytes: 70_000 },
-    ])
+    expect(watch([frame(1, 70_000).subarray(0, 20)], 65_536, 1e9)).toEqual([{ kind: 'frameTooLarge', bytes: 70_000 }])
     expect(watch([frame(1, 100, false), frame(0, 100, false), frame(0, 100)])).toEqual([
       { kind: 'messageTooLarge', bytes: 300 },
     ])

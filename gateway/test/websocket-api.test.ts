@@ -2,15 +2,7 @@ import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { DisconnectInfo, WebSocketEvent } from '../src/index'
-import {
-  errorFrame,
-  gatewayFor,
-  managementClient,
-  refusedHandshake,
-  TestClient,
-  waitFor,
-  whoami,
-} from './helpers'
+import { errorFrame, gatewayFor, managementClient, refusedHandshake, TestClient, waitFor, whoami } from './helpers'
 import { FakeClock } from './fake-clock'
 
 const ID = /^[A-Za-z0-9_-]{15}=$/
@@ -48,9 +40,7 @@ const gw = await gatewayFor({
       const offered = event.headers?.['Sec-WebSocket-Protocol']
       return {
         statusCode: 200,
-        headers: offered
-          ? { 'Sec-WebSocket-Protocol': offered.split(',').pop()!.trim(), 'X-Extra': 'yes' }
-          : {},
+        headers: offered ? { 'Sec-WebSocket-Protocol': offered.split(',').pop()!.trim(), 'X-Extra': 'yes' } : {},
       }
     },
     async $disconnect(event) {
@@ -106,8 +96,7 @@ async function timedGateway() {
 }
 gw.on('disconnect', (d) => disconnects.push(d))
 
-const lastEvent = (routeKey: string) =>
-  [...seen].reverse().find((e) => e.requestContext.routeKey === routeKey)!
+const lastEvent = (routeKey: string) => [...seen].reverse().find((e) => e.requestContext.routeKey === routeKey)!
 
 describe('handshake and $connect', () => {
   it('connects on /{stage}, with a trailing slash or a query string, and lists the connection', async () => {
@@ -133,9 +122,7 @@ describe('handshake and $connect', () => {
       headers: { 'User-Agent': 'test-agent/1.0', Origin: 'http://localhost:5173' },
     })
     const id = await whoami(client)
-    const event = seen.find(
-      (e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'CONNECT',
-    )!
+    const event = seen.find((e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'CONNECT')!
     const ctx = event.requestContext
     expect(ctx).toMatchObject({
       routeKey: '$connect',
@@ -176,9 +163,7 @@ describe('handshake and $connect', () => {
   it('leaves queryStringParameters out when there is no query string', async () => {
     const client = await TestClient.open(gw.wsUrl)
     const id = await whoami(client)
-    const event = seen.find(
-      (e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'CONNECT',
-    )!
+    const event = seen.find((e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'CONNECT')!
     expect(event).not.toHaveProperty('queryStringParameters')
     expect(event).not.toHaveProperty('multiValueQueryStringParameters')
     expect(event.requestContext.identity).toEqual({ sourceIp: '127.0.0.1' })
@@ -408,9 +393,7 @@ describe('$disconnect', () => {
     await waitFor(() =>
       seen.some((e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'DISCONNECT'),
     )
-    const event = seen.find(
-      (e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'DISCONNECT',
-    )!
+    const event = seen.find((e) => e.requestContext.connectionId === id && e.requestContext.eventType === 'DISCONNECT')!
     expect(event.requestContext).toMatchObject({
       routeKey: '$disconnect',
       disconnectStatusCode: 4000,
@@ -505,9 +488,7 @@ describe('limits', () => {
   it('throttles new connections with 429 over the per-second cap', async () => {
     const clock = new FakeClock()
     const throttled = await gatewayFor({ newConnectionsPerSecond: 3, clock })
-    const results = await Promise.allSettled(
-      Array.from({ length: 8 }, () => TestClient.open(throttled.wsUrl)),
-    )
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => TestClient.open(throttled.wsUrl)))
     const opened = results.filter((r) => r.status === 'fulfilled')
     const refused = results
       .filter((r) => r.status === 'rejected')

@@ -32,7 +32,14 @@ export interface ConnectionInfo {
 }
 
 export type ManagementOutcome =
-  | { ok: true; op: ManagementCall['op']; latencyMs: number; status: number; connection?: ConnectionInfo; requestId?: string }
+  | {
+      ok: true
+      op: ManagementCall['op']
+      latencyMs: number
+      status: number
+      connection?: ConnectionInfo
+      requestId?: string
+    }
   | {
       ok: false
       op: ManagementCall['op']
@@ -44,7 +51,6 @@ export type ManagementOutcome =
       /** Set when the playground's server-side signer, not AWS, gave the error. */
       signer?: 'missing' | 'no-credentials' | 'sso-login' | 'refused' | 'bad-request'
     }
-
 
 /**
  * Sends the request, already signed for the real host, to the relay on this page's own origin instead; the relay
@@ -101,7 +107,13 @@ export async function callManagementApi(call: ManagementCall, target: Management
   try {
     if (call.op === 'PostToConnection') {
       const out = await client.send(new PostToConnectionCommand({ ConnectionId: call.connectionId, Data: call.data }))
-      return { ok: true, op: call.op, latencyMs: elapsed(), status: out.$metadata.httpStatusCode ?? 200, requestId: out.$metadata.requestId }
+      return {
+        ok: true,
+        op: call.op,
+        latencyMs: elapsed(),
+        status: out.$metadata.httpStatusCode ?? 200,
+        requestId: out.$metadata.requestId,
+      }
     }
     if (call.op === 'GetConnection') {
       const out = await client.send(new GetConnectionCommand({ ConnectionId: call.connectionId }))
@@ -120,7 +132,13 @@ export async function callManagementApi(call: ManagementCall, target: Management
       }
     }
     const out = await client.send(new DeleteConnectionCommand({ ConnectionId: call.connectionId }))
-    return { ok: true, op: call.op, latencyMs: elapsed(), status: out.$metadata.httpStatusCode ?? 204, requestId: out.$metadata.requestId }
+    return {
+      ok: true,
+      op: call.op,
+      latencyMs: elapsed(),
+      status: out.$metadata.httpStatusCode ?? 204,
+      requestId: out.$metadata.requestId,
+    }
   } catch (e) {
     const error = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } }
     return {

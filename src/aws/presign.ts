@@ -6,7 +6,12 @@ import type { AwsKeys } from './management-api'
  * Browsers cannot set headers on a WebSocket handshake, so IAM-authorised $connect takes SigV4 in the query string:
  * the URL is signed as a GET on https://host/path with service execute-api, and only then turned into wss://.
  */
-export async function presignWebSocketUrl(wsUrl: string, region: string, credentials: AwsKeys, expiresInSeconds = 300): Promise<string> {
+export async function presignWebSocketUrl(
+  wsUrl: string,
+  region: string,
+  credentials: AwsKeys,
+  expiresInSeconds = 300,
+): Promise<string> {
   const url = new URL(wsUrl)
   const query: Record<string, string> = {}
   url.searchParams.forEach((value, key) => {

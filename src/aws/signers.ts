@@ -46,7 +46,13 @@ export const unsignedSigner: Signer = {
       const response = await fetch(connectionUrl(target.endpoint, call.connectionId), { method, body })
       return await outcomeFromResponse(call.op, response, elapsedSince(started))
     } catch (e) {
-      return { ok: false, op: call.op, latencyMs: elapsedSince(started), name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) }
+      return {
+        ok: false,
+        op: call.op,
+        latencyMs: elapsedSince(started),
+        name: e instanceof Error ? e.name : 'Error',
+        message: e instanceof Error ? e.message : String(e),
+      }
     }
   },
 }
@@ -82,12 +88,18 @@ async function postSigner(action: string, body: unknown): Promise<Response> {
       cache: 'no-store',
     })
   } catch (e) {
-    throw new SignerUnavailableError('missing', `The playground’s server did not answer (${e instanceof Error ? e.message : String(e)}). Is npm start still running?`)
+    throw new SignerUnavailableError(
+      'missing',
+      `The playground’s server did not answer (${e instanceof Error ? e.message : String(e)}). Is npm start still running?`,
+    )
   }
   const kind = response.headers.get(SIGNER_ERROR_HEADER)
   if (kind) {
     const error = (await response.json().catch(() => ({}))) as Partial<SignerError>
-    throw new SignerUnavailableError(kind as SignerError['kind'], error.message ?? `The signer answered ${response.status}.`)
+    throw new SignerUnavailableError(
+      kind as SignerError['kind'],
+      error.message ?? `The signer answered ${response.status}.`,
+    )
   }
   if (response.status === 404 && action !== 'call') throw new SignerUnavailableError('missing', MISSING)
   return response
@@ -102,13 +114,24 @@ export const serverSigner: Signer = {
   async call(call, target) {
     const started = performance.now()
     const method = call.op === 'PostToConnection' ? 'POST' : call.op === 'GetConnection' ? 'GET' : 'DELETE'
-    const request: SignerCallRequest = { method, url: connectionUrl(target.endpoint, call.connectionId), region: target.region }
+    const request: SignerCallRequest = {
+      method,
+      url: connectionUrl(target.endpoint, call.connectionId),
+      region: target.region,
+    }
     if (call.op === 'PostToConnection') request.body = toBase64(call.data)
     try {
       return await outcomeFromResponse(call.op, await postSigner('call', request), elapsedSince(started))
     } catch (e) {
       if (!(e instanceof SignerUnavailableError)) throw e
-      return { ok: false, op: call.op, latencyMs: elapsedSince(started), name: e.name, message: e.message, signer: e.kind }
+      return {
+        ok: false,
+        op: call.op,
+        latencyMs: elapsedSince(started),
+        name: e.name,
+        message: e.message,
+        signer: e.kind,
+      }
     }
   },
 }

@@ -24,7 +24,8 @@ export function applyUrlSetup(search = location.search): string[] {
   if (setup.autoconnect) {
     const result = session.connect()
     // An endpoint the form already explains is not repeated here.
-    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok) problems.push('Did not connect: the endpoint in the link is not usable (see above).')
+    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok)
+      problems.push('Did not connect: the endpoint in the link is not usable (see above).')
     else if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
   problems.push(...applyExperimentSetup(new URLSearchParams(search)))

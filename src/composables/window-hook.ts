@@ -15,7 +15,12 @@ export function installWindowHook(): void {
   const hook = Object.freeze({
     version: 1,
     get session() {
-      return copy({ readyState: session.state.readyState, connection: session.state.connection, url: session.state.url, lastClose: session.state.lastClose })
+      return copy({
+        readyState: session.state.readyState,
+        connection: session.state.connection,
+        url: session.state.url,
+        lastClose: session.state.lastClose,
+      })
     },
     get log() {
       return {

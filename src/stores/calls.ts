@@ -40,7 +40,9 @@ export const useCallsStore = defineStore('calls', () => {
   const endpoint = computed(() => endpointOverride.value.trim() || derived.value?.endpoint || '')
   /** The region in an execute-api host wins over the one typed in the panel. */
   const apiRegion = computed(() => derived.value?.region ?? credentials.region)
-  const endpointProblem = computed(() => (endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.'))
+  const endpointProblem = computed(() =>
+    endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.',
+  )
   const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
 
   // Connection ids show up in received messages: the article's $default reply and whoami both carry one.
@@ -54,23 +56,53 @@ export const useCallsStore = defineStore('calls', () => {
     if (!connectionId.value) connectionId.value = id
   }
 
-  function explain(outcome: Extract<ManagementOutcome, { ok: false }>, reachable?: boolean): ManagementErrorExplanation {
-    if (outcome.signer === 'missing') return { kind: 'signer-missing', title: 'The playground’s server-side signer is not running', text: outcome.message }
-    if (outcome.signer === 'refused') return { kind: 'forbidden', title: 'The server-side signer refused', text: outcome.message }
-    if (outcome.signer === 'no-credentials') return { kind: 'expired', title: 'The server has no AWS credentials to sign with', text: `${outcome.message} Set AWS_PROFILE or start with --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then restart.` }
+  function explain(
+    outcome: Extract<ManagementOutcome, { ok: false }>,
+    reachable?: boolean,
+  ): ManagementErrorExplanation {
+    if (outcome.signer === 'missing')
+      return {
+        kind: 'signer-missing',
+        title: 'The playground’s server-side signer is not running',
+        text: outcome.message,
+      }
+    if (outcome.signer === 'refused')
+      return { kind: 'forbidden', title: 'The server-side signer refused', text: outcome.message }
+    if (outcome.signer === 'no-credentials')
+      return {
+        kind: 'expired',
+        title: 'The server has no AWS credentials to sign with',
+        text: `${outcome.message} Set AWS_PROFILE or start with --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then restart.`,
+      }
     return explainManagementError(
       { name: outcome.name, message: outcome.message, status: outcome.status },
-      { op: outcome.op, region: apiRegion.value, apiId: derived.value?.apiId, stage: derived.value?.stage, reachable, source: credentials.source, profile: credentials.serverIdentity?.profile },
+      {
+        op: outcome.op,
+        region: apiRegion.value,
+        apiId: derived.value?.apiId,
+        stage: derived.value?.stage,
+        reachable,
+        source: credentials.source,
+        profile: credentials.serverIdentity?.profile,
+      },
     )
   }
 
-  async function call(op: ManagementCall['op'], payload = '', encoding: PayloadEncoding = 'text'): Promise<ManagementOutcome | undefined> {
+  async function call(
+    op: ManagementCall['op'],
+    payload = '',
+    encoding: PayloadEncoding = 'text',
+  ): Promise<ManagementOutcome | undefined> {
     lastExplanation.value = undefined
     // A call refused before it is sent has no CLI equivalent: never leave the previous call's command on show.
     lastCli.value = undefined
     const id = connectionId.value.trim()
     if (!id) {
-      lastExplanation.value = { kind: 'bad-request', title: 'No connection id', text: 'Pick or paste a connection id, or send whoami to learn yours.' }
+      lastExplanation.value = {
+        kind: 'bad-request',
+        title: 'No connection id',
+        text: 'Pick or paste a connection id, or send whoami to learn yours.',
+      }
       return undefined
     }
     if (endpointProblem.value) {
@@ -94,12 +126,17 @@ export const useCallsStore = defineStore('calls', () => {
         lastExplanation.value = { kind: 'expired', title: 'No credentials', text: chosen.error }
         return undefined
       }
-      const outcome = await chosen.signer.call(managementCall, { endpoint: endpoint.value, region: apiRegion.value, relay: useRelay.value })
+      const outcome = await chosen.signer.call(managementCall, {
+        endpoint: endpoint.value,
+        region: apiRegion.value,
+        relay: useRelay.value,
+      })
       lastOutcome.value = outcome
       if (outcome.ok) lastConnection.value = outcome.connection ?? lastConnection.value
       else {
         const { isReachable } = await import('@/aws/management-api')
-        const reachable = outcome.status === undefined && !outcome.signer ? await isReachable(endpoint.value) : undefined
+        const reachable =
+          outcome.status === undefined && !outcome.signer ? await isReachable(endpoint.value) : undefined
         lastExplanation.value = explain(outcome, reachable)
       }
       session.record({
@@ -109,8 +146,18 @@ export const useCallsStore = defineStore('calls', () => {
         direction: 'none',
         sinceOpen: session.state.openedAt !== undefined ? Date.now() - session.state.openedAt : undefined,
         bytes: managementCall.op === 'PostToConnection' ? managementCall.data.length : undefined,
-        data: managementCall.op === 'PostToConnection' ? (managementCall.text ?? `(${managementCall.data.length} bytes)`) : undefined,
-        aws: { op, connectionId: id, ok: outcome.ok, status: outcome.status, latencyMs: outcome.latencyMs, error: outcome.ok ? undefined : outcome.name },
+        data:
+          managementCall.op === 'PostToConnection'
+            ? (managementCall.text ?? `(${managementCall.data.length} bytes)`)
+            : undefined,
+        aws: {
+          op,
+          connectionId: id,
+          ok: outcome.ok,
+          status: outcome.status,
+          latencyMs: outcome.latencyMs,
+          error: outcome.ok ? undefined : outcome.name,
+        },
       })
       return outcome
     } catch (e) {
@@ -137,13 +184,24 @@ export const useCallsStore = defineStore('calls', () => {
   /** The timeout lab's connections and @connections calls, signed like every other AWS call on the page. */
   async function experimentAws(): Promise<ExperimentAws> {
     const chosen = await credentials.signer()
-    if (!chosen.ok) throw new Error(`The experiment needs credentials for ${credentials.source === 'keys' ? 'its pasted keys' : 'the chosen source'}: ${chosen.error}`)
+    if (!chosen.ok)
+      throw new Error(
+        `The experiment needs credentials for ${credentials.source === 'keys' ? 'its pasted keys' : 'the chosen source'}: ${chosen.error}`,
+      )
     const { signer } = chosen
     const target = () => ({ endpoint: endpoint.value, region: apiRegion.value, relay: useRelay.value })
     const toResult = (out: ManagementOutcome): ManagementResult =>
-      out.ok ? { ok: true, status: out.status, lastActiveAt: out.connection?.lastActiveAt } : { ok: false, status: out.status ?? 0, name: out.name }
+      out.ok
+        ? { ok: true, status: out.status, lastActiveAt: out.connection?.lastActiveAt }
+        : { ok: false, status: out.status ?? 0, name: out.name }
     const management: ManagementApi = {
-      post: async (id, data) => toResult(await signer.call({ op: 'PostToConnection', connectionId: id, data: new TextEncoder().encode(data), text: data }, target())),
+      post: async (id, data) =>
+        toResult(
+          await signer.call(
+            { op: 'PostToConnection', connectionId: id, data: new TextEncoder().encode(data), text: data },
+            target(),
+          ),
+        ),
       get: async (id) => toResult(await signer.call({ op: 'GetConnection', connectionId: id }, target())),
     }
     if (credentials.source === 'none') return { management }

@@ -1,7 +1,16 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
-import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, projectMonthlyCost, projectionProblems, type Projection, type RegionPrices } from '@/core/timeline/pricing'
+import {
+  DEFAULT_PRICES,
+  UsageMeter,
+  connectionMinuteCost,
+  messageCost,
+  projectMonthlyCost,
+  projectionProblems,
+  type Projection,
+  type RegionPrices,
+} from '@/core/timeline/pricing'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { now } from '@/composables/now'
 import { useSessionStore } from './session'
@@ -13,20 +22,30 @@ export const useCostStore = defineStore('cost', () => {
   const messages = shallowRef(0)
   const meteredMessages = shallowRef(0)
 
-  const publish = intervalBatch(() => {
-    messages.value = meter.messages
-    meteredMessages.value = meter.meteredMessages
-  }, 250, { perSecond: 1000, ms: 500 })
+  const publish = intervalBatch(
+    () => {
+      messages.value = meter.messages
+      meteredMessages.value = meter.meteredMessages
+    },
+    250,
+    { perSecond: 1000, ms: 500 },
+  )
   session.subscribe((event) => {
     if (event.kind === 'open') meter.opened(event.at)
     else if (event.kind === 'closed') meter.closed(event.at)
-    else if ((event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') && event.bytes !== undefined) {
+    else if (
+      (event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') &&
+      event.bytes !== undefined
+    ) {
       meter.message(event.bytes)
       publish()
     }
   })
 
-  const prices = useLocalStorage<RegionPrices[]>('apigw-playground:prices', DEFAULT_PRICES.map((p) => ({ ...p })))
+  const prices = useLocalStorage<RegionPrices[]>(
+    'apigw-playground:prices',
+    DEFAULT_PRICES.map((p) => ({ ...p })),
+  )
   const region = useLocalStorage('apigw-playground:price-region', 'us-east-1')
   const projection = useLocalStorage<Projection>('apigw-playground:projection', {
     users: 10_000,
@@ -35,9 +54,13 @@ export const useCostStore = defineStore('cost', () => {
     bytesPerMessage: 1024,
   })
 
-  const price = computed(() => prices.value.find((p) => p.region === region.value) ?? prices.value[0] ?? DEFAULT_PRICES[0]!)
+  const price = computed(
+    () => prices.value.find((p) => p.region === region.value) ?? prices.value[0] ?? DEFAULT_PRICES[0]!,
+  )
   const connectionMinutes = computed(() => meter.connectionMinutes(now.value.getTime()))
-  const sessionCost = computed(() => connectionMinuteCost(connectionMinutes.value, price.value) + messageCost(meteredMessages.value, price.value))
+  const sessionCost = computed(
+    () => connectionMinuteCost(connectionMinutes.value, price.value) + messageCost(meteredMessages.value, price.value),
+  )
   const projectionErrors = computed(() => projectionProblems(projection.value))
   const projected = computed(() => projectMonthlyCost(projection.value, price.value))
 
@@ -45,7 +68,19 @@ export const useCostStore = defineStore('cost', () => {
     prices.value = DEFAULT_PRICES.map((p) => ({ ...p }))
   }
 
-  return { messages, meteredMessages, connectionMinutes, sessionCost, prices, region, projection, projectionErrors, price, projected, resetPrices }
+  return {
+    messages,
+    meteredMessages,
+    connectionMinutes,
+    sessionCost,
+    prices,
+    region,
+    projection,
+    projectionErrors,
+    price,
+    projected,
+    resetPrices,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCostStore, import.meta.hot))

@@ -14,7 +14,8 @@ import { useSettingsStore } from './settings'
 export type { CredentialSourceId }
 
 /** The local gateway's default identity pool; any pool works on AWS. */
-export const LOCAL_IDENTITY_POOL = import.meta.env.VITE_LOCAL_IDENTITY_POOL || 'us-east-1:00000000-0000-4000-8000-000000000000'
+export const LOCAL_IDENTITY_POOL =
+  import.meta.env.VITE_LOCAL_IDENTITY_POOL || 'us-east-1:00000000-0000-4000-8000-000000000000'
 
 export const SOURCE_LABELS: Record<CredentialSourceId, string> = {
   cognito: 'Cognito identity pool',
@@ -42,7 +43,9 @@ export const useCredentialsStore = defineStore('credentials', () => {
 
   const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
   /** AWS always wants SigV4: "No signing" is offered for other endpoints only. */
-  const sources = computed<CredentialSourceId[]>(() => (endpointKind.value === 'aws' ? ['cognito', 'keys', 'server'] : ['none', 'cognito', 'keys', 'server']))
+  const sources = computed<CredentialSourceId[]>(() =>
+    endpointKind.value === 'aws' ? ['cognito', 'keys', 'server'] : ['none', 'cognito', 'keys', 'server'],
+  )
   const source = computed<CredentialSourceId>(() => {
     const chosen = chosenSource.value
     if (chosen && sources.value.includes(chosen)) return chosen
@@ -87,8 +90,16 @@ export const useCredentialsStore = defineStore('credentials', () => {
     lastAttemptAt = Date.now()
     try {
       const { getCognitoCredentials } = await import('@/aws/credentials')
-      const logins = loginsProvider.value && loginsToken.value ? { [loginsProvider.value.trim()]: loginsToken.value.trim() } : undefined
-      const got = await getCognitoCredentials({ identityPoolId: identityPoolId.value.trim(), region: region.value.trim(), endpoint: cognitoEndpoint.value, logins })
+      const logins =
+        loginsProvider.value && loginsToken.value
+          ? { [loginsProvider.value.trim()]: loginsToken.value.trim() }
+          : undefined
+      const got = await getCognitoCredentials({
+        identityPoolId: identityPoolId.value.trim(),
+        region: region.value.trim(),
+        endpoint: cognitoEndpoint.value,
+        logins,
+      })
       setKeys(got, 'cognito', got.identityId)
       failures = 0
       refreshFailed.value = false
@@ -154,13 +165,21 @@ export const useCredentialsStore = defineStore('credentials', () => {
     } catch (e) {
       const sso = typeof e === 'object' && e !== null && 'kind' in e && e.kind === 'sso-login'
       const profile = serverIdentity.value?.profile
-      error.value = sso ? `The server's AWS CLI profile needs \`aws sso login${profile ? ` --profile ${profile}` : ''}\`: ${errorMessage(e)}` : errorMessage(e)
+      error.value = sso
+        ? `The server's AWS CLI profile needs \`aws sso login${profile ? ` --profile ${profile}` : ''}\`: ${errorMessage(e)}`
+        : errorMessage(e)
       return false
     }
   }
 
   /** Pasted text (export-credentials, STS JSON…) or the fields one by one. */
-  function useKeys(input: { text?: string; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; expiration?: string }): boolean {
+  function useKeys(input: {
+    text?: string
+    accessKeyId?: string
+    secretAccessKey?: string
+    sessionToken?: string
+    expiration?: string
+  }): boolean {
     const result = input.text?.trim() ? parsePastedKeys(input.text) : checkKeys(input)
     if (!result.ok) {
       error.value = result.error
@@ -174,7 +193,12 @@ export const useCredentialsStore = defineStore('credentials', () => {
     forget()
     error.value = undefined
     setKeys(
-      { accessKeyId: pasted.accessKeyId, secretAccessKey: pasted.secretAccessKey, sessionToken: pasted.sessionToken, expiration: pasted.expiresAt === undefined ? undefined : new Date(pasted.expiresAt) },
+      {
+        accessKeyId: pasted.accessKeyId,
+        secretAccessKey: pasted.secretAccessKey,
+        sessionToken: pasted.sessionToken,
+        expiration: pasted.expiresAt === undefined ? undefined : new Date(pasted.expiresAt),
+      },
       'keys',
       pasted.sessionToken ? 'pasted temporary keys' : 'pasted long-term keys',
     )
@@ -209,8 +233,16 @@ export const useCredentialsStore = defineStore('credentials', () => {
     if (from === 'server') return { ok: true, signer: signers.serverSigner }
     const expiring = expiresAt.value !== undefined && expiresAt.value <= Date.now() + 5000
     if (from === 'keys') {
-      if (!keys || keysSource !== 'keys') return { ok: false, error: 'Paste access keys first (aws configure export-credentials), then press “Use these keys”.' }
-      if (expiring) return { ok: false, error: `The pasted keys expired at ${new Date(expiresAt.value!).toLocaleTimeString()}: paste fresh ones (aws configure export-credentials).` }
+      if (!keys || keysSource !== 'keys')
+        return {
+          ok: false,
+          error: 'Paste access keys first (aws configure export-credentials), then press “Use these keys”.',
+        }
+      if (expiring)
+        return {
+          ok: false,
+          error: `The pasted keys expired at ${new Date(expiresAt.value!).toLocaleTimeString()}: paste fresh ones (aws configure export-credentials).`,
+        }
       return { ok: true, signer: signers.keysSigner(keys) }
     }
     if ((!keys || keysSource !== 'cognito' || expiring) && !(await refreshCognito())) {

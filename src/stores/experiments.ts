@@ -90,7 +90,9 @@ export const useExperimentsStore = defineStore('experiments', () => {
     if (status.value === 'running') return
     errors.value = []
     if (session.isActive) {
-      errors.value = ['Disconnect the page’s own connection first: the experiment opens its own connections and times them alone.']
+      errors.value = [
+        'Disconnect the page’s own connection first: the experiment opens its own connections and times them alone.',
+      ]
       return
     }
     const def = definition.value
@@ -100,11 +102,16 @@ export const useExperimentsStore = defineStore('experiments', () => {
     progress.value = undefined
     try {
       const aws = await calls.experimentAws()
-      const result = await runExperiment(def, input(), { createSocket, management: aws.management, signUrl: aws.signUrl }, {
-        signal: controller.signal,
-        onProgress: (p) => (progress.value = p),
-        onRow: (row) => (rows.value = [...rows.value, row]),
-      })
+      const result = await runExperiment(
+        def,
+        input(),
+        { createSocket, management: aws.management, signUrl: aws.signUrl },
+        {
+          signal: controller.signal,
+          onProgress: (p) => (progress.value = p),
+          onRow: (row) => (rows.value = [...rows.value, row]),
+        },
+      )
       rows.value = result
       const failed = result.filter((row) => row.error).length
       status.value = failed === 0 ? 'done' : failed === result.length ? 'failed' : 'partly failed'
@@ -142,7 +149,25 @@ export const useExperimentsStore = defineStore('experiments', () => {
       : { name: `experiments-${stamp}.json`, text: resultsToJson(data), type: 'application/json' }
   }
 
-  return { selectedId, inputs, runs, status, progress, rows, goodRows, failedRows, history, errors, definition, summary, select, start, cancel, clearHistory, exportAs }
+  return {
+    selectedId,
+    inputs,
+    runs,
+    status,
+    progress,
+    rows,
+    goodRows,
+    failedRows,
+    history,
+    errors,
+    definition,
+    summary,
+    select,
+    start,
+    cancel,
+    clearHistory,
+    exportAs,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useExperimentsStore, import.meta.hot))

@@ -1,7 +1,15 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed } from 'vue'
 import { useColorMode, useLocalStorage } from '@vueuse/core'
-import { parseLayoutPrefs, withPanel, writeLayoutPrefs, type ColorScheme, type LayoutPrefs, type PanelId, type ToolId } from '@/core/layout/layout-prefs'
+import {
+  parseLayoutPrefs,
+  withPanel,
+  writeLayoutPrefs,
+  type ColorScheme,
+  type LayoutPrefs,
+  type PanelId,
+  type ToolId,
+} from '@/core/layout/layout-prefs'
 
 /** The page's arrangement, remembered per browser: the work area's tool, folded panels and the colour scheme. */
 export const useLayoutStore = defineStore('layout', () => {

@@ -1,7 +1,13 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, shallowRef, watch } from 'vue'
 import type { LogEntry, SessionEvent } from '@/core/session/events'
-import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer, MAX_LOG_MEGABYTES, MIN_LOG_MEGABYTES } from '@/core/log/log-buffer'
+import {
+  DEFAULT_LOG_CAPACITY,
+  DEFAULT_LOG_MEGABYTES,
+  LogBuffer,
+  MAX_LOG_MEGABYTES,
+  MIN_LOG_MEGABYTES,
+} from '@/core/log/log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log/log-filter'
 import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
 import { parseLogFile } from '@/core/log/log-import'
@@ -17,9 +23,15 @@ const MB = 1024 * 1024
 
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
-  const buffer = new LogBuffer({ capacity: validCapacity(settings.logCapacity), maxChars: validMegabytes(settings.logMegabytes) * MB })
+  const buffer = new LogBuffer({
+    capacity: validCapacity(settings.logCapacity),
+    maxChars: validMegabytes(settings.logMegabytes) * MB,
+  })
   // User patterns never run on received text in the page: a worker runs them, and is ended when one is too slow.
-  const patterns = new PatternRunner(() => new Worker(new URL('../core/log/filter-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike)
+  const patterns = new PatternRunner(
+    () =>
+      new Worker(new URL('../core/log/filter-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
+  )
   const view = new FilteredView(buffer, undefined, (pattern, seqs, texts) => patterns.match(pattern, seqs, texts))
   view.onChange = () => schedulePublish()
   view.onError = (error) => {
@@ -136,7 +148,10 @@ export const useLogStore = defineStore('log', () => {
   }
 
   /** The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through. */
-  function exportAs(kind: 'ndjson' | 'json', options: { onlyMatching?: boolean } = {}): { name: string; text: string; type: string } {
+  function exportAs(
+    kind: 'ndjson' | 'json',
+    options: { onlyMatching?: boolean } = {},
+  ): { name: string; text: string; type: string } {
     const filtered = Boolean(options.onlyMatching && filterActive.value)
     const entries = filtered ? view.entries() : buffer.entries()
     const meta = {
@@ -167,15 +182,41 @@ export const useLogStore = defineStore('log', () => {
     }
     view.rebuild()
     publish()
-    const notes = [result.skipped && `${result.skipped} unreadable records skipped`, result.dropped && `${result.dropped} oldest left out to stay within the log capacity`].filter(Boolean)
-    return { ok: true, summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}` }
+    const notes = [
+      result.skipped && `${result.skipped} unreadable records skipped`,
+      result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
+    ].filter(Boolean)
+    return {
+      ok: true,
+      summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    }
   }
 
   function connectionOpenedAt(connection: number): number | undefined {
     return openedAt.get(connection)
   }
 
-  return { version, total, matching, dropped, truncated, appended, filter, filterError, filterActive, filtering, sink, rows, entriesAt, entry, indexOf, clear, exportAs, openFile, connectionOpenedAt }
+  return {
+    version,
+    total,
+    matching,
+    dropped,
+    truncated,
+    appended,
+    filter,
+    filterError,
+    filterActive,
+    filtering,
+    sink,
+    rows,
+    entriesAt,
+    entry,
+    indexOf,
+    clear,
+    exportAs,
+    openFile,
+    connectionOpenedAt,
+  }
 
   function validCapacity(cap: number): number {
     return Number.isInteger(cap) && cap >= 100 && cap <= 1_000_000 ? cap : DEFAULT_LOG_CAPACITY

@@ -51,7 +51,13 @@ describe('session store', () => {
     expect(session.disconnect(4000, 'bye')).toEqual({ ok: true })
     expect(session.state.readyState).toBe(2)
     await vi.waitFor(() => expect(session.state.readyState).toBe(3), settle)
-    expect(session.state.lastClose).toMatchObject({ code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false })
+    expect(session.state.lastClose).toMatchObject({
+      code: 4000,
+      reason: 'bye',
+      wasClean: true,
+      initiator: 'client',
+      beforeOpen: false,
+    })
     expect(session.isActive).toBe(false)
 
     await vi.waitFor(() => expect(log.total).toBe(6), settle)

@@ -56,7 +56,8 @@ export const useSessionStore = defineStore('session', () => {
   const listeners = new Set<(event: SessionEvent) => void>()
   let pendingRecent: string | undefined
   session.subscribe((raw) => {
-    if (raw.kind === 'open' && pendingRecent) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, pendingRecent)
+    if (raw.kind === 'open' && pendingRecent)
+      settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, pendingRecent)
     if (raw.kind === 'open' || raw.kind === 'closed') pendingRecent = undefined
     // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.
     const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
@@ -96,13 +97,19 @@ export const useSessionStore = defineStore('session', () => {
    */
   /** Applies the reconnect settings; a bad value turns auto-reconnect off and says why. */
   function setReconnect(enabled: boolean, handshakeTimeoutSeconds: number): Result {
-    const result = auto.configure({ ...DEFAULT_RECONNECT, enabled, handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000) })
+    const result = auto.configure({
+      ...DEFAULT_RECONNECT,
+      enabled,
+      handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000),
+    })
     if (!result.ok) auto.configure({ ...DEFAULT_RECONNECT })
     sync()
     return result.ok ? ok() : fail(result.error)
   }
   setReconnect(settings.reconnect, settings.handshakeTimeoutSeconds)
-  watch([() => settings.reconnect, () => settings.handshakeTimeoutSeconds], ([enabled, timeout]) => setReconnect(enabled, timeout))
+  watch([() => settings.reconnect, () => settings.handshakeTimeoutSeconds], ([enabled, timeout]) =>
+    setReconnect(enabled, timeout),
+  )
 
   function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols, signedUrl?: string): Result {
     const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')

@@ -5,7 +5,13 @@ import { withoutSecrets } from '@/core/session/endpoint'
 import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES } from '@/core/log/log-buffer'
 import type { SavedMessage } from '@/core/composer/message-history'
 import type { WindowId } from '@/core/timeline/timeline'
-import { ARTICLE_PROFILE, AWS_PROFILE, customProfile, type ProfileId, type TimeoutProfile } from '@/core/session/timeout-profiles'
+import {
+  ARTICLE_PROFILE,
+  AWS_PROFILE,
+  customProfile,
+  type ProfileId,
+  type TimeoutProfile,
+} from '@/core/session/timeout-profiles'
 
 export const LOCAL_GATEWAY_URL = import.meta.env.VITE_LOCAL_GATEWAY_URL || 'ws://127.0.0.1:4001/dev'
 

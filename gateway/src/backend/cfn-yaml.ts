@@ -7,8 +7,26 @@ import { BackendError } from './model'
  */
 
 const FUNCTIONS = [
-  'Ref', 'Condition', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not', 'And', 'Or', 'Select', 'Split', 'FindInMap',
-  'Base64', 'GetAZs', 'ImportValue', 'Cidr', 'Transform', 'ToJsonString', 'Length',
+  'Ref',
+  'Condition',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Select',
+  'Split',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'ImportValue',
+  'Cidr',
+  'Transform',
+  'ToJsonString',
+  'Length',
 ] as const
 
 function longForm(name: (typeof FUNCTIONS)[number], value: unknown): Record<string, unknown> {

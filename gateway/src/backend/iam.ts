@@ -11,7 +11,10 @@ export type Decision = { allowed: true; by: PolicyStatement } | { allowed: false
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 function wildcard(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's')
 }
 
@@ -33,8 +36,10 @@ export function evaluate(statements: readonly PolicyStatement[], action: string,
 /** Checks a statement's shape; returns the problems to warn about (the statement is kept as far as it is usable). */
 export function statementProblems(s: PolicyStatement, where: string): string[] {
   const problems: string[] = []
-  if (s.Effect !== 'Allow' && s.Effect !== 'Deny') problems.push(`${where}: Effect must be Allow or Deny, got ${JSON.stringify(s.Effect)}`)
-  if (s.Condition !== undefined) problems.push(`${where}: Condition is not evaluated locally; the statement applies without it`)
+  if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
+    problems.push(`${where}: Effect must be Allow or Deny, got ${JSON.stringify(s.Effect)}`)
+  if (s.Condition !== undefined)
+    problems.push(`${where}: Condition is not evaluated locally; the statement applies without it`)
   if (s.NotAction !== undefined || s.NotResource !== undefined)
     problems.push(`${where}: NotAction/NotResource are not evaluated locally; the statement is ignored`)
   return problems
@@ -56,7 +61,11 @@ export function toStatements(value: unknown): PolicyStatement[] {
  */
 export const MANAGED_POLICIES: Record<string, PolicyStatement[]> = {
   AmazonAPIGatewayInvokeFullAccess: [
-    { Effect: 'Allow', Action: ['execute-api:Invoke', 'execute-api:ManageConnections'], Resource: 'arn:aws:execute-api:*:*:*' },
+    {
+      Effect: 'Allow',
+      Action: ['execute-api:Invoke', 'execute-api:ManageConnections'],
+      Resource: 'arn:aws:execute-api:*:*:*',
+    },
   ],
   AdministratorAccess: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 }
@@ -69,6 +78,13 @@ export function awsManagedPolicyName(value: string): string | undefined {
 }
 
 /** The ARN a `@connections` call is authorized against. */
-export function connectionsArn(region: string, accountId: string, apiId: string, stage: string, method: string, connectionId: string): string {
+export function connectionsArn(
+  region: string,
+  accountId: string,
+  apiId: string,
+  stage: string,
+  method: string,
+  connectionId: string,
+): string {
   return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}/@connections/${connectionId}`
 }

@@ -56,7 +56,8 @@ export class Resolver {
     if (name === undefined) return true
     const cached = this.conditionCache.get(name)
     if (cached !== undefined) return cached
-    if (!(name in this.s.conditions)) throw new BackendError(`${where}: condition "${name}" is not defined in Conditions`)
+    if (!(name in this.s.conditions))
+      throw new BackendError(`${where}: condition "${name}" is not defined in Conditions`)
     this.conditionCache.set(name, false) // a cycle resolves to false instead of recursing forever
     const result = this.truthy(this.walk(this.s.conditions[name], `Conditions.${name}`), `Conditions.${name}`)
     this.conditionCache.set(name, result)
@@ -114,7 +115,9 @@ export class Resolver {
     if (!resource) throw new BackendError(`${where}: !Ref ${name}: no parameter or resource has that name`)
     const known = this.s.refOf(name, resource)
     if (known !== undefined) return known
-    this.warnOnce(`!Ref ${name} (${resource.Type}) resolves to "${name}" offline; on AWS it is the resource's physical id`)
+    this.warnOnce(
+      `!Ref ${name} (${resource.Type}) resolves to "${name}" offline; on AWS it is the resource's physical id`,
+    )
     return name
   }
 
@@ -122,12 +125,15 @@ export class Resolver {
     const [id, attribute] = Array.isArray(arg)
       ? [String(arg[0]), String(this.walk(arg[1], where))]
       : String(arg).split(/\.(.*)/s)
-    if (!id || !attribute) throw new BackendError(`${where}: Fn::GetAtt needs Resource.Attribute, got ${JSON.stringify(arg)}`)
+    if (!id || !attribute)
+      throw new BackendError(`${where}: Fn::GetAtt needs Resource.Attribute, got ${JSON.stringify(arg)}`)
     const resource = this.s.resources[id]
     if (!resource) throw new BackendError(`${where}: !GetAtt ${id}.${attribute}: no resource ${id}`)
     const known = this.s.attributeOf(id, attribute, resource)
     if (known !== undefined) return known
-    this.warnOnce(`!GetAtt ${id}.${attribute} (${resource.Type}) is not known offline; it resolves to "${id}.${attribute}"`)
+    this.warnOnce(
+      `!GetAtt ${id}.${attribute} (${resource.Type}) is not known offline; it resolves to "${id}.${attribute}"`,
+    )
     return `${id}.${attribute}`
   }
 
@@ -165,7 +171,8 @@ export class Resolver {
         const [index, items] = list(2)
         const values = this.walk(items, at)
         const i = Number(this.walk(index, at))
-        if (!Array.isArray(values) || !(i in values)) throw new BackendError(`${at}: Fn::Select index ${i} is out of range`)
+        if (!Array.isArray(values) || !(i in values))
+          throw new BackendError(`${at}: Fn::Select index ${i} is out of range`)
         return values[i]
       }
       case 'Fn::Split': {

@@ -67,7 +67,8 @@ class Instance {
   invocations = 0
   dead = false
   private nextId = 1
-  private current: { id: number; settle: (o: { ok: true; json?: string } | { ok: false; error: Error }) => void } | undefined
+  private current:
+    { id: number; settle: (o: { ok: true; json?: string } | { ok: false; error: Error }) => void } | undefined
 
   constructor(
     readonly fn: BackendFunction,
@@ -100,12 +101,23 @@ class Instance {
         this.worker.off('message', onMessage)
       }
       this.worker.on('message', onMessage)
-      this.worker.once('exit', (code) => resolve(lambdaError('Runtime.ExitError', `the instance exited during init (exit status ${code})`)))
+      this.worker.once('exit', (code) =>
+        resolve(lambdaError('Runtime.ExitError', `the instance exited during init (exit status ${code})`)),
+      )
       this.worker.once('error', (error) => resolve(lambdaError('Runtime.ImportModuleError', error.message)))
     })
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m))
-    this.worker.on('error', (error) => this.fail(lambdaError(error.name === 'Error' ? 'Runtime.UnhandledError' : error.name, `${error.message} (the instance crashed and is replaced)`)))
-    this.worker.on('exit', (code) => this.fail(lambdaError('Runtime.ExitError', `Runtime exited with error: exit status ${code}`)))
+    this.worker.on('error', (error) =>
+      this.fail(
+        lambdaError(
+          error.name === 'Error' ? 'Runtime.UnhandledError' : error.name,
+          `${error.message} (the instance crashed and is replaced)`,
+        ),
+      ),
+    )
+    this.worker.on('exit', (code) =>
+      this.fail(lambdaError('Runtime.ExitError', `Runtime exited with error: exit status ${code}`)),
+    )
   }
 
   private onMessage(m: WorkerMessage): void {
@@ -128,7 +140,11 @@ class Instance {
     this.onGone(this)
   }
 
-  run(event: WebSocketEvent, requestId: string, remainingMs: number): Promise<{ ok: true; json?: string } | { ok: false; error: Error }> {
+  run(
+    event: WebSocketEvent,
+    requestId: string,
+    remainingMs: number,
+  ): Promise<{ ok: true; json?: string } | { ok: false; error: Error }> {
     return new Promise((settle) => {
       const id = this.nextId++
       this.current = { id, settle }
@@ -185,7 +201,8 @@ class FunctionPool {
       fn,
       this.env,
       this.o.region,
-      (requestId, level, text) => this.o.log(`${fn.name} ${requestId} ${level} ${text}`, level === 'ERROR' ? 'error' : 'info'),
+      (requestId, level, text) =>
+        this.o.log(`${fn.name} ${requestId} ${level} ${text}`, level === 'ERROR' ? 'error' : 'info'),
       (requestId, resources) => {
         if (this.warnedPending) return
         this.warnedPending = true
@@ -235,7 +252,10 @@ class FunctionPool {
     const initStarted = performance.now()
     const initError = await instance.ready
     if (cold && !initError && this.o.logInfo)
-      this.o.log(`${this.fn.name} ${requestId} INIT new instance (${this.size} of at most ${this.limit}) ready in ${Math.round(performance.now() - initStarted)} ms after its request`, 'info')
+      this.o.log(
+        `${this.fn.name} ${requestId} INIT new instance (${this.size} of at most ${this.limit}) ready in ${Math.round(performance.now() - initStarted)} ms after its request`,
+        'info',
+      )
     if (initError) {
       instance.kill(initError)
       this.o.log(`${this.fn.name} ${requestId} init failed: ${initError.name}: ${initError.message}`, 'error')
@@ -247,7 +267,10 @@ class FunctionPool {
     let timer: Timer | undefined
     const timedOut = new Promise<{ ok: false; error: Error }>((resolve) => {
       timer = this.o.clock.after(timeoutMs, () => {
-        const error = lambdaError('Sandbox.Timedout', `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`)
+        const error = lambdaError(
+          'Sandbox.Timedout',
+          `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+        )
         this.o.log(`${this.fn.name} ${requestId} ${error.message}; the instance is stopped and replaced`, 'error')
         instance.kill(error)
         resolve({ ok: false, error })
@@ -268,7 +291,11 @@ class FunctionPool {
 }
 
 /** A function's process.env: Lambda's reserved variables, the file's environment, the function's own credentials. */
-function lambdaEnvironment(fn: BackendFunction, o: RuntimeOptions, credentials: FunctionCredentials): Record<string, string> {
+function lambdaEnvironment(
+  fn: BackendFunction,
+  o: RuntimeOptions,
+  credentials: FunctionCredentials,
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
@@ -317,7 +344,8 @@ export class LambdaRuntime {
     readonly credentials: Map<string, FunctionCredentials>,
   ) {
     for (const fn of backend.functions) this.pools.set(fn.name, new FunctionPool(fn, o, credentials.get(fn.name)!))
-    for (const route of backend.routes) this.routes.set(route.routeKey, { pool: this.pools.get(route.functionName)!, twoWay: route.twoWay })
+    for (const route of backend.routes)
+      this.routes.set(route.routeKey, { pool: this.pools.get(route.functionName)!, twoWay: route.twoWay })
   }
 
   has(routeKey: string): boolean {
@@ -335,7 +363,8 @@ export class LambdaRuntime {
   /** Runs the route's function; the caller applies the integration timeout. */
   invoke(routeKey: string, event: WebSocketEvent, requestId: string): Promise<InvocationOutcome> {
     const route = this.routes.get(routeKey)
-    if (!route) return Promise.resolve({ kind: 'error', error: new Error(`no function for route ${routeKey}`), durationMs: 0 })
+    if (!route)
+      return Promise.resolve({ kind: 'error', error: new Error(`no function for route ${routeKey}`), durationMs: 0 })
     return route.pool.invoke(event, requestId)
   }
 

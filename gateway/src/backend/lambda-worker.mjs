@@ -35,7 +35,14 @@ function serializeError(error) {
 }
 
 /** @type {[keyof Console, string][]} */
-const CONSOLE_LEVELS = [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]
+const CONSOLE_LEVELS = [
+  ['log', 'INFO'],
+  ['info', 'INFO'],
+  ['warn', 'WARN'],
+  ['error', 'ERROR'],
+  ['debug', 'DEBUG'],
+  ['trace', 'TRACE'],
+]
 for (const [method, level] of CONSOLE_LEVELS) {
   Object.defineProperty(console, method, {
     value: (/** @type {unknown[]} */ ...args) => {
@@ -117,7 +124,7 @@ function run(
     }
     const thenable = /** @type {{ then?: unknown } | undefined} */ (returned)
     if (thenable && typeof thenable.then === 'function') {
-      /** @type {Promise<unknown>} */ (returned).then(
+      ;/** @type {Promise<unknown>} */ (returned).then(
         (value) => {
           if (!done) {
             done = true
@@ -177,19 +184,24 @@ port.on('message', async (/** @type {Invocation} */ message) => {
   }
   const before = activeResources()
   try {
-    const { value, viaCallback } = /** @type {{ value: unknown, viaCallback: boolean }} */ (await run(handler, message.event, context))
+    const { value, viaCallback } = /** @type {{ value: unknown, viaCallback: boolean }} */ (
+      await run(handler, message.event, context)
+    )
     if (viaCallback && context.callbackWaitsForEmptyEventLoop) await waitForEmptyLoop(before, deadline)
     let json
     try {
       json = value === undefined ? undefined : JSON.stringify(value)
     } catch (error) {
-      throw Object.assign(new Error(`Unable to stringify the response: ${/** @type {Error} */ (error).message}`), { name: 'Runtime.MarshalError' })
+      throw Object.assign(new Error(`Unable to stringify the response: ${/** @type {Error} */ (error).message}`), {
+        name: 'Runtime.MarshalError',
+      })
     }
     port.postMessage({ type: 'result', id: message.id, ok: true, json })
   } catch (error) {
     port.postMessage({ type: 'result', id: message.id, ok: false, error: serializeError(error) })
   }
   const pending = leftOver(before)
-  if (pending.length > 0) port.postMessage({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
+  if (pending.length > 0)
+    port.postMessage({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
   freeze()
 })

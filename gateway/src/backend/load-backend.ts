@@ -24,7 +24,9 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
   const ext = extname(path).toLowerCase()
   if (MODULE_EXTENSIONS.has(ext)) return loadModuleBackend(file, path)
   if (!['.yml', '.yaml', '.json'].includes(ext))
-    throw new BackendError(`--backend ${file}: expected serverless.yml, a SAM/CloudFormation template (.yaml, .json) or a handlers module (.ts, .js)`)
+    throw new BackendError(
+      `--backend ${file}: expected serverless.yml, a SAM/CloudFormation template (.yaml, .json) or a handlers module (.ts, .js)`,
+    )
   let text: string
   try {
     text = readFileSync(path, 'utf8')

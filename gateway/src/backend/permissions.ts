@@ -43,7 +43,13 @@ export class PermissionChecker {
   constructor(
     functions: readonly BackendFunction[],
     credentials: Map<string, FunctionCredentials>,
-    private readonly o: { mode: PermissionMode; region: string; apiId: string; stage: string; log: (line: string) => void },
+    private readonly o: {
+      mode: PermissionMode
+      region: string
+      apiId: string
+      stage: string
+      log: (line: string) => void
+    },
   ) {
     for (const fn of functions) {
       const key = credentials.get(fn.name)?.accessKeyId
@@ -57,7 +63,14 @@ export class PermissionChecker {
     const fn = key === undefined ? undefined : this.byKey.get(key)
     const statements = fn?.role.statements
     if (!fn || !statements) return undefined
-    const resource = connectionsArn(this.o.region, LOCAL_ACCOUNT_ID, this.o.apiId, this.o.stage, call.method, call.connectionId)
+    const resource = connectionsArn(
+      this.o.region,
+      LOCAL_ACCOUNT_ID,
+      this.o.apiId,
+      this.o.stage,
+      call.method,
+      call.connectionId,
+    )
     const decision = evaluate(statements, ACTION, resource)
     if (decision.allowed) return undefined
     const why = decision.deniedBy

@@ -32,7 +32,8 @@ export function isTemplate(doc: unknown): boolean {
 function number(value: unknown, where: string, fallback: number): number {
   if (value === undefined || value === null) return fallback
   const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
   return n
 }
 
@@ -49,9 +50,11 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
   const dir = dirname(o.path)
   const stackName = basename(dir).replace(/[^A-Za-z0-9-]/g, '-') || 'local'
   const resources = asObject(t.Resources) as Record<string, TemplateResource>
-  const transforms = [t.Transform].flat().filter((x) => x !== undefined).map(String)
-  for (const tr of transforms)
-    if (tr !== 'AWS::Serverless-2016-10-31') warn(`Transform ${tr} is not applied`)
+  const transforms = [t.Transform]
+    .flat()
+    .filter((x) => x !== undefined)
+    .map(String)
+  for (const tr of transforms) if (tr !== 'AWS::Serverless-2016-10-31') warn(`Transform ${tr} is not applied`)
 
   const parameters: Record<string, unknown> = {}
   for (const [name, p] of Object.entries(asObject(t.Parameters))) {
@@ -63,11 +66,15 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
 
   const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type)
   if (byType('AWS::Serverless::WebSocketApi').length > 0)
-    throw new BackendError(`${o.file}: AWS::Serverless::WebSocketApi is not supported; use AWS::ApiGatewayV2::Api, Route and Integration`)
+    throw new BackendError(
+      `${o.file}: AWS::Serverless::WebSocketApi is not supported; use AWS::ApiGatewayV2::Api, Route and Integration`,
+    )
   const apis = byType('AWS::ApiGatewayV2::Api').filter(([, r]) => asObject(r.Properties).ProtocolType === 'WEBSOCKET')
   if (apis.length === 0) throw new BackendError(`${o.file}: no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET`)
   if (apis.length > 1)
-    throw new BackendError(`${o.file}: ${apis.length} WebSocket APIs (${apis.map(([id]) => id).join(', ')}); the gateway serves one`)
+    throw new BackendError(
+      `${o.file}: ${apis.length} WebSocket APIs (${apis.map(([id]) => id).join(', ')}); the gateway serves one`,
+    )
   const [apiId, api] = apis[0]!
 
   const region = o.region ?? 'us-east-1'
@@ -128,7 +135,9 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
 
   const apiProps = asObject(resolve(api.Properties, `Resources.${apiId}.Properties`))
   if (apiProps.Body !== undefined || apiProps.BodyS3Location !== undefined)
-    throw new BackendError(`Resources.${apiId}: an OpenAPI Body is not supported; declare Routes and Integrations as resources`)
+    throw new BackendError(
+      `Resources.${apiId}: an OpenAPI Body is not supported; declare Routes and Integrations as resources`,
+    )
 
   const stages = byType('AWS::ApiGatewayV2::Stage').filter(([id, r]) => belongsToApi(id, r))
   if (stages.length > 1) warn(`${stages.length} stages for ${apiId}; the first (${stages[0]![0]}) is served`)
@@ -156,12 +165,15 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     const props = asObject(resolve(r.Properties, `${where}.Properties`))
     const routeKey = String(props.RouteKey ?? '')
     if (!routeKey) throw new BackendError(`${where}: no RouteKey`)
-    if (routes.some((x) => x.routeKey === routeKey)) throw new BackendError(`${where}: route ${routeKey} is defined twice`)
+    if (routes.some((x) => x.routeKey === routeKey))
+      throw new BackendError(`${where}: route ${routeKey} is defined twice`)
     if (props.Target === undefined) throw new BackendError(`${where} (${routeKey}): no Target integration`)
     const integrationId = lastSegment(props.Target)
     const integration = resources[integrationId]
     if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration')
-      throw new BackendError(`${where} (${routeKey}): Target ${String(props.Target)} is not an Integration of the template`)
+      throw new BackendError(
+        `${where} (${routeKey}): Target ${String(props.Target)} is not an Integration of the template`,
+      )
     const functionId = integrationFunction(integrationId, integration, resolve, resources)
     const authorization = props.AuthorizationType
     if (authorization === 'AWS_IAM' && routeKey === '$connect') auth = 'iam'
@@ -171,11 +183,20 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     const selection = props.RouteResponseSelectionExpression
     const twoWay = routeResponses.has(id)
     if (selection !== undefined && !twoWay)
-      warn(`${where} (${routeKey}): RouteResponseSelectionExpression without an AWS::ApiGatewayV2::RouteResponse; the route stays one-way`)
+      warn(
+        `${where} (${routeKey}): RouteResponseSelectionExpression without an AWS::ApiGatewayV2::RouteResponse; the route stays one-way`,
+      )
     if (twoWay && selection === undefined)
-      warn(`${where} (${routeKey}): a RouteResponse without RouteResponseSelectionExpression; AWS ignores it, so the route stays one-way`)
+      warn(
+        `${where} (${routeKey}): a RouteResponse without RouteResponseSelectionExpression; AWS ignores it, so the route stays one-way`,
+      )
     if (!wanted.has(functionId)) wanted.set(functionId, routeKey)
-    routes.push({ routeKey, functionName: functionName(functionId), functionId, twoWay: twoWay && selection !== undefined })
+    routes.push({
+      routeKey,
+      functionName: functionName(functionId),
+      functionId,
+      twoWay: twoWay && selection !== undefined,
+    })
   }
   if (routes.length === 0) throw new BackendError(`${o.file}: the WebSocket API ${apiId} has no routes`)
 
@@ -183,7 +204,9 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     loadFunction(id, resources[id]!, { dir, globals, resolve, warn, name: functionName(id), resources, stackName }),
   )
   const unused = Object.entries(resources)
-    .filter(([id, r]) => (r.Type === 'AWS::Serverless::Function' || r.Type === 'AWS::Lambda::Function') && !wanted.has(id))
+    .filter(
+      ([id, r]) => (r.Type === 'AWS::Serverless::Function' || r.Type === 'AWS::Lambda::Function') && !wanted.has(id),
+    )
     .map(([id]) => id)
   if (unused.length > 0) warn(`functions not wired to a route are not loaded: ${unused.join(', ')}`)
 
@@ -212,7 +235,9 @@ function integrationFunction(
   const props = asObject(integration.Properties)
   const type = String(props.IntegrationType ?? '')
   if (type !== 'AWS_PROXY')
-    throw new BackendError(`${where}: IntegrationType ${type || '(none)'} is not supported (AWS_PROXY to a Lambda function only)`)
+    throw new BackendError(
+      `${where}: IntegrationType ${type || '(none)'} is not supported (AWS_PROXY to a Lambda function only)`,
+    )
   const uri = String(resolve(props.IntegrationUri, `${where}.Properties.IntegrationUri`) ?? '')
   const m = /:function:([^/:]+)/.exec(uri)
   const name = m?.[1]
@@ -222,7 +247,8 @@ function integrationFunction(
     const props = asObject(r.Properties)
     return name !== undefined && (name.endsWith(`-${fid}`) || props.FunctionName === name || fid === name)
   })
-  if (!functionId) throw new BackendError(`${where}: IntegrationUri ${uri || '(none)'} does not name a function of the template`)
+  if (!functionId)
+    throw new BackendError(`${where}: IntegrationUri ${uri || '(none)'} does not name a function of the template`)
   return functionId
 }
 
@@ -243,21 +269,35 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
   // Globals apply to AWS::Serverless::Function only; Environment.Variables merge, everything else is replaced.
   const raw: Record<string, unknown> = serverless ? { ...c.globals, ...own } : own
   const props = asObject(c.resolve(raw, `${where}.Properties`))
-  if (props.PackageType === 'Image') throw new BackendError(`${where}: container images are not supported (Node.js handlers only)`)
+  if (props.PackageType === 'Image')
+    throw new BackendError(`${where}: container images are not supported (Node.js handlers only)`)
   if (props.InlineCode !== undefined || asObject(props.Code).ZipFile !== undefined)
     throw new BackendError(`${where}: inline code is not supported; put the handler in a file`)
   const runtime = String(props.Runtime ?? '')
-  if (!runtime.startsWith('nodejs')) throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
+  if (!runtime.startsWith('nodejs'))
+    throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
   const codeUri = serverless ? props.CodeUri : props.Code
   if (typeof codeUri !== 'string')
-    throw new BackendError(`${where}: ${serverless ? 'CodeUri' : 'Code'} must be a local directory (S3 locations cannot run locally)`)
+    throw new BackendError(
+      `${where}: ${serverless ? 'CodeUri' : 'Code'} must be a local directory (S3 locations cannot run locally)`,
+    )
   const codeDir = existingDir(resolvePath(c.dir, codeUri), `${where}.${serverless ? 'CodeUri' : 'Code'}`)
   if (typeof props.Handler !== 'string') throw new BackendError(`${where}: no Handler`)
   const { file, exportPath } = resolveHandler(codeDir, props.Handler, where)
   if (props.Layers !== undefined) c.warn(`${where}: layers are not loaded`)
   const env = {
-    ...(serverless ? envStrings(asObject(c.resolve(asObject(c.globals.Environment).Variables, 'Globals.Function.Environment.Variables')), 'Globals.Function.Environment.Variables', c.warn) : {}),
-    ...envStrings(asObject(asObject(c.resolve(own.Environment, `${where}.Properties.Environment`)).Variables), `${where}.Environment.Variables`, c.warn),
+    ...(serverless
+      ? envStrings(
+          asObject(c.resolve(asObject(c.globals.Environment).Variables, 'Globals.Function.Environment.Variables')),
+          'Globals.Function.Environment.Variables',
+          c.warn,
+        )
+      : {}),
+    ...envStrings(
+      asObject(asObject(c.resolve(own.Environment, `${where}.Properties.Environment`)).Variables),
+      `${where}.Environment.Variables`,
+      c.warn,
+    ),
   }
   const reserved = props.ReservedConcurrentExecutions
   return {
@@ -270,19 +310,29 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
     memoryMb: number(props.MemorySize, `${where}.MemorySize`, LAMBDA_DEFAULT_MEMORY_MB),
     runtime,
     environment: env,
-    ...(reserved === undefined ? {} : { reservedConcurrency: number(reserved, `${where}.ReservedConcurrentExecutions`, 1) }),
+    ...(reserved === undefined
+      ? {}
+      : { reservedConcurrency: number(reserved, `${where}.ReservedConcurrentExecutions`, 1) }),
     role: functionRole(id, props, serverless, c),
   }
 }
 
-function functionRole(id: string, props: Record<string, unknown>, serverless: boolean, c: FunctionContext): RolePermissions {
+function functionRole(
+  id: string,
+  props: Record<string, unknown>,
+  serverless: boolean,
+  c: FunctionContext,
+): RolePermissions {
   const where = `Resources.${id}`
   if (props.Role !== undefined) {
     const arn = String(props.Role)
     const roleId = Object.keys(c.resources).find(
-      (rid) => c.resources[rid]!.Type === 'AWS::IAM::Role' && (arn.endsWith(`:role/${rid}`) || arn.endsWith(`/${c.stackName}-${rid}`) || arn === rid),
+      (rid) =>
+        c.resources[rid]!.Type === 'AWS::IAM::Role' &&
+        (arn.endsWith(`:role/${rid}`) || arn.endsWith(`/${c.stackName}-${rid}`) || arn === rid),
     )
-    if (roleId) return withAttachedPolicies(roleId, roleResource(roleId, c.resources[roleId] as never, c.resolve, c.warn), c)
+    if (roleId)
+      return withAttachedPolicies(roleId, roleResource(roleId, c.resources[roleId] as never, c.resolve, c.warn), c)
     return { roleName: arn, statements: undefined, source: `role ${arn} is not defined in the template` }
   }
   if (!serverless) throw new BackendError(`${where}: an AWS::Lambda::Function needs a Role`)
@@ -301,7 +351,9 @@ function functionRole(id: string, props: Record<string, unknown>, serverless: bo
   return {
     roleName: `${c.stackName}-${id}Role`,
     statements,
-    source: policies.length ? `${id}'s Policies` : `SAM's generated role (no Policies: AWSLambdaBasicExecutionRole only)`,
+    source: policies.length
+      ? `${id}'s Policies`
+      : `SAM's generated role (no Policies: AWSLambdaBasicExecutionRole only)`,
   }
 }
 

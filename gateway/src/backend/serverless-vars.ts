@@ -69,7 +69,11 @@ export class ServerlessVariables {
       const value = this.variable(m[1]!, where)
       // A string that is exactly one variable takes the variable's value as is (an object, a number…).
       current =
-        m[0] === current ? value : current.slice(0, m.index) + (value === undefined ? '' : String(value)) + current.slice(m.index + m[0].length)
+        m[0] === current
+          ? value
+          : current.slice(0, m.index) +
+            (value === undefined ? '' : String(value)) +
+            current.slice(m.index + m[0].length)
     }
     return current
   }

@@ -43,7 +43,8 @@ export function functionLogicalId(key: string): string {
 function positiveNumber(value: unknown, where: string): number | undefined {
   if (value === undefined || value === null) return undefined
   const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
   return n
 }
 
@@ -82,11 +83,17 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
   const fileRegion = vars.resolve(rawProvider.region, 'provider.region')
   region = o.region ?? (fileRegion === undefined || fileRegion === '' ? 'us-east-1' : String(fileRegion))
   const provider = asObject(vars.resolve(rawProvider, 'provider'))
-  const service = String(vars.resolve(isObject(doc.service) ? doc.service.name : doc.service, 'service') ?? basename(dirname(o.path)))
+  const service = String(
+    vars.resolve(isObject(doc.service) ? doc.service.name : doc.service, 'service') ?? basename(dirname(o.path)),
+  )
   const functionsIn = asObject(vars.resolve(doc.functions, 'functions'))
   const userResources = asObject(asObject(vars.resolve(doc.resources, 'resources')).Resources)
 
-  const plugins = Array.isArray(doc.plugins) ? doc.plugins : isObject(doc.plugins) ? (doc.plugins.modules as unknown[]) ?? [] : []
+  const plugins = Array.isArray(doc.plugins)
+    ? doc.plugins
+    : isObject(doc.plugins)
+      ? ((doc.plugins.modules as unknown[]) ?? [])
+      : []
   if (plugins.length > 0)
     warn(`plugins are not run (${plugins.map(String).join(', ')}): the gateway loads each handler's source itself`)
 
@@ -149,17 +156,17 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       withoutWebsocket.push(key)
       continue
     }
-    if (fn.image !== undefined) throw new BackendError(`${where}: container images are not supported (only Node.js handlers)`)
+    if (fn.image !== undefined)
+      throw new BackendError(`${where}: container images are not supported (only Node.js handlers)`)
     if (typeof fn.handler !== 'string') throw new BackendError(`${where}: no handler`)
     const runtime = String(fn.runtime ?? provider.runtime ?? 'nodejs20.x')
-    if (!runtime.startsWith('nodejs')) throw new BackendError(`${where}: runtime ${runtime} is not supported (Node.js only)`)
+    if (!runtime.startsWith('nodejs'))
+      throw new BackendError(`${where}: runtime ${runtime} is not supported (Node.js only)`)
     if (fn.layers !== undefined || provider.layers !== undefined) warn(`${where}: layers are not loaded`)
     const name = functionName(key, fn)
     const { file, exportPath } = resolveHandler(dir, fn.handler, where)
     const role =
-      fn.role !== undefined
-        ? roleFromProvider(fn.role, {}, resolve, warn, `${name}-role`, userResources)
-        : defaultRole
+      fn.role !== undefined ? roleFromProvider(fn.role, {}, resolve, warn, `${name}-role`, userResources) : defaultRole
     if (fn.iamRoleStatements !== undefined)
       warn(`${where}.iamRoleStatements (serverless-iam-roles-per-function) is not read; the provider role applies`)
     functions.push({
@@ -171,7 +178,10 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       timeoutSeconds: positiveNumber(fn.timeout ?? provider.timeout, `${where}.timeout`) ?? 6,
       memoryMb: positiveNumber(fn.memorySize ?? provider.memorySize, `${where}.memorySize`) ?? 1024,
       runtime,
-      environment: { ...providerEnv, ...envStrings(resolve(fn.environment, `${where}.environment`), `${where}.environment`, warn) },
+      environment: {
+        ...providerEnv,
+        ...envStrings(resolve(fn.environment, `${where}.environment`), `${where}.environment`, warn),
+      },
       reservedConcurrency: positiveNumber(fn.reservedConcurrency, `${where}.reservedConcurrency`),
       role,
     })
@@ -184,14 +194,18 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
         throw new BackendError(`${where}: route ${routeKey} is defined twice`)
       const selection = spec.routeResponseSelectionExpression
       if (selection !== undefined && selection !== '$default')
-        warn(`${where}: routeResponseSelectionExpression ${JSON.stringify(selection)} is not supported; only $default makes ${routeKey} two-way`)
+        warn(
+          `${where}: routeResponseSelectionExpression ${JSON.stringify(selection)} is not supported; only $default makes ${routeKey} two-way`,
+        )
       if (spec.authorizer !== undefined)
         warn(`${where}: the authorizer on ${routeKey} is not emulated; ${routeKey} runs without it`)
       routes.push({ routeKey, functionName: name, twoWay: selection === '$default' })
     }
   }
   if (withoutWebsocket.length > 0)
-    warn(`functions without websocket events are not part of the WebSocket API and not loaded: ${withoutWebsocket.join(', ')}`)
+    warn(
+      `functions without websocket events are not part of the WebSocket API and not loaded: ${withoutWebsocket.join(', ')}`,
+    )
   if (routes.length === 0) throw new BackendError(`${o.file}: no function has a websocket event`)
 
   return {
@@ -230,14 +244,20 @@ function roleFromProvider(
   const raw = toStatements(resolve(spec.statements ?? provider.iamRoleStatements, 'provider.iam.role.statements'))
   raw.forEach((s, i) => statementProblems(s, `provider.iam.role.statements[${i}]`).forEach(warn))
   statements.push(...raw)
-  const managed = (resolve(spec.managedPolicies ?? provider.iamManagedPolicies, 'provider.iam.role.managedPolicies') ?? []) as unknown[]
+  const managed = (resolve(spec.managedPolicies ?? provider.iamManagedPolicies, 'provider.iam.role.managedPolicies') ??
+    []) as unknown[]
   for (const arn of Array.isArray(managed) ? managed : []) statements.push(...managedStatements(String(arn), warn))
   // What the framework adds to its default role when the service has websocket events.
-  statements.push({ Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: ['arn:aws:execute-api:*:*:*/@connections/*'] })
+  statements.push({
+    Effect: 'Allow',
+    Action: ['execute-api:ManageConnections'],
+    Resource: ['arn:aws:execute-api:*:*:*/@connections/*'],
+  })
   return {
     roleName: typeof spec.name === 'string' ? spec.name : defaultName,
     statements,
-    source: 'the framework\'s default role (its statements, plus ManageConnections on arn:aws:execute-api:*:*:*/@connections/*)',
+    source:
+      "the framework's default role (its statements, plus ManageConnections on arn:aws:execute-api:*:*:*/@connections/*)",
   }
 }
 

@@ -11,7 +11,10 @@ describe('bytes typed as hex or base64', () => {
 
   it('says what is wrong with bad hex', () => {
     expect(parseBytes('de ad b', 'hex')).toMatchObject({ ok: false, error: expect.stringContaining('odd number (5)') })
-    expect(parseBytes('de zz', 'hex')).toMatchObject({ ok: false, error: expect.stringContaining('“z” is not a hex digit') })
+    expect(parseBytes('de zz', 'hex')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('“z” is not a hex digit'),
+    })
     expect(parseBytes('  ', 'hex')).toMatchObject({ ok: false, error: expect.stringContaining('Empty') })
   })
 
@@ -24,7 +27,10 @@ describe('bytes typed as hex or base64', () => {
 
   it('says what is wrong with bad base64', () => {
     expect(parseBytes('3q2*', 'base64')).toMatchObject({ ok: false, error: expect.stringContaining('“*”') })
-    expect(parseBytes('3q2+7', 'base64')).toMatchObject({ ok: false, error: expect.stringContaining('cannot be whole bytes') })
+    expect(parseBytes('3q2+7', 'base64')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('cannot be whole bytes'),
+    })
     expect(parseBytes('3q==7w', 'base64')).toMatchObject({ ok: false })
   })
 

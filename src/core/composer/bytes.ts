@@ -9,7 +9,8 @@ export function parseHex(text: string): ParsedBytes {
   const digits = text.replace(/0x/gi, '').replace(/[\s:,]+/g, '')
   const bad = /[^0-9a-f]/i.exec(digits)
   if (bad) return { ok: false, error: `“${bad[0]}” is not a hex digit: use 0-9 and a-f, e.g. de ad be ef.` }
-  if (digits.length % 2) return { ok: false, error: `Hex needs two digits per byte; there is an odd number (${digits.length}).` }
+  if (digits.length % 2)
+    return { ok: false, error: `Hex needs two digits per byte; there is an odd number (${digits.length}).` }
   const bytes = new Uint8Array(digits.length / 2)
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16)
   return { ok: true, bytes }
@@ -22,7 +23,11 @@ export function parseBase64(text: string): ParsedBytes {
   const bad = /[^A-Za-z0-9+/]/.exec(body)
   if (bad) return { ok: false, error: `“${bad[0]}” is not a base64 character (A-Z, a-z, 0-9, + and /, or - and _).` }
   if (compact.length - body.length > 2) return { ok: false, error: 'Base64 ends with at most two “=”.' }
-  if (body.length % 4 === 1) return { ok: false, error: `Base64 of ${body.length} characters cannot be whole bytes: a character is missing or extra.` }
+  if (body.length % 4 === 1)
+    return {
+      ok: false,
+      error: `Base64 of ${body.length} characters cannot be whole bytes: a character is missing or extra.`,
+    }
   const binary = atob(body + '='.repeat((4 - (body.length % 4)) % 4))
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
@@ -30,7 +35,14 @@ export function parseBase64(text: string): ParsedBytes {
 }
 
 export function parseBytes(text: string, encoding: ByteEncoding): ParsedBytes {
-  if (!text.trim()) return { ok: false, error: encoding === 'hex' ? 'Empty: type bytes as hex, e.g. de ad be ef.' : 'Empty: type bytes as base64, e.g. 3q2+7w==.' }
+  if (!text.trim())
+    return {
+      ok: false,
+      error:
+        encoding === 'hex'
+          ? 'Empty: type bytes as hex, e.g. de ad be ef.'
+          : 'Empty: type bytes as base64, e.g. 3q2+7w==.',
+    }
   return encoding === 'hex' ? parseHex(text) : parseBase64(text)
 }
 
@@ -60,7 +72,9 @@ export function fromBase64(text: string): Uint8Array {
  * (its quotas page); the local gateway does the same, detected from the frame header.
  */
 export function binaryFrameNote(endpointKind: 'aws' | 'local' | 'other'): string | undefined {
-  if (endpointKind === 'aws') return 'API Gateway accepts text frames only: a binary frame closes the connection with 1003 (unsupported data).'
-  if (endpointKind === 'local') return 'The local gateway does as API Gateway: a binary frame closes the connection with 1003 (unsupported data).'
+  if (endpointKind === 'aws')
+    return 'API Gateway accepts text frames only: a binary frame closes the connection with 1003 (unsupported data).'
+  if (endpointKind === 'local')
+    return 'The local gateway does as API Gateway: a binary frame closes the connection with 1003 (unsupported data).'
   return undefined
 }

@@ -81,6 +81,7 @@ describe('JSON errors name the place once, with a line and column', () => {
   })
 
   it('finds nothing wrong in valid JSON', () => {
-    for (const text of ['{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', ' 0 ', '[]', '{}']) expect(locateJsonError(text)).toBeUndefined()
+    for (const text of ['{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', ' 0 ', '[]', '{}'])
+      expect(locateJsonError(text)).toBeUndefined()
   })
 })

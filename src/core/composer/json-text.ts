@@ -11,7 +11,8 @@ export function checkJson(text: string): JsonCheck {
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {
     const found = locateJsonError(text)
-    if (!found) return { ok: false, error: `Invalid JSON: ${withoutPosition(e instanceof Error ? e.message : String(e))}` }
+    if (!found)
+      return { ok: false, error: `Invalid JSON: ${withoutPosition(e instanceof Error ? e.message : String(e))}` }
     const before = text.slice(0, found.offset)
     const line = before.split('\n').length
     const column = found.offset - before.lastIndexOf('\n')
@@ -49,7 +50,10 @@ export function locateJsonError(text: string): JsonError | undefined {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++
   }
   const literal = (word: string) => {
-    if (!text.startsWith(word, i)) fail(`unexpected ${describe(text[i])}: expected a value (a string in double quotes, a number, true, false, null, { or [)`)
+    if (!text.startsWith(word, i))
+      fail(
+        `unexpected ${describe(text[i])}: expected a value (a string in double quotes, a number, true, false, null, { or [)`,
+      )
     i += word.length
   }
   const string = () => {
@@ -58,11 +62,18 @@ export function locateJsonError(text: string): JsonError | undefined {
       const c = text[i]
       if (c === undefined) fail('this string is never closed: a " is missing', start)
       if (c === '"') return void i++
-      if (c! < ' ') fail(c === '\n' ? 'a string cannot span lines: write \\n instead' : 'control characters must be escaped in strings')
+      if (c! < ' ')
+        fail(
+          c === '\n'
+            ? 'a string cannot span lines: write \\n instead'
+            : 'control characters must be escaped in strings',
+        )
       if (c === '\\') {
         const e = text[i + 1]
-        if (e === undefined || !ESCAPES.has(e)) fail(`\\${e ?? ''} is not a JSON escape (use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)`)
-        if (e === 'u' && !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('\\u must be followed by four hex digits')
+        if (e === undefined || !ESCAPES.has(e))
+          fail(`\\${e ?? ''} is not a JSON escape (use \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)`)
+        if (e === 'u' && !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+          fail('\\u must be followed by four hex digits')
         i += e === 'u' ? 6 : 2
       } else i++
     }
@@ -80,7 +91,8 @@ export function locateJsonError(text: string): JsonError | undefined {
       const match = NUMBER.exec(text)
       if (!match || match[0] === '-') fail('not a valid number')
       i += match![0].length
-      if (text[i] !== undefined && /[\d.eE]/.test(text[i]!)) fail('not a valid number (no leading zeros; digits needed after . and e)', start)
+      if (text[i] !== undefined && /[\d.eE]/.test(text[i]!))
+        fail('not a valid number (no leading zeros; digits needed after . and e)', start)
       return
     }
     if (c === "'") fail('strings need double quotes, not single quotes')

@@ -61,7 +61,10 @@ export interface SavedMessage {
 }
 
 /** Adds or replaces by name; names are trimmed and must not be empty. */
-export function saveMessage(list: readonly SavedMessage[], message: SavedMessage): { ok: true; list: SavedMessage[] } | { ok: false; error: string } {
+export function saveMessage(
+  list: readonly SavedMessage[],
+  message: SavedMessage,
+): { ok: true; list: SavedMessage[] } | { ok: false; error: string } {
   const name = message.name.trim()
   if (!name) return { ok: false, error: 'Give the message a name.' }
   if (name.length > 80) return { ok: false, error: 'Names are at most 80 characters.' }

@@ -109,14 +109,24 @@ describe('timeout experiments against the local gateway', () => {
     const gw = await gateway({ idleTimeout: 0.8, maxDuration: 5 })
     const { rows } = await run('idle-after-message', gw, { runs: 1, idleSeconds: 0.8, maxSeconds: 5 })
     const [row] = rows
-    expect(row!.measured).toMatchObject({ closedAfterMessageMs: 800, closedAfterLastTrafficMs: 800, openToCloseMs: 800 })
+    expect(row!.measured).toMatchObject({
+      closedAfterMessageMs: 800,
+      closedAfterLastTrafficMs: 800,
+      openToCloseMs: 800,
+    })
     expect(row!.measured.repliesReceived).toBe(1)
     expectTimeoutClose(row!)
   })
 
   it('keepalive: survives with a keepalive below the idle timeout', async () => {
     const gw = await gateway({ idleTimeout: 0.8, maxDuration: 5 })
-    const { rows } = await run('keepalive', gw, { runs: 1, idleSeconds: 0.8, maxSeconds: 5, intervalSeconds: 0.3, targetSeconds: 2 })
+    const { rows } = await run('keepalive', gw, {
+      runs: 1,
+      idleSeconds: 0.8,
+      maxSeconds: 5,
+      intervalSeconds: 0.3,
+      targetSeconds: 2,
+    })
     const m = rows[0]!.measured
     // Keepalives at 0.3, 0.6 … 1.8 s; the run ends at exactly 2 s.
     expect(m).toMatchObject({ survived: true, closeCode: null, aliveMs: 2000, keepalivesSent: 6 })
@@ -127,16 +137,35 @@ describe('timeout experiments against the local gateway', () => {
     const gw = await gateway({ idleTimeout: 0.8, maxDuration: 5 })
     const seen: SocketObservation[] = []
     const deps = depsFor(gw, { createSocket: observeSockets(lockstep.sockets(wsClientFactory), (e) => seen.push(e)) })
-    await run('keepalive', gw, { runs: 2, idleSeconds: 0.8, maxSeconds: 5, intervalSeconds: 0.2, targetSeconds: 0.4 }, deps)
-    const lifecycle = seen.filter((e) => e.kind === 'connecting' || e.kind === 'closed').map((e) => `${e.kind} ${e.socket}`)
+    await run(
+      'keepalive',
+      gw,
+      { runs: 2, idleSeconds: 0.8, maxSeconds: 5, intervalSeconds: 0.2, targetSeconds: 0.4 },
+      deps,
+    )
+    const lifecycle = seen
+      .filter((e) => e.kind === 'connecting' || e.kind === 'closed')
+      .map((e) => `${e.kind} ${e.socket}`)
     expect(lifecycle).toEqual(['connecting 1', 'closed 1', 'connecting 2', 'closed 2'])
   })
 
   it('keepalive: dies at the idle timeout when the keepalive is too slow', async () => {
     const gw = await gateway({ idleTimeout: 0.8, maxDuration: 5 })
-    const { rows } = await run('keepalive', gw, { runs: 1, idleSeconds: 0.8, maxSeconds: 5, intervalSeconds: 1.5, targetSeconds: 2 })
+    const { rows } = await run('keepalive', gw, {
+      runs: 1,
+      idleSeconds: 0.8,
+      maxSeconds: 5,
+      intervalSeconds: 1.5,
+      targetSeconds: 2,
+    })
     const m = rows[0]!.measured
-    expect(m).toMatchObject({ survived: false, closeCode: 1001, closeReason: 'Going away', keepalivesSent: 0, aliveMs: 800 })
+    expect(m).toMatchObject({
+      survived: false,
+      closeCode: 1001,
+      closeReason: 'Going away',
+      keepalivesSent: 0,
+      aliveMs: 800,
+    })
   })
 
   it('max-duration: a busy connection is still cut at the maximum duration', async () => {
@@ -166,7 +195,6 @@ describe('timeout experiments against the local gateway', () => {
     )
     expect(m.connectionId).toMatch(/^[A-Za-z0-9_-]{15}=$/)
   })
-
 })
 
 describe('other experiments against the local gateway', () => {
@@ -199,7 +227,10 @@ describe('other experiments against the local gateway', () => {
     for (const row of rows) {
       expect(row.measured).toMatchObject({ goneStatus: 410, goneName: 'GoneException' })
       // Gone at the first post, or at the second one poll later if the close frame lost the race with the first.
-      expect([{ polls: 1, goneAfterMs: 0 }, { polls: 2, goneAfterMs: 20 }]).toContainEqual({
+      expect([
+        { polls: 1, goneAfterMs: 0 },
+        { polls: 2, goneAfterMs: 20 },
+      ]).toContainEqual({
         polls: row.measured.polls,
         goneAfterMs: row.measured.goneAfterMs,
       })
@@ -252,7 +283,11 @@ describe('other experiments against the local gateway', () => {
       runExperiment(findExperiment('gone-after-close')!, { endpoint: gw.wsUrl }, { createSocket: wsClientFactory }),
     ).rejects.toThrow(/needs the @connections API/)
     await expect(
-      runExperiment(findExperiment('idle-reset')!, { endpoint: gw.wsUrl, variant: 'get-connection' }, { createSocket: wsClientFactory }),
+      runExperiment(
+        findExperiment('idle-reset')!,
+        { endpoint: gw.wsUrl, variant: 'get-connection' },
+        { createSocket: wsClientFactory },
+      ),
     ).rejects.toThrow(/needs the @connections API/)
   })
 })

@@ -1,6 +1,9 @@
 import type { ManagementApi, ManagementResult } from './types'
 
-type FetchLike = (url: string, init?: { method?: string; body?: string }) => Promise<{
+type FetchLike = (
+  url: string,
+  init?: { method?: string; body?: string },
+) => Promise<{
   ok: boolean
   status: number
   headers: { get(name: string): string | null }

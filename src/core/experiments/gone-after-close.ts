@@ -32,7 +32,8 @@ export const goneAfterCloseExperiment: ExperimentDefinition = {
       if (last.ok) accepted++
       await ctx.sleep(ctx.number('pollMs'))
     }
-    if (last?.status !== 410) throw new Error(`No 410 within ${ctx.number('timeoutSeconds')} s (last status ${last?.status ?? 'none'}).`)
+    if (last?.status !== 410)
+      throw new Error(`No 410 within ${ctx.number('timeoutSeconds')} s (last status ${last?.status ?? 'none'}).`)
     const goneAt = ctx.now()
     const closedEventAt = socket.closeInfo?.at
     return {

@@ -39,7 +39,11 @@ export function saveHistory(
 }
 
 /** Past rows plus new ones, oldest dropped beyond the limit. Pure: the caller saves. */
-export function appendHistory(history: readonly ResultRow[], rows: readonly ResultRow[], max = MAX_HISTORY_ROWS): ResultRow[] {
+export function appendHistory(
+  history: readonly ResultRow[],
+  rows: readonly ResultRow[],
+  max = MAX_HISTORY_ROWS,
+): ResultRow[] {
   return [...history, ...rows].slice(-max)
 }
 

@@ -35,7 +35,8 @@ export const idleResetExperiment: ExperimentDefinition = {
     const actionDueAt = baselineAt + idle / 2
     ctx.phase('Waiting until half the idle timeout', baselineAt + idle * 1.5)
     await ctx.sleep(actionDueAt - ctx.now())
-    if (!socket.isOpen) throw new Error('The connection closed before half the expected idle timeout: set the right idle timeout.')
+    if (!socket.isOpen)
+      throw new Error('The connection closed before half the expected idle timeout: set the right idle timeout.')
     const actionAt = ctx.now()
     const action = await act(ctx, ctx.text('variant') as ResetVariant, connectionId, (text) => socket.send(text))
     ctx.phase('Action done; waiting for the idle close', baselineAt + idle * 1.5)
@@ -54,13 +55,19 @@ export const idleResetExperiment: ExperimentDefinition = {
   },
 }
 
-async function act(ctx: RunContext, variant: ResetVariant, connectionId: string, send: (text: string) => void): Promise<Measured> {
+async function act(
+  ctx: RunContext,
+  variant: ResetVariant,
+  connectionId: string,
+  send: (text: string) => void,
+): Promise<Measured> {
   if (variant === 'client-message') {
     send(ctx.text('message'))
     return { actionStatus: null }
   }
   const api = ctx.management()
-  const result = variant === 'server-post' ? await api.post(connectionId, 'idle-reset probe') : await api.get(connectionId)
+  const result =
+    variant === 'server-post' ? await api.post(connectionId, 'idle-reset probe') : await api.get(connectionId)
   if (!result.ok) throw new Error(`The @connections call failed with ${result.status} ${result.name ?? ''}`.trim())
   return { actionStatus: result.status }
 }

@@ -14,7 +14,9 @@ export const maxDurationExperiment: ExperimentDefinition = {
   validate: (params) =>
     Number(params.values.keepaliveSeconds) < params.idleSeconds
       ? []
-      : ['The keepalive interval must be shorter than the expected idle timeout, or the idle timeout ends the run first.'],
+      : [
+          'The keepalive interval must be shorter than the expected idle timeout, or the idle timeout ends the run first.',
+        ],
   estimateRunMs: (params) => maxMs(params) + 500,
   documented: () => ({ closedAfterMs: DOCUMENTED.maxDurationMs, closeCode: DOCUMENTED.timeoutCloseCode }),
   async run(ctx) {

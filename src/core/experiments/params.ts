@@ -1,6 +1,14 @@
 import { checkEndpoint, checkSubprotocols } from '../session/endpoint'
 import { AWS_PROFILE } from '../session/timeout-profiles'
-import type { ExperimentDefinition, NumberParam, ParamSpec, ParamValue, ParamValues, ProfileSummary, ResolvedParams } from './types'
+import type {
+  ExperimentDefinition,
+  NumberParam,
+  ParamSpec,
+  ParamValue,
+  ParamValues,
+  ProfileSummary,
+  ResolvedParams,
+} from './types'
 
 /** Parameters every experiment has: what it runs against, how often, and the timeouts it plans around. */
 export const COMMON_PARAMS: NumberParam[] = [
@@ -68,7 +76,8 @@ export function resolveParams(definition: ExperimentDefinition, input: Experimen
     maxSeconds: common.maxSeconds as number,
     values,
   }
-  if (params.idleSeconds > params.maxSeconds) errors.push('The expected idle timeout cannot be longer than the maximum duration.')
+  if (params.idleSeconds > params.maxSeconds)
+    errors.push('The expected idle timeout cannot be longer than the maximum duration.')
   errors.push(...(definition.validate?.(params) ?? []))
   return errors.length ? { ok: false, errors } : { ok: true, params }
 }
@@ -82,8 +91,10 @@ function readParam(spec: ParamSpec, raw: unknown, into: ParamValues, errors: str
     const value = typeof raw === 'number' ? raw : Number(String(raw).trim())
     if (!Number.isFinite(value)) return void errors.push(`${spec.label}: “${String(raw)}” is not a number.`)
     if (spec.integer && !Number.isInteger(value)) return void errors.push(`${spec.label} must be a whole number.`)
-    if (spec.min !== undefined && value < spec.min) return void errors.push(`${spec.label} must be at least ${spec.min}${unitText(spec)}.`)
-    if (spec.max !== undefined && value > spec.max) return void errors.push(`${spec.label} must be at most ${spec.max}${unitText(spec)}.`)
+    if (spec.min !== undefined && value < spec.min)
+      return void errors.push(`${spec.label} must be at least ${spec.min}${unitText(spec)}.`)
+    if (spec.max !== undefined && value > spec.max)
+      return void errors.push(`${spec.label} must be at most ${spec.max}${unitText(spec)}.`)
     into[spec.name] = value
     return
   }
@@ -99,7 +110,9 @@ function unitText(spec: NumberParam): string {
 }
 
 export function profileOf(params: ResolvedParams): ProfileSummary {
-  const aws = params.idleSeconds * 1000 === AWS_PROFILE.idleBeforeFirstMessageMs && params.maxSeconds * 1000 === AWS_PROFILE.maxDurationMs
+  const aws =
+    params.idleSeconds * 1000 === AWS_PROFILE.idleBeforeFirstMessageMs &&
+    params.maxSeconds * 1000 === AWS_PROFILE.maxDurationMs
   return { id: aws ? 'aws' : 'custom', idleSeconds: params.idleSeconds, maxSeconds: params.maxSeconds }
 }
 

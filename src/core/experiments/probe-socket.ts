@@ -50,7 +50,11 @@ export class ProbeSocket {
     scope: RunScope,
     options: OpenOptions = {},
   ): Promise<ProbeSocket> {
-    const session = new WebSocketSession({ createSocket: deps.createSocket, now: deps.now, keepalive: options.keepalive })
+    const session = new WebSocketSession({
+      createSocket: deps.createSocket,
+      now: deps.now,
+      keepalive: options.keepalive,
+    })
     const probe = new ProbeSocket(session, scope)
     scope.onCleanup(() => session.dispose())
     scope.awaitAfterDispose(probe.closed)
@@ -63,7 +67,10 @@ export class ProbeSocket {
     if (!outcome) throw new Error('The handshake did not finish in time.')
     if (outcome !== 'open') {
       // Browsers hide a refused handshake's status: 1006 is all a page sees of a 401/403 from an IAM $connect.
-      const hint = outcome.code === 1006 ? ': the handshake was refused or nothing answered (an IAM-authorised $connect needs a signed URL: choose a credential source)' : ''
+      const hint =
+        outcome.code === 1006
+          ? ': the handshake was refused or nothing answered (an IAM-authorised $connect needs a signed URL: choose a credential source)'
+          : ''
       throw new Error(`The connection never opened (close code ${outcome.code}${hint}).`)
     }
     return probe
@@ -85,7 +92,11 @@ export class ProbeSocket {
   }
 
   /** The first message from index `from` on that matches, or undefined after `timeoutMs`. */
-  async nextMessage(match: (data: string) => boolean, timeoutMs: number, from = 0): Promise<ReceivedMessage | undefined> {
+  async nextMessage(
+    match: (data: string) => boolean,
+    timeoutMs: number,
+    from = 0,
+  ): Promise<ReceivedMessage | undefined> {
     const find = () => this.messages.slice(from).find((m) => match(m.data))
     const found = find()
     if (found) return found
@@ -117,7 +128,8 @@ export class ProbeSocket {
     this.send(WHOAMI)
     const reply = await this.nextMessage((data) => findConnectionIds(data).length > 0, timeoutMs, from)
     const id = reply && findConnectionIds(reply.data)[0]
-    if (!id) throw new Error('No connection id came back: the endpoint needs a whoami route that replies {"connectionId"}.')
+    if (!id)
+      throw new Error('No connection id came back: the endpoint needs a whoami route that replies {"connectionId"}.')
     return id
   }
 

@@ -20,10 +20,14 @@ export function formatValueCounts(values: readonly ValueCount[]): string {
 export type RunStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancelled' | 'failed'
 
 /** The lab's status line: a run whose rows failed is not simply "done". */
-export function describeRunStatus(status: RunStatus, rows: readonly Pick<ResultRow, 'error'>[]): { text: string; failed: boolean } {
+export function describeRunStatus(
+  status: RunStatus,
+  rows: readonly Pick<ResultRow, 'error'>[],
+): { text: string; failed: boolean } {
   const failedRows = rows.filter((r) => r.error).length
   const finished = status === 'done' || status === 'partly failed' || status === 'failed'
   if (!finished || failedRows === 0) return { text: status, failed: status === 'failed' }
-  if (failedRows === rows.length) return { text: `failed: ${failedRows === 1 ? 'the run' : `all ${failedRows} runs`} failed`, failed: true }
+  if (failedRows === rows.length)
+    return { text: `failed: ${failedRows === 1 ? 'the run' : `all ${failedRows} runs`} failed`, failed: true }
   return { text: `partly failed: ${failedRows} of ${rows.length} runs failed`, failed: true }
 }

@@ -60,7 +60,11 @@ describe('catalog and parameters', () => {
   })
 
   it('takes numbers as strings (URL parameters) and defaults what is missing', () => {
-    const check = resolveParams(findExperiment('keepalive')!, { endpoint: 'ws://localhost:4001/dev', runs: '2', intervalSeconds: '0.5' })
+    const check = resolveParams(findExperiment('keepalive')!, {
+      endpoint: 'ws://localhost:4001/dev',
+      runs: '2',
+      intervalSeconds: '0.5',
+    })
     expect(check).toEqual({
       ok: true,
       params: {
@@ -92,11 +96,23 @@ describe('catalog and parameters', () => {
   })
 
   it('checks across parameters', () => {
-    const max = resolveParams(findExperiment('max-duration')!, { endpoint: 'ws://localhost/dev', idleSeconds: 1, keepaliveSeconds: 2 })
+    const max = resolveParams(findExperiment('max-duration')!, {
+      endpoint: 'ws://localhost/dev',
+      idleSeconds: 1,
+      keepaliveSeconds: 2,
+    })
     expect(max).toEqual({ ok: false, errors: [expect.stringMatching(/shorter than the expected idle timeout/)] })
-    const idle = resolveParams(findExperiment('idle')!, { endpoint: 'ws://localhost/dev', idleSeconds: 10, maxSeconds: 5 })
+    const idle = resolveParams(findExperiment('idle')!, {
+      endpoint: 'ws://localhost/dev',
+      idleSeconds: 10,
+      maxSeconds: 5,
+    })
     expect(idle).toEqual({ ok: false, errors: [expect.stringMatching(/cannot be longer than the maximum/)] })
-    const size = resolveParams(findExperiment('size-limits')!, { endpoint: 'ws://localhost/dev', minBytes: 4096, maxBytes: 2048 })
+    const size = resolveParams(findExperiment('size-limits')!, {
+      endpoint: 'ws://localhost/dev',
+      minBytes: 4096,
+      maxBytes: 2048,
+    })
     expect(size.ok).toBe(false)
   })
 })
@@ -116,10 +132,28 @@ describe('summary', () => {
   })
 
   it('counts close codes and HTTP statuses instead of averaging them', () => {
-    const rows = [1001, 1006, 1001, 1001].map((closeCode, i) => row(i + 1, { closeCode, actionStatus: i < 2 ? 200 : 410 }))
+    const rows = [1001, 1006, 1001, 1001].map((closeCode, i) =>
+      row(i + 1, { closeCode, actionStatus: i < 2 ? 200 : 410 }),
+    )
     expect(summarise(rows)).toEqual([
-      { measure: 'closeCode', kind: 'values', count: 4, values: [{ value: 1001, count: 3 }, { value: 1006, count: 1 }] },
-      { measure: 'actionStatus', kind: 'values', count: 4, values: [{ value: 200, count: 2 }, { value: 410, count: 2 }] },
+      {
+        measure: 'closeCode',
+        kind: 'values',
+        count: 4,
+        values: [
+          { value: 1001, count: 3 },
+          { value: 1006, count: 1 },
+        ],
+      },
+      {
+        measure: 'actionStatus',
+        kind: 'values',
+        count: 4,
+        values: [
+          { value: 200, count: 2 },
+          { value: 410, count: 2 },
+        ],
+      },
     ])
   })
 
@@ -142,7 +176,9 @@ describe('CSV and JSON', () => {
       // The quoted newline stays inside the cell.
       'idle,1,2026-11-23T22:00:00.000Z,local,ws://127.0.0.1:4001/dev,custom,0.8,5,server-post,812,"Going away, ""bye""\nnow",,600000,\r\n',
     )
-    expect(lines[2]).toBe('idle,2,2026-11-23T22:00:00.000Z,local,ws://127.0.0.1:4001/dev,custom,0.8,5,,790,,3,600000,no close')
+    expect(lines[2]).toBe(
+      'idle,2,2026-11-23T22:00:00.000Z,local,ws://127.0.0.1:4001/dev,custom,0.8,5,,790,,3,600000,no close',
+    )
     expect(csv.endsWith('no close\r\n')).toBe(true)
   })
 
@@ -159,7 +195,25 @@ describe('CSV and JSON', () => {
   })
 
   it('defuses every OWASP formula lead, its fullwidth forms and whitespace-led forms', () => {
-    const hostile = ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', '\n=1', '\0=1', ' =1', '  @x', '\u3000=1', '\u00a0+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝1']
+    const hostile = [
+      '=1+1',
+      '+1',
+      '-1',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      '\n=1',
+      '\0=1',
+      ' =1',
+      '  @x',
+      '\u3000=1',
+      '\u00a0+1',
+      '＝1+1',
+      '＋1',
+      '－1',
+      '＠SUM(A1)',
+      ' ＝1',
+    ]
     for (const value of hostile) {
       const cell = csvCell(value)
       // Quoted, and the first character inside the quotes is the apostrophe that makes a spreadsheet read text.
@@ -171,7 +225,11 @@ describe('CSV and JSON', () => {
   it('round-trips through JSON and ignores what is not a row', () => {
     const rows = [row(1, { closedAfterMs: 800 }), row(2, { closedAfterMs: 801 })]
     const text = resultsToJson(rows, new Date('2026-11-23T22:10:00Z'))
-    expect(JSON.parse(text)).toMatchObject({ format: 'apigw-websocket-lab-results', version: 1, exportedAt: '2026-11-23T22:10:00.000Z' })
+    expect(JSON.parse(text)).toMatchObject({
+      format: 'apigw-websocket-lab-results',
+      version: 1,
+      exportedAt: '2026-11-23T22:10:00.000Z',
+    })
     expect(parseResultsJson(text)).toEqual(rows)
     expect(parseResultsJson(JSON.stringify([rows[0], { run: 'x' }, 3]))).toEqual([rows[0]])
     expect(parseResultsJson('not json')).toEqual([])
@@ -222,14 +280,28 @@ describe('result formatting', () => {
   })
 
   it('prints each value with its count', () => {
-    expect(formatValueCounts([{ value: 1001, count: 3 }, { value: 1006, count: 1 }])).toBe('1001 ×3, 1006 ×1')
+    expect(
+      formatValueCounts([
+        { value: 1001, count: 3 },
+        { value: 1006, count: 1 },
+      ]),
+    ).toBe('1001 ×3, 1006 ×1')
   })
 
   it('reports a run whose rows all failed as failed, and counts partial failures', () => {
-    expect(describeRunStatus('done', [{ error: 'refused' }, { error: 'refused' }])).toEqual({ text: 'failed: all 2 runs failed', failed: true })
+    expect(describeRunStatus('done', [{ error: 'refused' }, { error: 'refused' }])).toEqual({
+      text: 'failed: all 2 runs failed',
+      failed: true,
+    })
     expect(describeRunStatus('done', [{ error: 'refused' }])).toEqual({ text: 'failed: the run failed', failed: true })
-    expect(describeRunStatus('partly failed', [{}, { error: 'refused' }, {}])).toEqual({ text: 'partly failed: 1 of 3 runs failed', failed: true })
-    expect(describeRunStatus('failed', [{ error: 'refused' }])).toEqual({ text: 'failed: the run failed', failed: true })
+    expect(describeRunStatus('partly failed', [{}, { error: 'refused' }, {}])).toEqual({
+      text: 'partly failed: 1 of 3 runs failed',
+      failed: true,
+    })
+    expect(describeRunStatus('failed', [{ error: 'refused' }])).toEqual({
+      text: 'failed: the run failed',
+      failed: true,
+    })
     expect(describeRunStatus('done', [{}, {}])).toEqual({ text: 'done', failed: false })
     expect(describeRunStatus('cancelled', [{ error: 'x' }])).toEqual({ text: 'cancelled', failed: false })
   })

@@ -25,10 +25,13 @@ export class RunScope {
   }
 
   setTimeout(callback: () => void, ms: number): () => void {
-    const handle = this.timerApi.setTimeout(() => {
-      this.timers.delete(handle)
-      callback()
-    }, Math.max(0, ms))
+    const handle = this.timerApi.setTimeout(
+      () => {
+        this.timers.delete(handle)
+        callback()
+      },
+      Math.max(0, ms),
+    )
     this.timers.add(handle)
     return () => {
       if (this.timers.delete(handle)) this.timerApi.clearTimeout(handle)

@@ -2,7 +2,16 @@ import type { MeasureValue, ParamValue, ResultRow } from './types'
 
 type Cell = MeasureValue | ParamValue | undefined
 
-const FIXED_COLUMNS = ['experiment', 'run', 'startedAt', 'endpointKind', 'endpoint', 'profile', 'idleSeconds', 'maxSeconds'] as const
+const FIXED_COLUMNS = [
+  'experiment',
+  'run',
+  'startedAt',
+  'endpointKind',
+  'endpoint',
+  'profile',
+  'idleSeconds',
+  'maxSeconds',
+] as const
 
 /**
  * One line per row, a header first. Params, measures and documented values each get their own columns (the union
@@ -77,7 +86,12 @@ export interface ResultsDocument {
 }
 
 export function resultsToJson(rows: readonly ResultRow[], exportedAt = new Date()): string {
-  const document: ResultsDocument = { format: RESULTS_FORMAT, version: 1, exportedAt: exportedAt.toISOString(), rows: [...rows] }
+  const document: ResultsDocument = {
+    format: RESULTS_FORMAT,
+    version: 1,
+    exportedAt: exportedAt.toISOString(),
+    rows: [...rows],
+  }
   return JSON.stringify(document, null, 2)
 }
 

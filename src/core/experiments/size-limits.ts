@@ -28,14 +28,42 @@ export const sizeLimitsExperiment: ExperimentDefinition = {
   title: 'Size limits',
   description: 'Finds the largest message the echo route returns, and the close code for one byte more.',
   params: [
-    { kind: 'number', name: 'minBytes', label: 'Search from', unit: 'bytes', default: 1024, min: ENVELOPE_BYTES, integer: true },
-    { kind: 'number', name: 'maxBytes', label: 'Search up to', unit: 'bytes', default: 262_144, max: 16_777_216, integer: true },
-    { kind: 'number', name: 'maxProbes', label: 'At most', default: 24, min: 2, max: 64, integer: true, help: 'connections per run' },
+    {
+      kind: 'number',
+      name: 'minBytes',
+      label: 'Search from',
+      unit: 'bytes',
+      default: 1024,
+      min: ENVELOPE_BYTES,
+      integer: true,
+    },
+    {
+      kind: 'number',
+      name: 'maxBytes',
+      label: 'Search up to',
+      unit: 'bytes',
+      default: 262_144,
+      max: 16_777_216,
+      integer: true,
+    },
+    {
+      kind: 'number',
+      name: 'maxProbes',
+      label: 'At most',
+      default: 24,
+      min: 2,
+      max: 64,
+      integer: true,
+      help: 'connections per run',
+    },
     { kind: 'number', name: 'probeTimeoutMs', label: 'Echo timeout', unit: 'ms', default: 5000, min: 100, max: 60_000 },
   ],
   validate: (params) =>
-    Number(params.values.maxBytes) > Number(params.values.minBytes) ? [] : ['“Search up to” must be larger than “Search from”.'],
-  estimateRunMs: (params) => Math.min(Number(params.values.maxProbes), 2 + Math.ceil(Math.log2(Number(params.values.maxBytes)))) * 300,
+    Number(params.values.maxBytes) > Number(params.values.minBytes)
+      ? []
+      : ['“Search up to” must be larger than “Search from”.'],
+  estimateRunMs: (params) =>
+    Math.min(Number(params.values.maxProbes), 2 + Math.ceil(Math.log2(Number(params.values.maxBytes)))) * 300,
   documented: () => ({
     largestPassingBytes: DOCUMENTED.frameLimitBytes,
     closeCode: DOCUMENTED.oversizeCloseCode,
@@ -54,7 +82,14 @@ export const sizeLimitsExperiment: ExperimentDefinition = {
     if (!(await probe(low)).passed) throw new Error(`Even ${low} bytes did not pass: is there an echo route?`)
     let failure = await probe(high)
     if (failure.passed) {
-      return { largestPassingBytes: high, smallestFailingBytes: null, exact: false, closeCode: null, closeReason: null, probes }
+      return {
+        largestPassingBytes: high,
+        smallestFailingBytes: null,
+        exact: false,
+        closeCode: null,
+        closeReason: null,
+        probes,
+      }
     }
     while (high - low > 1 && probes < maxProbes) {
       const mid = Math.floor((low + high) / 2)
@@ -81,7 +116,10 @@ async function probeSize(ctx: RunContext, bytes: number): Promise<ProbeOutcome> 
   const socket = await ctx.open()
   const { text, dataLength } = echoMessage(bytes)
   socket.send(text)
-  const echo = await socket.nextMessage((data) => data.length === dataLength && data.startsWith('x'), ctx.number('probeTimeoutMs'))
+  const echo = await socket.nextMessage(
+    (data) => data.length === dataLength && data.startsWith('x'),
+    ctx.number('probeTimeoutMs'),
+  )
   if (echo && socket.isOpen) {
     socket.close()
     return { passed: true, closeCode: null, closeReason: null }
@@ -89,5 +127,9 @@ async function probeSize(ctx: RunContext, bytes: number): Promise<ProbeOutcome> 
   // Gone too far: the gateway closes at once. Give a slow close a moment before calling it "no echo".
   const close = socket.closeInfo ?? (await socket.waitForClose(1000))
   socket.close()
-  return { passed: false, closeCode: close?.code ?? null, closeReason: close?.reason ?? (close ? '' : 'no echo and no close') }
+  return {
+    passed: false,
+    closeCode: close?.code ?? null,
+    closeReason: close?.reason ?? (close ? '' : 'no echo and no close'),
+  }
 }

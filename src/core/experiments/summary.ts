@@ -6,7 +6,15 @@ export interface ValueCount {
 }
 
 export type MeasureSummary =
-  | { measure: string; kind: 'number'; count: number; mean: number; min: number; max: number; documented?: MeasureValue }
+  | {
+      measure: string
+      kind: 'number'
+      count: number
+      mean: number
+      min: number
+      max: number
+      documented?: MeasureValue
+    }
   | { measure: string; kind: 'boolean'; count: number; trueCount: number; documented?: MeasureValue }
   /** Close codes, HTTP statuses and words are values to count, not quantities to average. */
   | { measure: string; kind: 'values'; count: number; values: ValueCount[]; documented?: MeasureValue }
@@ -28,10 +36,12 @@ export function summarise(rows: readonly ResultRow[]): MeasureSummary[] {
   for (const row of rows) {
     if (row.error) continue
     for (const [measure, value] of Object.entries(row.measured)) {
-      if (typeof value === 'number' && Number.isFinite(value)) push(isCodeMeasure(measure) ? values : numbers, measure, value)
+      if (typeof value === 'number' && Number.isFinite(value))
+        push(isCodeMeasure(measure) ? values : numbers, measure, value)
       else if (typeof value === 'boolean') push(booleans, measure, value)
       else if (typeof value === 'string' && isCodeMeasure(measure)) push(values, measure, value)
-      if (measure in row.documented && !documented.has(measure)) documented.set(measure, row.documented[measure] ?? null)
+      if (measure in row.documented && !documented.has(measure))
+        documented.set(measure, row.documented[measure] ?? null)
     }
   }
   const out: MeasureSummary[] = []
@@ -48,7 +58,13 @@ export function summarise(rows: readonly ResultRow[]): MeasureSummary[] {
     })
   }
   for (const [measure, list] of values) {
-    out.push({ measure, kind: 'values', count: list.length, values: countValues(list), ...withDocumented(documented, measure) })
+    out.push({
+      measure,
+      kind: 'values',
+      count: list.length,
+      values: countValues(list),
+      ...withDocumented(documented, measure),
+    })
   }
   for (const [measure, list] of booleans) {
     const trueCount = list.filter(Boolean).length

@@ -3,13 +3,7 @@ import type { SocketFactory } from '../session/session'
 import type { ProbeSocket, OpenOptions } from './probe-socket'
 
 export type ExperimentId =
-  | 'idle'
-  | 'idle-after-message'
-  | 'keepalive'
-  | 'idle-reset'
-  | 'max-duration'
-  | 'size-limits'
-  | 'gone-after-close'
+  'idle' | 'idle-after-message' | 'keepalive' | 'idle-reset' | 'max-duration' | 'size-limits' | 'gone-after-close'
 
 /** One measured or documented value: numbers are ms, bytes or codes; null when there is nothing to report. */
 export type MeasureValue = number | string | boolean | null

@@ -12,7 +12,9 @@ describe('layout preferences', () => {
   })
 
   it('reopen a folded panel', () => {
-    expect(withPanel({ tool: 'lab', collapsed: ['timeline', 'timeouts'] }, 'timeline', true).collapsed).toEqual(['timeouts'])
+    expect(withPanel({ tool: 'lab', collapsed: ['timeline', 'timeouts'] }, 'timeline', true).collapsed).toEqual([
+      'timeouts',
+    ])
   })
 
   it.each([null, '', 'not json', '42', '"lab"', 'null', '[]'])('fall back to the defaults for %j', (raw) => {
@@ -20,6 +22,9 @@ describe('layout preferences', () => {
   })
 
   it('drop unknown tools and panels and repeated panels', () => {
-    expect(parseLayoutPrefs('{"tool":"shell","collapsed":["timeline","log",7,"timeline"]}')).toEqual({ tool: 'lab', collapsed: ['timeline'] })
+    expect(parseLayoutPrefs('{"tool":"shell","collapsed":["timeline","log",7,"timeline"]}')).toEqual({
+      tool: 'lab',
+      collapsed: ['timeline'],
+    })
   })
 })

@@ -22,7 +22,13 @@ function nodeWorker(): WorkerLike {
   return like
 }
 
-const received = (data: string, at = 0): SessionEvent => ({ at, connection: 1, kind: 'received', direction: 'in', data })
+const received = (data: string, at = 0): SessionEvent => ({
+  at,
+  connection: 1,
+  kind: 'received',
+  direction: 'in',
+  data,
+})
 
 describe('PatternRunner', () => {
   it('ends a worker stuck in catastrophic backtracking, says so, and answers the next pattern with a fresh one', async () => {

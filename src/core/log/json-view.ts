@@ -51,7 +51,9 @@ export function prettyJsonCapped(value: unknown, maxChars: number): { text: stri
       const isArray = Array.isArray(v)
       const items: [string | undefined, unknown][] = isArray
         ? (v as unknown[]).map((item) => [undefined, item])
-        : Object.entries(v as Record<string, unknown>).filter(([, item]) => item !== undefined && typeof item !== 'function')
+        : Object.entries(v as Record<string, unknown>).filter(
+            ([, item]) => item !== undefined && typeof item !== 'function',
+          )
       if (!items.length) return emit(isArray ? '[]' : '{}')
       emit(isArray ? '[' : '{')
       stack.push({ open: true, depth, items, index: 0, close: isArray ? ']' : '}' })

@@ -41,7 +41,8 @@ export class LogBuffer {
   private wholeLarge: number[] = []
 
   constructor(limits: LogBufferLimits | number = {}) {
-    const { capacity = DEFAULT_LOG_CAPACITY, maxChars = DEFAULT_LOG_MEGABYTES * MB } = typeof limits === 'number' ? { capacity: limits } : limits
+    const { capacity = DEFAULT_LOG_CAPACITY, maxChars = DEFAULT_LOG_MEGABYTES * MB } =
+      typeof limits === 'number' ? { capacity: limits } : limits
     this.cap = checkCapacity(capacity)
     this.maxChars = checkMaxChars(maxChars)
     this.slots = new Array(this.cap)
@@ -179,7 +180,9 @@ export function headAndTail(text: string, head: number, tail: number): string {
 }
 
 function textChars(entry: LogEntry): number {
-  return (entry.data?.length ?? 0) + (entry.message?.length ?? 0) + (entry.reason?.length ?? 0) + (entry.url?.length ?? 0)
+  return (
+    (entry.data?.length ?? 0) + (entry.message?.length ?? 0) + (entry.reason?.length ?? 0) + (entry.url?.length ?? 0)
+  )
 }
 
 function checkCapacity(cap: number): number {
@@ -188,6 +191,7 @@ function checkCapacity(cap: number): number {
 }
 
 function checkMaxChars(maxChars: number): number {
-  if (!Number.isFinite(maxChars) || maxChars < 1) throw new RangeError('The log text budget must be at least 1 character.')
+  if (!Number.isFinite(maxChars) || maxChars < 1)
+    throw new RangeError('The log text budget must be at least 1 character.')
   return maxChars
 }

@@ -9,7 +9,11 @@ export function toNdjson(entries: Iterable<LogEntry>): string {
 }
 
 export function toJson(entries: Iterable<LogEntry>, meta: Record<string, unknown> = {}): string {
-  return JSON.stringify({ exportedAt: new Date().toISOString(), ...meta, entries: Array.from(entries, exportable) }, null, 2)
+  return JSON.stringify(
+    { exportedAt: new Date().toISOString(), ...meta, entries: Array.from(entries, exportable) },
+    null,
+    2,
+  )
 }
 
 /** Adds an ISO time next to the epoch ms, and drops secrets should a presigned URL ever reach an entry. */

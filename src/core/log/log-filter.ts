@@ -84,7 +84,11 @@ export class FilteredView {
   }
 
   /** A direction test run here, and a text pattern run by the text stage (here if there is none). */
-  setFilter(filter: { direction: (entry: LogEntry) => boolean; pattern?: TextPattern; test?: (entry: LogEntry) => boolean }): void {
+  setFilter(filter: {
+    direction: (entry: LogEntry) => boolean
+    pattern?: TextPattern
+    test?: (entry: LogEntry) => boolean
+  }): void {
     this.direction = filter.direction
     this.pattern = filter.pattern
     this.test = filter.test ?? filter.direction
@@ -127,7 +131,11 @@ export class FilteredView {
     const seqs: number[] = []
     const texts: string[] = []
     let chars = 0
-    while (this.pendingHead < this.pending.length && seqs.length < BATCH_ENTRIES && (chars < BATCH_CHARS || !seqs.length)) {
+    while (
+      this.pendingHead < this.pending.length &&
+      seqs.length < BATCH_ENTRIES &&
+      (chars < BATCH_CHARS || !seqs.length)
+    ) {
       const seq = this.pending[this.pendingHead++]!
       if (seq < first) continue
       const text = searchableText(this.buffer.get(seq)!)

@@ -8,7 +8,17 @@ function sampleLog() {
   log.push({ at: 1000, connection: 1, kind: 'connecting', direction: 'none', url: 'ws://127.0.0.1:4001/dev' })
   log.push({ at: 1001, connection: 1, kind: 'sent', direction: 'out', data: '{"action":"echo"}', bytes: 17 })
   log.push({ at: 1002, connection: 1, kind: 'received', direction: 'in', data: '3q2+7w==', bytes: 4, binary: true })
-  log.push({ at: 1003, connection: 1, kind: 'closed', direction: 'none', code: 1001, reason: 'Going away', wasClean: true, initiator: 'server', beforeOpen: false })
+  log.push({
+    at: 1003,
+    connection: 1,
+    kind: 'closed',
+    direction: 'none',
+    code: 1001,
+    reason: 'Going away',
+    wasClean: true,
+    initiator: 'server',
+    beforeOpen: false,
+  })
   return log
 }
 
@@ -19,7 +29,15 @@ describe('opening an exported log', () => {
       expect(result.ok).toBe(true)
       if (!result.ok) return
       expect(result.entries.map((e) => e.kind)).toEqual(['connecting', 'sent', 'received', 'closed'])
-      expect(result.entries[2]).toEqual({ at: 1002, connection: 1, kind: 'received', direction: 'in', data: '3q2+7w==', bytes: 4, binary: true })
+      expect(result.entries[2]).toEqual({
+        at: 1002,
+        connection: 1,
+        kind: 'received',
+        direction: 'in',
+        data: '3q2+7w==',
+        bytes: 4,
+        binary: true,
+      })
       expect(result.entries[3]).toMatchObject({ code: 1001, initiator: 'server', wasClean: true })
     }
   })
@@ -32,9 +50,23 @@ describe('opening an exported log', () => {
 
   it('keeps only known fields of known kinds, with their types, and no credentials', () => {
     const text = [
-      JSON.stringify({ at: 1, connection: 1, kind: 'sent', direction: 'out', data: 'x', html: '<img onerror=alert(1)>', bytes: 'lots' }),
+      JSON.stringify({
+        at: 1,
+        connection: 1,
+        kind: 'sent',
+        direction: 'out',
+        data: 'x',
+        html: '<img onerror=alert(1)>',
+        bytes: 'lots',
+      }),
       JSON.stringify({ at: 2, connection: 1, kind: 'bogus', direction: 'out' }),
-      JSON.stringify({ at: 3, connection: 1, kind: 'connecting', direction: 'none', url: 'wss://a.example/prod?X-Amz-Security-Token=SECRET' }),
+      JSON.stringify({
+        at: 3,
+        connection: 1,
+        kind: 'connecting',
+        direction: 'none',
+        url: 'wss://a.example/prod?X-Amz-Security-Token=SECRET',
+      }),
     ].join('\n')
     const result = parseLogFile(text, 100)
     expect(result).toMatchObject({ ok: true, skipped: 1 })
@@ -45,9 +77,18 @@ describe('opening an exported log', () => {
 
   it('says what is wrong with a file that is not a log export', () => {
     expect(parseLogFile('', 10)).toMatchObject({ ok: false, error: 'The file is empty.' })
-    expect(parseLogFile('{"at":1,"kind":"sent","direction":"out"}\nnot json', 10)).toMatchObject({ ok: false, error: expect.stringContaining('Line 2 is not JSON') })
+    expect(parseLogFile('{"at":1,"kind":"sent","direction":"out"}\nnot json', 10)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Line 2 is not JSON'),
+    })
     expect(parseLogFile('[1,2]', 10)).toMatchObject({ ok: false, error: expect.stringContaining('JSON array') })
-    expect(parseLogFile('{"entries": [{"hello": 1}]}', 10)).toMatchObject({ ok: false, error: expect.stringContaining('No log entries found (1 record') })
-    expect(parseLogFile('{"entries": ', 10)).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') })
+    expect(parseLogFile('{"entries": [{"hello": 1}]}', 10)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('No log entries found (1 record'),
+    })
+    expect(parseLogFile('{"entries": ', 10)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not valid JSON'),
+    })
   })
 })

@@ -4,13 +4,25 @@ import { redactSecrets } from '../session/endpoint'
 /** The largest exported log the page opens: bigger files would stall the tab while parsing. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
-const KINDS: readonly LogKind[] = ['connecting', 'open', 'sent', 'received', 'keepalive', 'error', 'closing', 'closed', 'aws', 'reconnect']
+const KINDS: readonly LogKind[] = [
+  'connecting',
+  'open',
+  'sent',
+  'received',
+  'keepalive',
+  'error',
+  'closing',
+  'closed',
+  'aws',
+  'reconnect',
+]
 const DIRECTIONS: readonly Direction[] = ['out', 'in', 'none']
 const STRING_FIELDS = ['data', 'url', 'protocol', 'reason', 'message'] as const
 const NUMBER_FIELDS = ['sinceOpen', 'bytes', 'code', 'delayMs'] as const
 const BOOLEAN_FIELDS = ['binary', 'wasClean', 'beforeOpen'] as const
 
-export type ImportResult = { ok: true; entries: SessionEvent[]; skipped: number; dropped: number } | { ok: false; error: string }
+export type ImportResult =
+  { ok: true; entries: SessionEvent[]; skipped: number; dropped: number } | { ok: false; error: string }
 
 /**
  * Reads a log exported as NDJSON (one entry a line) or JSON ({ entries: [...] }) back into events to browse and
@@ -23,7 +35,10 @@ export function parseLogFile(text: string, max: number): ImportResult {
   let records: unknown[]
   const whole = tryJson(trimmed)
   if (whole.ok && Array.isArray(whole.value)) {
-    return { ok: false, error: 'This is a JSON array, not a log export: open a .ndjson file or a .json file with an "entries" list.' }
+    return {
+      ok: false,
+      error: 'This is a JSON array, not a log export: open a .ndjson file or a .json file with an "entries" list.',
+    }
   }
   const firstLine = trimmed.split('\n', 1)[0]!
   if (whole.ok) {
@@ -36,7 +51,8 @@ export function parseLogFile(text: string, max: number): ImportResult {
       const line = lines[i]!.trim()
       if (!line) continue
       const parsed = tryJson(line)
-      if (!parsed.ok) return { ok: false, error: `Line ${i + 1} is not JSON (${parsed.error}): is this an NDJSON log export?` }
+      if (!parsed.ok)
+        return { ok: false, error: `Line ${i + 1} is not JSON (${parsed.error}): is this an NDJSON log export?` }
       records.push(parsed.value)
     }
   } else {
@@ -49,7 +65,11 @@ export function parseLogFile(text: string, max: number): ImportResult {
     if (event) entries.push(event)
     else skipped++
   }
-  if (!entries.length) return { ok: false, error: `No log entries found (${skipped} record${skipped === 1 ? '' : 's'} without a known kind, direction and time).` }
+  if (!entries.length)
+    return {
+      ok: false,
+      error: `No log entries found (${skipped} record${skipped === 1 ? '' : 's'} without a known kind, direction and time).`,
+    }
   const dropped = Math.max(0, entries.length - max)
   return { ok: true, entries: dropped ? entries.slice(-max) : entries, skipped, dropped }
 }
@@ -71,11 +91,17 @@ function toEvent(record: unknown): SessionEvent | undefined {
   for (const f of NUMBER_FIELDS) if (typeof r[f] === 'number' && Number.isFinite(r[f])) target[f] = r[f]
   for (const f of BOOLEAN_FIELDS) if (typeof r[f] === 'boolean') target[f] = r[f]
   if (r.initiator === 'client' || r.initiator === 'server') event.initiator = r.initiator
-  if (Array.isArray(r.protocols) && r.protocols.every((p) => typeof p === 'string')) event.protocols = r.protocols as string[]
+  if (Array.isArray(r.protocols) && r.protocols.every((p) => typeof p === 'string'))
+    event.protocols = r.protocols as string[]
   // A file from elsewhere may hold a presigned URL: it never reaches the page with its credentials.
   if (typeof event.url === 'string') event.url = redactSecrets(event.url)
   const aws = r.aws as Record<string, unknown> | undefined
-  if (aws && typeof aws === 'object' && typeof aws.op === 'string' && ['PostToConnection', 'GetConnection', 'DeleteConnection'].includes(aws.op)) {
+  if (
+    aws &&
+    typeof aws === 'object' &&
+    typeof aws.op === 'string' &&
+    ['PostToConnection', 'GetConnection', 'DeleteConnection'].includes(aws.op)
+  ) {
     event.aws = {
       op: aws.op as 'PostToConnection',
       connectionId: String(aws.connectionId ?? ''),

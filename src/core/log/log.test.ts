@@ -114,7 +114,10 @@ describe('filters', () => {
   const data = (spec: Parameters<typeof compileFilter>[0]) => {
     const f = compileFilter(spec)
     if (!f.ok) throw new Error(f.error)
-    return log.toArray().filter(f.test).map((e) => e.kind)
+    return log
+      .toArray()
+      .filter(f.test)
+      .map((e) => e.kind)
   }
 
   it('filters by direction', () => {
@@ -185,8 +188,17 @@ describe('exports', () => {
 
 describe('bounded JSON view', () => {
   it('prints exactly what JSON.stringify(v, null, 2) prints when it fits', () => {
-    const samples: unknown[] = [{ a: 1 }, [], {}, [1, [2, [3]]], { s: 'x"y', n: null, t: true, nested: { e: [], o: {} }, u: undefined }, 'text', 5]
-    for (const v of samples) expect(prettyJsonCapped(v, 1e6)).toEqual({ text: JSON.stringify(v, null, 2), complete: true })
+    const samples: unknown[] = [
+      { a: 1 },
+      [],
+      {},
+      [1, [2, [3]]],
+      { s: 'x"y', n: null, t: true, nested: { e: [], o: {} }, u: undefined },
+      'text',
+      5,
+    ]
+    for (const v of samples)
+      expect(prettyJsonCapped(v, 1e6)).toEqual({ text: JSON.stringify(v, null, 2), complete: true })
   })
 
   it('costs what it shows: a 6 KB array nested 3,000 deep prints only up to the cap, without deep indentation', () => {
@@ -218,7 +230,10 @@ describe('binary entries', () => {
     const log = new LogBuffer(10)
     log.push(binary('3q2+7w==', 4))
     log.push(received('text'))
-    const [bin, text] = toNdjson(log.entries()).trim().split('\n').map((line) => JSON.parse(line))
+    const [bin, text] = toNdjson(log.entries())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     expect(bin).toMatchObject({ data: '3q2+7w==', bytes: 4, binary: true, encoding: 'base64' })
     expect(text.encoding).toBeUndefined()
   })
@@ -237,7 +252,10 @@ describe('exporting a filtered log', () => {
     if (!filter.ok) throw new Error(filter.error)
     const view = new FilteredView(log, filter.test)
     for (const d of ['keep 1', 'drop', 'keep 2', 'keep 3', 'drop', 'keep 4']) view.append(log.push(sent(d)))
-    const exported = toNdjson(view.entries()).trim().split('\n').map((line) => JSON.parse(line).data)
+    const exported = toNdjson(view.entries())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).data)
     expect(exported).toEqual(['keep 2', 'keep 3', 'keep 4'])
   })
 })

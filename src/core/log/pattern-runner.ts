@@ -33,7 +33,14 @@ export class PatternRunner {
   private worker: WorkerLike | undefined
   private fresh = false
   private nextId = 1
-  private inFlight: { id: number; resolve: (matched: number[]) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> } | undefined
+  private inFlight:
+    | {
+        id: number
+        resolve: (matched: number[]) => void
+        reject: (e: Error) => void
+        timer: ReturnType<typeof setTimeout>
+      }
+    | undefined
 
   constructor(
     private createWorker: () => WorkerLike,

@@ -15,7 +15,11 @@ export function shellQuote(value: string): string {
 
 export function cliCommand(call: ManagementCall, endpoint: string, region?: string): string {
   const lines: string[] = []
-  const verb = { PostToConnection: 'post-to-connection', GetConnection: 'get-connection', DeleteConnection: 'delete-connection' }[call.op]
+  const verb = {
+    PostToConnection: 'post-to-connection',
+    GetConnection: 'get-connection',
+    DeleteConnection: 'delete-connection',
+  }[call.op]
   lines.push(`aws apigatewaymanagementapi ${verb}`)
   lines.push(`--endpoint-url ${shellQuote(endpoint)}`)
   if (region) lines.push(`--region ${shellQuote(region)}`)
@@ -51,7 +55,8 @@ export function decodePayload(input: string, encoding: PayloadEncoding): Decoded
   }
   if (encoding === 'hex') {
     const clean = input.replace(/\s+|0x/gi, '')
-    if (clean.length % 2 || /[^0-9a-f]/i.test(clean)) return { ok: false, error: 'Hex needs pairs of 0-9 and a-f, e.g. 48 65 6c 6c 6f.' }
+    if (clean.length % 2 || /[^0-9a-f]/i.test(clean))
+      return { ok: false, error: 'Hex needs pairs of 0-9 and a-f, e.g. 48 65 6c 6c 6f.' }
     const bytes = new Uint8Array(clean.length / 2)
     for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16)
     return { ok: true, bytes }

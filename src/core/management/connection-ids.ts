@@ -24,7 +24,8 @@ export function findConnectionIds(message: string): string[] {
   const visit = (node: unknown, depth: number) => {
     if (depth > 4 || node === null || typeof node !== 'object') return
     for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
-      if (key === 'connectionId' && typeof child === 'string' && child.length > 0 && child.length <= 128) found.add(child)
+      if (key === 'connectionId' && typeof child === 'string' && child.length > 0 && child.length <= 128)
+        found.add(child)
       else visit(child, depth + 1)
     }
   }

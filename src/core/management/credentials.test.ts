@@ -11,20 +11,54 @@ const expected = { accessKeyId: AKID, secretAccessKey: SECRET, sessionToken: TOK
 
 describe('pasted keys', () => {
   it.each([
-    ['export-credentials --format env', `export AWS_ACCESS_KEY_ID=${AKID}\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\nexport AWS_SESSION_TOKEN=${TOKEN}\nexport AWS_CREDENTIAL_EXPIRATION=${EXPIRY}\n`],
-    ['--format env-no-export', `AWS_ACCESS_KEY_ID=${AKID}\r\nAWS_SECRET_ACCESS_KEY=${SECRET}\r\nAWS_SESSION_TOKEN=${TOKEN}\r\nAWS_CREDENTIAL_EXPIRATION=${EXPIRY}`],
-    ['--format powershell', `$Env:AWS_ACCESS_KEY_ID="${AKID}"\n$Env:AWS_SECRET_ACCESS_KEY="${SECRET}"\n$Env:AWS_SESSION_TOKEN="${TOKEN}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${EXPIRY}"`],
-    ['--format windows-cmd', `set AWS_ACCESS_KEY_ID=${AKID}\nset AWS_SECRET_ACCESS_KEY=${SECRET}\nset AWS_SESSION_TOKEN=${TOKEN}\nset AWS_CREDENTIAL_EXPIRATION=${EXPIRY}`],
-    ['--format process (JSON)', JSON.stringify({ Version: 1, AccessKeyId: AKID, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRY }, null, 4)],
-    ['sts get-session-token / assume-role', JSON.stringify({ Credentials: { AccessKeyId: AKID, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRY }, AssumedRoleUser: { Arn: 'arn:aws:sts::1:assumed-role/r/s' } })],
-    ['~/.aws/credentials section', `[default]\naws_access_key_id = ${AKID}\naws_secret_access_key = ${SECRET}\naws_session_token = ${TOKEN}\naws_credential_expiration = ${EXPIRY}`],
+    [
+      'export-credentials --format env',
+      `export AWS_ACCESS_KEY_ID=${AKID}\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\nexport AWS_SESSION_TOKEN=${TOKEN}\nexport AWS_CREDENTIAL_EXPIRATION=${EXPIRY}\n`,
+    ],
+    [
+      '--format env-no-export',
+      `AWS_ACCESS_KEY_ID=${AKID}\r\nAWS_SECRET_ACCESS_KEY=${SECRET}\r\nAWS_SESSION_TOKEN=${TOKEN}\r\nAWS_CREDENTIAL_EXPIRATION=${EXPIRY}`,
+    ],
+    [
+      '--format powershell',
+      `$Env:AWS_ACCESS_KEY_ID="${AKID}"\n$Env:AWS_SECRET_ACCESS_KEY="${SECRET}"\n$Env:AWS_SESSION_TOKEN="${TOKEN}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${EXPIRY}"`,
+    ],
+    [
+      '--format windows-cmd',
+      `set AWS_ACCESS_KEY_ID=${AKID}\nset AWS_SECRET_ACCESS_KEY=${SECRET}\nset AWS_SESSION_TOKEN=${TOKEN}\nset AWS_CREDENTIAL_EXPIRATION=${EXPIRY}`,
+    ],
+    [
+      '--format process (JSON)',
+      JSON.stringify(
+        { Version: 1, AccessKeyId: AKID, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRY },
+        null,
+        4,
+      ),
+    ],
+    [
+      'sts get-session-token / assume-role',
+      JSON.stringify({
+        Credentials: { AccessKeyId: AKID, SecretAccessKey: SECRET, SessionToken: TOKEN, Expiration: EXPIRY },
+        AssumedRoleUser: { Arn: 'arn:aws:sts::1:assumed-role/r/s' },
+      }),
+    ],
+    [
+      '~/.aws/credentials section',
+      `[default]\naws_access_key_id = ${AKID}\naws_secret_access_key = ${SECRET}\naws_session_token = ${TOKEN}\naws_credential_expiration = ${EXPIRY}`,
+    ],
   ])('reads %s', (_, text) => {
     expect(parsePastedKeys(text)).toEqual({ ok: true, keys: expected })
   })
 
   it('takes long-term keys without token or expiry', () => {
-    expect(parsePastedKeys(`AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=${SECRET}`)).toEqual({ ok: true, keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET } })
-    expect(checkKeys({ accessKeyId: ' AKIAIOSFODNN7EXAMPLE ', secretAccessKey: SECRET, sessionToken: '' })).toEqual({ ok: true, keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET } })
+    expect(parsePastedKeys(`AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=${SECRET}`)).toEqual({
+      ok: true,
+      keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET },
+    })
+    expect(checkKeys({ accessKeyId: ' AKIAIOSFODNN7EXAMPLE ', secretAccessKey: SECRET, sessionToken: '' })).toEqual({
+      ok: true,
+      keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET },
+    })
   })
 
   it.each([
@@ -36,7 +70,10 @@ describe('pasted keys', () => {
     [JSON.stringify({ SecretAccessKey: SECRET }), /No access key id/],
     [`AWS_ACCESS_KEY_ID=akia lower\nAWS_SECRET_ACCESS_KEY=x`, /capital letters and digits/],
     [`AWS_ACCESS_KEY_ID=${AKID}\nAWS_SECRET_ACCESS_KEY=${SECRET}`, /session token too/],
-    [`AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=${SECRET}\nAWS_CREDENTIAL_EXPIRATION=soon`, /not a date/],
+    [
+      `AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=${SECRET}\nAWS_CREDENTIAL_EXPIRATION=soon`,
+      /not a date/,
+    ],
   ])('explains what is wrong with %j', (text, error) => {
     const result = parsePastedKeys(text)
     expect(result.ok).toBe(false)
@@ -52,8 +89,18 @@ describe('refresh schedule', () => {
   })
 
   it('never sooner than the minimum interval, even for credentials about to expire or already expired', () => {
-    expect(nextRefreshDelay({ now, obtainedAt: now - 3_600_000, expiresAt: now + 30_000, lastAttemptAt: now, failures: 0 })).toBe(MIN_INTERVAL_MS)
-    expect(nextRefreshDelay({ now, obtainedAt: now - 3_600_000, expiresAt: now - 1, lastAttemptAt: now - 2_000, failures: 0 })).toBe(MIN_INTERVAL_MS)
+    expect(
+      nextRefreshDelay({ now, obtainedAt: now - 3_600_000, expiresAt: now + 30_000, lastAttemptAt: now, failures: 0 }),
+    ).toBe(MIN_INTERVAL_MS)
+    expect(
+      nextRefreshDelay({
+        now,
+        obtainedAt: now - 3_600_000,
+        expiresAt: now - 1,
+        lastAttemptAt: now - 2_000,
+        failures: 0,
+      }),
+    ).toBe(MIN_INTERVAL_MS)
   })
 
   it('backs off after failures, up to a cap, and stops after too many', () => {
@@ -72,7 +119,9 @@ describe('refresh schedule', () => {
 
 describe('errorMessage', () => {
   it('keeps an SDK error name, a plain message, or the string form', () => {
-    const sdk = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' })
+    const sdk = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException',
+    })
     expect(errorMessage(sdk)).toBe('ExpiredTokenException: The security token included in the request is expired')
     expect(errorMessage(new Error('plain'))).toBe('plain')
     expect(errorMessage({ message: 'object' })).toBe('object')

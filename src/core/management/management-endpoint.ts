@@ -25,10 +25,20 @@ export function managementEndpointFor(wsUrl: string): ManagementEndpoint | undef
   const info = describeEndpoint(wsUrl)
   const path = url.pathname.replace(/\/+$/, '')
   if (info.kind === 'aws') {
-    return { endpoint: `https://${url.host}/${info.stage ?? ''}`.replace(/\/$/, ''), kind: 'aws', region: info.region, apiId: info.apiId, stage: info.stage }
+    return {
+      endpoint: `https://${url.host}/${info.stage ?? ''}`.replace(/\/$/, ''),
+      kind: 'aws',
+      region: info.region,
+      apiId: info.apiId,
+      stage: info.stage,
+    }
   }
   if (isLoopback(url.hostname)) {
-    return { endpoint: `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}${path}`, kind: 'local', stage: info.stage }
+    return {
+      endpoint: `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}${path}`,
+      kind: 'local',
+      stage: info.stage,
+    }
   }
   return { endpoint: `https://${url.host}${path}`, kind: 'custom-domain' }
 }
@@ -46,7 +56,8 @@ export function checkManagementEndpoint(input: string): string | undefined {
   } catch {
     return 'Enter the management endpoint as an https:// URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod.'
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The management endpoint is an https:// URL (http:// for the local gateway), not ws://.'
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return 'The management endpoint is an https:// URL (http:// for the local gateway), not ws://.'
   if (/\/@connections/.test(url.pathname)) return 'Leave out /@connections: the SDK adds it.'
   return undefined
 }

@@ -45,9 +45,11 @@ export interface ErrorContext {
 }
 
 const EXPIRED_TEXT: Record<CredentialSourceId, string> = {
-  cognito: 'Temporary credentials from Cognito last about an hour. Get new credentials and try again (the panel refreshes them automatically when they run out).',
+  cognito:
+    'Temporary credentials from Cognito last about an hour. Get new credentials and try again (the panel refreshes them automatically when they run out).',
   keys: 'The pasted keys have expired. Paste fresh ones: `aws configure export-credentials --format env`, or `aws sts get-session-token`.',
-  server: 'The credentials the playground’s server signs with have expired. Refresh them where they come from (`aws sso login --profile …`, a new `aws sts` session in the environment) and try again.',
+  server:
+    'The credentials the playground’s server signs with have expired. Refresh them where they come from (`aws sso login --profile …`, a new `aws sts` session in the environment) and try again.',
   none: 'The endpoint asked for credentials that have expired.',
 }
 
@@ -59,14 +61,18 @@ const POLICY_TARGET: Record<CredentialSourceId, string> = {
 }
 
 /** SigV4 answers that name a problem with the credential scope (region, service, date), not with permissions. */
-const SCOPE_ERROR = /Credential should be scoped|scoped to a valid region|scoped to correct service|Date in Credential scope/i
+const SCOPE_ERROR =
+  /Credential should be scoped|scoped to a valid region|scoped to correct service|Date in Credential scope/i
 
 const METHOD = { PostToConnection: 'POST', GetConnection: 'GET', DeleteConnection: 'DELETE' } as const
 
 export function manageConnectionsPolicy(ctx: Pick<ErrorContext, 'region' | 'apiId' | 'stage'>): string {
   const resource = `arn:aws:execute-api:${ctx.region ?? '*'}:*:${ctx.apiId ?? '*'}/${ctx.stage ?? '*'}/*/@connections/*`
   return JSON.stringify(
-    { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: resource }] },
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: resource }],
+    },
     null,
     2,
   )
@@ -127,7 +133,11 @@ export function explainManagementError(error: ErrorLike, ctx: ErrorContext): Man
     }
   }
   if (name === 'PayloadTooLargeException' || status === 413) {
-    return { kind: 'too-large', title: 'PayloadTooLargeException (413)', text: 'The data is over 128 KB, the most API Gateway sends in one message. Split it into smaller messages.' }
+    return {
+      kind: 'too-large',
+      title: 'PayloadTooLargeException (413)',
+      text: 'The data is over 128 KB, the most API Gateway sends in one message. Split it into smaller messages.',
+    }
   }
   if (name === 'LimitExceededException' || status === 429) {
     return {
@@ -151,7 +161,15 @@ export function explainManagementError(error: ErrorLike, ctx: ErrorContext): Man
     }
   }
   if (status === 400 || /BadRequest|Validation/i.test(name)) {
-    return { kind: 'bad-request', title: `${name || 'Bad request'} (400)`, text: message || 'The request was malformed.' }
+    return {
+      kind: 'bad-request',
+      title: `${name || 'Bad request'} (400)`,
+      text: message || 'The request was malformed.',
+    }
   }
-  return { kind: 'unknown', title: name || `HTTP ${status ?? '?'}`, text: message || 'An unexpected answer from the management API.' }
+  return {
+    kind: 'unknown',
+    title: name || `HTTP ${status ?? '?'}`,
+    text: message || 'An unexpected answer from the management API.',
+  }
 }

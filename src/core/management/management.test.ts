@@ -23,15 +23,28 @@ describe('management endpoint derivation', () => {
   })
 
   it('keeps custom domains without a stage, and the local gateway over http', () => {
-    expect(managementEndpointFor('wss://ws.example.com/')).toMatchObject({ endpoint: 'https://ws.example.com', kind: 'custom-domain' })
-    expect(managementEndpointFor('wss://ws.example.com/chat')).toMatchObject({ endpoint: 'https://ws.example.com/chat' })
-    expect(managementEndpointFor('ws://127.0.0.1:4001/dev')).toMatchObject({ endpoint: 'http://127.0.0.1:4001/dev', kind: 'local', stage: 'dev' })
+    expect(managementEndpointFor('wss://ws.example.com/')).toMatchObject({
+      endpoint: 'https://ws.example.com',
+      kind: 'custom-domain',
+    })
+    expect(managementEndpointFor('wss://ws.example.com/chat')).toMatchObject({
+      endpoint: 'https://ws.example.com/chat',
+    })
+    expect(managementEndpointFor('ws://127.0.0.1:4001/dev')).toMatchObject({
+      endpoint: 'http://127.0.0.1:4001/dev',
+      kind: 'local',
+      stage: 'dev',
+    })
     expect(managementEndpointFor('http://x')).toBeUndefined()
   })
 
   it('percent-encodes ids containing = and keeps - and _', () => {
-    expect(connectionUrl('https://a.b/prod/', 'JC1dgf9yoAMCK-g=')).toBe('https://a.b/prod/@connections/JC1dgf9yoAMCK-g%3D')
-    expect(connectionUrl('http://127.0.0.1:4001/dev', 'HXT_RfBnPHcCIIg=')).toBe('http://127.0.0.1:4001/dev/@connections/HXT_RfBnPHcCIIg%3D')
+    expect(connectionUrl('https://a.b/prod/', 'JC1dgf9yoAMCK-g=')).toBe(
+      'https://a.b/prod/@connections/JC1dgf9yoAMCK-g%3D',
+    )
+    expect(connectionUrl('http://127.0.0.1:4001/dev', 'HXT_RfBnPHcCIIg=')).toBe(
+      'http://127.0.0.1:4001/dev/@connections/HXT_RfBnPHcCIIg%3D',
+    )
   })
 
   it('checks edited endpoints', () => {
@@ -49,9 +62,11 @@ describe('connection ids', () => {
   })
 
   it('finds connectionId fields in JSON messages, nested too', () => {
-    expect(findConnectionIds('{"endpoint":"x","connectionId":"L0SM9cOFvHcCIhw=","request":{"requestContext":{"connectionId":"L0SM9cOFvHcCIhw="}}}')).toEqual([
-      'L0SM9cOFvHcCIhw=',
-    ])
+    expect(
+      findConnectionIds(
+        '{"endpoint":"x","connectionId":"L0SM9cOFvHcCIhw=","request":{"requestContext":{"connectionId":"L0SM9cOFvHcCIhw="}}}',
+      ),
+    ).toEqual(['L0SM9cOFvHcCIhw='])
     expect(findConnectionIds('{"from":{"connectionId":"A"},"to":[{"connectionId":"B"}]}')).toEqual(['A', 'B'])
     expect(findConnectionIds('connectionId=abc')).toEqual([])
     expect(findConnectionIds('{"connectionId": 5}')).toEqual([])
@@ -62,7 +77,13 @@ describe('connection ids', () => {
 
 describe('the AWS CLI equivalent', () => {
   it('renders post-to-connection with raw text', () => {
-    expect(cliCommand({ op: 'PostToConnection', connectionId: 'L0SM9cOFvHcCIhw=', data: new Uint8Array(), text: `it's {"a":1}` }, 'https://x/prod', 'us-east-1')).toBe(
+    expect(
+      cliCommand(
+        { op: 'PostToConnection', connectionId: 'L0SM9cOFvHcCIhw=', data: new Uint8Array(), text: `it's {"a":1}` },
+        'https://x/prod',
+        'us-east-1',
+      ),
+    ).toBe(
       [
         'aws apigatewaymanagementapi post-to-connection',
         "  --endpoint-url 'https://x/prod'",
@@ -75,8 +96,12 @@ describe('the AWS CLI equivalent', () => {
   })
 
   it('renders bytes as base64, and the other verbs', () => {
-    expect(cliCommand({ op: 'PostToConnection', connectionId: 'a=', data: new Uint8Array([0xde, 0xad]) }, 'https://x/p')).toContain("--data '3q0='")
-    expect(cliCommand({ op: 'GetConnection', connectionId: 'a=' }, 'https://x/p')).toMatch(/^aws apigatewaymanagementapi get-connection/)
+    expect(
+      cliCommand({ op: 'PostToConnection', connectionId: 'a=', data: new Uint8Array([0xde, 0xad]) }, 'https://x/p'),
+    ).toContain("--data '3q0='")
+    expect(cliCommand({ op: 'GetConnection', connectionId: 'a=' }, 'https://x/p')).toMatch(
+      /^aws apigatewaymanagementapi get-connection/,
+    )
     expect(cliCommand({ op: 'DeleteConnection', connectionId: 'a=' }, 'https://x/p')).toMatch(/delete-connection/)
     expect(shellQuote('$HOME')).toBe(`'$HOME'`)
   })
@@ -84,7 +109,15 @@ describe('the AWS CLI equivalent', () => {
   it('quotes every value so that a POSIX shell passes hostile text through as plain arguments', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-quote-'))
     const marker = join(dir, 'pwned')
-    const hostile = [`$(touch ${marker})`, `\`touch ${marker}\``, `'; touch ${marker}; '`, `a"b'c\\d`, `x\ny; touch ${marker}`, `!$HOME *`, ' ']
+    const hostile = [
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `'; touch ${marker}; '`,
+      `a"b'c\\d`,
+      `x\ny; touch ${marker}`,
+      `!$HOME *`,
+      ' ',
+    ]
     for (const value of hostile) {
       const calls = [
         cliCommand({ op: 'PostToConnection', connectionId: value, data: new Uint8Array(), text: value }, value, value),
@@ -125,28 +158,63 @@ describe('management error explanations', () => {
   })
 
   it('gives the IAM statement that would allow ManageConnections', () => {
-    const e = explainManagementError({ name: 'AccessDeniedException', message: 'User is not authorized to perform: execute-api:ManageConnections' }, ctx)
+    const e = explainManagementError(
+      { name: 'AccessDeniedException', message: 'User is not authorized to perform: execute-api:ManageConnections' },
+      ctx,
+    )
     expect(e.kind).toBe('forbidden')
     expect(JSON.parse(e.policy!)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'execute-api:ManageConnections', Resource: 'arn:aws:execute-api:us-east-1:*:abcde12345/prod/*/@connections/*' }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'execute-api:ManageConnections',
+          Resource: 'arn:aws:execute-api:us-east-1:*:abcde12345/prod/*/@connections/*',
+        },
+      ],
     })
     expect(manageConnectionsPolicy({})).toContain('arn:aws:execute-api:*:*:*/*/*/@connections/*')
   })
 
   it('tells a forged signature, expired credentials, size and throttling apart', () => {
-    expect(explainManagementError({ name: 'ForbiddenException', message: 'The request signature we calculated does not match' }, ctx).title).toMatch(/signature/)
-    expect(explainManagementError({ name: 'ExpiredTokenException', message: 'The security token included in the request is expired' }, ctx).kind).toBe('expired')
+    expect(
+      explainManagementError(
+        { name: 'ForbiddenException', message: 'The request signature we calculated does not match' },
+        ctx,
+      ).title,
+    ).toMatch(/signature/)
+    expect(
+      explainManagementError(
+        { name: 'ExpiredTokenException', message: 'The security token included in the request is expired' },
+        ctx,
+      ).kind,
+    ).toBe('expired')
     expect(explainManagementError({ name: 'PayloadTooLargeException' }, ctx).kind).toBe('too-large')
     expect(explainManagementError({ name: 'LimitExceededException' }, ctx).kind).toBe('throttled')
   })
 
   it('tells a signature for the wrong region apart from a permission error', () => {
-    const scope = explainManagementError({ name: 'ForbiddenException', status: 403, message: "Credential should be scoped to a valid region, not 'eu-west-1'. " }, ctx)
+    const scope = explainManagementError(
+      {
+        name: 'ForbiddenException',
+        status: 403,
+        message: "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+      },
+      ctx,
+    )
     expect(scope.kind).toBe('signature-scope')
     expect(scope.policy).toBeUndefined()
     expect(scope.text).toMatch(/not a permissions problem/)
-    expect(explainManagementError({ name: 'ForbiddenException', status: 403, message: 'Signature expired: 20260101T000000Z is now earlier than …' }, ctx).kind).toBe('signature-scope')
+    expect(
+      explainManagementError(
+        {
+          name: 'ForbiddenException',
+          status: 403,
+          message: 'Signature expired: 20260101T000000Z is now earlier than …',
+        },
+        ctx,
+      ).kind,
+    ).toBe('signature-scope')
   })
 
   it('gives advice for the credential source', () => {
@@ -154,15 +222,34 @@ describe('management error explanations', () => {
     expect(explainManagementError(expired, { ...ctx, source: 'keys' }).text).toMatch(/export-credentials/)
     expect(explainManagementError(expired, { ...ctx, source: 'server' }).text).toMatch(/aws sso login/)
     expect(explainManagementError(expired, { ...ctx, source: 'cognito' }).text).toMatch(/Cognito/)
-    const sso = explainManagementError({ name: 'SignerUnavailable', message: 'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.' }, { ...ctx, source: 'server', profile: 'dev' })
+    const sso = explainManagementError(
+      {
+        name: 'SignerUnavailable',
+        message:
+          'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.',
+      },
+      { ...ctx, source: 'server', profile: 'dev' },
+    )
     expect(sso).toMatchObject({ kind: 'sso-login', text: expect.stringContaining('aws sso login --profile dev') })
-    expect(explainManagementError({ name: 'ForbiddenException', status: 403, message: 'Missing Authentication Token' }, { ...ctx, source: 'none' }).kind).toBe('unsigned')
-    const denied = explainManagementError({ name: 'AccessDeniedException', status: 403, message: 'not authorized' }, { ...ctx, source: 'keys' })
+    expect(
+      explainManagementError(
+        { name: 'ForbiddenException', status: 403, message: 'Missing Authentication Token' },
+        { ...ctx, source: 'none' },
+      ).kind,
+    ).toBe('unsigned')
+    const denied = explainManagementError(
+      { name: 'AccessDeniedException', status: 403, message: 'not authorized' },
+      { ...ctx, source: 'keys' },
+    )
     expect(denied.text).toMatch(/IAM user or role these keys belong to/)
   })
 
   it('tells CORS from an unreachable server', () => {
-    expect(explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: true }).kind).toBe('cors')
-    expect(explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: false }).kind).toBe('network')
+    expect(
+      explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: true }).kind,
+    ).toBe('cors')
+    expect(
+      explainManagementError({ name: 'TypeError', message: 'Failed to fetch' }, { ...ctx, reachable: false }).kind,
+    ).toBe('network')
   })
 })

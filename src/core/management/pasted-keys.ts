@@ -20,7 +20,11 @@ type Fields = Partial<Record<'accessKeyId' | 'secretAccessKey' | 'sessionToken' 
 /** Reads pasted text in any of the formats above. */
 export function parsePastedKeys(text: string): PasteResult {
   const trimmed = text.trim()
-  if (!trimmed) return { ok: false, error: 'Paste the output of `aws configure export-credentials` or `aws sts get-session-token`.' }
+  if (!trimmed)
+    return {
+      ok: false,
+      error: 'Paste the output of `aws configure export-credentials` or `aws sts get-session-token`.',
+    }
   const fields = trimmed.startsWith('{') ? fromJson(trimmed) : fromLines(trimmed)
   if ('error' in fields) return { ok: false, error: fields.error }
   return checkKeys(fields)
@@ -32,19 +36,31 @@ export function checkKeys(fields: Fields): PasteResult {
   const secretAccessKey = fields.secretAccessKey?.trim() ?? ''
   const sessionToken = fields.sessionToken?.trim() || undefined
   if (!accessKeyId || !secretAccessKey) {
-    return { ok: false, error: `No ${accessKeyId ? 'secret access key' : 'access key id'} found: paste both the access key id and the secret access key.` }
+    return {
+      ok: false,
+      error: `No ${accessKeyId ? 'secret access key' : 'access key id'} found: paste both the access key id and the secret access key.`,
+    }
   }
-  if (!ACCESS_KEY_ID.test(accessKeyId)) return { ok: false, error: 'An access key id is capital letters and digits only, like AKIAIOSFODNN7EXAMPLE.' }
+  if (!ACCESS_KEY_ID.test(accessKeyId))
+    return { ok: false, error: 'An access key id is capital letters and digits only, like AKIAIOSFODNN7EXAMPLE.' }
   if (!NO_SPACE.test(secretAccessKey)) return { ok: false, error: 'The secret access key cannot contain spaces.' }
-  if (sessionToken && !NO_SPACE.test(sessionToken)) return { ok: false, error: 'The session token cannot contain spaces.' }
+  if (sessionToken && !NO_SPACE.test(sessionToken))
+    return { ok: false, error: 'The session token cannot contain spaces.' }
   if (accessKeyId.startsWith('ASIA') && !sessionToken) {
-    return { ok: false, error: 'ASIA… keys are temporary: paste their session token too (AWS_SESSION_TOKEN / SessionToken).' }
+    return {
+      ok: false,
+      error: 'ASIA… keys are temporary: paste their session token too (AWS_SESSION_TOKEN / SessionToken).',
+    }
   }
   const keys: PastedKeys = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
   const expiration = fields.expiration?.trim()
   if (expiration) {
     const at = Date.parse(expiration)
-    if (Number.isNaN(at)) return { ok: false, error: `The expiration “${expiration}” is not a date (expected ISO 8601, e.g. 2026-01-01T12:00:00Z).` }
+    if (Number.isNaN(at))
+      return {
+        ok: false,
+        error: `The expiration “${expiration}” is not a date (expected ISO 8601, e.g. 2026-01-01T12:00:00Z).`,
+      }
     keys.expiresAt = at
   }
   return { ok: true, keys }
@@ -57,12 +73,21 @@ function fromJson(text: string): Fields | { error: string } {
   } catch {
     return { error: 'The pasted text starts like JSON but is not valid JSON: paste the whole output.' }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: 'Expected a JSON object with AccessKeyId and SecretAccessKey.' }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { error: 'Expected a JSON object with AccessKeyId and SecretAccessKey.' }
   // STS wraps them in "Credentials"; export-credentials (the credential_process format) does not.
   const outer = parsed as Record<string, unknown>
-  const inner = typeof outer.Credentials === 'object' && outer.Credentials !== null ? (outer.Credentials as Record<string, unknown>) : outer
+  const inner =
+    typeof outer.Credentials === 'object' && outer.Credentials !== null
+      ? (outer.Credentials as Record<string, unknown>)
+      : outer
   const text_ = (key: string) => (typeof inner[key] === 'string' ? (inner[key] as string) : undefined)
-  return { accessKeyId: text_('AccessKeyId'), secretAccessKey: text_('SecretAccessKey'), sessionToken: text_('SessionToken'), expiration: text_('Expiration') }
+  return {
+    accessKeyId: text_('AccessKeyId'),
+    secretAccessKey: text_('SecretAccessKey'),
+    sessionToken: text_('SessionToken'),
+    expiration: text_('Expiration'),
+  }
 }
 
 const LINE_NAMES: Record<string, keyof Fields> = {
@@ -83,7 +108,10 @@ function fromLines(text: string): Fields | { error: string } {
     if (key) fields[key] = unquote(match[2]!)
   }
   if (!fields.accessKeyId && !fields.secretAccessKey) {
-    return { error: 'No AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY found: paste the output of `aws configure export-credentials --format env` or its JSON.' }
+    return {
+      error:
+        'No AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY found: paste the output of `aws configure export-credentials --format env` or its JSON.',
+    }
   }
   return fields
 }

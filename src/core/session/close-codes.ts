@@ -14,7 +14,10 @@ const CODES: Record<number, CloseExplanation> = {
     name: 'Going away',
     text: 'The server is going away. API Gateway sends this when the idle timeout (10 min) or the maximum connection duration (2 h) is reached; a browser sends it when the tab closes.',
   },
-  1002: { name: 'Protocol error', text: 'One side broke the WebSocket protocol, e.g. the server accepted a subprotocol the client did not offer.' },
+  1002: {
+    name: 'Protocol error',
+    text: 'One side broke the WebSocket protocol, e.g. the server accepted a subprotocol the client did not offer.',
+  },
   1003: {
     name: 'Unsupported data',
     text: 'The endpoint cannot accept this kind of data. API Gateway closes with 1003 when a client sends a binary frame.',
@@ -41,7 +44,10 @@ const CODES: Record<number, CloseExplanation> = {
   1012: { name: 'Service restart', text: 'The server is restarting; reconnect later.' },
   1013: { name: 'Try again later', text: 'The server is overloaded; reconnect later.' },
   1014: { name: 'Bad gateway', text: 'A gateway or proxy got an invalid response from upstream.' },
-  1015: { name: 'TLS handshake failure', text: 'The TLS handshake failed (certificate problem). Browsers report it as 1006.' },
+  1015: {
+    name: 'TLS handshake failure',
+    text: 'The TLS handshake failed (certificate problem). Browsers report it as 1006.',
+  },
 }
 
 export function explainClose(code: number, beforeOpen = false): CloseExplanation {
@@ -53,14 +59,16 @@ export function explainClose(code: number, beforeOpen = false): CloseExplanation
   }
   const known = CODES[code]
   if (known) return known
-  if (code >= 3000 && code <= 3999) return { name: 'Library or framework code', text: 'A code registered for libraries and frameworks (3000–3999).' }
-  if (code >= 4000 && code <= 4999) return { name: 'Application code', text: 'A code chosen by the application (4000–4999).' }
+  if (code >= 3000 && code <= 3999)
+    return { name: 'Library or framework code', text: 'A code registered for libraries and frameworks (3000–3999).' }
+  if (code >= 4000 && code <= 4999)
+    return { name: 'Application code', text: 'A code chosen by the application (4000–4999).' }
   return { name: 'Unknown code', text: 'A close code with no registered meaning.' }
 }
 
 /** Codes a browser script may send: 1000, or 3000–4999. */
 export function checkClientCloseCode(code: number | undefined, reason: string): string | undefined {
-  if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999) ) {
+  if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
     return 'A browser may only close with 1000 or a code from 3000 to 4999.'
   }
   if (new TextEncoder().encode(reason).length > 123) return 'The close reason must be at most 123 bytes of UTF-8.'

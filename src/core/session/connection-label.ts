@@ -15,5 +15,7 @@ export function connectionLabel(connection: number): string {
 
 /** "Connection #3" or "Experiment connection #2", for sentences. */
 export function connectionName(connection: number): string {
-  return isExperimentConnection(connection) ? `Experiment connection #${connection - EXPERIMENT_CONNECTION_BASE}` : `Connection #${connection}`
+  return isExperimentConnection(connection)
+    ? `Experiment connection #${connection - EXPERIMENT_CONNECTION_BASE}`
+    : `Connection #${connection}`
 }

@@ -5,7 +5,10 @@ describe('checkEndpoint', () => {
   it('accepts ws and wss URLs and keeps the query string as typed', () => {
     expect(checkEndpoint('ws://127.0.0.1:4001/dev')).toEqual({ ok: true, url: 'ws://127.0.0.1:4001/dev', warnings: [] })
     const aws = checkEndpoint(' wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod?token=a%20b&x=1 ')
-    expect(aws).toMatchObject({ ok: true, url: 'wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod?token=a%20b&x=1' })
+    expect(aws).toMatchObject({
+      ok: true,
+      url: 'wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod?token=a%20b&x=1',
+    })
   })
 
   it.each([
@@ -40,7 +43,10 @@ describe('checkEndpoint', () => {
   it('explains a stray % (which would make decoding throw) and suggests %25', () => {
     for (const url of ['ws://127.0.0.1:4001/dev?a%=1', 'ws://h/dev?x=50%', 'ws://h/de%zv']) {
       const check = checkEndpoint(url)
-      expect(check, url).toMatchObject({ ok: false, error: expect.stringMatching(/% that is not followed by two hex digits/) })
+      expect(check, url).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/% that is not followed by two hex digits/),
+      })
       if (check.ok) throw new Error()
       expect(checkEndpoint(check.suggestion!).ok).toBe(true)
     }

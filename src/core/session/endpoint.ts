@@ -2,8 +2,7 @@
 import { redactUrl } from './redact'
 
 export type EndpointCheck =
-  | { ok: true; url: string; warnings: string[] }
-  | { ok: false; error: string; suggestion?: string }
+  { ok: true; url: string; warnings: string[] } | { ok: false; error: string; suggestion?: string }
 
 const KNOWN_SCHEME = /^(wss?):\/\//i
 const ANY_SCHEME = /^([a-z][a-z0-9+.-]*):(\/*)/i
@@ -51,7 +50,10 @@ export function checkEndpoint(input: string, pageIsSecure = false): EndpointChec
 
   // URL parsers quietly turn ws:///dev into ws://dev/: a third slash means the host was left out.
   if (/^wss?:\/\/([/?#]|$)/i.test(raw)) {
-    return { ok: false, error: 'The URL has no host: add one, e.g. wss://abc123.execute-api.us-east-1.amazonaws.com/prod.' }
+    return {
+      ok: false,
+      error: 'The URL has no host: add one, e.g. wss://abc123.execute-api.us-east-1.amazonaws.com/prod.',
+    }
   }
   let parsed: URL
   try {
@@ -59,7 +61,11 @@ export function checkEndpoint(input: string, pageIsSecure = false): EndpointChec
   } catch {
     return { ok: false, error: `“${raw}” is not a valid URL: check the host name and port.` }
   }
-  if (!parsed.hostname) return { ok: false, error: 'The URL has no host: add one, e.g. wss://abc123.execute-api.us-east-1.amazonaws.com/prod.' }
+  if (!parsed.hostname)
+    return {
+      ok: false,
+      error: 'The URL has no host: add one, e.g. wss://abc123.execute-api.us-east-1.amazonaws.com/prod.',
+    }
   if (parsed.hash || raw.includes('#')) {
     return {
       ok: false,
@@ -68,7 +74,10 @@ export function checkEndpoint(input: string, pageIsSecure = false): EndpointChec
     }
   }
   if (parsed.username || parsed.password) {
-    return { ok: false, error: 'Credentials in the URL (user:password@) are not sent by browsers on a WebSocket; remove them.' }
+    return {
+      ok: false,
+      error: 'Credentials in the URL (user:password@) are not sent by browsers on a WebSocket; remove them.',
+    }
   }
 
   const warnings: string[] = []
@@ -77,7 +86,9 @@ export function checkEndpoint(input: string, pageIsSecure = false): EndpointChec
     warnings.push('API Gateway URLs need the stage in the path, e.g. /prod; without it the handshake is refused.')
   }
   if (pageIsSecure && parsed.protocol === 'ws:' && !isLoopback(parsed.hostname)) {
-    warnings.push('This page is served over HTTPS, so the browser blocks an insecure ws:// connection (mixed content). Use wss://.')
+    warnings.push(
+      'This page is served over HTTPS, so the browser blocks an insecure ws:// connection (mixed content). Use wss://.',
+    )
   }
   // Keep the user's own spelling of the query string: URL.href would normalise it.
   return { ok: true, url: normalisePreservingQuery(raw, parsed), warnings }
@@ -97,7 +108,11 @@ function schemeProblem(raw: string): EndpointCheck {
       }
     }
     if (fixed) {
-      return { ok: false, error: `“${scheme[0]}” is not a valid scheme. Use ${fixed}://.`, suggestion: `${fixed}://${rest}` }
+      return {
+        ok: false,
+        error: `“${scheme[0]}” is not a valid scheme. Use ${fixed}://.`,
+        suggestion: `${fixed}://${rest}`,
+      }
     }
     // `host:port/path` parses as a scheme too: treat it as a missing scheme.
     if (!/^\d+/.test(rest) || scheme[2]) {
@@ -117,7 +132,11 @@ function schemeProblem(raw: string): EndpointCheck {
     return { ok: false, error: 'The URL has no host: add one, e.g. ws://127.0.0.1:4001/dev.' }
   }
   const guess = isLoopback(raw.split(/[/:?]/)[0] ?? '') ? 'ws' : 'wss'
-  return { ok: false, error: 'The URL has no scheme. WebSocket URLs start with ws:// or wss://.', suggestion: `${guess}://${raw}` }
+  return {
+    ok: false,
+    error: 'The URL has no scheme. WebSocket URLs start with ws:// or wss://.',
+    suggestion: `${guess}://${raw}`,
+  }
 }
 
 function normalisePreservingQuery(raw: string, parsed: URL): string {
@@ -170,7 +189,11 @@ export function checkSubprotocols(input: string): SubprotocolCheck {
     .map((p) => p.trim())
     .filter(Boolean)
   const bad = protocols.find((p) => !TOKEN.test(p))
-  if (bad) return { ok: false, error: `“${bad}” is not a valid subprotocol: use letters, digits and - . _ ~ only, separated by commas.` }
+  if (bad)
+    return {
+      ok: false,
+      error: `“${bad}” is not a valid subprotocol: use letters, digits and - . _ ~ only, separated by commas.`,
+    }
   const seen = new Set<string>()
   for (const p of protocols) {
     if (seen.has(p)) return { ok: false, error: `“${p}” is listed twice; the browser refuses duplicate subprotocols.` }

@@ -25,7 +25,14 @@ interface EventBodies {
   error: { direction: 'none'; message: string }
   closing: { direction: 'none'; code?: number; reason?: string; initiator: CloseInitiator }
   /** `beforeOpen`: the socket never opened (a refused handshake looks like this). */
-  closed: { direction: 'none'; code: number; reason: string; wasClean: boolean; initiator: CloseInitiator; beforeOpen: boolean }
+  closed: {
+    direction: 'none'
+    code: number
+    reason: string
+    wasClean: boolean
+    initiator: CloseInitiator
+    beforeOpen: boolean
+  }
   /** A call to the @connections management API made from the page; PostToConnection carries what it sent. */
   aws: { direction: 'none'; aws: ManagementCallRecord; data?: string; bytes?: number }
   /** An auto-reconnect decision (a retry scheduled, a handshake timed out, giving up); `delayMs` until the retry. */
@@ -42,8 +49,8 @@ type KeysOfUnion<T> = T extends unknown ? keyof T : never
  * (`entry.data`, `entry.code`) still type-checks, and a check of `kind` narrows to the fields that kind has.
  */
 type Body<K extends LogKind> = { kind: K } & EventBodies[K] & {
-  [F in Exclude<KeysOfUnion<AllFields>, keyof EventBodies[K]>]?: undefined
-}
+    [F in Exclude<KeysOfUnion<AllFields>, keyof EventBodies[K]>]?: undefined
+  }
 
 /** An event as its source produces it, before it is stamped with its time and connection. */
 export type SessionEventBody = { [K in LogKind]: Body<K> }[LogKind]

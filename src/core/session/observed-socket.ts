@@ -9,7 +9,11 @@ export type SocketObservation = SessionEventBody & { at: number; socket: number 
  * Wraps a socket factory so every socket it makes reports its lifecycle and traffic, without the code that uses
  * the sockets knowing: the timeout lab's connections then show up on the page's timeline and log.
  */
-export function observeSockets(factory: SocketFactory, report: (event: SocketObservation) => void, now: () => number = Date.now): SocketFactory {
+export function observeSockets(
+  factory: SocketFactory,
+  report: (event: SocketObservation) => void,
+  now: () => number = Date.now,
+): SocketFactory {
   let count = 0
   return (url, protocols) => {
     const id = ++count
@@ -18,7 +22,12 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
     emit({ kind: 'connecting', direction: 'none', url, protocols: protocols.length ? protocols : undefined })
     let closeRequested = false
     let opened = false
-    const handlers: { onopen?: SocketLike['onopen']; onmessage?: SocketLike['onmessage']; onerror?: SocketLike['onerror']; onclose?: SocketLike['onclose'] } = {}
+    const handlers: {
+      onopen?: SocketLike['onopen']
+      onmessage?: SocketLike['onmessage']
+      onerror?: SocketLike['onerror']
+      onclose?: SocketLike['onclose']
+    } = {}
     real.onopen = (event) => {
       opened = true
       emit({ kind: 'open', direction: 'none', protocol: real.protocol || undefined })
@@ -26,7 +35,13 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
     }
     real.onmessage = (event) => {
       const data = typeof event.data === 'string' ? event.data : undefined
-      emit({ kind: 'received', direction: 'in', data, bytes: data === undefined ? undefined : utf8Bytes(data), binary: data === undefined || undefined })
+      emit({
+        kind: 'received',
+        direction: 'in',
+        data,
+        bytes: data === undefined ? undefined : utf8Bytes(data),
+        binary: data === undefined || undefined,
+      })
       handlers.onmessage?.(event)
     }
     real.onerror = (event) => {
@@ -35,7 +50,14 @@ export function observeSockets(factory: SocketFactory, report: (event: SocketObs
     }
     real.onclose = (event) => {
       // The server's close frame arrived (a clean close): record the CLOSING it caused, as the session does.
-      if (opened && !closeRequested && event.wasClean) emit({ kind: 'closing', direction: 'none', code: event.code, reason: event.reason || undefined, initiator: 'server' })
+      if (opened && !closeRequested && event.wasClean)
+        emit({
+          kind: 'closing',
+          direction: 'none',
+          code: event.code,
+          reason: event.reason || undefined,
+          initiator: 'server',
+        })
       emit({
         kind: 'closed',
         direction: 'none',

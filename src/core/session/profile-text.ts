@@ -34,10 +34,17 @@ export type MatchedTimer = { timer: 'idle' | 'max'; text: string }
  * Whether a server-initiated close came when the profile's idle or maximum-duration timer was due. The tolerance
  * allows for the gateway's own timer granularity and a busy browser: 2 % of the timer, at least 1.5 s.
  */
-export function closeMatchesTimer(close: Pick<CloseInfo, 'at' | 'initiator' | 'beforeOpen'>, expected: ExpectedCloses | undefined, profile: TimeoutProfile): MatchedTimer | undefined {
+export function closeMatchesTimer(
+  close: Pick<CloseInfo, 'at' | 'initiator' | 'beforeOpen'>,
+  expected: ExpectedCloses | undefined,
+  profile: TimeoutProfile,
+): MatchedTimer | undefined {
   if (!expected || close.initiator !== 'server' || close.beforeOpen) return undefined
   // Only the timer due first can be why: the other one had not run out yet.
-  const timerMs = expected.firstCause === 'idle' ? Math.max(profile.idleBeforeFirstMessageMs, profile.idleAfterFirstMessageMs) : profile.maxDurationMs
+  const timerMs =
+    expected.firstCause === 'idle'
+      ? Math.max(profile.idleBeforeFirstMessageMs, profile.idleAfterFirstMessageMs)
+      : profile.maxDurationMs
   if (Math.abs(close.at - expected.firstAt) > Math.max(1500, timerMs * 0.02)) return undefined
   return expected.firstCause === 'idle'
     ? { timer: 'idle', text: `Matches the idle timeout (${idleTimeoutText(profile)}) of the profile` }

@@ -12,23 +12,39 @@ export interface ReconnectSettings {
   maxAttempts: number
 }
 
-export const DEFAULT_RECONNECT: ReconnectSettings = { enabled: false, handshakeTimeoutMs: 0, initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 10 }
+export const DEFAULT_RECONNECT: ReconnectSettings = {
+  enabled: false,
+  handshakeTimeoutMs: 0,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  maxAttempts: 10,
+}
 
 export const MAX_RECONNECT_ATTEMPTS = 100
 const MAX_HANDSHAKE_TIMEOUT_MS = 600_000
 
 /** Exponential backoff: the first retry after `initialDelayMs`, doubling each time, never beyond `maxDelayMs`. */
-export function backoffDelay(attempt: number, settings: Pick<ReconnectSettings, 'initialDelayMs' | 'maxDelayMs'>): number {
+export function backoffDelay(
+  attempt: number,
+  settings: Pick<ReconnectSettings, 'initialDelayMs' | 'maxDelayMs'>,
+): number {
   return Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.max(0, attempt - 1))
 }
 
 export function reconnectSettingsProblem(s: ReconnectSettings): string | undefined {
-  if (!Number.isFinite(s.handshakeTimeoutMs) || s.handshakeTimeoutMs < 0 || s.handshakeTimeoutMs > MAX_HANDSHAKE_TIMEOUT_MS)
+  if (
+    !Number.isFinite(s.handshakeTimeoutMs) ||
+    s.handshakeTimeoutMs < 0 ||
+    s.handshakeTimeoutMs > MAX_HANDSHAKE_TIMEOUT_MS
+  )
     return 'The handshake timeout is between 0 (off) and 600 seconds.'
-  if (s.handshakeTimeoutMs > 0 && s.handshakeTimeoutMs < 100) return 'A handshake timeout under 0.1 s would cut off every handshake.'
+  if (s.handshakeTimeoutMs > 0 && s.handshakeTimeoutMs < 100)
+    return 'A handshake timeout under 0.1 s would cut off every handshake.'
   if (!Number.isFinite(s.initialDelayMs) || s.initialDelayMs < 100) return 'Wait at least 0.1 s before reconnecting.'
-  if (!Number.isFinite(s.maxDelayMs) || s.maxDelayMs < s.initialDelayMs || s.maxDelayMs > 3_600_000) return 'The longest wait is between the first wait and one hour.'
-  if (!Number.isInteger(s.maxAttempts) || s.maxAttempts < 1 || s.maxAttempts > MAX_RECONNECT_ATTEMPTS) return `Attempts are a whole number from 1 to ${MAX_RECONNECT_ATTEMPTS}.`
+  if (!Number.isFinite(s.maxDelayMs) || s.maxDelayMs < s.initialDelayMs || s.maxDelayMs > 3_600_000)
+    return 'The longest wait is between the first wait and one hour.'
+  if (!Number.isInteger(s.maxAttempts) || s.maxAttempts < 1 || s.maxAttempts > MAX_RECONNECT_ATTEMPTS)
+    return `Attempts are a whole number from 1 to ${MAX_RECONNECT_ATTEMPTS}.`
   return undefined
 }
 
@@ -152,7 +168,14 @@ export class AutoReconnect {
   }
 
   private emit(message: string, delayMs?: number): void {
-    this.report({ at: this.now(), connection: this.session.connection, kind: 'reconnect', direction: 'none', message, delayMs })
+    this.report({
+      at: this.now(),
+      connection: this.session.connection,
+      kind: 'reconnect',
+      direction: 'none',
+      message,
+      delayMs,
+    })
   }
 }
 

@@ -41,7 +41,13 @@ describe('WebSocketSession against a real ws server', () => {
     expect(session.readyState).toBe(2)
     await until(() => session.readyState === 3, 'close')
     expect(kinds()).toEqual(['connecting', 'open', 'sent', 'received', 'closing', 'closed'])
-    expect(events.at(-1)).toMatchObject({ code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false })
+    expect(events.at(-1)).toMatchObject({
+      code: 4000,
+      reason: 'bye',
+      wasClean: true,
+      initiator: 'client',
+      beforeOpen: false,
+    })
     const snapshot = session.snapshot()
     expect(snapshot).toEqual({
       connection: 1,
@@ -54,11 +60,24 @@ describe('WebSocketSession against a real ws server', () => {
       lastReceivedAt: expect.any(Number),
       sentCount: 1,
       receivedCount: 1,
-      lastClose: { at: expect.any(Number), code: 4000, reason: 'bye', wasClean: true, initiator: 'client', beforeOpen: false },
+      lastClose: {
+        at: expect.any(Number),
+        code: 4000,
+        reason: 'bye',
+        wasClean: true,
+        initiator: 'client',
+        beforeOpen: false,
+      },
       keepaliveEnabled: false,
       nextKeepaliveAt: undefined,
     })
-    const times = [snapshot.connectingAt, snapshot.openedAt, snapshot.lastSentAt, snapshot.lastReceivedAt, snapshot.lastClose!.at]
+    const times = [
+      snapshot.connectingAt,
+      snapshot.openedAt,
+      snapshot.lastSentAt,
+      snapshot.lastReceivedAt,
+      snapshot.lastClose!.at,
+    ]
     expect(times).toEqual([...times].sort((a, b) => a! - b!))
     // A copy: changing it changes nothing in the session.
     snapshot.sentCount = 99
@@ -70,7 +89,12 @@ describe('WebSocketSession against a real ws server', () => {
     await until(() => session.readyState === 1, 'open')
     session.send('close:4001:server says bye')
     await until(() => session.readyState === 3, 'close')
-    expect(session.lastClose).toMatchObject({ code: 4001, reason: 'server says bye', initiator: 'server', wasClean: true })
+    expect(session.lastClose).toMatchObject({
+      code: 4001,
+      reason: 'server says bye',
+      initiator: 'server',
+      wasClean: true,
+    })
   })
 
   it('records the CLOSING state of a server close from the close event, not only when the 1 s sample catches it', async () => {
@@ -196,7 +220,8 @@ describe('keepalive with fake timers', () => {
   it('has the next keepalive time ready when listeners hear of the open and of each keepalive', async () => {
     const seenNext: (number | undefined)[] = []
     session.subscribe((e) => {
-      if (e.kind === 'open' || e.kind === 'keepalive') seenNext.push(session.nextKeepaliveAt && session.nextKeepaliveAt - e.at)
+      if (e.kind === 'open' || e.kind === 'keepalive')
+        seenNext.push(session.nextKeepaliveAt && session.nextKeepaliveAt - e.at)
     })
     session.setKeepalive({ enabled: true, intervalMs: 5000, payload: 'ping' })
     session.connect(server.url)

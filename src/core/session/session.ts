@@ -21,7 +21,6 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike
 
-
 export interface SessionOptions {
   createSocket?: SocketFactory
   now?: () => number
@@ -91,7 +90,8 @@ export class WebSocketSession {
   nextKeepaliveAt: number | undefined
 
   constructor(options: SessionOptions = {}) {
-    this.createSocket = options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
+    this.createSocket =
+      options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
     this.now = options.now ?? Date.now
     this.sampleIntervalMs = options.sampleIntervalMs ?? 1000
     this.keepalive = { ...(options.keepalive ?? DEFAULT_KEEPALIVE) }
@@ -147,8 +147,23 @@ export class WebSocketSession {
       this.readyState = 3
       const message = e instanceof Error ? e.message : String(e)
       this.emit({ kind: 'error', direction: 'none', message: `The browser refused to open the socket: ${message}` })
-      this.lastClose = { at: this.now(), code: 1006, reason: '', wasClean: false, initiator: 'client', beforeOpen: true }
-      this.emit({ kind: 'closed', direction: 'none', code: 1006, reason: '', wasClean: false, initiator: 'client', beforeOpen: true })
+      this.lastClose = {
+        at: this.now(),
+        code: 1006,
+        reason: '',
+        wasClean: false,
+        initiator: 'client',
+        beforeOpen: true,
+      }
+      this.emit({
+        kind: 'closed',
+        direction: 'none',
+        code: 1006,
+        reason: '',
+        wasClean: false,
+        initiator: 'client',
+        beforeOpen: true,
+      })
       return { ok: false, error: message }
     }
     this.socket = socket
@@ -279,7 +294,14 @@ export class WebSocketSession {
       this.emit({ kind: 'closing', direction: 'none', code: event.code, reason: event.reason || undefined, initiator })
     }
     this.readyState = 3
-    this.lastClose = { at: this.now(), code: event.code, reason: event.reason, wasClean: event.wasClean, initiator, beforeOpen }
+    this.lastClose = {
+      at: this.now(),
+      code: event.code,
+      reason: event.reason,
+      wasClean: event.wasClean,
+      initiator,
+      beforeOpen,
+    }
     this.emit({
       kind: 'closed',
       direction: 'none',

@@ -39,7 +39,10 @@ describe('timeout profiles', () => {
   })
 
   it('lets the maximum duration win when it comes first', () => {
-    expect(expectedCloses(customProfile(100, 60), { openedAt: 0, sentCount: 0 })).toMatchObject({ firstCause: 'max', firstAt: 60_000 })
+    expect(expectedCloses(customProfile(100, 60), { openedAt: 0, sentCount: 0 })).toMatchObject({
+      firstCause: 'max',
+      firstAt: 60_000,
+    })
     expect(expectedCloses(AWS_PROFILE, { sentCount: 0 })).toBeUndefined()
   })
 
@@ -52,7 +55,15 @@ describe('timeout profiles', () => {
 
 describe('URL set-up', () => {
   it('round-trips a set-up through the query string', () => {
-    const setup = { endpoint: 'ws://127.0.0.1:4001/dev?room=1', autoconnect: true, keepaliveSeconds: 30, payload: '{"action":"ping"}', profile: 'custom' as const, idleSeconds: 10, maxSeconds: 60 }
+    const setup = {
+      endpoint: 'ws://127.0.0.1:4001/dev?room=1',
+      autoconnect: true,
+      keepaliveSeconds: 30,
+      payload: '{"action":"ping"}',
+      profile: 'custom' as const,
+      idleSeconds: 10,
+      maxSeconds: 60,
+    }
     expect(parseUrlSetup(toUrlQuery(setup))).toEqual({ setup, problems: [] })
   })
 
@@ -63,7 +74,9 @@ describe('URL set-up', () => {
   })
 
   it('never puts a signature or session token in a link', () => {
-    expect(toUrlQuery({ endpoint: 'wss://a/prod?X-Amz-Security-Token=SECRET&X-Amz-Signature=s' })).not.toMatch(/SECRET|Signature/)
+    expect(toUrlQuery({ endpoint: 'wss://a/prod?X-Amz-Security-Token=SECRET&X-Amz-Signature=s' })).not.toMatch(
+      /SECRET|Signature/,
+    )
   })
 
   it('says which parameters a link left out, and adds autoconnect only when asked', () => {

@@ -76,6 +76,7 @@ export function formatDuration(ms: number): string {
   s -= h * 3600
   const m = Math.floor(s / 60)
   s -= m * 60
-  const body = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`
+  const body =
+    h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`
   return negative ? `-${body}` : body
 }

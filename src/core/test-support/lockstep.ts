@@ -25,7 +25,10 @@ const QUIET_TURNS = 20
  * the experiments measure is an exact timer value, however slow the machine is.
  */
 export class Lockstep {
-  private readonly clientSockets = new Map<number, { state: 'connecting' | 'open' | 'closing'; sent: number; received: number }>()
+  private readonly clientSockets = new Map<
+    number,
+    { state: 'connecting' | 'open' | 'closing'; sent: number; received: number }
+  >()
   private readonly gatewayConnections = new Map<string, { messages: number; sends: number }>()
   private pendingCalls = 0
 

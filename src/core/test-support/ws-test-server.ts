@@ -3,7 +3,11 @@ import type { SocketFactory, SocketLike } from '../session/session'
 
 /** A real `ws` echo server on a free loopback port, for session tests. */
 export async function startEchoServer() {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => protocols.values().next().value ?? false })
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => protocols.values().next().value ?? false,
+  })
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
   const address = wss.address()
   if (!address || typeof address === 'string') throw new Error('unexpected server address')

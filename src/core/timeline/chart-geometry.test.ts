@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { clockTime } from '../timing/time-format'
-import { AXIS_Y, chartGeometry, LANE, LEFT, MARK_LANE, MARK_LANES, MARK_Y, markerLabel, MIN_WIDTH, RIGHT_MARGIN, TOP } from './chart-geometry'
+import {
+  AXIS_Y,
+  chartGeometry,
+  LANE,
+  LEFT,
+  MARK_LANE,
+  MARK_LANES,
+  MARK_Y,
+  markerLabel,
+  MIN_WIDTH,
+  RIGHT_MARGIN,
+  TOP,
+} from './chart-geometry'
 import { TimelineModel } from './timeline'
 
 // Fixtures fill only the fields a test reads.
@@ -108,10 +120,16 @@ describe('markerLabel', () => {
   const base = { count: 1, bytes: 0, at: 1000, first: 1000, last: 1000 }
   it('says what a marker stands for, how many, how big, and when', () => {
     expect(markerLabel({ ...base, kind: 'sent', bytes: 12 })).toBe(`1 sent · 12 bytes · ${clockTime(1000)}`)
-    expect(markerLabel({ ...base, kind: 'keepalive', count: 3, bytes: 12, last: 2000 })).toBe(`3 keepalive · 12 bytes · ${clockTime(1000)}–${clockTime(2000)}`)
-    expect(markerLabel({ ...base, kind: 'closed', code: 1001, reason: 'Going away' })).toBe(`closed 1001 Going away “Going away” · ${clockTime(1000)}`)
+    expect(markerLabel({ ...base, kind: 'keepalive', count: 3, bytes: 12, last: 2000 })).toBe(
+      `3 keepalive · 12 bytes · ${clockTime(1000)}–${clockTime(2000)}`,
+    )
+    expect(markerLabel({ ...base, kind: 'closed', code: 1001, reason: 'Going away' })).toBe(
+      `closed 1001 Going away “Going away” · ${clockTime(1000)}`,
+    )
     expect(markerLabel({ ...base, kind: 'error' })).toBe(`error · ${clockTime(1000)}`)
-    expect(markerLabel({ ...base, kind: 'aws', label: 'GetConnection ok 200 · 5 ms' })).toBe(`GetConnection ok 200 · 5 ms · ${clockTime(1000)}`)
+    expect(markerLabel({ ...base, kind: 'aws', label: 'GetConnection ok 200 · 5 ms' })).toBe(
+      `GetConnection ok 200 · 5 ms · ${clockTime(1000)}`,
+    )
     expect(markerLabel({ ...base, kind: 'aws' })).toBe(`@connections call · ${clockTime(1000)}`)
   })
 })

@@ -104,7 +104,8 @@ export function chartGeometry(source: TimelineSource, from: number, to: number, 
 /** The tooltip of a marker: what it stands for, how many and how big, and when. */
 export function markerLabel(m: BinnedMarker): string {
   const when = m.count > 1 ? `${clockTime(m.first)}–${clockTime(m.last)}` : clockTime(m.at)
-  if (m.kind === 'closed') return `closed ${m.code} ${explainClose(m.code ?? 0).name}${m.reason ? ` “${m.reason}”` : ''} · ${when}`
+  if (m.kind === 'closed')
+    return `closed ${m.code} ${explainClose(m.code ?? 0).name}${m.reason ? ` “${m.reason}”` : ''} · ${when}`
   if (m.kind === 'error') return `error · ${when}`
   if (m.kind === 'reconnect') return `${m.label ?? 'reconnect'} · ${when}`
   if (m.kind === 'aws') return `${m.label ?? '@connections call'} · ${when}`

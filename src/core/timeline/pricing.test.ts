@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PRICES, UsageMeter, connectionMinuteCost, messageCost, meteredMessages, projectMonthlyCost, projectionProblems } from './pricing'
+import {
+  DEFAULT_PRICES,
+  UsageMeter,
+  connectionMinuteCost,
+  messageCost,
+  meteredMessages,
+  projectMonthlyCost,
+  projectionProblems,
+} from './pricing'
 
 const [usEast1, tokyo] = DEFAULT_PRICES as [(typeof DEFAULT_PRICES)[0], (typeof DEFAULT_PRICES)[0]]
 
@@ -33,7 +41,10 @@ describe('prices', () => {
 
   it('reproduces the Tokyo worked example (per million, not per billion as the article says)', () => {
     // 1,000 users × 2 h/day × 30 days = 3.6 M connection minutes; 30 M messages.
-    const result = projectMonthlyCost({ users: 1000, minutesPerUser: 120 * 30, messagesPerUser: 30_000, bytesPerMessage: 1024 }, tokyo)
+    const result = projectMonthlyCost(
+      { users: 1000, minutesPerUser: 120 * 30, messagesPerUser: 30_000, bytesPerMessage: 1024 },
+      tokyo,
+    )
     expect(result.connectionMinutes).toBe(3_600_000)
     expect(result.connectionCost).toBeCloseTo(1.134)
     expect(result.messageCost).toBeCloseTo(37.8)
@@ -48,9 +59,8 @@ describe('projection input', () => {
   })
   it('refuses negative and blank fields by name, instead of projecting a negative cost', () => {
     expect(projectionProblems({ ...good, users: -2 })).toEqual(['Users cannot be negative.'])
-    expect(projectionProblems({ ...good, bytesPerMessage: '' as unknown as number, minutesPerUser: Number.NaN })).toEqual([
-      'Minutes per user: enter a number.',
-      'Bytes per message: enter a number.',
-    ])
+    expect(
+      projectionProblems({ ...good, bytesPerMessage: '' as unknown as number, minutesPerUser: Number.NaN }),
+    ).toEqual(['Minutes per user: enter a number.', 'Bytes per message: enter a number.'])
   })
 })

@@ -19,7 +19,13 @@ export interface RegionPrices {
 }
 
 export const DEFAULT_PRICES: RegionPrices[] = [
-  { region: 'us-east-1', asOf: '2026-11-23', perMillionMessages: 1.0, perMillionMessagesOverBillion: 0.8, perMillionConnectionMinutes: 0.25 },
+  {
+    region: 'us-east-1',
+    asOf: '2026-11-23',
+    perMillionMessages: 1.0,
+    perMillionMessagesOverBillion: 0.8,
+    perMillionConnectionMinutes: 0.25,
+  },
   { region: 'ap-northeast-1', asOf: '2020-01-02', perMillionMessages: 1.26, perMillionConnectionMinutes: 0.315 },
 ]
 
@@ -80,7 +86,13 @@ export function projectMonthlyCost(p: Projection, prices: RegionPrices): Project
   const metered = p.users * p.messagesPerUser * meteredMessages(p.bytesPerMessage)
   const connectionCost = connectionMinuteCost(connectionMinutes, prices)
   const msgCost = messageCost(metered, prices)
-  return { connectionMinutes, meteredMessages: metered, connectionCost, messageCost: msgCost, total: connectionCost + msgCost }
+  return {
+    connectionMinutes,
+    meteredMessages: metered,
+    connectionCost,
+    messageCost: msgCost,
+    total: connectionCost + msgCost,
+  }
 }
 
 /** Live metering of one page session: every sent and received message, and the minutes connections were open. */

@@ -75,7 +75,10 @@ describe('windowRange', () => {
 describe('reconnect decisions on the timeline', () => {
   it('are markers of their own, never merged, labelled with what was decided', () => {
     const t = new TimelineModel()
-    for (const [at, message] of [[1000, 'Reconnecting in 1 s (attempt 1 of 3).'], [1001, 'Reconnecting in 2 s (attempt 2 of 3).']] as const) {
+    for (const [at, message] of [
+      [1000, 'Reconnecting in 1 s (attempt 1 of 3).'],
+      [1001, 'Reconnecting in 2 s (attempt 2 of 3).'],
+    ] as const) {
       t.apply({ at, connection: 1, kind: 'reconnect', direction: 'none', message })
     }
     const markers = t.binnedMarkers(0, 60_000, 10)

@@ -26,7 +26,15 @@ export interface TimelineMarker {
 
 export const DEFAULT_MARKER_CAPACITY = 50_000
 
-const KIND_INDEX: Record<MarkerKind, number> = { sent: 0, received: 1, keepalive: 2, closed: 3, error: 4, aws: 5, reconnect: 6 }
+const KIND_INDEX: Record<MarkerKind, number> = {
+  sent: 0,
+  received: 1,
+  keepalive: 2,
+  closed: 3,
+  error: 4,
+  aws: 5,
+  reconnect: 6,
+}
 
 const STATE_OF: Partial<Record<SessionEvent['kind'], ReadyState>> = { connecting: 0, open: 1, closing: 2, closed: 3 }
 const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
@@ -60,7 +68,15 @@ export class TimelineModel {
       : kind === 'reconnect'
         ? event.message
         : undefined
-    this.addMarker({ at: event.at, kind, connection: event.connection, bytes: event.bytes, code: event.code, reason: event.reason, label })
+    this.addMarker({
+      at: event.at,
+      kind,
+      connection: event.connection,
+      bytes: event.bytes,
+      code: event.code,
+      reason: event.reason,
+      label,
+    })
   }
 
   private enter(state: ReadyState, event: SessionEvent): void {
@@ -125,7 +141,17 @@ export class TimelineModel {
     const out: BinnedMarker[] = []
     for (const m of this.markersIn(from, to)) {
       if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
-        out.push({ at: m.at, kind: m.kind, count: 1, bytes: m.bytes ?? 0, code: m.code, reason: m.reason, label: m.label, first: m.at, last: m.at })
+        out.push({
+          at: m.at,
+          kind: m.kind,
+          count: 1,
+          bytes: m.bytes ?? 0,
+          code: m.code,
+          reason: m.reason,
+          label: m.label,
+          first: m.at,
+          last: m.at,
+        })
         continue
       }
       const bin = Math.floor((m.at - from) / width)
@@ -136,7 +162,14 @@ export class TimelineModel {
         existing.bytes += m.bytes ?? 0
         existing.last = m.at
       } else {
-        const b: BinnedMarker = { at: from + (bin + 0.5) * width, kind: m.kind, count: 1, bytes: m.bytes ?? 0, first: m.at, last: m.at }
+        const b: BinnedMarker = {
+          at: from + (bin + 0.5) * width,
+          kind: m.kind,
+          count: 1,
+          bytes: m.bytes ?? 0,
+          first: m.at,
+          last: m.at,
+        }
         grouped.set(key, b)
         out.push(b)
       }
@@ -147,7 +180,9 @@ export class TimelineModel {
 
   /** The most recent state changes, newest last, for the text view beside the chart. */
   transitions(limit = 8): Transition[] {
-    return this.segments.slice(-limit).map((s) => ({ at: s.start, state: s.state, name: readyStateName(s.state), connection: s.connection }))
+    return this.segments
+      .slice(-limit)
+      .map((s) => ({ at: s.start, state: s.state, name: readyStateName(s.state), connection: s.connection }))
   }
 
   clear(): void {

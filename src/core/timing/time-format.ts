@@ -8,7 +8,9 @@ export function clockTime(at: number, withMs = true): string {
 /** +1.234 s relative to the connection's open. */
 export function relativeTime(ms: number | undefined): string {
   if (ms === undefined) return ''
-  return ms < 60_000 ? `+${(ms / 1000).toFixed(3)}s` : `+${Math.floor(ms / 60_000)}m${((ms % 60_000) / 1000).toFixed(3).padStart(6, '0')}s`
+  return ms < 60_000
+    ? `+${(ms / 1000).toFixed(3)}s`
+    : `+${Math.floor(ms / 60_000)}m${((ms % 60_000) / 1000).toFixed(3).padStart(6, '0')}s`
 }
 
 function pad(n: number): string {
