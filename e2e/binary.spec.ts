@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises'
-import { expect, logList, openPlayground, stateBadge, test } from './fixtures'
+import { expect, exportNdjson, logList, openPlayground, stateBadge, test } from './fixtures'
 
 test('a binary frame from the server is marked, shown as hex or base64 with its byte count, and exported as base64', async ({
   page,
@@ -27,14 +26,7 @@ test('a binary frame from the server is marked, shown as hex or base64 with its 
   await inspector.getByRole('radiogroup', { name: 'Show bytes as' }).getByLabel('base64').check()
   await expect(inspector.getByLabel('Entry content')).toHaveText('3q2+7/8=')
 
-  const [ndjson] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
-  ])
-  const lines = (await readFile((await ndjson.path())!, 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
+  const lines = await exportNdjson(page)
   expect(lines.find((l) => l.binary)).toMatchObject({
     kind: 'received',
     data: '3q2+7/8=',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { expect, exportNdjson, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
 import { startFloodServer } from './flood-server'
 
 test('message content is rendered as text and never runs', async ({ page, gateway }) => {
@@ -88,14 +88,7 @@ test('the log filters by text, regex and direction, and exports NDJSON and JSON'
   await page.getByLabel('Filter log').fill('')
   await expect(page.getByLabel('Log entry count')).toHaveText(/^6 entries/)
 
-  const [ndjson] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
-  ])
-  const lines = (await readFile((await ndjson.path())!, 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
+  const lines = await exportNdjson(page)
   expect(lines.map((l) => l.kind)).toEqual(['connecting', 'open', 'sent', 'received', 'sent', 'received'])
   expect(lines[2].data).toBe('{"action":"echo","data":"apple"}')
   const [json] = await Promise.all([

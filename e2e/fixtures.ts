@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { test as base, expect, type Page } from '@playwright/test'
 import { startGateway } from '../gateway/src/index'
 
@@ -52,4 +53,17 @@ export async function sendMessage(page: Page, text: string, mode: 'Text' | 'JSON
   await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel(mode).check()
   await page.getByLabel('Message', { exact: true }).fill(text)
   await page.getByRole('button', { name: 'Send', exact: true }).click()
+}
+
+/** Clicks "Export log as NDJSON" and returns the downloaded lines, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the specs read whichever fields they check
+export async function exportNdjson(page: Page): Promise<any[]> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
+  ])
+  return (await readFile((await download.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { expect, exportNdjson, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
 
 test('export holds only the entries the active filter lets through when asked', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
@@ -11,14 +11,7 @@ test('export holds only the entries the active filter lets through when asked', 
   await expect(logList(page).getByRole('option')).toHaveCount(2)
 
   await page.getByLabel('Export only matching').check()
-  const [ndjson] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export log as NDJSON' }).click(),
-  ])
-  const lines = (await readFile((await ndjson.path())!, 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
+  const lines = await exportNdjson(page)
   expect(lines.map((l) => `${l.kind} ${l.data}`)).toEqual(['sent {"action":"echo","data":"apple"}', 'received apple'])
 
   await page.getByLabel('Export only matching').uncheck()
