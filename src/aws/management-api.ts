@@ -104,25 +104,23 @@ export async function callManagementApi(call: ManagementCall, target: Management
   const client = clientFor(target)
   const started = performance.now()
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10
+  // The SDK reports every success the same way; only the status it falls back to differs.
+  const succeeded = (metadata: { httpStatusCode?: number; requestId?: string }, fallbackStatus: number) => ({
+    ok: true as const,
+    op: call.op,
+    latencyMs: elapsed(),
+    status: metadata.httpStatusCode ?? fallbackStatus,
+    requestId: metadata.requestId,
+  })
   try {
     if (call.op === 'PostToConnection') {
       const out = await client.send(new PostToConnectionCommand({ ConnectionId: call.connectionId, Data: call.data }))
-      return {
-        ok: true,
-        op: call.op,
-        latencyMs: elapsed(),
-        status: out.$metadata.httpStatusCode ?? 200,
-        requestId: out.$metadata.requestId,
-      }
+      return succeeded(out.$metadata, 200)
     }
     if (call.op === 'GetConnection') {
       const out = await client.send(new GetConnectionCommand({ ConnectionId: call.connectionId }))
       return {
-        ok: true,
-        op: call.op,
-        latencyMs: elapsed(),
-        status: out.$metadata.httpStatusCode ?? 200,
-        requestId: out.$metadata.requestId,
+        ...succeeded(out.$metadata, 200),
         connection: {
           connectedAt: out.ConnectedAt?.toISOString(),
           lastActiveAt: out.LastActiveAt?.toISOString(),
@@ -132,13 +130,7 @@ export async function callManagementApi(call: ManagementCall, target: Management
       }
     }
     const out = await client.send(new DeleteConnectionCommand({ ConnectionId: call.connectionId }))
-    return {
-      ok: true,
-      op: call.op,
-      latencyMs: elapsed(),
-      status: out.$metadata.httpStatusCode ?? 204,
-      requestId: out.$metadata.requestId,
-    }
+    return succeeded(out.$metadata, 204)
   } catch (e) {
     const error = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } }
     return {
