@@ -1,30 +1,36 @@
 import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
 import { checkEndpoint } from '@/core/session/endpoint'
+import type { ConnectionSettings } from '@/core/session/page-connection'
 import { useExperimentsStore } from '@/stores/experiments'
 import { useLayoutStore } from '@/stores/layout'
 import { useSessionStore } from '@/stores/session'
-import { useSettingsStore } from '@/stores/settings'
 
-/** Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… and returns what it had to ignore. */
+/**
+ * Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… to the tab's first connection and returns what
+ * it had to ignore.
+ */
 export function applyUrlSetup(search = location.search): string[] {
   const { setup, problems } = parseUrlSetup(search)
-  const settings = useSettingsStore()
   const session = useSessionStore()
-  if (setup.endpoint) settings.endpoint = setup.endpoint
-  if (setup.protocols !== undefined) settings.protocols = setup.protocols
-  if (setup.profile) settings.profileId = setup.profile
-  if (setup.idleSeconds) settings.customIdleSeconds = setup.idleSeconds
-  if (setup.maxSeconds) settings.customMaxSeconds = setup.maxSeconds
-  if (setup.payload !== undefined) settings.keepalivePayload = setup.payload
+  const id = session.connections[0]!.id
+  const patch: Partial<ConnectionSettings> = {}
+  if (setup.endpoint) patch.endpoint = setup.endpoint
+  if (setup.protocols !== undefined) patch.protocols = setup.protocols
+  if (setup.profile) patch.profileId = setup.profile
+  if (setup.idleSeconds) patch.customIdleSeconds = setup.idleSeconds
+  if (setup.maxSeconds) patch.customMaxSeconds = setup.maxSeconds
+  if (setup.payload !== undefined) patch.keepalivePayload = setup.payload
+  if (setup.keepaliveSeconds) patch.keepaliveSeconds = setup.keepaliveSeconds
+  session.configure(patch, id)
   if (setup.keepaliveSeconds) {
-    settings.keepaliveSeconds = setup.keepaliveSeconds
-    const result = session.setKeepalive(true)
+    const result = session.setKeepalive(true, id)
     if (!result.ok) problems.push(result.error)
   }
   if (setup.autoconnect) {
-    const result = session.connect()
+    const result = session.connect({ id })
+    const endpoint = session.connections[0]!.settings.endpoint
     // An endpoint the form already explains is not repeated here.
-    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok)
+    if (!result.ok && !checkEndpoint(endpoint, location.protocol === 'https:').ok)
       problems.push('Did not connect: the endpoint in the link is not usable (see above).')
     else if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
@@ -63,10 +69,10 @@ function whenPageSettles(run: () => void): void {
   else setTimeout(run, 0)
 }
 
-/** A link that reopens the current set-up (never with credentials), and what it left out of the endpoint. */
+/** A link that reopens the selected connection's set-up (never with credentials), and what it left out of the endpoint. */
 export function currentSetupLink(options: { autoconnect?: boolean } = {}): { link: string; leftOut: string[] } {
-  const settings = useSettingsStore()
   const session = useSessionStore()
+  const { settings } = session.selected
   const setup: UrlSetup = {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,
