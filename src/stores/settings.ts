@@ -24,6 +24,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const logCapacity = useLocalStorage(key('log-capacity'), DEFAULT_LOG_CAPACITY)
   const logMegabytes = useLocalStorage(key('log-megabytes'), DEFAULT_LOG_MEGABYTES)
   const timelineWindow = useLocalStorage<WindowId>(key('timeline-window'), '1m')
+  /** Endpoint origins the user lets links connect to without asking (a preference, not a secret). */
+  const linkAllowedOrigins = useLocalStorage<string[]>(key('link-allowed-origins'), [])
 
   return {
     recentEndpoints,
@@ -32,6 +34,7 @@ export const useSettingsStore = defineStore('settings', () => {
     logCapacity,
     logMegabytes,
     timelineWindow,
+    linkAllowedOrigins,
   }
 })
 
