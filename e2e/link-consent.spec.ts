@@ -108,7 +108,7 @@ test('a link’s settings apply to the tab only: never to the preferences other 
   await expect(page.getByLabel('Custom idle timeout (seconds)')).toHaveValue('21')
   await expect(page.getByLabel('Experiment', { exact: true })).toHaveValue('size-limits')
   const shared = () => page.evaluate(() => JSON.stringify(localStorage))
-  const tab = () => page.evaluate(() => JSON.stringify(sessionStorage))
+  const tab = () => page.evaluate(() => sessionStorage.getItem('apigw-playground:tab-connections') ?? '')
   for (const value of [gateway.wsUrl, 'link-payload', '"custom"', 'size-limits'])
     expect(await shared()).not.toContain(value)
 
