@@ -26,6 +26,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const timelineWindow = useLocalStorage<WindowId>(key('timeline-window'), '1m')
   /** Endpoint origins the user lets links connect to without asking (a preference, not a secret). */
   const linkAllowedOrigins = useLocalStorage<string[]>(key('link-allowed-origins'), [])
+  /** Keep the log in IndexedDB across reloads: off unless the user turns it on. */
+  const persistLog = useLocalStorage(key('persist-log'), false)
 
   return {
     recentEndpoints,
@@ -34,6 +36,7 @@ export const useSettingsStore = defineStore('settings', () => {
     logCapacity,
     logMegabytes,
     timelineWindow,
+    persistLog,
     linkAllowedOrigins,
   }
 })
