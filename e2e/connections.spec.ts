@@ -1,0 +1,69 @@
+import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+
+type ConnectionInfo = { name: string; readyState?: number; sentCount: number; receivedCount: number }
+const connections = (page: import('@playwright/test').Page) =>
+  page.evaluate(() => (window as unknown as { playground: { connections: ConnectionInfo[] } }).playground.connections)
+
+test('two connections side by side: each its own state, send to all, and the management picker names both', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  // The new one starts from the defaults: give it the gateway's endpoint too.
+  await list.getByRole('button', { name: /^B:/ }).click()
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await page.getByRole('button', { name: 'Connect A' }).click()
+  await page.getByRole('button', { name: 'Connect B' }).click()
+  await expect(list.getByRole('button', { name: 'A: OPEN' })).toBeVisible()
+  await expect(list.getByRole('button', { name: 'B: OPEN' })).toBeVisible()
+  expect(gateway.connections()).toHaveLength(2)
+
+  await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel('JSON').check()
+  await page.getByLabel('Message', { exact: true }).fill('{"action":"whoami"}')
+  await page.getByRole('button', { name: 'Send to all' }).click()
+  await expect(page.getByRole('status', { name: 'Sent to all' })).toHaveText('Sent to 2 connections.')
+  await expect
+    .poll(async () => (await connections(page)).map((c) => [c.name, c.sentCount, c.receivedCount]))
+    .toEqual([
+      ['A', 1, 1],
+      ['B', 1, 1],
+    ])
+  // Closing one leaves the other open.
+  await page.getByRole('button', { name: 'Close A' }).click()
+  await expect(list.getByRole('button', { name: 'A: CLOSED' })).toBeVisible()
+  await expect(list.getByRole('button', { name: 'B: OPEN' })).toBeVisible()
+
+  await openTool(page, 'Management API')
+  const picker = page.getByLabel("This page's connections")
+  const ids = gateway.connections().map((c) => c.connectionId)
+  await expect(picker.getByRole('option')).toHaveText(['Page connection…', /^A: /, /^B: /])
+  const texts = await picker.getByRole('option').allTextContents()
+  for (const id of ids) expect(texts.join(' ')).toContain(id)
+})
+
+test('two tabs do not affect each other, and a reload restores the tab’s set-up (not its sockets)', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  const other = await page.context().newPage()
+  await openPlayground(other)
+  await other.getByLabel('Endpoint URL').fill('ws://127.0.0.1:9/elsewhere')
+  await other.getByLabel('Timeout profile').selectOption('article')
+  await other.getByRole('button', { name: 'Add connection' }).click()
+  // The first tab's connection is untouched.
+  await expect(page.getByLabel('Endpoint URL')).toHaveValue(gateway.wsUrl)
+  await expect(page.getByLabel('Timeout profile')).toHaveValue('aws')
+  await expect(page.getByRole('list', { name: 'Connections' }).getByRole('listitem')).toHaveCount(1)
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+
+  await other.reload()
+  await expect(other.getByRole('list', { name: 'Connections' }).getByRole('listitem')).toHaveCount(2)
+  await expect(other.getByLabel('Endpoint URL')).toHaveValue('ws://127.0.0.1:9/elsewhere')
+  await expect(other.getByLabel('Timeout profile')).toHaveValue('article')
+  expect((await connections(other)).map((c) => c.readyState)).toEqual([undefined, undefined])
+})
