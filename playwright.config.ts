@@ -5,6 +5,7 @@ import { findChromium } from './scripts/chromium-path.ts'
 const chromium = findChromium()
 
 const PORT = Number(process.env.E2E_PORT ?? 4173)
+const TIMED = /(timeout-lab|\.timing)\.spec\.ts$/
 
 export default defineConfig({
   testDir: './e2e',
@@ -31,11 +32,11 @@ export default defineConfig({
       ],
     },
   },
-  // The timeout lab times browser events, so its specs run after the rest and one at a time: a flood or a second
-  // browser starting in the other worker would delay the very events they time.
+  // The timeout lab and *.timing.spec.ts time browser events, so they run after the rest and one at a time: a flood
+  // or a second browser starting in the other worker would delay the very events they time.
   projects: [
-    { name: 'page', testIgnore: /timeout-lab\.spec\.ts/ },
-    { name: 'timing', testMatch: /timeout-lab\.spec\.ts/, dependencies: ['page'], workers: 1 },
+    { name: 'page', testIgnore: TIMED },
+    { name: 'timing', testMatch: TIMED, dependencies: ['page'], workers: 1 },
   ],
   // The tests run against the production build, as users of `npm run preview` and static hosting see it.
   webServer: {

@@ -43,6 +43,8 @@ export class QuietTab {
     const tab = new QuietTab(cdp, targetId, sessionId)
     await tab.send('Performance.enable')
     await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
+    // The bench drives the page: its links connect without the consent dialog.
+    await tab.send('Page.addScriptToEvaluateOnNewDocument', { source: 'window.__playgroundScripted = true' })
     if (url !== 'about:blank') await tab.send('Page.navigate', { url })
     await tab.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, 30_000)
     return tab

@@ -19,6 +19,11 @@ const cases: [string, RegExp, string?][] = [
   ['ws:///dev', /no host/],
   ['wss://exa mple.com/prod', /contains spaces/, 'wss://example.com/prod'],
   ['example.com/prod', /no scheme/, 'wss://example.com/prod'],
+  [
+    'ws://127.0.0.1:4001/dev?discount=50%',
+    /% that is not followed by two hex digits/,
+    'ws://127.0.0.1:4001/dev?discount=50%25',
+  ],
 ]
 
 for (const [input, message, suggestion] of cases) {
@@ -35,6 +40,21 @@ for (const [input, message, suggestion] of cases) {
     }
   })
 }
+
+test('a link whose own address has a stray % explains it by the endpoint field instead of failing', async ({
+  page,
+}) => {
+  const sockets: string[] = []
+  page.on('websocket', (ws) => sockets.push(ws.url()))
+  // Written as a hand-edited link would be: the endpoint's % is not escaped in the page's own query either.
+  await page.goto('/?endpoint=ws://127.0.0.1:4001/dev?room=7%zz&autoconnect=1')
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'a % that is not followed by two hex digits (near' }),
+  ).toBeVisible()
+  await expect(page.getByRole('alert', { name: 'Set-up link problems' })).toContainText('Did not connect')
+  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeDisabled()
+  expect(sockets).toEqual([])
+})
 
 test('subprotocols are validated and the accepted one is shown', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl })

@@ -5,6 +5,14 @@ import { startGateway } from '../gateway/src/index'
 export type Gateway = Awaited<ReturnType<typeof startGateway>>
 export type GatewayOptions = NonNullable<Parameters<typeof startGateway>[0]>
 
+interface Options {
+  /**
+   * The page is driven by this script, so its links connect and start experiments without asking (the page's
+   * `window.__playgroundScripted` opt-in). On by default; link-consent specs turn it off to see what a user sees.
+   */
+  scripted: boolean
+}
+
 interface Fixtures {
   /** A local gateway on a free port, started for the test and stopped after it. */
   gateway: Gateway
@@ -12,7 +20,13 @@ interface Fixtures {
   startGateway: (options?: Partial<GatewayOptions>) => Promise<Gateway>
 }
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures & Options>({
+  scripted: [true, { option: true }],
+  context: async ({ context, scripted }, use) => {
+    if (scripted)
+      await context.addInitScript(() => ((window as { __playgroundScripted?: boolean }).__playgroundScripted = true))
+    await use(context)
+  },
   startGateway: async ({}, use) => {
     const started: Gateway[] = []
     await use(async (options = {}) => {

@@ -140,3 +140,32 @@ test('a close frame the browser rejects is explained as such, not as a missing c
     await server.close()
   }
 })
+
+/** 40 a's and a '!': (a+)+$ backtracks through 2^40 ways to split them before it gives up, i.e. for hours. */
+const BACKTRACKING_SUBJECT = `${'a'.repeat(40)}!`
+
+test('a catastrophic filter pattern on a stream of messages leaves the page answering clicks, and is stopped', async ({
+  page,
+}) => {
+  const server = await startHostileServer()
+  try {
+    await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await sendMessage(page, `drip ${BACKTRACKING_SUBJECT} 50`, 'Text')
+    const total = () =>
+      page.evaluate(() => (window as unknown as { playground: { log: { total: number } } }).playground.log.total)
+    await expect.poll(total).toBeGreaterThan(10)
+    await page.getByLabel('Regular expression').check()
+    await page.getByLabel('Filter log').fill('(a+)+$')
+    // Run on the page's own thread, the pattern would hold it for hours: no click would be handled at all.
+    await page.getByRole('tab', { name: 'Cost meter' }).click()
+    await expect(page.getByRole('tabpanel', { name: 'Cost meter' })).toBeVisible()
+    await expect(page.getByRole('alert').filter({ hasText: 'The filter pattern took longer than 2 s' })).toBeVisible()
+    // The stream is still taken in and shown, the filter being off.
+    const after = await total()
+    await expect.poll(total).toBeGreaterThan(after)
+    await expect(page.getByLabel('Log entry count')).not.toContainText(/\d of /)
+  } finally {
+    await server.close()
+  }
+})

@@ -23,15 +23,16 @@ async function finished(page: Page, timeout = 30_000): Promise<LabView> {
   return lab(page)
 }
 
-// Short, configured timeouts: the gateway closes idle connections after 1.5 s and any connection after 4 s.
-const IDLE = 1.5
-const MAX = 4
+// Short, configured timeouts: the gateway closes idle connections after 4 s and any connection after 12 s.
+// Timers are read from browser events on a shared 2-core host under load (10–20), where one event can wait a second
+// or two behind other work. So each measure only has to fall on its own side of the halfway marks to the values a
+// wrong timer would give: the idle close between half the idle timeout (a close at once) and halfway to the maximum
+// duration (2 s early or 4 s late still pass); the maximum-duration close beyond halfway from the idle timeout, and no
+// later than the same margin past the maximum (4 s either way). The timeouts are as short as those margins allow.
+const IDLE = 4
+const MAX = 12
 const shortGateway = { idleTimeout: IDLE, maxDuration: MAX }
 const profile = { profile: 'custom', idle: IDLE, max: MAX }
-// Timers are read from browser events on a shared 2-core host under load, where one event can wait a second behind
-// other work. So each measure only has to fall on its own side of the halfway marks to the values a wrong timer would
-// give: the idle close between half the idle timeout (a close at once) and halfway to the maximum duration; the
-// maximum-duration close beyond halfway from the idle timeout, and no later than the same margin past the maximum.
 const IDLE_WINDOW_MS = [(IDLE * 1000) / 2, ((IDLE + MAX) * 1000) / 2] as const
 const MAX_WINDOW_MS = [((IDLE + MAX) * 1000) / 2, (MAX + (MAX - IDLE) / 2) * 1000] as const
 
@@ -85,14 +86,16 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     page,
     startGateway,
   }) => {
+    test.setTimeout(90_000)
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
       ...profile,
       experiment: 'keepalive',
       runs: 1,
-      intervalSeconds: 0.4,
-      targetSeconds: 3,
+      // Every second: a keepalive may come 3 s late and still beat the 4 s idle timeout.
+      intervalSeconds: 1,
+      targetSeconds: 7,
       start: 1,
     })
     const alive = (await finished(page)).rows[0]!
@@ -113,8 +116,9 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
       ...profile,
       experiment: 'keepalive',
       runs: 1,
-      intervalSeconds: 2.5,
-      targetSeconds: 3,
+      // Slower than the idle timeout: the close comes at 4 s, 3 s before the 7 s target.
+      intervalSeconds: 8,
+      targetSeconds: 7,
       start: 1,
     })
     const died = (await finished(page)).rows[0]!
@@ -125,10 +129,14 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     page,
     startGateway,
   }) => {
-    const gateway = await startGateway(shortGateway)
+    test.setTimeout(150_000)
+    // The lab tells the outcomes apart at 1.25 idle timeouts after the baseline, between a close at 1 (not reset)
+    // and at 1.5 (reset): a 6 s idle timeout leaves 1.5 s either way for a late event, and 3 s for the action.
+    const gateway = await startGateway({ idleTimeout: 6, maxDuration: 60 })
+    const resetProfile = { profile: 'custom', idle: 6, max: 60 }
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
-      ...profile,
+      ...resetProfile,
       experiment: 'idle-reset',
       variant: 'client-message',
       runs: 1,
@@ -138,7 +146,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     expect(client.error).toBeUndefined()
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
-      ...profile,
+      ...resetProfile,
       experiment: 'idle-reset',
       variant: 'server-post',
       runs: 1,
@@ -148,7 +156,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     expect(post.error).toBeUndefined()
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
-      ...profile,
+      ...resetProfile,
       experiment: 'idle-reset',
       variant: 'get-connection',
       runs: 1,
@@ -163,6 +171,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
   })
 
   test('maximum connection duration with keepalive on', async ({ page, startGateway }) => {
+    test.setTimeout(90_000)
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
@@ -180,9 +189,11 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
   })
 
   test('size limits: 32 KB passes, one byte more closes with 1009', async ({ page, startGateway }) => {
+    test.setTimeout(150_000)
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'size-limits', runs: 1, start: 1 })
-    const row = (await finished(page)).rows[0]!
+    // Some 20 probes, each a fresh connection and a 32 KB echo: under heavy load that alone can take a minute.
+    const row = (await finished(page, 120_000)).rows[0]!
     expect(row.error).toBeUndefined()
     expect(Object.values(row.measured)).toContain(32_768)
     expect(Object.values(row.measured)).toContain(1009)
@@ -215,13 +226,15 @@ test.describe('timeout lab against the local gateway in IAM mode', () => {
     page,
     startGateway,
   }) => {
-    // A longer idle timeout than the other tests: the signed post must land within half of it on a loaded machine.
-    const gateway = await startGateway({ idleTimeout: 4, maxDuration: 20, auth: 'iam', credentials: [KEYS] })
+    test.setTimeout(120_000)
+    // The idle-reset test's 6 s idle timeout: the signed post must land within half of it on a loaded machine, and
+    // the outcomes lie 1.5 s either side of the lab's threshold.
+    const gateway = await startGateway({ idleTimeout: 6, maxDuration: 60, auth: 'iam', credentials: [KEYS] })
     await openPlayground(page, {
       endpoint: gateway.wsUrl,
       profile: 'custom',
-      idle: 4,
-      max: 20,
+      idle: 6,
+      max: 60,
       experiment: 'idle-reset',
       variant: 'server-post',
       runs: 1,
@@ -256,7 +269,7 @@ test('npm run experiment runs an experiment headless through the page and writes
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(
       'npx',
-      ['tsx', 'scripts/experiment.ts', 'idle', '--runs', '1', '--idle', '1', '--max', '5', '--out', out],
+      ['tsx', 'scripts/experiment.ts', 'idle', '--runs', '1', '--idle', '3', '--max', '9', '--out', out],
       { timeout: 90_000 },
       (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
@@ -265,8 +278,8 @@ test('npm run experiment runs an experiment headless through the page and writes
   expect(stdout).toMatch(/closedAfterMs\s+closeCode/)
   expect(stdout).toMatch(/Wrote /)
   const result = JSON.parse(await readFile(out, 'utf8'))
-  expect(result).toMatchObject({ experiment: 'idle', status: 'done', idle: 1 })
-  // Idle 1 s, maximum 5 s: the same halfway marks as above.
-  expectWithin(result.rows[0].measured.closedAfterMs, [500, 3000])
+  expect(result).toMatchObject({ experiment: 'idle', status: 'done', idle: 3 })
+  // Idle 3 s, maximum 9 s: the same halfway marks as above (1.5 s early or 3 s late still pass).
+  expectWithin(result.rows[0].measured.closedAfterMs, [1500, 6000])
   expect(result.rows[0].measured.closeCode).toBe(1001)
 })

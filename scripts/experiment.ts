@@ -77,6 +77,8 @@ const browser = await chromium.launch({
 let exitCode = 1
 try {
   const page = await browser.newPage()
+  // This script drives the page: its link may start the experiment without the page asking first.
+  await page.addInitScript(() => ((window as { __playgroundScripted?: boolean }).__playgroundScripted = true))
   const query = new URLSearchParams({
     endpoint,
     profile: 'custom',

@@ -40,7 +40,12 @@ const npxGateway = (args: string[], detached = false) => run('npx', ['tsx', 'gat
 /** tsx directly, so the exit code is the gateway's own (npm exec does not forward signals). */
 const tsxGateway = (args: string[]) => run(process.execPath, [tsxCli, 'gateway/src/cli.ts', ...args])
 
-async function printedUrls(r: Run, timeoutMs = 15_000) {
+// Spawning tsx takes seconds on a loaded 2-core machine (up to ~20 s at load 28 with several starting at once), so
+// the bounds here only catch a gateway that never starts; they do not time anything.
+const SPAWN_BOUND_MS = 90_000
+const TEST_BOUND_MS = 180_000
+
+async function printedUrls(r: Run, timeoutMs = SPAWN_BOUND_MS) {
   const deadline = Date.now() + timeoutMs
   while (!/Try: /.test(r.stdout())) {
     if (Date.now() > deadline) throw new Error(`no start-up banner; stdout: ${r.stdout()} stderr: ${r.stderr()}`)
@@ -56,7 +61,7 @@ async function printedUrls(r: Run, timeoutMs = 15_000) {
   }
 }
 
-describe.concurrent('the CLI', () => {
+describe.concurrent('the CLI', { timeout: TEST_BOUND_MS }, () => {
   it('npx tsx: prints the endpoints, serves, and on SIGTERM closes sockets with 1001 and stops', async () => {
     const r = npxGateway(['--port', '0', '--idle-timeout', '30'], true)
     try {

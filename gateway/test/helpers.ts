@@ -63,8 +63,9 @@ export class TestClient {
     return new Promise((resolve, reject) => this.ws.send(text, options, (error) => (error ? reject(error) : resolve())))
   }
 
-  /** The next message not yet consumed. */
-  async next(timeoutMs = 5000): Promise<string> {
+  /** The next message not yet consumed. The default bound only catches a message that never comes: on a loaded
+   * 2-core machine a first handler run (a .ts module through tsx) took over 5 s. */
+  async next(timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs
     while (this.cursor >= this.messages.length) {
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed while waiting for a message')

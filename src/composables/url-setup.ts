@@ -1,56 +1,132 @@
 import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
 import { checkEndpoint } from '@/core/session/endpoint'
+import {
+  addressWithoutSecrets,
+  consentNeeded,
+  rememberOrigin,
+  type ConsentRequest,
+  type LinkActions,
+} from '@/core/session/link-consent'
 import { useExperimentsStore } from '@/stores/experiments'
 import { useLayoutStore } from '@/stores/layout'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
 
-/** Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… and returns what it had to ignore. */
-export function applyUrlSetup(search = location.search): string[] {
+declare global {
+  interface Window {
+    /**
+     * Set by a script that drives the page (Playwright's addInitScript in the e2e fixtures, `npm run experiment`,
+     * `npm run bench`) to let its own links connect and start experiments without the consent dialog. A link
+     * cannot set it: only code running in the page can.
+     */
+    __playgroundScripted?: boolean
+  }
+}
+
+/** A link's request to connect or start an experiment, waiting for the user's answer. */
+export interface PendingLink {
+  request: ConsentRequest
+  /** Does what the link asked; `always` remembers the endpoint's origin. Returns what went wrong. */
+  allow(always: boolean): string[]
+}
+
+export interface AppliedLink {
+  /** What the link had to ignore or could not do. */
+  problems: string[]
+  pending?: PendingLink
+}
+
+/**
+ * Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… to this tab (the user's stored settings stay as
+ * they were). Connecting and starting an experiment wait for the user's yes (see link-consent).
+ */
+export function applyUrlSetup(search = location.search): AppliedLink {
   const { setup, problems } = parseUrlSetup(search)
   const settings = useSettingsStore()
   const session = useSessionStore()
-  if (setup.endpoint) settings.endpoint = setup.endpoint
-  if (setup.protocols !== undefined) settings.protocols = setup.protocols
-  if (setup.profile) settings.profileId = setup.profile
-  if (setup.idleSeconds) settings.customIdleSeconds = setup.idleSeconds
-  if (setup.maxSeconds) settings.customMaxSeconds = setup.maxSeconds
-  if (setup.payload !== undefined) settings.keepalivePayload = setup.payload
+  settings.applyFromLink({
+    endpoint: setup.endpoint,
+    protocols: setup.protocols,
+    profileId: setup.profile,
+    customIdleSeconds: setup.idleSeconds,
+    customMaxSeconds: setup.maxSeconds,
+    keepalivePayload: setup.payload,
+    keepaliveSeconds: setup.keepaliveSeconds,
+  })
+  hideSecretsInAddressBar()
   if (setup.keepaliveSeconds) {
-    settings.keepaliveSeconds = setup.keepaliveSeconds
     const result = session.setKeepalive(true)
     if (!result.ok) problems.push(result.error)
   }
+  const actions: LinkActions = { connect: false }
   if (setup.autoconnect) {
-    const result = session.connect()
-    // An endpoint the form already explains is not repeated here.
-    if (!result.ok && !checkEndpoint(settings.endpoint, location.protocol === 'https:').ok)
-      problems.push('Did not connect: the endpoint in the link is not usable (see above).')
-    else if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+    // An endpoint the form already explains is not repeated here, and there is nothing to ask about.
+    if (checkEndpoint(settings.endpoint, location.protocol === 'https:').ok) actions.connect = true
+    else problems.push('Did not connect: the endpoint in the link is not usable (see above).')
   }
-  problems.push(...applyExperimentSetup(new URLSearchParams(search)))
+  const experiment = applyExperimentSetup(new URLSearchParams(search))
+  problems.push(...experiment.problems)
+  actions.experiment = experiment.start
+  const request = consentNeeded(settings.endpoint, actions, {
+    allowedOrigins: settings.linkAllowedOrigins,
+    scripted: window.__playgroundScripted === true,
+  })
+  if (!request) return { problems: [...problems, ...act(actions, whenPageSettles)] }
+  return {
+    problems,
+    pending: {
+      request,
+      allow(always) {
+        if (always && request.origin)
+          settings.linkAllowedOrigins = rememberOrigin(settings.linkAllowedOrigins, request.origin)
+        // The user's click came after the page settled: the experiment may start at once.
+        return act(actions, (run) => run())
+      },
+    },
+  }
+}
+
+function act(actions: LinkActions, schedule: (run: () => void) => void): string[] {
+  const problems: string[] = []
+  if (actions.connect) {
+    const result = useSessionStore().connect()
+    if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+  }
+  if (actions.experiment) {
+    const lab = useExperimentsStore()
+    schedule(() => void lab.start())
+  }
   return problems
 }
 
+/**
+ * A presigned endpoint in a link carries a session token and signature: the tab uses them, but the address bar (and
+ * so history, bookmarks and a copied address) keeps the link without them.
+ */
+function hideSecretsInAddressBar() {
+  const cleaned = addressWithoutSecrets(location.href)
+  if (cleaned) history.replaceState(history.state, '', cleaned)
+}
+
 /** ?experiment=idle&runs=3&start=1 and the experiment's own parameters by name (e.g. intervalSeconds=30). */
-function applyExperimentSetup(params: URLSearchParams): string[] {
+function applyExperimentSetup(params: URLSearchParams): { problems: string[]; start?: LinkActions['experiment'] } {
   const id = params.get('experiment')
-  if (!id) return []
+  if (!id) return { problems: [] }
   const lab = useExperimentsStore()
-  if (!lab.select(id)) return [`Ignored experiment=${id}: unknown experiment.`]
+  if (!lab.select(id, { fromLink: true })) return { problems: [`Ignored experiment=${id}: unknown experiment.`] }
   useLayoutStore().openTool('lab')
   const runs = Number(params.get('runs'))
   if (params.has('runs')) {
     if (Number.isInteger(runs) && runs >= 1) lab.runs = runs
-    else return [`Ignored runs=${params.get('runs')}: expected a whole number of runs.`]
+    else return { problems: [`Ignored runs=${params.get('runs')}: expected a whole number of runs.`] }
   }
   for (const spec of lab.definition.params) {
     const value = params.get(spec.name)
     if (value !== null) lab.inputs[spec.name] = value
   }
   const start = params.get('start')
-  if (start === '1' || start === 'true') whenPageSettles(() => void lab.start())
-  return []
+  if (start !== '1' && start !== 'true') return { problems: [] }
+  return { problems: [], start: { title: lab.definition.title, runs: lab.runs } }
 }
 
 /**

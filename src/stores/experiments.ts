@@ -40,7 +40,16 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const session = useSessionStore()
   const calls = useCallsStore()
 
-  const selectedId = useLocalStorage<ExperimentId>('apigw-playground:experiment', 'idle')
+  const storedId = useLocalStorage<ExperimentId>('apigw-playground:experiment', 'idle')
+  /** An experiment a link chose: this tab's only, until the user picks one (as the link's other settings). */
+  const linkId = shallowRef<ExperimentId>()
+  const selectedId = computed<ExperimentId>({
+    get: () => linkId.value ?? storedId.value,
+    set: (id) => {
+      linkId.value = undefined
+      storedId.value = id
+    },
+  })
   const inputs = reactive<Record<string, string>>({})
   const runs = shallowRef(1)
   const status = shallowRef<LabStatus>('idle')
@@ -67,9 +76,10 @@ export const useExperimentsStore = defineStore('experiments', () => {
     },
   )
 
-  function select(id: string): boolean {
+  function select(id: string, options: { fromLink?: boolean } = {}): boolean {
     if (!isExperimentId(id)) return false
-    selectedId.value = id
+    if (options.fromLink) linkId.value = id
+    else selectedId.value = id
     for (const key of Object.keys(inputs)) delete inputs[key]
     return true
   }

@@ -68,11 +68,31 @@ export const useLogStore = defineStore('log', () => {
   const schedulePublish = intervalBatch(publish, 50, { perSecond: 1000, ms: 125 })
 
   function append(event: SessionEvent): LogEntry {
+    if (event.kind === 'closing' && event.completes) {
+      const completed = completeClosing(event)
+      if (completed) return completed
+    }
     const entry = buffer.push(event)
     if (event.kind === 'open') openedAt.set(event.connection, event.at)
     view.append(entry)
     schedulePublish()
     return entry
+  }
+
+  /**
+   * Fills the close code into the CLOSING the 1 s sample recorded (a copy in its place, so its row redraws).
+   * Few entries come between the two (an error at most): the look back is short.
+   */
+  function completeClosing(event: SessionEvent & { kind: 'closing' }): LogEntry | undefined {
+    const sampled = buffer.findRecent(
+      (e) => e.kind === 'closing' && e.connection === event.connection && e.code === undefined,
+      8,
+    )
+    if (sampled?.kind !== 'closing') return undefined
+    const completed: LogEntry = { ...sampled, code: event.code, reason: event.reason }
+    if (!buffer.replace(sampled.seq, completed)) return undefined
+    schedulePublish()
+    return completed
   }
 
   watch(

@@ -103,6 +103,33 @@ export class LogBuffer {
     return entry
   }
 
+  /**
+   * Puts a new object in the place of a held entry (same seq), so views that compare objects see the change.
+   * Answers false when the entry is no longer held.
+   */
+  replace(seq: number, entry: SessionEvent): boolean {
+    const old = this.get(seq)
+    if (!old) return false
+    const next = entry as LogEntry
+    next.seq = seq
+    this.slots[seq % this.cap] = next
+    this.chars += textChars(next) - textChars(old)
+    while (this.chars > this.maxChars && this.size > 1) this.dropOldest()
+    return true
+  }
+
+  /**
+   * The newest held entry, among the last `within`, for which `test` holds: a bounded look back for the record an
+   * event completes.
+   */
+  findRecent(test: (entry: LogEntry) => boolean, within: number): LogEntry | undefined {
+    for (let seq = this.next - 1; seq >= Math.max(this.first, this.next - within); seq--) {
+      const entry = this.slots[seq % this.cap]!
+      if (test(entry)) return entry
+    }
+    return undefined
+  }
+
   get(seq: number): LogEntry | undefined {
     if (seq < this.first || seq >= this.next) return undefined
     return this.slots[seq % this.cap]

@@ -23,7 +23,12 @@ interface EventBodies {
   /** Binary messages carry their bytes as base64; a watched socket that cannot read them carries neither data nor bytes. */
   received: { direction: 'in'; data?: string; bytes?: number; binary?: boolean }
   error: { direction: 'none'; message: string }
-  closing: { direction: 'none'; code?: number; reason?: string; initiator: CloseInitiator }
+  /**
+   * `completes`: the close event arrived after the 1 s sample had recorded this connection's CLOSING without a
+   * code; this event carries that code and reason, to be filled into the CLOSING already recorded (the log does),
+   * not shown as a second one. The timeline ignores it: the connection is already CLOSING.
+   */
+  closing: { direction: 'none'; code?: number; reason?: string; initiator: CloseInitiator; completes?: true }
   /** `beforeOpen`: the socket never opened (a refused handshake looks like this). */
   closed: {
     direction: 'none'

@@ -263,3 +263,64 @@ describe('keepalive with fake timers', () => {
     expect(session.setKeepalive({ enabled: true, intervalMs: 10, payload: 'ping' })).toMatchObject({ ok: false })
   })
 })
+
+describe('a server close whose CLOSING the 1 s sample caught before the close event', () => {
+  let server: EchoServer
+  let session: WebSocketSession
+  let events: SessionEvent[]
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    session = new WebSocketSession({ createSocket: wsClientFactory })
+    events = []
+    session.subscribe((e) => events.push(e))
+  })
+
+  afterEach(async () => {
+    session.dispose()
+    vi.useRealTimers()
+    await server.close()
+  })
+
+  /**
+   * The server sends its close frame, then stops reading: the client answers and stays CLOSING, waiting for the
+   * server to end the connection, as a browser does while the close event is still to come.
+   */
+  async function serverClosesAndHolds(code: number, reason: string) {
+    const [peer] = server.sockets
+    const raw = (peer as unknown as { _socket: { pause(): void; resume(): void } })._socket
+    raw.pause()
+    peer!.close(code, reason)
+    return { release: () => raw.resume() }
+  }
+
+  it('completes the sampled CLOSING with the close code instead of leaving it without one', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1 && server.sockets.size === 1, 'open')
+    const held = await serverClosesAndHolds(1000, 'done')
+    const client = () => (session as unknown as { socket: { readyState: number } }).socket.readyState
+    await until(() => client() === 2, 'client CLOSING')
+    expect(kinds()).toEqual(['connecting', 'open'])
+
+    vi.advanceTimersByTime(1000) // the sample sees CLOSING; no close event yet
+    expect(kinds()).toEqual(['connecting', 'open', 'closing'])
+    expect(events.at(-1)).toMatchObject({ kind: 'closing', initiator: 'server' })
+    expect(events.at(-1)!.code).toBeUndefined()
+    expect(session.readyState).toBe(2)
+
+    held.release()
+    await until(() => session.readyState === 3, 'close event')
+    expect(kinds()).toEqual(['connecting', 'open', 'closing', 'closing', 'closed'])
+    expect(events.at(-2)).toMatchObject({
+      kind: 'closing',
+      initiator: 'server',
+      code: 1000,
+      reason: 'done',
+      completes: true,
+    })
+    expect(events.at(-1)).toMatchObject({ kind: 'closed', code: 1000, wasClean: true })
+  })
+
+  const kinds = () => events.map((e) => e.kind)
+})

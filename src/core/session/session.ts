@@ -74,6 +74,8 @@ export class WebSocketSession {
   private sampleTimer: ReturnType<typeof setInterval> | undefined
   private keepaliveTimer: ReturnType<typeof setTimeout> | undefined
   private closeRequested = false
+  /** The 1 s sample recorded CLOSING before the close event told the code: the close event completes it. */
+  private closingSampled = false
 
   connection = 0
   readyState: ReadyState | undefined
@@ -136,6 +138,7 @@ export class WebSocketSession {
     this.sentCount = 0
     this.receivedCount = 0
     this.closeRequested = false
+    this.closingSampled = false
     this.connectingAt = this.now()
     this.readyState = 0
     this.emit({ kind: 'connecting', direction: 'none', url, protocols: protocols.length ? protocols : undefined })
@@ -240,6 +243,7 @@ export class WebSocketSession {
     if (!socket || socket.readyState === this.readyState) return
     if (socket.readyState === 2 && this.readyState === 1) {
       this.readyState = 2
+      this.closingSampled = true
       this.stopKeepalive()
       this.emit({ kind: 'closing', direction: 'none', initiator: this.closeRequested ? 'client' : 'server' })
     }
@@ -292,7 +296,19 @@ export class WebSocketSession {
     if (this.readyState === 1 && event.wasClean) {
       this.readyState = 2
       this.emit({ kind: 'closing', direction: 'none', code: event.code, reason: event.reason || undefined, initiator })
+    } else if (this.closingSampled && event.wasClean) {
+      // The sample saw CLOSING first, without a code: this completes that record rather than adding a second.
+      // Only a clean close: an unclean one's 1006 is not the code of the close frame that caused the CLOSING.
+      this.emit({
+        kind: 'closing',
+        direction: 'none',
+        code: event.code,
+        reason: event.reason || undefined,
+        initiator,
+        completes: true,
+      })
     }
+    this.closingSampled = false
     this.readyState = 3
     this.lastClose = {
       at: this.now(),

@@ -1,0 +1,194 @@
+import { fileURLToPath, URL as NodeURL } from 'node:url'
+import { Worker as NodeWorker } from 'node:worker_threads'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import { createPinia, setActivePinia } from 'pinia'
+import type { SessionEvent } from '@/core/session/events'
+import type { MatchReply, MatchRequest } from '@/core/log/text-match'
+import { useLogStore } from './log'
+import { useSettingsStore } from './settings'
+
+// The real log store: its ring buffer, its filtered view, and (for text filters) the matching code on a real
+// worker thread standing in for the page's Web Worker, which happy-dom lacks. Counts are published in batches, so
+// waits poll for them; nothing asserts how long anything took.
+const settle = { timeout: 15_000, interval: 5 }
+
+/** The page's filter worker, run on a worker_threads thread (the same matching code). */
+class ThreadWorker {
+  onmessage: ((event: { data: MatchReply }) => void) | null = null
+  onerror: ((event: { message: string }) => void) | null = null
+  private thread: NodeWorker
+  constructor() {
+    const script = fileURLToPath(new NodeURL('../core/test-support/node-filter-worker.ts', import.meta.url))
+    this.thread = new NodeWorker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)})`, {
+      eval: true,
+    })
+    this.thread.on('message', (data: MatchReply) => this.onmessage?.({ data }))
+  }
+  postMessage(message: MatchRequest): void {
+    this.thread.postMessage(message)
+  }
+  terminate(): void {
+    void this.thread.terminate()
+  }
+}
+
+let at = 1_000_000
+const event = (body: Record<string, unknown>): SessionEvent => ({ at: at++, connection: 1, ...body }) as SessionEvent
+const received = (data: string) => event({ kind: 'received', direction: 'in', data, bytes: data.length })
+const sent = (data: string) => event({ kind: 'sent', direction: 'out', data, bytes: data.length })
+
+describe('log store', () => {
+  let log: ReturnType<typeof useLogStore>
+  let append: (event: SessionEvent) => unknown
+
+  beforeEach(() => {
+    localStorage.clear()
+    vi.stubGlobal('Worker', ThreadWorker)
+    setActivePinia(createPinia())
+  })
+
+  afterEach(() => {
+    log.clear()
+    vi.unstubAllGlobals()
+  })
+
+  const start = () => {
+    log = useLogStore()
+    append = log.sink()
+  }
+  const texts = () => log.entriesAt(0).map((e) => e.data)
+
+  it('keeps the newest entries up to the capacity set, counting the dropped ones', async () => {
+    useSettingsStore().logCapacity = 100
+    start()
+    for (let i = 0; i < 150; i++) append(received(`m${i}`))
+    await vi.waitFor(() => expect(log.total).toBe(100), settle)
+    expect(log.dropped).toBe(50)
+    expect(log.appended).toBe(150)
+    expect(texts()[0]).toBe('m50')
+    expect(texts().at(-1)).toBe('m149')
+
+    // A smaller capacity applies at once, keeping the newest.
+    useSettingsStore().logCapacity = 120
+    await nextTick()
+    expect(log.total).toBe(100)
+    useSettingsStore().logCapacity = 100
+    await nextTick()
+    expect(log.total).toBe(100)
+  })
+
+  it('drops the oldest entries when their text exceeds the MB budget, and never the newest', async () => {
+    useSettingsStore().logMegabytes = 1
+    start()
+    const big = (c: string) => c.repeat(400 * 1024)
+    append(received(big('a')))
+    append(received(big('b')))
+    await vi.waitFor(() => expect(log.total).toBe(2), settle)
+    append(received(big('c'))) // 1.2 MB of text: the oldest goes
+    await vi.waitFor(() => expect(log.dropped).toBe(1), settle)
+    expect(log.total).toBe(2)
+    expect(texts().map((t) => t![0])).toEqual(['b', 'c'])
+
+    append(received('z'.repeat(2 * 1024 * 1024))) // alone over budget: kept, everything older goes
+    await vi.waitFor(() => expect(log.total).toBe(1), settle)
+    expect(texts()[0]!.length).toBe(2 * 1024 * 1024)
+    expect(log.dropped).toBe(3)
+  })
+
+  it('ignores an out-of-range capacity or budget from storage, using the defaults', () => {
+    const settings = useSettingsStore()
+    settings.logCapacity = 5
+    settings.logMegabytes = -1
+    start()
+    for (let i = 0; i < 200; i++) append(received(`m${i}`))
+    expect(log.entriesAt(0)).toHaveLength(200)
+  })
+
+  it('filters by direction and by text (in the worker), and exports only the matching entries when asked', async () => {
+    start()
+    append(sent('needle out'))
+    append(received('hay'))
+    append(received('a NEEDLE in'))
+    append(event({ kind: 'error', direction: 'none', message: 'needle error' }))
+    await vi.waitFor(() => expect(log.total).toBe(4), settle)
+    expect(log.filterActive).toBe(false)
+
+    log.filter.direction = 'in'
+    await nextTick()
+    expect(log.filterActive).toBe(true)
+    expect(log.matching).toBe(2)
+    expect(log.rows(0, 10).map((e) => e.data)).toEqual(['hay', 'a NEEDLE in'])
+
+    log.filter.direction = 'all'
+    log.filter.text = 'needle'
+    await nextTick()
+    await vi.waitFor(() => expect(log.filtering).toBe(0), settle)
+    await vi.waitFor(() => expect(log.matching).toBe(3), settle)
+
+    const only = log.exportAs('ndjson', { onlyMatching: true })
+    const lines = only.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; data?: string })
+    expect(lines.map((l) => l.data ?? l.kind)).toEqual(['needle out', 'a NEEDLE in', 'error'])
+    expect(log.exportAs('ndjson').text.trim().split('\n')).toHaveLength(4)
+    const json = JSON.parse(log.exportAs('json', { onlyMatching: true }).text) as {
+      filter: unknown
+      entries: unknown[]
+    }
+    expect(json.filter).toEqual({ text: 'needle', regex: false, direction: 'all' })
+    expect(json.entries).toHaveLength(3)
+
+    // A new entry is filtered as it arrives.
+    append(received('one more needle'))
+    await vi.waitFor(() => expect(log.matching).toBe(4), settle)
+    append(received('no match'))
+    await vi.waitFor(() => expect(log.total).toBe(6), settle)
+    await vi.waitFor(() => expect(log.filtering).toBe(0), settle)
+    expect(log.matching).toBe(4)
+  })
+
+  it('says what is wrong with a bad regex and keeps the last good filter', async () => {
+    start()
+    append(received('x'))
+    log.filter.regex = true
+    log.filter.text = '(unclosed'
+    await nextTick()
+    expect(log.filterError).toMatch(/.+/)
+    expect(log.filterActive).toBe(false)
+    expect(log.exportAs('ndjson', { onlyMatching: true }).text.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('fills the close code into the CLOSING the 1 s sample recorded, in a new object so its row redraws', async () => {
+    start()
+    append(event({ kind: 'open', direction: 'none' }))
+    append(event({ kind: 'closing', direction: 'none', initiator: 'server' }))
+    const sampled = log.entriesAt(-1)[0]!
+    append(
+      event({ kind: 'closing', direction: 'none', initiator: 'server', code: 1000, reason: 'bye', completes: true }),
+    )
+    append(event({ kind: 'closed', direction: 'none', code: 1000, reason: 'bye', wasClean: true, initiator: 'server' }))
+    await vi.waitFor(() => expect(log.total).toBe(3), settle)
+    const closing = log.entriesAt(0)[1]!
+    expect(closing).toMatchObject({ kind: 'closing', code: 1000, reason: 'bye', seq: sampled.seq, at: sampled.at })
+    expect(closing).not.toBe(sampled)
+    expect(log.entry(sampled.seq)).toBe(closing)
+
+    // With no sampled CLOSING left to complete (another connection's), the completing event is an entry of its own.
+    append({ ...event({ kind: 'closing', direction: 'none', initiator: 'server', code: 1001, completes: true }) })
+    await vi.waitFor(() => expect(log.total).toBe(4), settle)
+    expect(log.entriesAt(-1)[0]).toMatchObject({ kind: 'closing', code: 1001 })
+  })
+
+  it('clears everything, and keeps numbering new entries after the clear', async () => {
+    start()
+    append(received('a'))
+    append(received('b'))
+    log.clear()
+    expect(log.total).toBe(0)
+    append(received('c'))
+    await vi.waitFor(() => expect(log.total).toBe(1), settle)
+    expect(log.entriesAt(0)[0]).toMatchObject({ data: 'c', seq: 2 })
+  })
+})
