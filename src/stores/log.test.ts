@@ -192,3 +192,26 @@ describe('log store', () => {
     expect(log.entriesAt(0)[0]).toMatchObject({ data: 'c', seq: 2 })
   })
 })
+
+describe('keeping the log across reloads where the browser cannot (no IndexedDB here)', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    setActivePinia(createPinia())
+  })
+
+  it('says why, turns keeping off, and leaves the log on the page as it was', async () => {
+    expect(typeof indexedDB).toBe('undefined')
+    const log = useLogStore()
+    const settings = useSettingsStore()
+    expect(settings.persistLog).toBe(false)
+    log.sink()(received('still here'))
+    settings.persistLog = true
+    await nextTick()
+    await log.persisted()
+    expect(log.persistError).toMatch(/no IndexedDB.*now off; the log on this page is unchanged/)
+    expect(settings.persistLog).toBe(false)
+    expect(log.entriesAt(0).map((e) => e.data)).toEqual(['still here'])
+    log.sink()(received('and this'))
+    expect(log.entriesAt(0)).toHaveLength(2)
+  })
+})

@@ -13,6 +13,7 @@ import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
 import { parseLogFile } from '@/core/log/log-import'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
+import { IndexedDbLogStorage, restorable, storable, WriteQueue, type LogStorage } from '@/core/log/log-persistence'
 import { useSettingsStore } from './settings'
 
 /**
@@ -67,6 +68,86 @@ export const useLogStore = defineStore('log', () => {
   // rather than on repainting the log.
   const schedulePublish = intervalBatch(publish, 50, { perSecond: 1000, ms: 125 })
 
+  // Keeping the log across reloads (opt-in, settings.persistLog): new and changed entries are written to IndexedDB
+  // in batches; the store is bounded by the buffer itself (what it drops is deleted). Storage calls run one at a time.
+  /** Entries restored from the previous visit (shown as such), and why keeping the log failed, if it did. */
+  const restoredCount = shallowRef(0)
+  const persistError = shallowRef<string | undefined>()
+  let storage: LogStorage | undefined
+  let persisting = false
+  let storageOps: Promise<void> = Promise.resolve()
+  const queue = new WriteQueue(buffer.capacity)
+  const flushSoon = intervalBatch(() => storageOp((s) => s.write(queue.take(buffer.firstSeq))), 500)
+
+  function storageOp(op: (storage: LogStorage) => Promise<void>): void {
+    storageOps = storageOps.then(async () => {
+      if (!persisting || !storage) return
+      try {
+        await op(storage)
+      } catch (e) {
+        persistFailed(e)
+      }
+    })
+  }
+
+  function persistFailed(e: unknown): void {
+    const reason = e instanceof Error ? e.message : String(e)
+    persistError.value = `${reason} Keeping the log across reloads is now off; the log on this page is unchanged.`
+    settings.persistLog = false
+    stopPersisting()
+  }
+
+  function startPersisting(): void {
+    if (persisting) return
+    try {
+      storage ??= new IndexedDbLogStorage()
+    } catch (e) {
+      persistFailed(e instanceof ReferenceError ? new Error('This browser has no IndexedDB.') : e)
+      return
+    }
+    persisting = true
+    persistError.value = undefined
+    // Everything shown now is kept, then each new entry as it comes.
+    storageOp((s) => s.replaceAll(buffer.toArray().map(storable)))
+  }
+
+  function stopPersisting(): void {
+    const wasPersisting = persisting
+    persisting = false
+    queue.clear()
+    const kept = storage
+    // Turning it off forgets what was kept.
+    if (wasPersisting && kept) storageOps = storageOps.then(() => kept.clear().catch(() => {}))
+  }
+
+  function persistEntry(entry: LogEntry): void {
+    if (!persisting) return
+    queue.add(entry)
+    flushSoon()
+  }
+
+  /** Reads the previous visit's entries back in, before anything logged meanwhile, then keeps the log. */
+  async function restore(): Promise<void> {
+    try {
+      storage ??= new IndexedDbLogStorage()
+      const restored = restorable(await storage.readAll())
+      const meanwhile = buffer.toArray()
+      buffer.clear()
+      openedAt.clear()
+      for (const event of [...restored, ...meanwhile]) {
+        buffer.push(event)
+        if (event.kind === 'open' && !event.restored) openedAt.set(event.connection, event.at)
+      }
+      restoredCount.value = restored.length
+      view.rebuild()
+      publish()
+    } catch (e) {
+      persistFailed(e instanceof ReferenceError ? new Error('This browser has no IndexedDB.') : e)
+      return
+    }
+    if (settings.persistLog) startPersisting()
+  }
+
   function append(event: SessionEvent): LogEntry {
     if (event.kind === 'closing' && event.completes) {
       const completed = completeClosing(event)
@@ -76,6 +157,7 @@ export const useLogStore = defineStore('log', () => {
     if (event.kind === 'open') openedAt.set(event.connection, event.at)
     view.append(entry)
     schedulePublish()
+    persistEntry(entry)
     return entry
   }
 
@@ -92,6 +174,7 @@ export const useLogStore = defineStore('log', () => {
     const completed: LogEntry = { ...sampled, code: event.code, reason: event.reason }
     if (!buffer.replace(sampled.seq, completed)) return undefined
     schedulePublish()
+    persistEntry(completed)
     return completed
   }
 
@@ -117,8 +200,10 @@ export const useLogStore = defineStore('log', () => {
     () => settings.logCapacity,
     (cap) => {
       buffer.resize(validCapacity(cap))
+      queue.setLimit(buffer.capacity)
       view.rebuild()
       publish()
+      if (persisting) flushSoon()
     },
   )
 
@@ -128,6 +213,7 @@ export const useLogStore = defineStore('log', () => {
       buffer.setCharBudget(validMegabytes(mb) * MB)
       view.rebuild()
       publish()
+      if (persisting) flushSoon()
     },
   )
 
@@ -164,8 +250,18 @@ export const useLogStore = defineStore('log', () => {
   function clear(): void {
     buffer.clear()
     view.rebuild()
+    restoredCount.value = 0
     publish()
+    // The kept copy is cleared too.
+    queue.clear()
+    storageOp((s) => s.clear())
   }
+
+  watch(
+    () => settings.persistLog,
+    (on) => (on ? startPersisting() : stopPersisting()),
+  )
+  if (settings.persistLog) void restore()
 
   /** The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through. */
   function exportAs(
@@ -202,6 +298,8 @@ export const useLogStore = defineStore('log', () => {
     }
     view.rebuild()
     publish()
+    restoredCount.value = 0
+    storageOp((s) => s.replaceAll(buffer.toArray().map(storable)))
     const notes = [
       result.skipped && `${result.skipped} unreadable records skipped`,
       result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
@@ -236,6 +334,10 @@ export const useLogStore = defineStore('log', () => {
     exportAs,
     openFile,
     connectionOpenedAt,
+    restoredCount,
+    persistError,
+    /** Resolves once the writes asked for so far are done (for tests and the page hook). */
+    persisted: () => storageOps,
   }
 
   function validCapacity(cap: number): number {

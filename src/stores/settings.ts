@@ -69,6 +69,8 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Auto-reconnect and the handshake timeout (0 = off): both off unless the user turns them on. */
   const reconnect = useLocalStorage(key('reconnect'), false)
   const handshakeTimeoutSeconds = useLocalStorage(key('handshake-timeout'), 0)
+  /** Keep the log in IndexedDB across reloads: off unless the user turns it on. */
+  const persistLog = useLocalStorage(key('persist-log'), false)
 
   const profile = computed<TimeoutProfile>(() => {
     if (profileId.value === 'article') return ARTICLE_PROFILE
@@ -94,6 +96,7 @@ export const useSettingsStore = defineStore('settings', () => {
     closeReason,
     reconnect,
     handshakeTimeoutSeconds,
+    persistLog,
     profile,
     linkAllowedOrigins,
     applyFromLink,

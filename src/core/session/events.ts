@@ -70,6 +70,8 @@ export type SessionEvent = SessionEventBody & {
   connection: number
   /** ms since this connection opened; absent before open. */
   sinceOpen?: number
+  /** Read back from the log kept by a previous visit of the page (see log-persistence). */
+  restored?: true
 }
 
 export interface ManagementCallRecord {

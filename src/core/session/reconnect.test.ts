@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SessionEvent } from './events'
 import { WebSocketSession } from './session'
+import { presignedLifetime, presignedReuseNote } from './presigned'
 import { AutoReconnect, backoffDelay, DEFAULT_RECONNECT, reconnectSettingsProblem } from './reconnect'
 import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
 
@@ -102,6 +103,47 @@ describe('AutoReconnect with fake timers against real servers', () => {
     expect(count('connecting')).toBe(4)
     expect(vi.getTimerCount()).toBe(0)
     server = await startEchoServer()
+  })
+
+  it('says a presigned URL is reused as is, when it expires, and that a retry after that will be refused', async () => {
+    const signedAt = Date.UTC(2026, 11, 2, 5, 59, 0)
+    vi.setSystemTime(signedAt)
+    const url = `${server.url}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261202T055900Z&X-Amz-Expires=3&X-Amz-Signature=ab12`
+    await server.close()
+    auto.configure({ ...DEFAULT_RECONNECT, enabled: true, initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 3 })
+    auto.connect(url)
+    await until(() => reconnects().length === 1, 'first retry')
+    vi.advanceTimersByTime(1000)
+    await until(() => reconnects().length === 2, 'second retry')
+    vi.advanceTimersByTime(2000)
+    await until(() => reconnects().length === 3, 'third retry')
+    expect(reconnects()).toEqual([
+      'Reconnecting in 1 s (attempt 1 of 3). The URL is presigned and is reused as is: it expires at 05:59:03 UTC, after which retries are refused (403). Connect again to sign a fresh one.',
+      // Due at 05:59:03, when the URL no longer passes.
+      'Reconnecting in 2 s (attempt 2 of 3). The presigned URL expired at 05:59:03 UTC: this retry will be refused (403). Connect again to sign a fresh one.',
+      'Reconnecting in 4 s (attempt 3 of 3). The presigned URL expired at 05:59:03 UTC: this retry will be refused (403). Connect again to sign a fresh one.',
+    ])
+    // The URL itself is never in the message: it carries a signature.
+    expect(reconnects().join(' ')).not.toContain('ab12')
+    server = await startEchoServer()
+  })
+
+  it('adds nothing for a URL that is not presigned, and notes an unreadable lifetime plainly', () => {
+    expect(presignedLifetime('wss://x.execute-api.us-east-1.amazonaws.com/prod')).toBeUndefined()
+    expect(presignedLifetime('wss://x.example/prod?token=abc&X-Amz-Date=20261202T055900Z')).toBeUndefined()
+    expect(presignedLifetime('wss://x/p?x-amz-signature=1')).toEqual({ signedAt: undefined, expiresAt: undefined })
+    expect(presignedLifetime('wss://x/p?X-Amz-Date=2026&X-Amz-Expires=%zz&X-Amz-Signature=1')).toEqual({
+      signedAt: undefined,
+      expiresAt: undefined,
+    })
+    expect(presignedLifetime('wss://x/p?X-Amz-Date=20261202T055900Z&X-Amz-Expires=60#frag')).toEqual({
+      signedAt: Date.UTC(2026, 11, 2, 5, 59, 0),
+      expiresAt: Date.UTC(2026, 11, 2, 6, 0, 0),
+    })
+    expect(presignedReuseNote('ws://127.0.0.1:4001/dev', 0)).toBeUndefined()
+    expect(presignedReuseNote('wss://x/p?X-Amz-Signature=1', 0)).toMatch(
+      /presigned and is reused as is: once it expires/,
+    )
   })
 
   it('never reconnects after a close the user asked for, and a disconnect cancels a pending reconnect', async () => {

@@ -1,3 +1,4 @@
+import { presignedLifetime, presignedReuseNote } from './presigned'
 import type { SessionEvent } from './events'
 import type { Result, WebSocketSession } from './session'
 
@@ -148,7 +149,17 @@ export class AutoReconnect {
     this.attempt++
     const delay = backoffDelay(this.attempt, this.settings)
     this.nextAttemptAt = this.now() + delay
-    this.emit(`Reconnecting in ${seconds(delay)} (attempt ${this.attempt} of ${this.settings.maxAttempts}).`, delay)
+    // A presigned URL is reused as is: say so on the first retry, and on any retry it can no longer pass.
+    const retryAt = this.now() + delay
+    const expiry = presignedLifetime(this.target!.url)?.expiresAt
+    const note =
+      this.attempt === 1 || (expiry !== undefined && retryAt >= expiry)
+        ? presignedReuseNote(this.target!.url, retryAt)
+        : undefined
+    this.emit(
+      `Reconnecting in ${seconds(delay)} (attempt ${this.attempt} of ${this.settings.maxAttempts}).${note ? ` ${note}` : ''}`,
+      delay,
+    )
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
       this.nextAttemptAt = undefined

@@ -1,0 +1,104 @@
+import type { Page } from '@playwright/test'
+import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+
+// Keeping the log across reloads, in Chromium's real IndexedDB.
+const keep = (page: Page) => page.getByRole('checkbox', { name: 'Keep log across reloads' })
+
+/** What the page kept, read straight from IndexedDB. */
+async function keptRecords(page: Page): Promise<Record<string, unknown>[]> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const open = indexedDB.open('apigw-playground-log')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('entries')) return resolve([])
+          const all = db.transaction('entries').objectStore('entries').getAll()
+          all.onsuccess = () => resolve(all.result as Record<string, unknown>[])
+          all.onerror = () => reject(all.error)
+        }
+      }),
+  )
+}
+
+test('kept log: off by default; on, it survives a reload marked restored, without credentials; Clear and off empty it', async ({
+  page,
+  gateway,
+}) => {
+  test.setTimeout(180_000) // two reloads and several round trips to IndexedDB on a loaded machine
+  await openPlayground(page)
+  await expect(keep(page)).not.toBeChecked()
+  await keep(page).check()
+  // A token in the URL: the page uses it, the kept copy does not hold it.
+  await page.getByLabel('Endpoint URL').fill(`${gateway.wsUrl}?token=SECRET-TOKEN-12345`)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, 'kept across reloads', 'Text')
+  const rows = logList(page).getByRole('option')
+  const sent = (text: string) => logList(page).locator('[data-kind="sent"]').filter({ hasText: text })
+  await expect(sent('kept across reloads')).toHaveCount(1)
+  await expect(logList(page).locator('[data-kind="received"]')).toHaveCount(1) // the backend's reply
+  await expect.poll(async () => (await keptRecords(page)).length).toBe(4) // connecting, open, sent, received
+  const kept = await keptRecords(page)
+  expect(JSON.stringify(kept)).not.toContain('SECRET-TOKEN')
+  expect(kept.find((r) => r.kind === 'connecting')?.url).toContain('token=REDACTED')
+
+  await page.reload()
+  await expect(page.getByRole('status', { name: 'Restored log' })).toContainText(/\d+ entries restored/)
+  await expect(keep(page)).toBeChecked()
+  await expect(page.getByRole('status', { name: 'Restored log' })).toContainText('4 entries restored')
+  await expect(sent('kept across reloads')).toContainText('restored')
+  await expect(logList(page).locator('.restored')).toHaveCount(4)
+  // New entries are kept after the restored ones.
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, 'after the reload', 'Text')
+  await expect(sent('after the reload')).toHaveCount(1)
+  await expect(sent('after the reload')).not.toContainText('restored')
+  await expect.poll(async () => (await keptRecords(page)).filter((r) => r.data === 'after the reload').length).toBe(1)
+  expect((await keptRecords(page)).length).toBeGreaterThanOrEqual(7)
+
+  await page.getByRole('button', { name: 'Clear log' }).click()
+  await expect.poll(async () => (await keptRecords(page)).length).toBe(0)
+  await sendMessage(page, 'after clear', 'Text')
+  await expect.poll(async () => (await keptRecords(page)).length).toBeGreaterThan(0)
+
+  await keep(page).uncheck()
+  await expect.poll(async () => (await keptRecords(page)).length).toBe(0)
+  await page.reload()
+  await expect(keep(page)).not.toBeChecked()
+  await expect(page.getByRole('status', { name: 'Restored log' })).toHaveCount(0)
+  await expect(rows).toHaveCount(0)
+})
+
+test('kept log: a full storage quota is explained, keeping turns off, and the log on the page stays', async ({
+  page,
+  gateway,
+}) => {
+  test.setTimeout(120_000)
+  // The browser refuses every write as over quota.
+  await page.addInitScript(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    }
+  })
+  await openPlayground(page)
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, 'stays on the page', 'Text')
+  const rows = logList(page).getByRole('option')
+  const sent = (text: string) => logList(page).locator('[data-kind="sent"]').filter({ hasText: text })
+  await expect(sent('stays on the page')).toHaveCount(1)
+  const before = await rows.count()
+  await keep(page).click() // not check(): the switch turns itself off again, which is the point
+  await expect(page.getByRole('alert', { name: 'Keeping the log failed' })).toContainText(
+    /storage quota is full.*now off; the log on this page is unchanged/,
+  )
+  await expect(keep(page)).not.toBeChecked()
+  await expect(rows).toHaveCount(before)
+  await expect(sent('stays on the page')).toHaveCount(1)
+  await sendMessage(page, 'and still logging', 'Text')
+  await expect(sent('and still logging')).toHaveCount(1)
+})
