@@ -1,5 +1,6 @@
 /**
  * Gateway benchmark (not a test): `npx tsx gateway/bench/gateway-bench.ts [--out FILE] [--seconds N] [--idle N]`.
+ * `--only backend` runs just the `$default` echo rows: bare `ws`, in-process, worker threads (50 clients and 1).
  *
  * 1. Echo round trips per second with 50 concurrent clients, through the default `$default` handler (which replies
  *    through @connections over HTTP with the AWS SDK, as on AWS), side by side with a bare `ws` echo server, and the
@@ -25,6 +26,8 @@ const SECONDS = Number(flag('seconds', '5'))
 const CLIENTS = Number(flag('clients', '50'))
 const IDLE = Number(flag('idle', '10000'))
 const CONNECTS = Number(flag('connects', '3000'))
+const ONLY = flag('only', '')
+if (ONLY !== '' && ONLY !== 'backend') throw new Error(`--only takes backend, got ${ONLY}`)
 
 interface Server {
   child: ChildProcess
@@ -237,7 +240,49 @@ function runSdkFloor(): Promise<{ perSecond: number; noNetworkPerSecond: number 
   })
 }
 
+/** `--only backend`: the worker-thread runtime against in-process handlers and a bare `ws` echo, nothing else. */
+async function backendOnly() {
+  console.log(`gateway bench, backend rows: ${CLIENTS} clients and 1, ${SECONDS} s per run\n`)
+  const text = (i: number, n: number) => `client ${i} message ${n}`
+  const bare = await startServer('bare')
+  const bareUrl = `ws://127.0.0.1:${bare.port}/`
+  const bareEcho = await echo(bareUrl, SECONDS, text)
+  const bareOne = await echo(bareUrl, SECONDS, text, 1)
+  await bare.close()
+  const gateway = await startServer('gateway')
+  const gatewayUrl = `ws://127.0.0.1:${gateway.port}/dev`
+  const inProcess = await echo(gatewayUrl, SECONDS, text)
+  const inProcessOne = await echo(gatewayUrl, SECONDS, text, 1)
+  await gateway.close()
+  const backend = await startServer('backend')
+  const backendUrl = `ws://127.0.0.1:${backend.port}/dev`
+  // Instances start cold (a fresh isolate importing the SDK): one unmeasured run starts them.
+  await echo(backendUrl, 2, text)
+  const worker = await echo(backendUrl, SECONDS, text)
+  const workerOne = await echo(backendUrl, SECONDS, text, 1)
+  await backend.close()
+  const rows: [string, EchoResult][] = [
+    [`bare ws echo, ${CLIENTS} clients`, bareEcho],
+    [`in-process $default, ${CLIENTS} clients`, inProcess],
+    [`worker-thread $default, ${CLIENTS} clients`, worker],
+    ['bare ws echo, 1 client', bareOne],
+    ['in-process $default, 1 client', inProcessOne],
+    ['worker-thread $default, 1 client', workerOne],
+  ]
+  for (const [label, r] of rows)
+    console.log(
+      `  ${label.padEnd(40)}${r.perSecond.toFixed(0).padStart(8)} rt/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms`,
+    )
+  console.log(
+    `  worker ÷ in-process: ${(worker.perSecond / inProcess.perSecond).toFixed(2)}× (${CLIENTS} clients), ${(workerOne.perSecond / inProcessOne.perSecond).toFixed(2)}× (1 client)`,
+  )
+  console.log(
+    `  worker ÷ bare ws:    ${(worker.perSecond / bareEcho.perSecond).toFixed(3)}× (${CLIENTS} clients), ${(workerOne.perSecond / bareOne.perSecond).toFixed(3)}× (1 client)`,
+  )
+}
+
 async function main() {
+  if (ONLY === 'backend') return backendOnly()
   console.log(
     `gateway bench: ${CLIENTS} clients, ${SECONDS} s per echo run, ${CONNECTS} new connections, ${IDLE} idle connections\n`,
   )

@@ -28,6 +28,24 @@ function parseCredential(value: string): StaticCredentials {
     : { accessKeyId, secretAccessKey }
 }
 
+/**
+ * `--parameter-overrides` values, as `sam deploy` takes them: `Key=Value` or `ParameterKey=Key,ParameterValue=Value`,
+ * several in one argument when separated by spaces before the next `Key=` (`"Stage=prod Loud=no"`).
+ */
+export function parsePairs(flag: string, arg: string, into: Record<string, string>): Record<string, string> {
+  for (const item of arg.trim().split(/\s+(?=[A-Za-z0-9]+=)/)) {
+    const long = /^ParameterKey=([^,]*),ParameterValue=(.*)$/s.exec(item)
+    const eq = item.indexOf('=')
+    const [key, value] = long ? [long[1]!, long[2]!] : [item.slice(0, eq), item.slice(eq + 1)]
+    if (eq <= 0 || !/^[A-Za-z0-9]+$/.test(key))
+      throw new UsageError(
+        `--${flag} takes KEY=VALUE pairs (KEY letters and digits, as a template parameter's name), got "${item}"`,
+      )
+    into[key] = value
+  }
+  return into
+}
+
 /** Parses argv (without node and the script). Throws UsageError with a one-line message. */
 export function parseArgs(argv: string[]): CliResult {
   const options: Record<string, unknown> = {}
@@ -43,6 +61,15 @@ export function parseArgs(argv: string[]): CliResult {
     if (row.kind === 'flag') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`)
       options[row.key] = !row.flag.startsWith('no-')
+      continue
+    }
+    if (row.kind === 'pairs') {
+      // Every argument up to the next flag, as `sam deploy --parameter-overrides A=1 B=2`.
+      const values = eq >= 0 ? [arg.slice(eq + 1)] : []
+      while (eq < 0 && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) values.push(argv[++i]!)
+      if (values.length === 0) throw new UsageError(`--${name} needs a value (${row.value})`)
+      const previous = (options[row.key] as Record<string, string> | undefined) ?? {}
+      options[row.key] = values.reduce((into, value) => parsePairs(name, value, into), previous)
       continue
     }
     let value: string

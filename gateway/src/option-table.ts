@@ -6,7 +6,17 @@ import type { GatewayOptions } from './options'
  * rewrites it; a test fails when they differ). Adding a flag = adding a row here.
  */
 
-export type OptionKind = 'int' | 'number' | 'string' | 'choice' | 'onoff' | 'list' | 'credential' | 'flag'
+export type OptionKind =
+  | 'int'
+  | 'number'
+  | 'string'
+  | 'choice'
+  | 'onoff'
+  | 'list'
+  | 'credential'
+  | 'flag'
+  /** KEY=VALUE pairs: every argument up to the next flag. */
+  | 'pairs'
 
 export type OptionGroup = 'server' | 'backend' | 'timing' | 'auth' | 'limits' | 'access' | 'unconfirmed' | 'output'
 
@@ -178,6 +188,39 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     max: 1000,
     unit: 'instances',
     help: 'worker instances per function without reserved concurrency (more invocations wait in line)',
+  },
+  {
+    key: 'initTimeoutMs',
+    flag: 'init-timeout-ms',
+    kind: 'int',
+    value: 'MS',
+    group: 'backend',
+    default: 10_000,
+    min: 1,
+    max: 900_000,
+    unit: 'milliseconds',
+    help: "Lambda's init limit (AWS: 10000): a function module whose top-level code takes longer is retried once in a new instance within the function's timeout, as Lambda does",
+  },
+  {
+    key: 'instanceIdleTimeout',
+    flag: 'instance-idle-timeout',
+    kind: 'number',
+    value: 'S',
+    group: 'backend',
+    default: 300,
+    min: 0.001,
+    max: MAX_TIMER_SECONDS,
+    unit: 'seconds',
+    help: "UNCONFIRMED (Lambda's figure is undocumented): a warm function instance idle this long is shut down; the next invocation starts cold",
+  },
+  {
+    key: 'parameterOverrides',
+    flag: 'parameter-overrides',
+    kind: 'pairs',
+    value: 'KEY=VALUE ...',
+    group: 'backend',
+    defaultText: '—',
+    help: 'SAM/CloudFormation template parameters over their `Default`, as `sam deploy --parameter-overrides` (one or more pairs; repeat the flag to add more)',
   },
 
   {

@@ -67,6 +67,12 @@ export interface GatewayOptions {
   coldStartMs?: number
   /** Instances per function without reserved concurrency. Default 10. */
   functionConcurrency?: number
+  /** Lambda's init limit in ms: a longer module init is retried once within the function's timeout. AWS: 10000. */
+  initTimeoutMs?: number
+  /** UNCONFIRMED on AWS (undocumented): seconds a warm function instance may stay idle before it is shut down. */
+  instanceIdleTimeout?: number
+  /** SAM/CloudFormation template parameters, as `sam deploy --parameter-overrides` (over each parameter's Default). */
+  parameterOverrides?: Record<string, string>
   /** Extra two-way routes (their handler's `body` goes back to the client). */
   routeResponses?: string[]
   /** Load gateway/handlers/default.ts first. Default true. */
@@ -160,6 +166,7 @@ type Defaulted = Required<
     | 'credentials'
     | 'routeResponses'
     | 'allowOrigins'
+    | 'parameterOverrides'
   >
 >
 
@@ -276,6 +283,15 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
       `allow-origin must be * or an origin such as https://example.com:8443 (scheme, host, optional port; no path), got "${origin}"`,
     )
   }
+  for (const [key, value] of Object.entries(r.parameterOverrides ?? {}))
+    check(
+      /^[A-Za-z0-9]+$/.test(key) && typeof value === 'string',
+      `parameter-overrides: "${key}" must be a template parameter name (letters and digits) with a string value`,
+    )
+  check(
+    r.parameterOverrides === undefined || Object.keys(r.parameterOverrides).length === 0 || r.backend !== undefined,
+    'parameter-overrides needs --backend (a SAM/CloudFormation template)',
+  )
   const pools = [defaultIdentityPool(r.region)]
   for (const pool of r.identityPools ?? []) {
     check(POOL_ID.test(pool) && pool.length <= 55, `identity pool id must look like us-east-1:0000-..., got "${pool}"`)
@@ -297,6 +313,7 @@ export function resolveOptions(o: GatewayOptions = {}): ResolvedOptions {
     backend: r.backend ?? (typeof r.handlers === 'string' ? r.handlers : undefined),
     routeResponses: r.routeResponses ?? [],
     allowOrigins: r.allowOrigins ?? [],
+    parameterOverrides: r.parameterOverrides ?? {},
     credentials: r.credentials ?? [],
     domainName: r.domainName,
     log: !sink ? () => {} : r.quiet ? (line, level) => level === 'error' && sink(line, level) : sink,

@@ -84,7 +84,12 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   let backend: Backend | undefined
   const checked = resolveOptions(input)
   if (checked.backend !== undefined) {
-    backend = await loadBackend(checked.backend, { stage: input.stage, region: input.region, apiId: checked.apiId })
+    backend = await loadBackend(checked.backend, {
+      stage: input.stage,
+      region: input.region,
+      apiId: checked.apiId,
+      parameterOverrides: checked.parameterOverrides,
+    })
     // The file's stage, region, route selection expression and $connect authorization, unless a flag says otherwise.
     input = {
       ...input,
@@ -152,6 +157,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         coldStartMs: o.coldStartMs,
         functionConcurrency: o.functionConcurrency,
         lambdaEnvironment: o.lambdaEnvironment,
+        initTimeoutMs: o.initTimeoutMs,
+        instanceIdleMs: o.instanceIdleTimeout * 1000,
       },
       functionCredentials,
     )
@@ -386,6 +393,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         defaultRoutes: inProcess.keys().filter((k) => !runtime!.has(k)),
         functionConcurrency: o.functionConcurrency,
         coldStartMs: o.coldStartMs,
+        initTimeoutMs: o.initTimeoutMs,
+        instanceIdleTimeout: o.instanceIdleTimeout,
       }),
       instances: () => runtime!.instances(),
     },

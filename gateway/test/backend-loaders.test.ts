@@ -184,14 +184,85 @@ describe('SAM / CloudFormation templates', () => {
         't.yaml': `Parameters:\n  P:\n    Type: String${extra}\nResources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: { ProtocolType: WEBSOCKET }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: src, Handler: h.run, Runtime: nodejs20.x }\n  Int:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties: { ApiId: !Ref Api, IntegrationType: ${integration}, IntegrationUri: !GetAtt Fn.Arn }\n  R:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: { ApiId: !Ref Api, RouteKey: $default, Target: !Sub 'integrations/\${Int}' }\n`,
       })
     await expect(load(join(base('AWS_PROXY'), 't.yaml'))).rejects.toThrow(
-      'parameter P has no Default; give it one to run the template locally',
+      'parameter P has no Default; give it one or pass --parameter-overrides P=VALUE to run the template locally',
     )
+    const given = await loadBackend(join(base('AWS_PROXY'), 't.yaml'), {
+      apiId: 'localapi01',
+      parameterOverrides: { P: 'x' },
+    })
+    expect(given.routes).toHaveLength(1)
     await expect(load(join(base('HTTP_PROXY', '\n    Default: x'), 't.yaml'))).rejects.toThrow(
       'Resources.Int: IntegrationType HTTP_PROXY is not supported (AWS_PROXY to a Lambda function only)',
     )
     const ok = await load(join(base('AWS_PROXY', '\n    Default: x'), 't.yaml'))
     expect(ok.routes).toEqual([{ routeKey: '$default', functionName: ok.functions[0]!.name, twoWay: false }])
     expect(ok.functions[0]!.name).toMatch(/^gw-backend-\w+-Fn$/)
+  })
+})
+
+describe('--parameter-overrides and --stage on a template', () => {
+  const sam = fixture('sam-app/template.yaml')
+  const withOverrides = (parameterOverrides: Record<string, string>, stage?: string) =>
+    loadBackend(sam, { apiId: 'localapi01', stage, parameterOverrides })
+  const postArn = (stage: string) =>
+    `arn:aws:execute-api:us-east-1:000000000000:localapi01/${stage}/POST/@connections/abc=`
+
+  it('override Defaults everywhere they are used: stage, environment, conditions, policy ARNs', async () => {
+    const b = await withOverrides({ StageName: 'qa', Loud: 'no' })
+    expect(b.stage).toBe('qa')
+    const chat = b.functions[0]!
+    expect(chat.environment).toEqual({
+      STAGE: 'qa',
+      MODE: 'quiet',
+      ENDPOINT: 'https://localapi01.execute-api.us-east-1.amazonaws.com/qa',
+    })
+    expect(evaluate(chat.role.statements!, 'execute-api:ManageConnections', postArn('qa')).allowed).toBe(true)
+    expect(evaluate(chat.role.statements!, 'execute-api:ManageConnections', postArn('test')).allowed).toBe(false)
+  })
+
+  it('a key the template lacks, or a value its AllowedValues refuse, is a clear error', async () => {
+    await expect(withOverrides({ Nope: '1' })).rejects.toThrow(
+      new BackendError(`--parameter-overrides Nope=…: ${sam} has no parameter Nope (its parameters: StageName, Loud)`),
+    )
+    await expect(withOverrides({ Loud: 'maybe' })).rejects.toThrow(
+      `parameter Loud: "maybe" (from --parameter-overrides) is not one of its AllowedValues (yes, no)`,
+    )
+    await expect(
+      loadBackend(fixture('serverless-chat/serverless.yml'), {
+        apiId: 'localapi01',
+        parameterOverrides: { A: '1' },
+      }),
+    ).rejects.toThrow(
+      /^--parameter-overrides A: \S+serverless\.yml is a serverless\.yml .*apply to SAM\/CloudFormation templates$/,
+    )
+  })
+
+  it('--stage sets the parameter the Stage takes its StageName from, so policy ARNs follow the stage', async () => {
+    const b = await load(sam, 'prod')
+    expect(b.stage).toBe('prod')
+    const chat = b.functions[0]!
+    expect(chat.environment.STAGE).toBe('prod')
+    expect(evaluate(chat.role.statements!, 'execute-api:ManageConnections', postArn('prod')).allowed).toBe(true)
+    expect(evaluate(chat.role.statements!, 'execute-api:ManageConnections', postArn('test')).allowed).toBe(false)
+    expect(b.warnings.filter((w) => w.includes('--stage'))).toEqual([])
+    // The same value both ways is fine; two different stages are not.
+    expect((await withOverrides({ StageName: 'prod' }, 'prod')).stage).toBe('prod')
+    await expect(withOverrides({ StageName: 'qa' }, 'prod')).rejects.toThrow(
+      '--stage prod and --parameter-overrides StageName=qa disagree: Resources.ChatStage.StageName is !Ref StageName; give one of them',
+    )
+  })
+
+  it('a fixed StageName that --stage contradicts is served as --stage, with a warning about the ARNs that keep it', async () => {
+    const dir = project({
+      'src/h.js': 'exports.run = async () => ({})',
+      't.yaml': `Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: { ProtocolType: WEBSOCKET }\n  Stage:\n    Type: AWS::ApiGatewayV2::Stage\n    Properties: { ApiId: !Ref Api, StageName: live }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: src, Handler: h.run, Runtime: nodejs20.x }\n  Int:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn }\n  R:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: { ApiId: !Ref Api, RouteKey: $default, Target: !Sub 'integrations/\${Int}' }\n`,
+    })
+    expect((await load(join(dir, 't.yaml'))).stage).toBe('live')
+    const b = await load(join(dir, 't.yaml'), 'dev')
+    expect(b.stage).toBe('dev')
+    expect(b.warnings).toContain(
+      '--stage dev: Resources.Stage.StageName is live and not a parameter, so names and ARNs the template writes with "live" (policy resources…) keep it; the gateway serves dev',
+    )
   })
 })
 

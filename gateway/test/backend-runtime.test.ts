@@ -250,6 +250,30 @@ describe('--backend SAM template', () => {
     },
   )
 
+  it(
+    '--stage and --parameter-overrides: the StageName parameter follows --stage, so the role allows the new stage',
+    { timeout: 60_000 },
+    async () => {
+      const gw = await gatewayFor({
+        backend: fixture('sam-app/template.yaml'),
+        stage: 'prod',
+        parameterOverrides: { Loud: 'no' },
+      })
+      expect(gw.stage).toBe('prod')
+      const client = await TestClient.open(gw.wsUrl)
+      // ChatFunction posts back through @connections on /prod: its policy's ${StageName} is prod, so it is allowed.
+      await client.send('{"type":"say","text":"hi"}')
+      expect(JSON.parse(await client.next(SLOW))).toEqual({
+        said: 'hi',
+        stage: 'prod',
+        mode: 'quiet',
+        endpoint: `https://${gw.apiId}.execute-api.us-east-1.amazonaws.com/prod`,
+      })
+      expect(gw.logs.filter((l) => l.includes('may not execute-api:ManageConnections'))).toEqual([])
+      await client.close()
+    },
+  )
+
   it('--permissions warn lets the call through with a log line', { timeout: 60_000 }, async () => {
     const gw = await gatewayFor({ backend: fixture('sam-app/template.yaml'), permissions: 'warn' })
     const client = await TestClient.open(gw.wsUrl)

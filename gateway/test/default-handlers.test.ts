@@ -71,7 +71,7 @@ describe('handler modules', () => {
       expect(gw.routes.twoWay).toEqual(['shout'])
       const client = await TestClient.open(gw.wsUrl)
       await client.send('{"action":"shout","text":"hi"}')
-      expect(await client.next(15_000)).toBe('HI')
+      expect(await client.next(40_000)).toBe('HI')
       // The module's one-way whoami: its body is not sent. No $default: anything else gets AWS's Forbidden frame.
       await client.send('{"action":"whoami"}')
       await client.send('{"action":"echo","data":"no built-ins"}')

@@ -13,7 +13,14 @@ afterAll(() => Promise.all(started.map((gw) => gw.close())))
 /** Starts a quiet gateway on a free port, closed after the test file. Error lines are collected in `logs`. */
 export async function gatewayFor(options: GatewayOptions = {}): Promise<Gateway & { logs: string[] }> {
   const logs: string[] = []
-  const gw = await startGateway({ port: 0, log: (line) => logs.push(line), ...options })
+  const gw = await startGateway({
+    port: 0,
+    log: (line) => logs.push(line),
+    // Importing the AWS SDK in a cold worker can outlast Lambda's 10 s init limit on a loaded test machine; the
+    // init-limit tests set their own.
+    initTimeoutMs: 120_000,
+    ...options,
+  })
   started.push(gw)
   return Object.assign(gw, { logs })
 }

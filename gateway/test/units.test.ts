@@ -230,6 +230,37 @@ describe('CLI arguments', () => {
     expect(parseArgs(['--port', '1', '--help'])).toEqual({ help: true })
   })
 
+  it('--parameter-overrides takes pairs up to the next flag, in the forms sam deploy accepts', () => {
+    expect(
+      parseArgs([
+        '--parameter-overrides',
+        'StageName=qa',
+        'Greeting=a=b c',
+        'ParameterKey=Loud,ParameterValue=no',
+        '--port',
+        '0',
+        '--parameter-overrides=Extra=1 More=2',
+      ]),
+    ).toEqual({
+      help: false,
+      options: {
+        parameterOverrides: { StageName: 'qa', Greeting: 'a=b c', Loud: 'no', Extra: '1', More: '2' },
+        port: 0,
+      },
+    })
+    expect(() => parseArgs(['--parameter-overrides', 'StageName'])).toThrow(
+      new UsageError(
+        '--parameter-overrides takes KEY=VALUE pairs (KEY letters and digits, as a template parameter\'s name), got "StageName"',
+      ),
+    )
+    expect(() => parseArgs(['--parameter-overrides', '=x'])).toThrow(/takes KEY=VALUE pairs .* got "=x"/)
+    expect(() => parseArgs(['--parameter-overrides', 'my-key=1'])).toThrow(/got "my-key=1"/)
+    expect(() => parseArgs(['--parameter-overrides', '--port', '1'])).toThrow(/--parameter-overrides needs a value/)
+    expect(() => resolveOptions({ parameterOverrides: { A: '1' } })).toThrow(
+      'parameter-overrides needs --backend (a SAM/CloudFormation template)',
+    )
+  })
+
   it('explains bad flags in one line', () => {
     expect(() => parseArgs(['--nope'])).toThrow(new UsageError('unknown flag --nope (see --help)'))
     expect(() => parseArgs(['--port'])).toThrow(/--port needs a value/)

@@ -7,11 +7,14 @@ import type { WebSocketEvent } from '../lambda-events'
 import type { LogFunction } from '../options'
 import { isTypeScript } from './handler-file'
 import { LOCAL_ACCOUNT_ID, type Backend, type BackendFunction } from './model'
+import type { InvokeMessage, WorkerMessage, WorkerSetup } from './worker-protocol'
 
 /**
  * The Lambda runtime behind the routes of a backend file: each function runs in worker threads, one invocation
  * per instance at a time, warm instances reused (the most recently used first), up to the function's concurrency.
- * An instance that times out, throws outside a request or exits is terminated and replaced by a cold one.
+ * An instance that times out, throws outside a request or exits is terminated and replaced by a cold one. An init
+ * longer than Lambda's limit (10 s) is retried once within the function's timeout, as Lambda does; an instance idle
+ * longer than `instanceIdleMs` is shut down, so the next invocation starts cold.
  */
 
 export interface FunctionCredentials {
@@ -33,6 +36,10 @@ export interface RuntimeOptions {
   functionConcurrency: number
   /** Set AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN for the function (Lambda does). */
   lambdaEnvironment: boolean
+  /** Lambda's init limit: a longer init is abandoned and retried within the function's timeout. AWS: 10000. */
+  initTimeoutMs: number
+  /** A warm instance idle this long is shut down (Lambda's figure is undocumented). */
+  instanceIdleMs: number
 }
 
 /** Invocations waiting for an instance, per function; beyond this they are throttled. */
@@ -41,17 +48,7 @@ const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url)
 
 type Outcome = InvocationOutcome
 
-interface WorkerMessage {
-  type: 'ready' | 'init-error' | 'log' | 'result' | 'pending'
-  id?: number
-  ok?: boolean
-  json?: string
-  error?: { name: string; message: string; stack?: string }
-  requestId?: string
-  level?: string
-  text?: string
-  resources?: string[]
-}
+type RunResult = { ok: true; json?: string } | { ok: false; error: Error }
 
 function lambdaError(name: string, message: string): Error {
   const error = new Error(message)
@@ -59,45 +56,64 @@ function lambdaError(name: string, message: string): Error {
   return error
 }
 
+/** The init outlived Lambda's init limit (only the first init of an instance has one). */
+class InitTimeout extends Error {
+  override name = 'InitTimeout'
+}
+
 class Instance {
   readonly worker: Worker
   private readonly flag = new Int32Array(new SharedArrayBuffer(4))
-  /** Set once 'ready' or 'init-error' arrived. */
+  /** Set once 'ready' or 'init-error' arrived, the instance died, or (an InitTimeout) the init limit passed. */
   readonly ready: Promise<Error | undefined>
   invocations = 0
   dead = false
+  /** Set when the pool replaces the instance itself: its slot goes to the replacement, not to someone waiting. */
+  replaced = false
+  /** Counts down while the instance sits idle (warm, between invocations). */
+  idleTimer: Timer | undefined
   private nextId = 1
-  private current:
-    { id: number; settle: (o: { ok: true; json?: string } | { ok: false; error: Error }) => void } | undefined
+  private current: { id: number; settle: (o: RunResult) => void } | undefined
 
   constructor(
     readonly fn: BackendFunction,
     env: Record<string, string>,
     region: string,
+    /** Lambda's init limit, or undefined for an init retried within the invocation (the function timeout bounds it). */
+    initLimit: { ms: number; clock: Clock } | undefined,
     private readonly onLog: (requestId: string, level: string, text: string) => void,
     private readonly onPending: (requestId: string, resources: string[]) => void,
     private readonly onGone: (instance: Instance) => void,
   ) {
+    const workerData: WorkerSetup = {
+      file: fn.file,
+      exportPath: fn.exportPath,
+      functionName: fn.name,
+      memoryMb: fn.memoryMb,
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      typescript: isTypeScript(fn.file),
+      flag: this.flag.buffer as SharedArrayBuffer,
+    }
     this.worker = new Worker(WORKER_URL, {
-      workerData: {
-        file: fn.file,
-        exportPath: fn.exportPath,
-        functionName: fn.name,
-        memoryMb: fn.memoryMb,
-        region,
-        accountId: LOCAL_ACCOUNT_ID,
-        typescript: isTypeScript(fn.file),
-        flag: this.flag.buffer,
-      },
+      workerData,
       env,
       // The function's memory size bounds its heap, so a leak ends like Lambda's "Runtime exited" (out of memory).
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, fn.memoryMb) },
     })
     this.ready = new Promise((resolve) => {
+      let limit: Timer | undefined
       const onMessage = (m: WorkerMessage) => {
+        if (m.type === 'init-start' && initLimit) {
+          limit = initLimit.clock.after(initLimit.ms, () =>
+            resolve(new InitTimeout(`init did not finish within ${(initLimit.ms / 1000).toFixed(2)} seconds`)),
+          )
+          return
+        }
         if (m.type === 'ready') resolve(undefined)
-        else if (m.type === 'init-error') resolve(lambdaError(m.error!.name, m.error!.message))
+        else if (m.type === 'init-error') resolve(lambdaError(m.error.name, m.error.message))
         else return
+        limit?.cancel()
         this.worker.off('message', onMessage)
       }
       this.worker.on('message', onMessage)
@@ -121,12 +137,12 @@ class Instance {
   }
 
   private onMessage(m: WorkerMessage): void {
-    if (m.type === 'log') this.onLog(m.requestId ?? '', m.level ?? 'INFO', m.text ?? '')
-    else if (m.type === 'pending') this.onPending(m.requestId ?? '', m.resources ?? [])
+    if (m.type === 'log') this.onLog(m.requestId, m.level, m.text)
+    else if (m.type === 'pending') this.onPending(m.requestId, m.resources)
     else if (m.type === 'result' && this.current && m.id === this.current.id) {
       const { settle } = this.current
       this.current = undefined
-      settle(m.ok ? { ok: true, json: m.json } : { ok: false, error: lambdaError(m.error!.name, m.error!.message) })
+      settle(m.ok ? { ok: true, json: m.json } : { ok: false, error: lambdaError(m.error.name, m.error.message) })
     }
   }
 
@@ -134,21 +150,19 @@ class Instance {
   private fail(error: Error): void {
     if (this.dead) return
     this.dead = true
+    this.idleTimer?.cancel()
     const current = this.current
     this.current = undefined
     current?.settle({ ok: false, error })
     this.onGone(this)
   }
 
-  run(
-    event: WebSocketEvent,
-    requestId: string,
-    remainingMs: number,
-  ): Promise<{ ok: true; json?: string } | { ok: false; error: Error }> {
+  run(event: WebSocketEvent, requestId: string, remainingMs: number): Promise<RunResult> {
     return new Promise((settle) => {
       const id = this.nextId++
       this.current = { id, settle }
-      this.worker.postMessage({ type: 'invoke', id, event, requestId, remainingMs })
+      const message: InvokeMessage = { type: 'invoke', id, event, requestId, remainingMs }
+      this.worker.postMessage(message)
       // After its first invocation the instance sleeps between invocations (frozen); wake it for this one.
       if (this.invocations++ > 0) {
         Atomics.store(this.flag, 0, 1)
@@ -189,18 +203,23 @@ class FunctionPool {
   /** An idle warm instance, a new cold one, or (at the limit) the next one released; undefined = throttled. */
   private acquire(): Promise<Instance | undefined> {
     const warm = this.idle.pop()
-    if (warm) return Promise.resolve(warm)
+    if (warm) {
+      warm.idleTimer?.cancel()
+      return Promise.resolve(warm)
+    }
     if (this.instances.size < this.limit) return Promise.resolve(this.spawn())
     if (this.throttles || this.waiting.length >= MAX_QUEUED) return Promise.resolve(undefined)
     return new Promise((resolve) => this.waiting.push(resolve))
   }
 
-  private spawn(): Instance {
+  /** A cold instance; `retry` = the init Lambda repeats inside an invocation, without the init limit. */
+  private spawn(retry = false): Instance {
     const fn = this.fn
     const instance = new Instance(
       fn,
       this.env,
       this.o.region,
+      retry ? undefined : { ms: this.o.initTimeoutMs, clock: this.o.clock },
       (requestId, level, text) =>
         this.o.log(`${fn.name} ${requestId} ${level} ${text}`, level === 'ERROR' ? 'error' : 'info'),
       (requestId, resources) => {
@@ -217,10 +236,18 @@ class FunctionPool {
     return instance
   }
 
+  /** Stops an instance whose init outlived the limit and starts the one that retries the init in its place. */
+  private replace(instance: Instance, error: Error): Instance {
+    instance.replaced = true
+    instance.kill(error)
+    return this.spawn(true)
+  }
+
   private forget(instance: Instance): void {
     this.instances.delete(instance)
     const i = this.idle.indexOf(instance)
     if (i >= 0) this.idle.splice(i, 1)
+    if (instance.replaced) return
     // Someone waiting for an instance gets a fresh one in place of the dead one.
     const next = this.waiting.shift()
     if (next) next(this.spawn())
@@ -229,18 +256,26 @@ class FunctionPool {
   private release(instance: Instance): void {
     if (instance.dead) return
     const next = this.waiting.shift()
-    if (next) next(instance)
-    else this.idle.push(instance)
+    if (next) return next(instance)
+    this.idle.push(instance)
+    instance.idleTimer = this.o.clock.after(this.o.instanceIdleMs, () => {
+      if (this.o.logInfo)
+        this.o.log(
+          `${this.fn.name} an instance idle for ${this.o.instanceIdleMs / 1000} s is shut down (--instance-idle-timeout); the next invocation starts cold`,
+          'info',
+        )
+      instance.kill(lambdaError('Shutdown', 'idle'))
+    })
   }
 
   async invoke(event: WebSocketEvent, requestId: string): Promise<Outcome> {
     const started = performance.now()
-    const done = (o: { ok: true; json?: string } | { ok: false; error: Error }): Outcome => {
+    const done = (o: RunResult): Outcome => {
       const durationMs = performance.now() - started
       if (!o.ok) return { kind: 'error', error: o.error, durationMs }
       return { kind: 'result', value: o.json === undefined ? undefined : (JSON.parse(o.json) as unknown), durationMs }
     }
-    const instance = await this.acquire()
+    let instance = await this.acquire()
     if (!instance) {
       this.o.log(
         `${this.fn.name} ${requestId} throttled: ${this.throttles ? `reserved concurrency ${this.limit} reached` : `${MAX_QUEUED} invocations already waiting`} (Lambda: TooManyRequestsException)`,
@@ -250,33 +285,53 @@ class FunctionPool {
     }
     const cold = instance.invocations === 0
     const initStarted = performance.now()
-    const initError = await instance.ready
+    const timeoutMs = this.fn.timeoutSeconds * 1000
+    // The function timeout: from the handler's start, or (after an init timeout) from the retried init's start.
+    let timer: Timer | undefined
+    let deadline = 0
+    const startTimeout = (target: Instance) => {
+      deadline = performance.now() + timeoutMs
+      return new Promise<RunResult>((resolve) => {
+        timer = this.o.clock.after(timeoutMs, () => {
+          const error = lambdaError(
+            'Sandbox.Timedout',
+            `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+          )
+          this.o.log(`${this.fn.name} ${requestId} ${error.message}; the instance is stopped and replaced`, 'error')
+          target.kill(error)
+          resolve({ ok: false, error })
+        })
+      })
+    }
+    let timedOut: Promise<RunResult> | undefined
+    let initError = await instance.ready
+    if (initError instanceof InitTimeout) {
+      this.o.log(
+        `${this.fn.name} ${requestId} INIT timed out: the module's init took longer than ${this.o.initTimeoutMs / 1000} s (Lambda's init limit); as Lambda does, the init is retried in a new instance within the function's ${this.fn.timeoutSeconds} s timeout`,
+        'error',
+      )
+      instance = this.replace(instance, initError)
+      timedOut = startTimeout(instance)
+      const retried = await Promise.race([instance.ready, timedOut])
+      if (retried !== undefined && !(retried instanceof Error)) return done(retried)
+      initError = retried
+    }
     if (cold && !initError && this.o.logInfo)
       this.o.log(
         `${this.fn.name} ${requestId} INIT new instance (${this.size} of at most ${this.limit}) ready in ${Math.round(performance.now() - initStarted)} ms after its request`,
         'info',
       )
     if (initError) {
+      timer?.cancel()
       instance.kill(initError)
       this.o.log(`${this.fn.name} ${requestId} init failed: ${initError.name}: ${initError.message}`, 'error')
       return done({ ok: false, error: initError })
     }
     if (cold && this.o.coldStartMs > 0)
       await new Promise<void>((resolve) => this.o.clock.after(this.o.coldStartMs, resolve))
-    const timeoutMs = this.fn.timeoutSeconds * 1000
-    let timer: Timer | undefined
-    const timedOut = new Promise<{ ok: false; error: Error }>((resolve) => {
-      timer = this.o.clock.after(timeoutMs, () => {
-        const error = lambdaError(
-          'Sandbox.Timedout',
-          `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
-        )
-        this.o.log(`${this.fn.name} ${requestId} ${error.message}; the instance is stopped and replaced`, 'error')
-        instance.kill(error)
-        resolve({ ok: false, error })
-      })
-    })
-    const result = await Promise.race([instance.run(event, requestId, timeoutMs), timedOut])
+    timedOut ??= startTimeout(instance)
+    const remainingMs = Math.max(0, Math.round(deadline - performance.now()))
+    const result = await Promise.race([instance.run(event, requestId, remainingMs), timedOut])
     timer?.cancel()
     this.release(instance)
     return done(result)
@@ -284,6 +339,7 @@ class FunctionPool {
 
   async close(): Promise<void> {
     for (const resolve of this.waiting.splice(0)) resolve(undefined)
+    for (const instance of this.instances) instance.idleTimer?.cancel()
     await Promise.all([...this.instances].map((i) => i.worker.terminate()))
     this.instances.clear()
     this.idle.length = 0

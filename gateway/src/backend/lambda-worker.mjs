@@ -5,16 +5,22 @@
  * a freeze between invocations (the thread blocks on Atomics.wait until the next one, so timers and requests left
  * running after the handler returned wait, as Lambda freezes its sandbox).
  *
- * Plain JavaScript on purpose: a worker starts without a TypeScript loader; tsx is registered only for .ts handlers.
+ * Plain JavaScript on purpose: a worker starts without a TypeScript loader (under vitest, or node without tsx); tsx is
+ * registered only for .ts handlers. It is typechecked all the same (checkJs in gateway/tsconfig.json), against the
+ * message types in worker-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
 import { format } from 'node:util'
 
-/** @typedef {{ file: string, exportPath: string[], functionName: string, memoryMb: number, region: string, accountId: string, typescript: boolean, flag: SharedArrayBuffer }} WorkerSetup */
-/** @typedef {{ type: 'invoke', id: number, event: unknown, requestId: string, remainingMs: number }} Invocation */
+/** @typedef {import('./worker-protocol.ts').WorkerSetup} WorkerSetup */
+/** @typedef {import('./worker-protocol.ts').InvokeMessage} InvokeMessage */
+/** @typedef {import('./worker-protocol.ts').WorkerMessage} WorkerMessage */
+/** @typedef {import('./worker-protocol.ts').SerializedError} SerializedError */
 
-const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort)
+const parent = /** @type {import('node:worker_threads').MessagePort} */ (parentPort)
+/** Every message to the runtime goes through here, so its shape is checked. */
+const post = (/** @type {WorkerMessage} */ message) => parent.postMessage(message)
 const setup = /** @type {WorkerSetup} */ (workerData)
 const flag = new Int32Array(setup.flag)
 const MAX_LOG_CHARS = 256 * 1024
@@ -22,7 +28,10 @@ const MAX_LOG_CHARS = 256 * 1024
 /** The request id console lines belong to (Lambda keeps stamping the last one after a return, too). */
 let currentRequestId = ''
 
-/** @param {unknown} error */
+/**
+ * @param {unknown} error
+ * @returns {SerializedError}
+ */
 function serializeError(error) {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
   let message
@@ -48,7 +57,7 @@ for (const [method, level] of CONSOLE_LEVELS) {
     value: (/** @type {unknown[]} */ ...args) => {
       let text = format(...args)
       if (text.length > MAX_LOG_CHARS) text = text.slice(0, MAX_LOG_CHARS) + ' …(truncated)'
-      port.postMessage({ type: 'log', requestId: currentRequestId, level, text })
+      post({ type: 'log', requestId: currentRequestId, level, text })
     },
     configurable: true,
     writable: true,
@@ -76,10 +85,13 @@ async function loadHandler() {
   const url = pathToFileURL(setup.file).href
   /** @type {Record<string, unknown>} */
   let mod
+  // The init limit counts from here: the worker's and tsx's own start-up are the emulator's, not the function's.
   if (setup.typescript) {
     const { tsImport } = await import('tsx/esm/api')
+    post({ type: 'init-start' })
     mod = await tsImport(url, import.meta.url)
   } else {
+    post({ type: 'init-start' })
     mod = await import(url)
   }
   /** @type {unknown} */
@@ -96,18 +108,27 @@ async function loadHandler() {
     error.name = 'Runtime.HandlerNotFound'
     throw error
   }
-  return /** @type {(event: unknown, context: unknown, callback: unknown) => unknown} */ (target)
+  return /** @type {Handler} */ (target)
 }
 
-/** Runs the handler to its result: an async handler's promise, or a callback-style handler's callback. */
-function run(
-  /** @type {(event: unknown, context: unknown, callback: unknown) => unknown} */ handler,
-  /** @type {unknown} */ event,
-  /** @type {Record<string, unknown>} */ context,
-) {
+/** @typedef {(event: unknown, context: unknown, callback: unknown) => unknown} Handler */
+
+/**
+ * Runs the handler to its result: an async handler's promise, or a callback-style handler's callback.
+ * @param {Handler} handler
+ * @param {unknown} event
+ * @param {Record<string, unknown>} context
+ * @returns {Promise<{ value: unknown, viaCallback: boolean }>}
+ */
+function run(handler, event, context) {
   return new Promise((resolve, reject) => {
     let done = false
-    const callback = (/** @type {unknown} */ error, /** @type {unknown} */ value) => {
+    /**
+     * Lambda's callback: an error (anything but null/undefined) fails the invocation, else `value` is the result.
+     * @param {unknown} error
+     * @param {unknown} [value]
+     */
+    const callback = (error, value) => {
       if (done) return
       done = true
       if (error !== null && error !== undefined) reject(error)
@@ -153,15 +174,16 @@ function freeze() {
   thawed = true
 }
 
+/** @type {Handler | undefined} */
 let handler
 try {
   handler = await loadHandler()
-  port.postMessage({ type: 'ready' })
+  post({ type: 'ready' })
 } catch (error) {
-  port.postMessage({ type: 'init-error', error: serializeError(error) })
+  post({ type: 'init-error', error: serializeError(error) })
 }
 
-port.on('message', async (/** @type {Invocation} */ message) => {
+parent.on('message', async (/** @type {InvokeMessage} */ message) => {
   if (message.type !== 'invoke' || !handler) return
   if (thawed) {
     // Timers that came due while frozen run first, as they do when Lambda thaws a sandbox.
@@ -184,9 +206,7 @@ port.on('message', async (/** @type {Invocation} */ message) => {
   }
   const before = activeResources()
   try {
-    const { value, viaCallback } = /** @type {{ value: unknown, viaCallback: boolean }} */ (
-      await run(handler, message.event, context)
-    )
+    const { value, viaCallback } = await run(handler, message.event, context)
     if (viaCallback && context.callbackWaitsForEmptyEventLoop) await waitForEmptyLoop(before, deadline)
     let json
     try {
@@ -196,12 +216,11 @@ port.on('message', async (/** @type {Invocation} */ message) => {
         name: 'Runtime.MarshalError',
       })
     }
-    port.postMessage({ type: 'result', id: message.id, ok: true, json })
+    post({ type: 'result', id: message.id, ok: true, json })
   } catch (error) {
-    port.postMessage({ type: 'result', id: message.id, ok: false, error: serializeError(error) })
+    post({ type: 'result', id: message.id, ok: false, error: serializeError(error) })
   }
   const pending = leftOver(before)
-  if (pending.length > 0)
-    port.postMessage({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
+  if (pending.length > 0) post({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
   freeze()
 })

@@ -15,6 +15,8 @@ export interface BackendLoadOptions {
   stage?: string
   region?: string
   apiId: string
+  /** --parameter-overrides: SAM/CloudFormation parameters over their Default. */
+  parameterOverrides?: Record<string, string>
 }
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
@@ -22,7 +24,15 @@ const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
 export async function loadBackend(file: string, o: BackendLoadOptions): Promise<Backend> {
   const path = resolve(file)
   const ext = extname(path).toLowerCase()
-  if (MODULE_EXTENSIONS.has(ext)) return loadModuleBackend(file, path)
+  const overrides = Object.keys(o.parameterOverrides ?? {})
+  const noParameters = (what: string) =>
+    new BackendError(
+      `--parameter-overrides ${overrides.join(', ')}: ${file} is ${what}; parameter overrides apply to SAM/CloudFormation templates`,
+    )
+  if (MODULE_EXTENSIONS.has(ext)) {
+    if (overrides.length > 0) throw noParameters('a handlers module')
+    return loadModuleBackend(file, path)
+  }
   if (!['.yml', '.yaml', '.json'].includes(ext))
     throw new BackendError(
       `--backend ${file}: expected serverless.yml, a SAM/CloudFormation template (.yaml, .json) or a handlers module (.ts, .js)`,
@@ -34,7 +44,16 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
     throw new BackendError(`--backend ${file}: ${(error as Error).message}`)
   }
   const { value, warnings } = parseCloudFormationYaml(text, file)
-  const options = { path, file, stage: o.stage, region: o.region, apiId: o.apiId }
+  const options = {
+    path,
+    file,
+    stage: o.stage,
+    region: o.region,
+    apiId: o.apiId,
+    parameterOverrides: o.parameterOverrides,
+  }
+  if (!isTemplate(value) && overrides.length > 0)
+    throw noParameters('a serverless.yml (its ${opt:…} variables take --stage and --region)')
   const backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
   backend.warnings.unshift(...warnings)
   return backend

@@ -9,6 +9,8 @@ export function describeBackend(
     defaultRoutes: string[]
     functionConcurrency: number
     coldStartMs: number
+    initTimeoutMs: number
+    instanceIdleTimeout: number
   },
 ): string[] {
   const fns = new Map(backend.functions.map((f) => [f.name, f]))
@@ -57,5 +59,8 @@ export function describeBackend(
       )
   }
   if (o.coldStartMs > 0) lines.push(`  Cold start       +${o.coldStartMs} ms before each instance's first invocation`)
+  lines.push(
+    `  Instances        init limit ${o.initTimeoutMs / 1000} s${o.initTimeoutMs === 10_000 ? " (Lambda's)" : " (Lambda's is 10 s)"}, retried once within the function's timeout; shut down after ${o.instanceIdleTimeout} s idle (UNCONFIRMED: Lambda's figure is undocumented)`,
+  )
   return lines
 }

@@ -56,14 +56,6 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     .map(String)
   for (const tr of transforms) if (tr !== 'AWS::Serverless-2016-10-31') warn(`Transform ${tr} is not applied`)
 
-  const parameters: Record<string, unknown> = {}
-  for (const [name, p] of Object.entries(asObject(t.Parameters))) {
-    const def = asObject(p).Default
-    if (def === undefined)
-      throw new BackendError(`${o.file}: parameter ${name} has no Default; give it one to run the template locally`)
-    parameters[name] = def
-  }
-
   const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type)
   if (byType('AWS::Serverless::WebSocketApi').length > 0)
     throw new BackendError(
@@ -76,6 +68,7 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
       `${o.file}: ${apis.length} WebSocket APIs (${apis.map(([id]) => id).join(', ')}); the gateway serves one`,
     )
   const [apiId, api] = apis[0]!
+  const parameters = templateParameters(t, apiId, o)
 
   const region = o.region ?? 'us-east-1'
   const globals = asObject(asObject(t.Globals).Function)
@@ -141,10 +134,16 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
 
   const stages = byType('AWS::ApiGatewayV2::Stage').filter(([id, r]) => belongsToApi(id, r))
   if (stages.length > 1) warn(`${stages.length} stages for ${apiId}; the first (${stages[0]![0]}) is served`)
-  if (stages.length > 0 && stage === undefined) {
+  if (stages.length > 0) {
     const [stageId, s] = stages[0]!
     const props = asObject(resolve(s.Properties, `Resources.${stageId}.Properties`))
-    stage = String(props.StageName ?? 'dev')
+    const templateStage = String(props.StageName ?? 'dev')
+    // A StageName parameter was set to --stage already (templateParameters); a fixed name cannot follow it.
+    if (stage === undefined) stage = templateStage
+    else if (templateStage !== stage)
+      warn(
+        `--stage ${stage}: Resources.${stageId}.StageName is ${templateStage} and not a parameter, so names and ARNs the template writes with "${templateStage}" (policy resources…) keep it; the gateway serves ${stage}`,
+      )
     if (props.StageVariables !== undefined) warn(`Resources.${stageId}: stage variables are not emulated`)
     if (props.DefaultRouteSettings !== undefined || props.RouteSettings !== undefined)
       warn(`Resources.${stageId}: route settings (throttling, logging) are not emulated`)
@@ -222,6 +221,77 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     warnings,
     ...(auth ? { auth } : {}),
   }
+}
+
+/** CloudFormation matches AllowedPattern against the whole value. */
+function allowedPattern(pattern: string, where: string): RegExp {
+  try {
+    return new RegExp(`^(?:${pattern})$`)
+  } catch (error) {
+    throw new BackendError(
+      `${where}: AllowedPattern ${pattern} is not a regular expression (${(error as Error).message})`,
+    )
+  }
+}
+
+/**
+ * Parameter values: --parameter-overrides over each Default, as `sam deploy` applies them, checked against
+ * AllowedValues, AllowedPattern and Type Number like CloudFormation does. With --stage, a Stage whose StageName is
+ * `!Ref SomeParameter` gets that parameter set to the stage, so every `${SomeParameter}` (policy ARNs, environment)
+ * follows the stage the gateway serves.
+ */
+function templateParameters(t: Record<string, unknown>, apiId: string, o: LoadOptions): Record<string, unknown> {
+  const declared = asObject(t.Parameters)
+  const overrides: Record<string, string> = { ...o.parameterOverrides }
+  const source: Record<string, string> = Object.fromEntries(
+    Object.keys(overrides).map((key) => [key, ' (from --parameter-overrides)']),
+  )
+  for (const key of Object.keys(overrides))
+    if (!(key in declared))
+      throw new BackendError(
+        `--parameter-overrides ${key}=…: ${o.file} has no parameter ${key} (its parameters: ${Object.keys(declared).join(', ') || 'none'})`,
+      )
+  if (o.stage !== undefined) {
+    const stageParameter = Object.entries(asObject(t.Resources))
+      .map(([id, r]) => ({ id, r: asObject(r) }))
+      .filter(({ r }) => r.Type === 'AWS::ApiGatewayV2::Stage')
+      .map(({ id, r }) => ({ id, props: asObject(r.Properties) }))
+      .find(({ props }) => asObject(props.ApiId).Ref === apiId || props.ApiId === undefined)
+    const ref = asObject(stageParameter?.props.StageName).Ref
+    if (typeof ref === 'string' && ref in declared) {
+      if (ref in overrides && overrides[ref] !== o.stage)
+        throw new BackendError(
+          `--stage ${o.stage} and --parameter-overrides ${ref}=${overrides[ref]} disagree: Resources.${stageParameter!.id}.StageName is !Ref ${ref}; give one of them`,
+        )
+      overrides[ref] = o.stage
+      source[ref] = ' (from --stage)'
+    }
+  }
+  const parameters: Record<string, unknown> = {}
+  for (const [name, p] of Object.entries(declared)) {
+    const spec = asObject(p)
+    const overridden = name in overrides
+    const value = overridden ? overrides[name] : spec.Default
+    const where = `${o.file}: parameter ${name}`
+    if (value === undefined)
+      throw new BackendError(
+        `${where} has no Default; give it one or pass --parameter-overrides ${name}=VALUE to run the template locally`,
+      )
+    const text = String(value)
+    const from = source[name] ?? ''
+    const allowed = Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map(String) : undefined
+    if (allowed && !allowed.includes(text))
+      throw new BackendError(`${where}: "${text}"${from} is not one of its AllowedValues (${allowed.join(', ')})`)
+    if (typeof spec.AllowedPattern === 'string' && !allowedPattern(spec.AllowedPattern, where).test(text))
+      throw new BackendError(`${where}: "${text}"${from} does not match its AllowedPattern ${spec.AllowedPattern}`)
+    if (spec.Type === 'Number' && (text.trim() === '' || !Number.isFinite(Number(text))))
+      throw new BackendError(`${where}: "${text}"${from} is not a number (Type: Number)`)
+    // List parameters are lists when referenced (!Ref gives the items, !Join joins them).
+    const isList =
+      typeof spec.Type === 'string' && (spec.Type === 'CommaDelimitedList' || spec.Type.startsWith('List<'))
+    parameters[name] = isList && typeof value === 'string' ? value.split(',') : overridden ? text : value
+  }
+  return parameters
 }
 
 /** An AWS_PROXY integration's Lambda function, by its IntegrationUri (…/functions/{arn}/invocations or the ARN). */

@@ -29,6 +29,8 @@ export interface LoadOptions {
   stage?: string
   region?: string
   apiId: string
+  /** --parameter-overrides (templates only). */
+  parameterOverrides?: Record<string, string>
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

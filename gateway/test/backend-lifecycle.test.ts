@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it, onTestFailed } from 'vitest'
+import { FakeClock } from './fake-clock'
+import { errorFrame, gatewayFor, refusedHandshake, TestClient, waitFor } from './helpers'
+
+// Worker instances start cold (a fresh isolate): on a loaded machine that takes seconds.
+const SLOW = 45_000
+const fixture = (path: string) => fileURLToPath(new URL(`./fixtures/${path}`, import.meta.url))
+
+describe("Lambda's init limit (--init-timeout-ms; AWS: 10 s)", () => {
+  it(
+    'an init longer than the limit is retried in a new instance within the function timeout: too slow fails, in time runs',
+    { timeout: 180_000 },
+    async () => {
+      // Both modules take 1.5 s to init; the limit is 0.2 s instead of 10 s so the test does not wait 10 s.
+      const gw = await gatewayFor({ backend: fixture('slow-init/serverless.yml'), initTimeoutMs: 200 })
+      const client = await TestClient.open(gw.wsUrl)
+
+      // A busy-looping init: the retry cannot finish within the 1 s timeout, so the invocation fails.
+      await client.send('{"action":"stuck"}')
+      expect(await client.next(SLOW)).toMatch(errorFrame('Internal server error'))
+      expect(
+        gw.logs.some((l) =>
+          /^slowinit-local-stuck \S+ INIT timed out: the module's init took longer than 0\.2 s \(Lambda's init limit\); as Lambda does, the init is retried in a new instance within the function's 1 s timeout$/.test(
+            l,
+          ),
+        ),
+      ).toBe(true)
+      expect(
+        gw.logs.some((l) =>
+          /^slowinit-local-stuck \S+ Task timed out after 1\.00 seconds; the instance is stopped and replaced$/.test(l),
+        ),
+      ).toBe(true)
+      await waitFor(() => gw.backend!.instances()['slowinit-local-stuck'] === 0, SLOW, 'the stuck instance to go')
+
+      // An init that awaits: its retry fits in the 20 s timeout, and the instance it made stays warm.
+      await client.send('{"action":"patient"}')
+      expect(await client.next(SLOW)).toBe('ready, invocation 1')
+      expect(gw.logs.some((l) => /^slowinit-local-patient \S+ INIT timed out/.test(l))).toBe(true)
+      await client.send('{"action":"patient"}')
+      expect(await client.next(SLOW)).toBe('ready, invocation 2')
+      expect(gw.backend!.instances()['slowinit-local-patient']).toBe(1)
+      await client.close()
+    },
+  )
+
+  it('a $connect function whose init times out refuses the handshake with 502', { timeout: 180_000 }, async () => {
+    const gw = await gatewayFor({ backend: fixture('slow-init/connect.yml'), initTimeoutMs: 200 })
+    expect((await refusedHandshake(gw.wsUrl)).status).toBe(502)
+    expect(gw.logs.some((l) => /^slowconnect-local-connect \S+ INIT timed out/.test(l))).toBe(true)
+  })
+})
+
+describe('idle instances (--instance-idle-timeout)', () => {
+  it(
+    'a warm instance idle beyond the bound is shut down and the next invocation starts cold',
+    { timeout: 180_000 },
+    async () => {
+      const clock = new FakeClock()
+      const gw = await gatewayFor({
+        backend: fixture('serverless-chat/serverless.yml'),
+        clock,
+        instanceIdleTimeout: 300,
+      })
+      onTestFailed(() => console.log(gw.logs.join('\n')))
+      const client = await TestClient.open(gw.wsUrl)
+      const info = async () => {
+        await client.send('{"action":"info"}')
+        return (JSON.parse(await client.next(SLOW)) as { loadedAt: number }).loadedAt
+      }
+      const first = await info()
+      expect(gw.backend!.instances()['chat-local-info']).toBe(1)
+      // Just short of the bound it is still warm…
+      clock.advance(299_000)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(gw.backend!.instances()['chat-local-info']).toBe(1)
+      expect(await info()).toBe(first)
+      // …and a full idle period after its last invocation it is gone.
+      clock.advance(300_000)
+      await waitFor(() => gw.backend!.instances()['chat-local-info'] === 0, SLOW, 'the idle instance to go')
+      expect(gw.logs).toContain(
+        'chat-local-info an instance idle for 300 s is shut down (--instance-idle-timeout); the next invocation starts cold',
+      )
+      const cold = await info()
+      expect(cold).not.toBe(first)
+      expect(gw.logs.filter((l) => /^chat-local-info \S+ INIT new instance/.test(l))).toHaveLength(2)
+      expect(gw.backend!.instances()['chat-local-info']).toBe(1)
+      await client.close()
+    },
+  )
+})
