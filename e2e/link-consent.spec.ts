@@ -91,7 +91,10 @@ test('a script that opts in (window.__playgroundScripted) connects without being
   await expect(consentDialog(page)).toHaveCount(0)
 })
 
-test('a link’s settings apply to the tab and are not stored until the user changes them', async ({ page, gateway }) => {
+test('a link’s settings apply to the tab only: never to the preferences other tabs share', async ({
+  page,
+  gateway,
+}) => {
   await openPlayground(page, {
     endpoint: gateway.wsUrl,
     keepalive: 30,
@@ -104,32 +107,25 @@ test('a link’s settings apply to the tab and are not stored until the user cha
   await expect(page.getByLabel('Endpoint URL')).toHaveValue(gateway.wsUrl)
   await expect(page.getByLabel('Custom idle timeout (seconds)')).toHaveValue('21')
   await expect(page.getByLabel('Experiment', { exact: true })).toHaveValue('size-limits')
-  const stored = () => page.evaluate(() => JSON.stringify(localStorage))
-  const linkValues: Record<string, string> = {
-    endpoint: gateway.wsUrl,
-    'keepalive-seconds': '30',
-    'keepalive-payload': 'link-payload',
-    profile: 'custom',
-    'custom-idle': '21',
-    'custom-max': '91',
-    experiment: 'size-limits',
-  }
-  const storedValues = await page.evaluate(
-    (names) => names.map((name) => localStorage.getItem(`apigw-playground:${name}`)),
-    Object.keys(linkValues),
-  )
-  Object.keys(linkValues).forEach((name, i) => expect(storedValues[i], name).not.toBe(linkValues[name]))
+  const shared = () => page.evaluate(() => JSON.stringify(localStorage))
+  const tab = () => page.evaluate(() => sessionStorage.getItem('apigw-playground:tab-connections') ?? '')
+  for (const value of [gateway.wsUrl, 'link-payload', '"custom"', 'size-limits'])
+    expect(await shared()).not.toContain(value)
 
-  // Changed by the user, a setting is the user's own.
+  // Changed by the user, a setting is still this tab's: its connection's, kept across a reload of the tab.
   await page.getByLabel('Custom maximum duration (seconds)').fill('92')
-  await expect.poll(stored).toContain('"apigw-playground:custom-max":"92"')
-
-  // The same page without the link: the user's own settings, not the link's.
+  await expect.poll(tab).toContain('"customMaxSeconds":92')
+  expect(await shared()).not.toContain('92')
   await openPlayground(page)
-  await expect(page.getByLabel('Endpoint URL')).not.toHaveValue(gateway.wsUrl)
-  await expect(page.getByLabel('Timeout profile')).toHaveValue('aws')
-  await expect(page.getByLabel('Experiment', { exact: true })).not.toHaveValue('size-limits')
-  expect(await stored()).toContain('"apigw-playground:custom-max":"92"')
+  await expect(page.getByLabel('Endpoint URL')).toHaveValue(gateway.wsUrl)
+  await expect(page.getByLabel('Custom maximum duration (seconds)')).toHaveValue('92')
+
+  // Another tab without the link starts from the defaults, not from this tab's set-up.
+  const other = await page.context().newPage()
+  await openPlayground(other)
+  await expect(other.getByLabel('Endpoint URL')).not.toHaveValue(gateway.wsUrl)
+  await expect(other.getByLabel('Timeout profile')).toHaveValue('aws')
+  await expect(other.getByLabel('Experiment', { exact: true })).not.toHaveValue('size-limits')
 })
 
 test('a presigned endpoint’s signature and token leave the address bar; the tab still uses them', async ({

@@ -1,5 +1,6 @@
 import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
 import { checkEndpoint } from '@/core/session/endpoint'
+import type { ConnectionSettings } from '@/core/session/page-connection'
 import {
   addressWithoutSecrets,
   consentNeeded,
@@ -37,14 +38,16 @@ export interface AppliedLink {
 }
 
 /**
- * Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… to this tab (the user's stored settings stay as
- * they were). Connecting and starting an experiment wait for the user's yes (see link-consent).
+ * Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… to this tab's first connection (a tab's
+ * connections are its own: other tabs and the shared preferences stay as they were). Connecting and starting an
+ * experiment wait for the user's yes (see link-consent).
  */
 export function applyUrlSetup(search = location.search): AppliedLink {
   const { setup, problems } = parseUrlSetup(search)
   const settings = useSettingsStore()
   const session = useSessionStore()
-  settings.applyFromLink({
+  const id = session.connections[0]!.id
+  const patch: Partial<ConnectionSettings> = {
     endpoint: setup.endpoint,
     protocols: setup.protocols,
     profileId: setup.profile,
@@ -52,26 +55,29 @@ export function applyUrlSetup(search = location.search): AppliedLink {
     customMaxSeconds: setup.maxSeconds,
     keepalivePayload: setup.payload,
     keepaliveSeconds: setup.keepaliveSeconds,
-  })
+  }
+  for (const key of Object.keys(patch) as (keyof ConnectionSettings)[]) if (patch[key] === undefined) delete patch[key]
+  session.configure(patch, id)
   hideSecretsInAddressBar()
   if (setup.keepaliveSeconds) {
-    const result = session.setKeepalive(true)
+    const result = session.setKeepalive(true, id)
     if (!result.ok) problems.push(result.error)
   }
+  const endpoint = session.connections[0]!.settings.endpoint
   const actions: LinkActions = { connect: false }
   if (setup.autoconnect) {
     // An endpoint the form already explains is not repeated here, and there is nothing to ask about.
-    if (checkEndpoint(settings.endpoint, location.protocol === 'https:').ok) actions.connect = true
+    if (checkEndpoint(endpoint, location.protocol === 'https:').ok) actions.connect = true
     else problems.push('Did not connect: the endpoint in the link is not usable (see above).')
   }
   const experiment = applyExperimentSetup(new URLSearchParams(search))
   problems.push(...experiment.problems)
   actions.experiment = experiment.start
-  const request = consentNeeded(settings.endpoint, actions, {
+  const request = consentNeeded(endpoint, actions, {
     allowedOrigins: settings.linkAllowedOrigins,
     scripted: window.__playgroundScripted === true,
   })
-  if (!request) return { problems: [...problems, ...act(actions, whenPageSettles)] }
+  if (!request) return { problems: [...problems, ...act(actions, id, whenPageSettles)] }
   return {
     problems,
     pending: {
@@ -80,16 +86,16 @@ export function applyUrlSetup(search = location.search): AppliedLink {
         if (always && request.origin)
           settings.linkAllowedOrigins = rememberOrigin(settings.linkAllowedOrigins, request.origin)
         // The user's click came after the page settled: the experiment may start at once.
-        return act(actions, (run) => run())
+        return act(actions, id, (run) => run())
       },
     },
   }
 }
 
-function act(actions: LinkActions, schedule: (run: () => void) => void): string[] {
+function act(actions: LinkActions, id: string, schedule: (run: () => void) => void): string[] {
   const problems: string[] = []
   if (actions.connect) {
-    const result = useSessionStore().connect()
+    const result = useSessionStore().connect({ id })
     if (!result.ok) problems.push(`Could not connect: ${result.error}`)
   }
   if (actions.experiment) {
@@ -139,10 +145,10 @@ function whenPageSettles(run: () => void): void {
   else setTimeout(run, 0)
 }
 
-/** A link that reopens the current set-up (never with credentials), and what it left out of the endpoint. */
+/** A link that reopens the selected connection's set-up (never with credentials), and what it left out of the endpoint. */
 export function currentSetupLink(options: { autoconnect?: boolean } = {}): { link: string; leftOut: string[] } {
-  const settings = useSettingsStore()
   const session = useSessionStore()
+  const { settings } = session.selected
   const setup: UrlSetup = {
     endpoint: settings.endpoint,
     protocols: settings.protocols || undefined,

@@ -2,6 +2,7 @@ import { toRaw } from 'vue'
 import { useExperimentsStore } from '@/stores/experiments'
 import { useLogStore } from '@/stores/log'
 import { useSessionStore } from '@/stores/session'
+import { redactSecrets } from '@/core/session/endpoint'
 
 /**
  * `window.playground`: a documented, read-only view for scripts (Playwright, `npm run experiment`). Every getter
@@ -14,6 +15,7 @@ export function installWindowHook(): void {
   const copy = <T>(value: T): T => structuredClone(toRaw(value))
   const hook = Object.freeze({
     version: 1,
+    /** The selected connection. */
     get session() {
       return copy({
         readyState: session.state.readyState,
@@ -21,6 +23,30 @@ export function installWindowHook(): void {
         url: session.state.url,
         lastClose: session.state.lastClose,
       })
+    },
+    /** The page's connections in list order: set-up and state, never credentials (URLs come redacted). */
+    get connections() {
+      return copy(
+        session.connections.map((c) => ({
+          id: c.id,
+          name: c.name,
+          colour: c.colour,
+          selected: c.id === session.selectedId,
+          endpoint: redactSecrets(c.settings.endpoint),
+          url: c.state.url,
+          readyState: c.state.readyState,
+          connection: c.state.connection,
+          sentCount: c.state.sentCount,
+          receivedCount: c.state.receivedCount,
+          keepaliveEnabled: c.state.keepaliveEnabled,
+          profile: c.settings.profileId,
+          lastClose: c.state.lastClose,
+        })),
+      )
+    },
+    /** Copies of one connection's log entries (its `source` is the connection's id), oldest first, at most 10,000. */
+    connectionLog(id: string, limit = 10_000) {
+      return copy(log.entriesOf(id, Math.min(10_000, Math.max(0, limit))))
     },
     get log() {
       return {

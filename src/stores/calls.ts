@@ -10,7 +10,6 @@ import type { ConnectionInfo, ManagementOutcome } from '@/aws/management-api'
 import type { ManagementApi, ManagementResult } from '@/core/experiments/types'
 import { useCredentialsStore } from './credentials'
 import { useSessionStore } from './session'
-import { useSettingsStore } from './settings'
 
 /** What the timeout lab needs to connect and call @connections with the chosen credentials. */
 export interface ExperimentAws {
@@ -21,8 +20,9 @@ export interface ExperimentAws {
 
 /** @connections calls (PostToConnection, GetConnection, DeleteConnection) and the IAM-signed connect. */
 export const useCallsStore = defineStore('calls', () => {
-  const settings = useSettingsStore()
   const session = useSessionStore()
+  /** The selected connection's endpoint: the management endpoint is derived from it. */
+  const wsEndpoint = computed(() => session.selected.settings.endpoint)
   const credentials = useCredentialsStore()
 
   const endpointOverride = shallowRef('')
@@ -36,19 +36,45 @@ export const useCallsStore = defineStore('calls', () => {
   const lastExplanation = shallowRef<ManagementErrorExplanation>()
   const lastCli = shallowRef<string>()
 
-  const derived = computed(() => managementEndpointFor(settings.endpoint))
+  const derived = computed(() => managementEndpointFor(wsEndpoint.value))
   const endpoint = computed(() => endpointOverride.value.trim() || derived.value?.endpoint || '')
   /** The region in an execute-api host wins over the one typed in the panel. */
   const apiRegion = computed(() => derived.value?.region ?? credentials.region)
   const endpointProblem = computed(() =>
     endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.',
   )
-  const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
+  const endpointKind = computed(() => describeEndpoint(wsEndpoint.value).kind)
+
+  /**
+   * Each page connection's API Gateway connection id, learned from what it received (the article's $default reply and
+   * whoami carry one; a broadcast names its sender as `from`, not `connectionId`). Forgotten when it connects again.
+   */
+  const idsByConnection = shallowRef<Record<string, string>>({})
 
   // Connection ids show up in received messages: the article's $default reply and whoami both carry one.
   session.subscribe((event) => {
-    if (event.kind === 'received' && event.data) for (const id of findConnectionIds(event.data)) addKnownId(id)
+    if (event.kind === 'connecting' && event.source && idsByConnection.value[event.source]) {
+      const rest = { ...idsByConnection.value }
+      delete rest[event.source]
+      idsByConnection.value = rest
+    }
+    if (event.kind !== 'received' || !event.data) return
+    const ids = findConnectionIds(event.data)
+    for (const id of ids) addKnownId(id)
+    if (ids.length === 1 && event.source && idsByConnection.value[event.source] !== ids[0])
+      idsByConnection.value = { ...idsByConnection.value, [event.source]: ids[0]! }
   })
+
+  /** The page's connections by name, with the connection id each has learned (if any), for the picker. */
+  const pageConnections = computed(() =>
+    session.connections.map((c) => ({
+      id: c.id,
+      name: c.name,
+      colour: c.colour,
+      readyState: c.state.readyState,
+      connectionId: idsByConnection.value[c.id],
+    })),
+  )
 
   function addKnownId(id: string) {
     if (knownIds.value.includes(id)) return
@@ -139,12 +165,17 @@ export const useCallsStore = defineStore('calls', () => {
           outcome.status === undefined && !outcome.signer ? await isReachable(endpoint.value) : undefined
         lastExplanation.value = explain(outcome, reachable)
       }
+      const ownerId = Object.keys(idsByConnection.value).find((key) => idsByConnection.value[key] === id)
+      const owner = session.connections.find((c) => c.id === ownerId) ?? session.selected
+      const openedAt = owner.state.openedAt
       session.record({
         at: Date.now(),
-        connection: session.state.connection,
+        // On the row and lane of the page connection the id belongs to, when the page knows it.
+        connection: owner.state.connection,
+        source: owner.id,
         kind: 'aws',
         direction: 'none',
-        sinceOpen: session.state.openedAt !== undefined ? Date.now() - session.state.openedAt : undefined,
+        sinceOpen: openedAt !== undefined ? Date.now() - openedAt : undefined,
         bytes: managementCall.op === 'PostToConnection' ? managementCall.data.length : undefined,
         data:
           managementCall.op === 'PostToConnection'
@@ -173,8 +204,8 @@ export const useCallsStore = defineStore('calls', () => {
     try {
       const chosen = await credentials.signer()
       if (!chosen.ok) return `Could not sign the URL: ${chosen.error}`
-      const signed = await chosen.signer.presign(settings.endpoint, apiRegion.value)
-      const result = session.connect(settings.endpoint, settings.protocols, signed)
+      const signed = await chosen.signer.presign(wsEndpoint.value, apiRegion.value)
+      const result = session.connect({ signedUrl: signed })
       return result.ok ? undefined : result.error
     } catch (e) {
       return errorMessage(e)
@@ -210,7 +241,7 @@ export const useCallsStore = defineStore('calls', () => {
 
   // A new WebSocket endpoint means new connection ids and another management endpoint.
   watch(
-    () => settings.endpoint,
+    () => wsEndpoint.value,
     () => {
       endpointOverride.value = ''
     },
@@ -221,6 +252,8 @@ export const useCallsStore = defineStore('calls', () => {
     useRelay,
     connectionId,
     knownIds,
+    idsByConnection,
+    pageConnections,
     busy,
     lastOutcome,
     lastConnection,

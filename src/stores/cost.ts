@@ -31,8 +31,8 @@ export const useCostStore = defineStore('cost', () => {
     { perSecond: 1000, ms: 500 },
   )
   session.subscribe((event) => {
-    if (event.kind === 'open') meter.opened(event.at)
-    else if (event.kind === 'closed') meter.closed(event.at)
+    if (event.kind === 'open') meter.opened(event.at, event.source)
+    else if (event.kind === 'closed') meter.closed(event.at, event.source)
     else if (
       (event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') &&
       event.bytes !== undefined

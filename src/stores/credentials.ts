@@ -9,7 +9,7 @@ import type { CredentialSourceId } from '@/core/management/management-errors'
 import type { SignerIdentity } from '@/core/management/relay-protocol'
 import type { AwsKeys } from '@/aws/management-api'
 import type { Signer } from '@/aws/signers'
-import { useSettingsStore } from './settings'
+import { useSessionStore } from './session'
 
 export type { CredentialSourceId }
 
@@ -32,7 +32,9 @@ export type SignerResult = { ok: true; signer: Signer } | { ok: false; error: st
  * source keeps them on the playground's server. Only the choice of source and the pool id are stored.
  */
 export const useCredentialsStore = defineStore('credentials', () => {
-  const settings = useSettingsStore()
+  const session = useSessionStore()
+  /** The selected connection's endpoint decides which credential sources make sense. */
+  const endpoint = computed(() => session.selected.settings.endpoint)
 
   const chosenSource = useLocalStorage<CredentialSourceId | ''>('apigw-playground:credential-source', '')
   const identityPoolId = useLocalStorage('apigw-playground:identity-pool', LOCAL_IDENTITY_POOL)
@@ -41,7 +43,7 @@ export const useCredentialsStore = defineStore('credentials', () => {
   /** An ID token for authenticated identities: a credential, so memory only. */
   const loginsToken = shallowRef('')
 
-  const endpointKind = computed(() => describeEndpoint(settings.endpoint).kind)
+  const endpointKind = computed(() => describeEndpoint(endpoint.value).kind)
   /** AWS always wants SigV4: "No signing" is offered for other endpoints only. */
   const sources = computed<CredentialSourceId[]>(() =>
     endpointKind.value === 'aws' ? ['cognito', 'keys', 'server'] : ['none', 'cognito', 'keys', 'server'],
@@ -54,7 +56,7 @@ export const useCredentialsStore = defineStore('credentials', () => {
   /** The local gateway answers Cognito on its own port; AWS uses the SDK's default endpoint. */
   const cognitoEndpoint = computed(() => {
     if (endpointKind.value !== 'local') return undefined
-    const url = new URL(settings.endpoint)
+    const url = new URL(endpoint.value)
     return `${url.protocol === 'wss:' ? 'https' : 'http'}://${url.host}`
   })
 

@@ -24,7 +24,6 @@ import { redactSecrets } from '@/core/session/endpoint'
 import { errorMessage } from '@/core/error-message'
 import { useCallsStore } from './calls'
 import { useSessionStore } from './session'
-import { useSettingsStore } from './settings'
 
 /** `partly failed`: some runs gave a row with an error (e.g. a connection that never opened); `failed`: all did. */
 export type LabStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancelled' | 'failed'
@@ -36,7 +35,6 @@ export type LabStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancell
  * page's timeline and log, and keeps results in localStorage.
  */
 export const useExperimentsStore = defineStore('experiments', () => {
-  const settings = useSettingsStore()
   const session = useSessionStore()
   const calls = useCallsStore()
 
@@ -72,7 +70,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     ({ socket, ...event }) => {
       // Only `connecting` carries a URL; `event` is this callback's own copy.
       if (event.kind === 'connecting') event.url = redactSecrets(event.url)
-      session.record({ ...event, connection: EXPERIMENT_CONNECTION_BASE + socket })
+      session.record({ ...event, connection: EXPERIMENT_CONNECTION_BASE + socket, source: 'lab' })
     },
   )
 
@@ -85,7 +83,8 @@ export const useExperimentsStore = defineStore('experiments', () => {
   }
 
   function input() {
-    const profile = settings.profile
+    // The lab runs against the selected connection's endpoint, under its timeout profile.
+    const { profile, settings } = session.selected
     return {
       endpoint: settings.endpoint,
       protocols: settings.protocols,
@@ -99,9 +98,9 @@ export const useExperimentsStore = defineStore('experiments', () => {
   async function start(): Promise<void> {
     if (status.value === 'running') return
     errors.value = []
-    if (session.isActive) {
+    if (session.anyActive) {
       errors.value = [
-        'Disconnect the page’s own connection first: the experiment opens its own connections and times them alone.',
+        'Disconnect the page’s own connections first: the experiment opens its own connections and times them alone.',
       ]
       return
     }

@@ -239,6 +239,16 @@ export const useLogStore = defineStore('log', () => {
     return out
   }
 
+  /** The newest `limit` entries of one page connection (by `source`), oldest first. */
+  function entriesOf(source: string, limit = 10_000): LogEntry[] {
+    const out: LogEntry[] = []
+    for (let seq = buffer.nextSeq - 1; seq >= buffer.firstSeq && out.length < limit; seq--) {
+      const e = buffer.get(seq)
+      if (e?.source === source) out.push(e)
+    }
+    return out.reverse()
+  }
+
   function entry(seq: number): LogEntry | undefined {
     return buffer.get(seq)
   }
@@ -328,6 +338,7 @@ export const useLogStore = defineStore('log', () => {
     sink,
     rows,
     entriesAt,
+    entriesOf,
     entry,
     indexOf,
     clear,

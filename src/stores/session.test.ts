@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { startEchoServer } from '@/core/test-support/ws-test-server'
 import { useLogStore } from './log'
-import { useSessionStore } from './session'
-import { useSettingsStore } from './settings'
+import { TAB_CONNECTIONS_KEY, useSessionStore } from './session'
 
 // The real store on happy-dom's WebSocket (a wrapper of `ws`) against a real `ws` echo server. Waits poll for a
 // state, they never sleep; nothing asserts how long anything took.
@@ -17,6 +15,7 @@ describe('session store', () => {
 
   beforeEach(async () => {
     localStorage.clear()
+    sessionStorage.clear()
     setActivePinia(createPinia())
     server = await startEchoServer()
     session = useSessionStore()
@@ -31,7 +30,8 @@ describe('session store', () => {
   it('exposes the session through one read-only state that follows connect, traffic and close', async () => {
     const log = useLogStore()
     expect(session.state).toMatchObject({ connection: 0, readyState: undefined, sentCount: 0, keepaliveEnabled: false })
-    expect(session.connect(server.url, 'chat')).toEqual({ ok: true })
+    session.configure({ endpoint: server.url, protocols: 'chat' })
+    expect(session.connect()).toEqual({ ok: true })
     expect(session.state).toMatchObject({ connection: 1, readyState: 0, url: server.url })
     expect(session.isActive).toBe(true)
     expect(session.isOpen).toBe(false)
@@ -78,7 +78,8 @@ describe('session store', () => {
     const seen: (string | undefined)[] = []
     session.subscribe((e) => seen.push(e.url))
     const signed = `${server.url}?X-Amz-Security-Token=SECRET-TOKEN&X-Amz-Signature=abc`
-    expect(session.connect(server.url, '', signed)).toEqual({ ok: true })
+    session.configure({ endpoint: server.url })
+    expect(session.connect({ signedUrl: signed })).toEqual({ ok: true })
     await vi.waitFor(() => expect(session.state.readyState).toBe(1), settle)
     expect(session.state.url).toContain(server.url)
     expect(session.state.url).not.toContain('SECRET-TOKEN')
@@ -88,13 +89,16 @@ describe('session store', () => {
   })
 
   it('turns bad input into lastError and opens nothing; the next good action clears it', async () => {
-    const result = session.connect('http://example.com/dev')
+    session.configure({ endpoint: 'http://example.com/dev' })
+    const result = session.connect()
     expect(result.ok).toBe(false)
     expect(session.lastError).toBe(!result.ok && result.error)
     expect(session.state.readyState).toBeUndefined()
-    expect(session.connect(server.url, 'two words')).toMatchObject({ ok: false })
+    session.configure({ endpoint: server.url, protocols: 'two words' })
+    expect(session.connect()).toMatchObject({ ok: false })
     expect(session.send('not open')).toMatchObject({ ok: false, error: expect.stringContaining('not OPEN') })
-    expect(session.connect(server.url)).toEqual({ ok: true })
+    session.configure({ protocols: '' })
+    expect(session.connect()).toEqual({ ok: true })
     expect(session.lastError).toBeUndefined()
     await vi.waitFor(() => expect(session.state.readyState).toBe(1), settle)
     expect(session.disconnect(1005)).toMatchObject({ ok: false })
@@ -106,33 +110,70 @@ describe('session store', () => {
     vi.setSystemTime(1_000_000)
     setActivePinia(createPinia())
     session = useSessionStore()
-    const settings = useSettingsStore()
-    settings.keepaliveSeconds = 0
+    session.configure({ keepaliveSeconds: 0, endpoint: server.url })
     expect(session.setKeepalive(true)).toMatchObject({ ok: false, error: expect.stringContaining('at least') })
     expect(session.state.keepaliveEnabled).toBe(false)
 
-    settings.keepaliveSeconds = 30
+    session.configure({ keepaliveSeconds: 30 })
     expect(session.setKeepalive(true)).toEqual({ ok: true })
     expect(session.state.keepaliveEnabled).toBe(true)
     // Not open yet: nothing is scheduled.
     expect(session.state.nextKeepaliveAt).toBeUndefined()
-    session.connect(server.url)
+    session.connect()
     await vi.waitFor(() => expect(session.state.readyState).toBe(1), settle)
     expect(session.state.nextKeepaliveAt).toBe(1_030_000)
 
     // A new interval restarts the countdown from now; an interval being typed (0) leaves the running one alone.
-    settings.keepaliveSeconds = 45
-    await nextTick()
-    await nextTick()
+    session.configure({ keepaliveSeconds: 45 })
     expect(session.state.nextKeepaliveAt).toBe(1_045_000)
-    settings.keepaliveSeconds = 0
-    await nextTick()
+    session.configure({ keepaliveSeconds: 0 })
     expect(session.state.nextKeepaliveAt).toBe(1_045_000)
     expect(session.state.keepaliveEnabled).toBe(true)
 
-    settings.keepaliveSeconds = 45
+    session.configure({ keepaliveSeconds: 45 })
     expect(session.setKeepalive(false)).toEqual({ ok: true })
     expect(session.state).toMatchObject({ keepaliveEnabled: false, nextKeepaliveAt: undefined })
+  })
+
+  it('runs several connections: the selected one’s state, each one’s view, send to all, and a tab-only set-up', async () => {
+    const log = useLogStore()
+    session.configure({ endpoint: server.url })
+    const added = session.add({ name: 'second', settings: { endpoint: server.url } })
+    expect(added.ok).toBe(true)
+    expect(session.connections.map((c) => c.name)).toEqual(['A', 'second'])
+    expect(session.connect()).toEqual({ ok: true })
+    expect(session.connect({ id: 'c2' })).toEqual({ ok: true })
+    await vi.waitFor(() => expect(session.connections.map((c) => c.state.readyState)).toEqual([1, 1]), settle)
+    expect(session.sendToAll('to everyone')).toEqual({ sent: 2, skipped: 0, errors: [] })
+    expect(session.send('only b', 'c2')).toEqual({ ok: true })
+    await vi.waitFor(() => expect(session.connections.map((c) => c.state.receivedCount)).toEqual([1, 2]), settle)
+    // The selected connection drives `state`; selecting the other switches it.
+    expect(session.state.sentCount).toBe(1)
+    session.select('c2')
+    expect(session.state.sentCount).toBe(2)
+    await vi.waitFor(() => expect(log.entriesOf('c2').filter((e) => e.kind === 'received')).toHaveLength(2), settle)
+    expect(log.entriesOf('c1').every((e) => e.source === 'c1')).toBe(true)
+
+    // The set-up is the tab's (sessionStorage), never localStorage; a reload (a new store) restores it, not its sockets.
+    expect(localStorage.getItem(TAB_CONNECTIONS_KEY)).toBeNull()
+    expect(JSON.parse(sessionStorage.getItem(TAB_CONNECTIONS_KEY)!)).toMatchObject({
+      selectedId: 'c2',
+      connections: [
+        { id: 'c1', name: 'A' },
+        { id: 'c2', name: 'second' },
+      ],
+    })
+    expect(session.remove('c2')).toEqual({ ok: true })
+    expect(session.selected.id).toBe('c1')
+    expect(session.labelOf('c2')).toEqual({ name: 'second', colour: expect.any(String) })
+    session.rename('c1', 'renamed')
+    session.disconnect()
+    setActivePinia(createPinia())
+    const reloaded = useSessionStore()
+    expect(reloaded.connections.map((c) => [c.id, c.name, c.settings.endpoint, c.state.readyState])).toEqual([
+      ['c1', 'renamed', server.url, undefined],
+    ])
+    session = reloaded
   })
 
   it('records events that did not come from the socket in the log and tells subscribers nothing of them', async () => {

@@ -1,157 +1,301 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowReactive, shallowReadonly, shallowRef, watch } from 'vue'
+import { computed, shallowReactive, shallowReadonly, shallowRef } from 'vue'
+import { useSessionStorage } from '@vueuse/core'
 import type { SessionEvent } from '@/core/session/events'
-import { checkEndpoint, checkSubprotocols, redactSecrets, rememberEndpoint } from '@/core/session/endpoint'
-import { keepaliveIntervalProblem } from '@/core/session/keepalive-settings'
-import { WebSocketSession, type Result, type SessionState } from '@/core/session/session'
-import { AutoReconnect, DEFAULT_RECONNECT } from '@/core/session/reconnect'
+import { rememberEndpoint, redactSecrets } from '@/core/session/endpoint'
+import type { Result } from '@/core/session/session'
+import {
+  ConnectionCollection,
+  type AddResult,
+  type CollectionRecord,
+  type ConnectionInit,
+} from '@/core/session/connection-collection'
+import { parseCollectionRecord } from '@/core/session/connection-records'
+import type { ConnectionSettings, ConnectionState, PageConnection } from '@/core/session/page-connection'
+import { expectedCloses, type TimeoutProfile } from '@/core/session/timeout-profiles'
 import { intervalBatch } from '@/core/timing/interval-batch'
-import { expectedCloses } from '@/core/session/timeout-profiles'
 import { useLogStore } from './log'
-import { useSettingsStore } from './settings'
+import { LOCAL_GATEWAY_URL, useSettingsStore } from './settings'
 import { useTimelineStore } from './timeline'
 
-/**
- * The page's WebSocket session. The live session object stays in this closure (Pinia's advice for
- * non-serializable handles); the store exposes its state as one read-only reactive snapshot, and the actions.
- */
-/** The session's state as the page shows it: the URL redacted, and when auto-reconnect tries next. */
-export type PageSessionState = SessionState & { nextReconnectAt: number | undefined }
+/** The state of one connection as the page shows it (the URL redacted, the next reconnect). */
+export type PageSessionState = ConnectionState
 
+/** One of the page's connections, as components read it. Change it through the store's actions only. */
+export interface ConnectionView {
+  readonly id: string
+  readonly colour: string
+  readonly name: string
+  readonly settings: Readonly<ConnectionSettings>
+  readonly profile: TimeoutProfile
+  readonly state: Readonly<PageSessionState>
+}
+
+/** The tab's connections are kept here (per tab, survives a reload); never credentials (see toRecord). */
+export const TAB_CONNECTIONS_KEY = 'apigw-playground:tab-connections'
+
+/**
+ * The page's connections: a framework-free ConnectionCollection kept in this closure (Pinia's advice for
+ * non-serializable handles), and one read-only reactive view per connection. One connection is selected: the actions
+ * without an id (connect, send, setKeepalive, configure…) act on it, as the endpoint form, status, keepalive panel and
+ * composer do. Every event of every connection goes to the one log and the one timeline, tagged with `source`.
+ */
 export const useSessionStore = defineStore('session', () => {
   const settings = useSettingsStore()
   const log = useLogStore()
   const timeline = useTimelineStore()
-  const session = new WebSocketSession({
-    keepalive: { enabled: false, intervalMs: settings.keepaliveSeconds * 1000, payload: settings.keepalivePayload },
-  })
+  const storage = typeof sessionStorage === 'undefined' ? undefined : sessionStorage
 
-  // Auto-reconnect and the handshake timeout (both off by default); their decisions go to the log and the timeline.
-  const auto = new AutoReconnect(session, (event) => {
-    record(event)
-    sync()
-  })
+  const collection = new ConnectionCollection(
+    {
+      secure: typeof location !== 'undefined' && location.protocol === 'https:',
+      defaults: { endpoint: LOCAL_GATEWAY_URL },
+    },
+    parseCollectionRecord(storage?.getItem(TAB_CONNECTIONS_KEY) ?? null),
+  )
 
-  // One reactive copy of the session's state (and when auto-reconnect tries next), refreshed from its snapshot:
-  // assigning it whole triggers only the fields that changed, so a panel showing the counts does not redraw the
-  // close details.
-  const current = (): PageSessionState => {
-    const snapshot = session.snapshot()
-    // A presigned URL carries a session token: the page shows it redacted.
-    snapshot.url = snapshot.url && redactSecrets(snapshot.url)
-    return { ...snapshot, nextReconnectAt: auto.nextAttemptAt }
+  /** Per connection: its view, and the reactive copy of its state refreshed from the session's snapshot. */
+  interface Entry {
+    view: ConnectionView & { name: string; settings: Readonly<ConnectionSettings>; profile: TimeoutProfile }
+    live: PageSessionState
+    connection: PageConnection
   }
-  const live = shallowReactive(current())
-  const state: Readonly<PageSessionState> = shallowReadonly(live)
+  const entries = new Map<string, Entry>()
+  /** Names and colours of every connection this tab had (removed ones too), for the log's older rows. Bounded. */
+  const labels = new Map<string, { name: string; colour: string }>()
+  const list = shallowRef<ConnectionView[]>([])
+  const selectedId = shallowRef(collection.selectedId)
   const lastError = shallowRef<string | undefined>()
-  const sync = () => {
-    Object.assign(live, current())
+  /** The close code and reason typed in the endpoint form: this tab's, like its connections. */
+  const closeCode = useSessionStorage('apigw-playground:close-code', '')
+  const closeReason = useSessionStorage('apigw-playground:close-reason', '')
+
+  function entryFor(connection: PageConnection): Entry {
+    let entry = entries.get(connection.id)
+    if (entry) return entry
+    // Assigning the live state whole triggers only the fields that changed: a panel showing the counts does not
+    // redraw the close details.
+    const live = shallowReactive(connection.snapshot())
+    const view = shallowReactive({
+      id: connection.id,
+      colour: connection.colour,
+      name: connection.name,
+      settings: { ...connection.settings },
+      profile: connection.profile,
+      state: shallowReadonly(live),
+    })
+    entry = { view, live, connection }
+    entries.set(connection.id, entry)
+    return entry
   }
+
+  /** Rebuilds the list after adds, removals and renames, and saves the tab's set-up. */
+  function refresh(): void {
+    const ids = new Set(collection.list.map((c) => c.id))
+    for (const id of entries.keys()) if (!ids.has(id)) entries.delete(id)
+    list.value = collection.list.map((c) => {
+      const entry = entryFor(c)
+      entry.view.name = c.name
+      entry.view.settings = { ...c.settings }
+      entry.view.profile = c.profile
+      labels.delete(c.id)
+      labels.set(c.id, { name: c.name, colour: c.colour })
+      return entry.view
+    })
+    if (labels.size > 1000) labels.delete(labels.keys().next().value!)
+    selectedId.value = collection.selectedId
+    persist()
+  }
+
+  function persist(): void {
+    try {
+      storage?.setItem(TAB_CONNECTIONS_KEY, JSON.stringify(collection.toRecord()))
+    } catch {
+      // A full or disabled storage only costs the restore after a reload.
+    }
+  }
+
+  function sync(id: string | undefined): void {
+    const entry = id === undefined ? undefined : entries.get(id)
+    if (entry) Object.assign(entry.live, entry.connection.snapshot())
+  }
+  // Lifecycle events update a connection's state at once; traffic (possibly thousands of messages a second) in
+  // batches, for the connections that had any.
+  const dirty = new Set<string>()
+  const syncDirty = intervalBatch(
+    () => {
+      for (const id of dirty) sync(id)
+      dirty.clear()
+    },
+    100,
+    { perSecond: 1000, ms: 250 },
+  )
 
   const appendToLog = log.sink()
   const applyToTimeline = timeline.sink()
-
-  // Lifecycle events update the snapshot at once; traffic (possibly thousands of messages a second) once a frame.
-  const syncSoon = intervalBatch(sync, 100, { perSecond: 1000, ms: 250 })
   const listeners = new Set<(event: SessionEvent) => void>()
-  let pendingRecent: string | undefined
-  session.subscribe((raw) => {
-    if (raw.kind === 'open' && pendingRecent)
-      settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, pendingRecent)
-    if (raw.kind === 'open' || raw.kind === 'closed') pendingRecent = undefined
+
+  collection.subscribe((raw) => {
+    if (raw.kind === 'open') {
+      // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
+      const endpoint = raw.source === undefined ? undefined : collection.get(raw.source)?.connectedEndpoint
+      if (endpoint) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint)
+    }
     // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.
     const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
     record(event)
     for (const listener of listeners) listener(event)
-    if (event.direction === 'none') sync()
-    else syncSoon()
+    if (event.direction === 'none') sync(event.source)
+    else if (event.source !== undefined) {
+      dirty.add(event.source)
+      syncDirty()
+    }
   })
+  refresh()
 
-  /** Adds an event that did not come from the socket (a management call) to the log and the timeline. */
+  /** Adds an event that did not come from a page socket (a management call, the Timeout lab) to the log and timeline. */
   function record(event: SessionEvent): void {
     appendToLog(event)
     applyToTimeline(event)
   }
 
-  /** Lets other stores watch the session's events (e.g. to find connection ids in received messages). */
+  /** Lets other stores watch every connection's events (e.g. to find connection ids in received messages). */
   function subscribe(listener: (event: SessionEvent) => void): () => void {
     listeners.add(listener)
     return () => listeners.delete(listener)
   }
 
-  const isActive = computed(() => state.readyState === 0 || state.readyState === 1 || state.readyState === 2)
-  const isOpen = computed(() => state.readyState === 1)
+  const selected = computed<ConnectionView>(() => list.value.find((c) => c.id === selectedId.value) ?? list.value[0]!)
+  const state = computed(() => selected.value.state)
+  const profile = computed(() => selected.value.profile)
+  const isActive = computed(() => active(state.value))
+  const isOpen = computed(() => state.value.readyState === 1)
+  /** Any of the page's connections is CONNECTING, OPEN or CLOSING (the Timeout lab wants them all closed). */
+  const anyActive = computed(() => list.value.some((c) => active(c.state)))
 
   const expected = computed(() =>
-    expectedCloses(settings.profile, {
-      openedAt: state.readyState === 1 ? state.openedAt : undefined,
-      lastSentAt: state.lastSentAt,
-      lastReceivedAt: state.lastReceivedAt,
-      sentCount: state.sentCount,
+    expectedCloses(profile.value, {
+      openedAt: state.value.readyState === 1 ? state.value.openedAt : undefined,
+      lastSentAt: state.value.lastSentAt,
+      lastReceivedAt: state.value.lastReceivedAt,
+      sentCount: state.value.sentCount,
     }),
   )
 
+  function target(id: string | undefined): PageConnection | undefined {
+    return id === undefined ? collection.selected : collection.get(id)
+  }
+
+  function withConnection(id: string | undefined, act: (c: PageConnection) => Result): Result {
+    const connection = target(id)
+    if (!connection) return fail('No such connection.')
+    const result = act(connection)
+    sync(connection.id)
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function add(init: ConnectionInit = {}): AddResult {
+    const result = collection.add({ ...init, settings: { ...init.settings } })
+    refresh()
+    if (result.ok) ok()
+    else fail(result.error)
+    return result
+  }
+
+  function duplicate(id = selectedId.value): AddResult {
+    const result = collection.duplicate(id)
+    refresh()
+    if (result.ok) ok()
+    else fail(result.error)
+    return result
+  }
+
+  function rename(id: string, name: string): Result {
+    const result = collection.rename(id, name)
+    refresh()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  /** Closes its socket, stops its timers and forgets it (its rows stay in the log). */
+  function remove(id: string): Result {
+    const result = collection.remove(id)
+    refresh()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function select(id: string): Result {
+    const result = collection.select(id)
+    selectedId.value = collection.selectedId
+    persist()
+    return result.ok ? ok() : fail(result.error)
+  }
+
+  function selectNext(step: 1 | -1): void {
+    collection.selectNext(step)
+    selectedId.value = collection.selectedId
+    persist()
+  }
+
+  /** Changes a connection's settings (the selected one's without an id); takes effect as PageConnection.configure says. */
+  function configure(patch: Partial<ConnectionSettings>, id?: string): Result {
+    const result = withConnection(id, (c) => c.configure(patch))
+    refresh()
+    return result
+  }
+
   /**
-   * Connects to the endpoint in the settings. `signedUrl` replaces it on the wire only (an IAM-presigned copy of
-   * the same URL): it is never stored or shown.
+   * Connects to the endpoint in the connection's settings. `signedUrl` replaces it on the wire only (an IAM-presigned
+   * copy of the same URL): it is never stored or shown.
    */
-  /** Applies the reconnect settings; a bad value turns auto-reconnect off and says why. */
-  function setReconnect(enabled: boolean, handshakeTimeoutSeconds: number): Result {
-    const result = auto.configure({
-      ...DEFAULT_RECONNECT,
-      enabled,
-      handshakeTimeoutMs: Math.round(handshakeTimeoutSeconds * 1000),
-    })
-    if (!result.ok) auto.configure({ ...DEFAULT_RECONNECT })
-    sync()
-    return result.ok ? ok() : fail(result.error)
-  }
-  setReconnect(settings.reconnect, settings.handshakeTimeoutSeconds)
-  watch([() => settings.reconnect, () => settings.handshakeTimeoutSeconds], ([enabled, timeout]) =>
-    setReconnect(enabled, timeout),
-  )
-
-  function connect(rawUrl = settings.endpoint, rawProtocols = settings.protocols, signedUrl?: string): Result {
-    const endpoint = checkEndpoint(rawUrl, location.protocol === 'https:')
-    if (!endpoint.ok) return fail(endpoint.error)
-    const protocols = checkSubprotocols(rawProtocols)
-    if (!protocols.ok) return fail(protocols.error)
-    // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
-    pendingRecent = endpoint.url
-    const result = auto.connect(signedUrl ?? endpoint.url, protocols.protocols)
-    sync()
-    return result.ok ? ok() : fail(result.error)
+  function connect(options: { signedUrl?: string; id?: string } = {}): Result {
+    return withConnection(options.id, (c) => c.connect(options.signedUrl))
   }
 
-  function disconnect(code?: number, reason?: string): Result {
-    const result = auto.disconnect(code, reason)
-    sync()
-    return result.ok ? ok() : fail(result.error)
+  function disconnect(code?: number, reason?: string, id?: string): Result {
+    return withConnection(id, (c) => c.disconnect(code, reason))
   }
 
   /** Text goes as a text frame, bytes as a binary frame. */
-  function send(data: string | Uint8Array): Result {
-    const result = session.send(data)
-    sync()
-    return result.ok ? ok() : fail(result.error)
+  function send(data: string | Uint8Array, id?: string): Result {
+    return withConnection(id, (c) => c.send(data))
   }
 
-  function setKeepalive(enabled: boolean): Result {
-    const result = session.setKeepalive({
-      enabled,
-      intervalMs: settings.keepaliveSeconds * 1000,
-      payload: settings.keepalivePayload,
-    })
-    sync()
-    return result.ok ? ok() : fail(result.error)
+  /** Sends to every OPEN connection; says how many got it, and why the rest did not. */
+  function sendToAll(data: string | Uint8Array): { sent: number; skipped: number; errors: string[] } {
+    let sent = 0
+    let skipped = 0
+    const errors: string[] = []
+    for (const c of collection.list) {
+      if (c.session.readyState !== 1) {
+        skipped++
+        continue
+      }
+      const result = c.send(data)
+      sync(c.id)
+      if (result.ok) sent++
+      else errors.push(`${c.name}: ${result.error}`)
+    }
+    if (sent === 0 && errors.length === 0) fail('No connection is OPEN.')
+    else if (errors.length) fail(errors.join(' '))
+    else ok()
+    return { sent, skipped, errors }
   }
 
-  // A new interval or payload takes effect at once: the countdown restarts from now.
-  watch([() => settings.keepaliveSeconds, () => settings.keepalivePayload], () => {
-    if (!state.keepaliveEnabled) return
-    // While the field is being edited (empty, 0…) keep the running keepalive; apply only valid intervals.
-    if (!keepaliveIntervalProblem(settings.keepaliveSeconds * 1000)) setKeepalive(true)
-  })
+  function setKeepalive(enabled: boolean, id?: string): Result {
+    const result = withConnection(id, (c) => c.setKeepalive(enabled))
+    persist()
+    return result
+  }
+
+  /** Name and colour of a connection by id, removed ones included (for log rows and timeline lanes). */
+  function labelOf(source: string | undefined): { name: string; colour: string } | undefined {
+    return source === undefined ? undefined : labels.get(source)
+  }
+
+  /** The tab's set-up as it would be saved (for tests and the set-up link). */
+  function setup(): CollectionRecord {
+    return collection.toRecord()
+  }
 
   function ok(): Result {
     lastError.value = undefined
@@ -164,19 +308,39 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
+    connections: list,
+    selectedId,
+    selected,
     state,
+    profile,
     lastError,
     isActive,
     isOpen,
+    anyActive,
     expected,
+    closeCode,
+    closeReason,
+    add,
+    duplicate,
+    rename,
+    remove,
+    select,
+    selectNext,
+    configure,
     connect,
     disconnect,
     send,
+    sendToAll,
     setKeepalive,
-    setReconnect,
     record,
     subscribe,
+    labelOf,
+    setup,
   }
 })
+
+function active(state: Readonly<PageSessionState>): boolean {
+  return state.readyState === 0 || state.readyState === 1 || state.readyState === 2
+}
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -1,45 +1,46 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
+import { useSessionStore } from './session'
 import { useSettingsStore } from './settings'
 
-describe('settings from a link', () => {
+// A tab's connections (endpoint, profile, keepalive) are the tab's own; only preferences are shared by tabs.
+describe('tab settings and shared preferences', () => {
   beforeEach(() => {
     localStorage.clear()
+    sessionStorage.clear()
     setActivePinia(createPinia())
   })
 
-  const stored = (name: string) => localStorage.getItem(`apigw-playground:${name}`)
-
-  it('apply to the tab without being stored, and become the user’s own once changed', async () => {
-    const settings = useSettingsStore()
-    settings.customIdleSeconds = 40
+  it('keeps a link’s (or the user’s) connection settings in the tab, never in the shared localStorage', async () => {
+    const session = useSessionStore()
+    session.configure({ endpoint: 'wss://link.example/prod', profileId: 'custom', customIdleSeconds: 21 })
     await nextTick()
-    settings.applyFromLink({
-      endpoint: 'wss://link.example/prod',
-      profileId: 'custom',
-      customIdleSeconds: 21,
-      protocols: undefined,
-    })
-    await nextTick()
-    expect(settings.endpoint).toBe('wss://link.example/prod')
-    expect(settings.customIdleSeconds).toBe(21)
-    expect(settings.profile.idleBeforeFirstMessageMs).toBe(21_000)
-    expect(stored('profile')).toBe('aws')
-    expect(stored('endpoint')).not.toBe('wss://link.example/prod')
-    expect(stored('custom-idle')).toBe('40')
+    expect(session.profile.idleBeforeFirstMessageMs).toBe(21_000)
+    const shared = JSON.stringify({ ...localStorage })
+    expect(shared).not.toContain('link.example')
+    expect(shared).not.toContain('custom')
+    expect(sessionStorage.getItem('apigw-playground:tab-connections')).toContain('wss://link.example/prod')
 
-    settings.customIdleSeconds = 22
-    await nextTick()
-    expect(stored('custom-idle')).toBe('22')
-    // Only the setting the user changed is stored; the link's endpoint is still the tab's alone.
-    expect(stored('endpoint')).not.toBe('wss://link.example/prod')
-    expect(settings.endpoint).toBe('wss://link.example/prod')
-
-    // A new page (store) without the link reads the user's own settings.
+    // Another tab (its own sessionStorage, the same localStorage) starts from the defaults.
+    sessionStorage.clear()
     setActivePinia(createPinia())
-    const fresh = useSettingsStore()
-    expect(fresh.endpoint).not.toBe('wss://link.example/prod')
-    expect(fresh.customIdleSeconds).toBe(22)
+    const other = useSessionStore()
+    expect(other.selected.settings.endpoint).not.toBe('wss://link.example/prod')
+    expect(other.profile.id).toBe('aws')
+  })
+
+  it('lets another tab’s change of a shared preference through without touching this tab’s connection', async () => {
+    const session = useSessionStore()
+    const settings = useSettingsStore()
+    session.configure({ endpoint: 'ws://127.0.0.1:9/dev', keepaliveSeconds: 5 })
+    // What the browser does when another tab writes localStorage: a storage event in this one.
+    const key = 'apigw-playground:recent-endpoints'
+    const value = JSON.stringify(['wss://other-tab.example/prod'])
+    localStorage.setItem(key, value)
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: value, storageArea: localStorage }))
+    await nextTick()
+    expect(settings.recentEndpoints).toEqual(['wss://other-tab.example/prod'])
+    expect(session.selected.settings).toMatchObject({ endpoint: 'ws://127.0.0.1:9/dev', keepaliveSeconds: 5 })
   })
 })

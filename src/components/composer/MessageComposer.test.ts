@@ -18,6 +18,7 @@ describe('MessageComposer', () => {
 
   beforeEach(async () => {
     localStorage.clear()
+    sessionStorage.clear()
     server = await startEchoServer()
     page = mount(MessageComposer, {
       global: { plugins: [createTestingPinia({ createSpy: vi.fn, stubActions: false })] },
@@ -37,7 +38,8 @@ describe('MessageComposer', () => {
   const alerts = () => page.findAll('[role="alert"]').map((a) => a.text())
   const mode = (label: string) => page.get(`input[aria-label="${label}"]`).setValue(true)
   const open = async () => {
-    session.connect(server.url)
+    session.configure({ endpoint: server.url })
+    session.connect()
     await vi.waitFor(() => expect(session.isOpen).toBe(true), settle)
     await flushPromises()
   }

@@ -19,6 +19,7 @@ describe('EndpointForm with ConnectionStatus', () => {
 
   beforeEach(async () => {
     localStorage.clear()
+    sessionStorage.clear()
     server = await startEchoServer()
     page = mount(Page, { global: { plugins: [createTestingPinia({ createSpy: vi.fn, stubActions: false })] } })
   })
@@ -43,7 +44,9 @@ describe('EndpointForm with ConnectionStatus', () => {
     expect(session.connect).not.toHaveBeenCalled()
 
     await button('Use wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod')!.trigger('click')
-    expect(useSettingsStore().endpoint).toBe('wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod')
+    expect(useSessionStore().selected.settings.endpoint).toBe(
+      'wss://abcde12345.execute-api.us-east-1.amazonaws.com/prod',
+    )
     expect(field('Endpoint URL').attributes('aria-invalid')).toBe('false')
     expect(page.get('.kind').text()).toBe('AWS')
     expect(button('Connect')!.attributes('disabled')).toBeUndefined()

@@ -68,6 +68,11 @@ export type SessionEvent = SessionEventBody & {
   at: number
   /** Which connection of this page it belongs to (1, 2, …): the log draws a divider between connections. */
   connection: number
+  /**
+   * Which of the page's connections (the connection list's id, e.g. `c2`) it belongs to; `lab` for the Timeout lab's
+   * sockets. Absent in logs exported before the page had several connections.
+   */
+  source?: string
   /** ms since this connection opened; absent before open. */
   sinceOpen?: number
   /** Read back from the log kept by a previous visit of the page (see log-persistence). */

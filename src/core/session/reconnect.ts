@@ -182,6 +182,7 @@ export class AutoReconnect {
     this.report({
       at: this.now(),
       connection: this.session.connection,
+      source: this.session.source,
       kind: 'reconnect',
       direction: 'none',
       message,

@@ -27,6 +27,10 @@ export interface SessionOptions {
   /** How often readyState is sampled, as the article's setInterval did; catches changes no event reports. */
   sampleIntervalMs?: number
   keepalive?: KeepaliveSettings
+  /** Stamped on every event as `source`: which of the page's connections it belongs to. */
+  source?: string
+  /** Numbers each new socket; several sessions share one counter so their sockets' numbers never collide. */
+  numberConnection?: () => number
 }
 
 export interface CloseInfo {
@@ -74,6 +78,8 @@ export class WebSocketSession {
   private sampleTimer: ReturnType<typeof setInterval> | undefined
   private keepaliveTimer: ReturnType<typeof setTimeout> | undefined
   private closeRequested = false
+  private readonly numberConnection: (() => number) | undefined
+  readonly source: string | undefined
   /** The 1 s sample recorded CLOSING before the close event told the code: the close event completes it. */
   private closingSampled = false
 
@@ -97,6 +103,8 @@ export class WebSocketSession {
     this.now = options.now ?? Date.now
     this.sampleIntervalMs = options.sampleIntervalMs ?? 1000
     this.keepalive = { ...(options.keepalive ?? DEFAULT_KEEPALIVE) }
+    this.source = options.source
+    this.numberConnection = options.numberConnection
   }
 
   /** A copy of the state; every field is required, so one added to `SessionState` cannot be forgotten here. */
@@ -129,7 +137,7 @@ export class WebSocketSession {
 
   connect(url: string, protocols: string[] = []): Result {
     if (this.isActive) return { ok: false, error: 'Already connected: disconnect first.' }
-    this.connection++
+    this.connection = this.numberConnection ? this.numberConnection() : this.connection + 1
     this.url = url
     this.protocol = ''
     this.openedAt = undefined
@@ -362,6 +370,7 @@ export class WebSocketSession {
     const full = event as SessionEvent
     full.at = this.now()
     full.connection = this.connection
+    if (this.source !== undefined) full.source = this.source
     if (this.openedAt !== undefined) full.sinceOpen = full.at - this.openedAt
     for (const listener of this.listeners) listener(full)
   }

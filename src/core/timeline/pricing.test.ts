@@ -30,6 +30,15 @@ describe('metering', () => {
     meter.closed(120_000)
     expect(meter.connectionMinutes(999_999)).toBe(2)
   })
+
+  it('counts the minutes of connections open side by side', () => {
+    const meter = new UsageMeter()
+    meter.opened(0, 'c1')
+    meter.opened(30_000, 'c2')
+    expect(meter.connectionMinutes(60_000)).toBe(1.5)
+    meter.closed(60_000, 'c1')
+    expect(meter.connectionMinutes(120_000)).toBe(2.5)
+  })
 })
 
 describe('prices', () => {

@@ -95,29 +95,36 @@ export function projectMonthlyCost(p: Projection, prices: RegionPrices): Project
   }
 }
 
-/** Live metering of one page session: every sent and received message, and the minutes connections were open. */
+/**
+ * Live metering of one page session: every sent and received message, and the minutes connections were open. Several
+ * connections may be open at once (`key` tells them apart); each open one counts its own minutes.
+ */
 export class UsageMeter {
   messages = 0
   meteredMessages = 0
   connectionMs = 0
-  private openSince: number | undefined
+  private readonly openSince = new Map<string, number>()
 
   message(bytes: number): void {
     this.messages++
     this.meteredMessages += meteredMessages(bytes)
   }
 
-  opened(at: number): void {
-    this.openSince = at
+  opened(at: number, key = ''): void {
+    // Bounded like the page's connections; a missed close (never seen) is the only way one could linger.
+    if (this.openSince.size >= 1000 && !this.openSince.has(key)) return
+    this.openSince.set(key, at)
   }
 
-  closed(at: number): void {
-    if (this.openSince !== undefined) this.connectionMs += Math.max(0, at - this.openSince)
-    this.openSince = undefined
+  closed(at: number, key = ''): void {
+    const since = this.openSince.get(key)
+    if (since !== undefined) this.connectionMs += Math.max(0, at - since)
+    this.openSince.delete(key)
   }
 
   connectionMinutes(now: number): number {
-    const live = this.openSince !== undefined ? Math.max(0, now - this.openSince) : 0
+    let live = 0
+    for (const since of this.openSince.values()) live += Math.max(0, now - since)
     return (this.connectionMs + live) / 60_000
   }
 }

@@ -32,6 +32,30 @@ describe('TimelineModel', () => {
     expect(t.transitions(2).map((x) => x.name)).toEqual(['CLOSED', 'CONNECTING'])
   })
 
+  it('keeps one lane per source: a change in one connection never ends another’s segment', () => {
+    const t = new TimelineModel()
+    t.apply(at(1000, 'connecting', { source: 'c1', connection: 1 }))
+    t.apply(at(1010, 'connecting', { source: 'c2', connection: 2 }))
+    t.apply(at(1040, 'open', { source: 'c1', connection: 1 }))
+    t.apply(at(1050, 'open', { source: 'c2', connection: 2 }))
+    t.apply(at(3000, 'keepalive', { source: 'c1', connection: 1, direction: 'out', bytes: 4 }))
+    t.apply(at(4000, 'closing', { source: 'c2', connection: 2, code: 1001 }))
+    t.apply(at(4001, 'closed', { source: 'c2', connection: 2, code: 1001 }))
+    expect(t.sources()).toEqual(['c1', 'c2'])
+    expect(t.segmentsIn(0, 5000, 'c1').map((s) => [s.state, s.start, s.end])).toEqual([
+      [0, 1000, 1040],
+      [1, 1040, 5000],
+    ])
+    expect(t.segmentsIn(0, 5000, 'c2').map((s) => [s.state, s.start, s.end])).toEqual([
+      [0, 1010, 1050],
+      [1, 1050, 4000],
+      [2, 4000, 4001],
+      [3, 4001, 5000],
+    ])
+    expect(t.markersIn(0, 5000, 'c1').map((m) => m.kind)).toEqual(['keepalive'])
+    expect(t.binnedMarkers(0, 5000, 10, 'c2').map((m) => [m.kind, m.code])).toEqual([['closed', 1001]])
+  })
+
   it('clips segments to a window and extends the live one to now', () => {
     const t = new TimelineModel()
     t.apply(at(1000, 'connecting'))

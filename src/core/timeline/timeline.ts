@@ -4,6 +4,8 @@ import { readyStateName } from '../session/events'
 /** readyState over time, one segment per state a connection passed through. `end` is open while it lasts. */
 export interface StateSegment {
   connection: number
+  /** The page connection (its id in the connection list) or `lab`; lanes are drawn per source. */
+  source?: string
   state: ReadyState
   start: number
   end?: number
@@ -17,6 +19,7 @@ export interface TimelineMarker {
   at: number
   kind: MarkerKind
   connection: number
+  source?: string
   bytes?: number
   code?: number
   reason?: string
@@ -53,6 +56,8 @@ const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
  */
 export class TimelineModel {
   readonly segments: StateSegment[] = []
+  /** Each lane's last segment: connections run side by side, so a change in one never ends another's segment. */
+  private readonly laneEnds = new Map<string, StateSegment>()
   private markers: TimelineMarker[] = []
   private markerHead = 0
 
@@ -72,6 +77,7 @@ export class TimelineModel {
       at: event.at,
       kind,
       connection: event.connection,
+      source: event.source,
       bytes: event.bytes,
       code: event.code,
       reason: event.reason,
@@ -80,14 +86,30 @@ export class TimelineModel {
   }
 
   private enter(state: ReadyState, event: SessionEvent): void {
-    const current = this.segments[this.segments.length - 1]
+    const lane = event.source ?? ''
+    const current = this.laneEnds.get(lane)
     if (current && current.end === undefined) {
       if (current.state === state && current.connection === event.connection) return
       current.end = event.at
     }
-    this.segments.push({ connection: event.connection, state, start: event.at, gap: state === 3 ? true : undefined })
+    const segment: StateSegment = {
+      connection: event.connection,
+      state,
+      start: event.at,
+      gap: state === 3 ? true : undefined,
+    }
+    if (event.source !== undefined) segment.source = event.source
+    this.segments.push(segment)
+    this.laneEnds.delete(lane)
+    this.laneEnds.set(lane, segment)
     // Transitions are few (four per connection), but a page left reconnecting for days must stay bounded too.
     if (this.segments.length > 20_000) this.segments.splice(0, this.segments.length - 20_000)
+    // As are the lanes: the least recently changed lane's last segment ends (it is long over, or long gone).
+    if (this.laneEnds.size > 1000) {
+      const [oldest, last] = this.laneEnds.entries().next().value!
+      last.end ??= event.at
+      this.laneEnds.delete(oldest)
+    }
   }
 
   private addMarker(marker: TimelineMarker): void {
@@ -107,10 +129,18 @@ export class TimelineModel {
     return this.segments[0]?.start
   }
 
-  /** Segments overlapping [from, to], clipped to it; the open one is extended to `to`. */
-  segmentsIn(from: number, to: number): StateSegment[] {
+  /** The lanes (sources) in the order they first appeared; `''` for events without a source (old imported logs). */
+  sources(): string[] {
+    const seen = new Set<string>()
+    for (const s of this.segments) seen.add(s.source ?? '')
+    return [...seen]
+  }
+
+  /** Segments overlapping [from, to], clipped to it; the open one is extended to `to`. Only one lane's with `source`. */
+  segmentsIn(from: number, to: number, source?: string): StateSegment[] {
     const out: StateSegment[] = []
     for (const s of this.segments) {
+      if (source !== undefined && (s.source ?? '') !== source) continue
       const end = s.end ?? to
       if (end < from || s.start > to) continue
       out.push({ ...s, start: Math.max(s.start, from), end: Math.min(end, to) })
@@ -118,13 +148,14 @@ export class TimelineModel {
     return out
   }
 
-  /** Markers with from ≤ at ≤ to, oldest first. */
-  markersIn(from: number, to: number): TimelineMarker[] {
+  /** Markers with from ≤ at ≤ to, oldest first; only one lane's with `source`. */
+  markersIn(from: number, to: number, source?: string): TimelineMarker[] {
     const start = this.lowerBound(from)
     const out: TimelineMarker[] = []
     for (let i = start; i < this.markers.length; i++) {
       const m = this.markers[i]!
       if (m.at > to) break
+      if (source !== undefined && (m.source ?? '') !== source) continue
       out.push(m)
     }
     return out
@@ -134,12 +165,12 @@ export class TimelineModel {
    * Markers grouped into `bins` equal columns, so a flood of thousands of messages draws as a few hundred ticks.
    * Close and error markers are never merged: each keeps its code for the tooltip.
    */
-  binnedMarkers(from: number, to: number, bins: number): BinnedMarker[] {
+  binnedMarkers(from: number, to: number, bins: number, source?: string): BinnedMarker[] {
     const width = Math.max(1, to - from) / Math.max(1, bins)
     // Numeric keys (kind × bins + column): this runs over every marker in the window on each redraw.
     const grouped = new Map<number, BinnedMarker>()
     const out: BinnedMarker[] = []
-    for (const m of this.markersIn(from, to)) {
+    for (const m of this.markersIn(from, to, source)) {
       if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
         out.push({
           at: m.at,
@@ -180,13 +211,18 @@ export class TimelineModel {
 
   /** The most recent state changes, newest last, for the text view beside the chart. */
   transitions(limit = 8): Transition[] {
-    return this.segments
-      .slice(-limit)
-      .map((s) => ({ at: s.start, state: s.state, name: readyStateName(s.state), connection: s.connection }))
+    return this.segments.slice(-limit).map((s) => ({
+      at: s.start,
+      state: s.state,
+      name: readyStateName(s.state),
+      connection: s.connection,
+      source: s.source,
+    }))
   }
 
   clear(): void {
     this.segments.length = 0
+    this.laneEnds.clear()
     this.markers = []
     this.markerHead = 0
   }
@@ -220,6 +256,7 @@ export interface Transition {
   state: ReadyState
   name: string
   connection: number
+  source?: string
 }
 
 export type WindowId = '1m' | '10m' | '2h' | 'all'
