@@ -81,3 +81,21 @@ test('a close and an error are announced through live regions', async ({ page, g
   await expect(urgent).toHaveText(/^Error: .*ws:\/\//)
   await expect(urgent).toHaveAttribute('aria-live', 'assertive')
 })
+
+test.describe('the dialog a link opens before it connects', () => {
+  test.use({ scripted: false })
+
+  test('is a labelled modal that takes the keyboard, with no serious or critical violations', async ({
+    page,
+    gateway,
+  }) => {
+    await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+    const dialog = page.getByRole('dialog', { name: 'This link wants to act for you' })
+    await expect(dialog).toBeVisible()
+    await expect(dialog).toHaveAccessibleDescription(`Connect to ${gateway.wsUrl}?`)
+    await expect(dialog.getByRole('checkbox', { name: /^Always allow links to connect to/ })).toBeFocused()
+    await page.keyboard.press('Tab')
+    await expect(dialog.getByRole('button', { name: 'Connect', exact: true })).toBeFocused()
+    expect(await seriousViolations(page)).toEqual([])
+  })
+})

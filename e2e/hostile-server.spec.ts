@@ -1,28 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import type { Browser } from '@playwright/test'
 import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
 import { startHostileServer } from './hostile-server'
-
-/**
- * Resident memory of all this browser's renderer processes, in MB: the message strings of a flood live outside the
- * JS heap, so only the process figure shows them. The DevTools protocol names the processes, /proc measures them.
- */
-async function rendererRssMb(browser: Browser): Promise<number> {
-  const cdp = await browser.newBrowserCDPSession()
-  try {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
-      processInfo: { type: string; id: number }[]
-    }
-    let kb = 0
-    for (const p of processInfo.filter((p) => p.type === 'renderer')) {
-      const status = await readFile(`/proc/${p.id}/status`, 'utf8').catch(() => '')
-      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-    }
-    return kb / 1024
-  } finally {
-    await cdp.detach()
-  }
-}
+import { rendererRssMb } from './renderer-memory'
 
 /**
  * Bound on the renderers' growth while the 1 MB messages arrive, measured from just before the flood (the browser's
