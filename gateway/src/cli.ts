@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     `  Routes           ${gateway.routes.keys.join(', ')}   (two-way: ${gateway.routes.twoWay.join(', ') || 'none'})`,
     `  Pages allowed    loopback origins${o.allowOrigins.length ? ` and ${o.allowOrigins.join(', ')}` : ' only (--allow-origin adds sites; AWS checks no Origin)'}`,
     `  Timeouts         idle ${o.idleTimeout} s, max ${o.maxDuration} s, integration ${o.integrationTimeoutMs} ms`,
+    `  Throttles        account ${o.accountRequestsPerSecond || 'off'}${o.accountRequestsPerSecond ? `/s burst ${o.accountBurst}` : ''} (messages over it: "Too Many Requests" frame, shape UNCONFIRMED; @connections: 429)`,
+    `                   per connection ${o.connectionMessagesPerSecond ? `${o.connectionMessagesPerSecond}/s, then close 1008 (AWS documents no per-connection rate: UNCONFIRMED)` : 'off (AWS documents none)'}`,
+    `  Local bounds     ${o.maxConcurrentInvocations} route invocations at once, ${o.maxQueuedMessages} messages waiting (then senders are not read); ${o.maxOutgoingBytes % 1048576 === 0 ? `${o.maxOutgoingBytes / 1048576} MiB` : `${o.maxOutgoingBytes} bytes`} unsent per client (then posts 429, replies dropped)`,
     ...(gateway.backend
       ? ['', ...gateway.backend.table]
       : [

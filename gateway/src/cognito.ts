@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Clock } from './clock'
 import { CredentialStore } from './credential-store'
-import { readBody, sendJson } from './http-util'
+import { readBody, sendJson, sourceIp } from './http-util'
 import { secretAccessKey, sessionToken, stableUuid, temporaryAccessKeyId } from './ids'
+import type { LogLimiter } from './log-limiter'
+import { TokenBucket } from './rate-limit'
 
 /**
  * Cognito Identity (identity pools) on the gateway's port: the two unsigned AWS JSON 1.1 operations that
@@ -17,13 +19,20 @@ const POOL_ID = /^[\w-]+:[0-9a-f-]+$/
 const IDENTITY_ID = /^[\w-]+:[0-9a-f-]+$/
 const MAX_BODY = 64 * 1024
 const MAX_IDENTITIES = 50_000
+/** Client addresses whose Cognito rates are tracked; the least recently seen is forgotten past this. */
+const MAX_SOURCES = 1000
 
 export interface CognitoOptions {
   poolIds: string[]
   credentialsLifetimeSeconds: number
   store: CredentialStore
   clock: Clock
-  log: (line: string, level: 'info' | 'error') => void
+  /** Calls per client address and second (AWS quotas: GetId 25, GetCredentialsForIdentity 200); 0 = no limit. */
+  getIdPerSecond: number
+  credentialsPerSecond: number
+  /** Lines per client address, rate-limited. */
+  logLimiter: LogLimiter
+  logInfo: boolean
 }
 
 class CognitoError extends Error {
@@ -80,13 +89,42 @@ function jwtSubject(token: string): string | undefined {
   }
 }
 
+/** Cognito's throttling error: `{"__type":"TooManyRequestsException","message":"Rate exceeded"}`. */
+function tooManyRequests(message = 'Rate exceeded'): CognitoError {
+  return new CognitoError('TooManyRequestsException', message)
+}
+
 export class CognitoIdentity {
   /** IdentityId → pool; bounded (oldest first) so a flood of logins can't grow it forever. */
   private readonly identities = new Map<string, { poolId: string; authenticated: boolean }>()
+  /** Token buckets per client address and operation. */
+  private readonly rates = new Map<string, { getId: TokenBucket; credentials: TokenBucket }>()
 
   constructor(private readonly o: CognitoOptions) {}
 
+  private line(source: string, text: string, level: 'info' | 'error'): void {
+    if (level === 'info' && !this.o.logInfo) return
+    this.o.logLimiter.line(`cognito ${source}`, text, level)
+  }
+
+  private ratesFor(source: string) {
+    let r = this.rates.get(source)
+    if (r) {
+      // Most recently seen last, so the one forgotten past MAX_SOURCES is the longest quiet.
+      this.rates.delete(source)
+    } else {
+      if (this.rates.size >= MAX_SOURCES) this.rates.delete(this.rates.keys().next().value!)
+      r = {
+        getId: new TokenBucket(this.o.getIdPerSecond, this.o.clock),
+        credentials: new TokenBucket(this.o.credentialsPerSecond, this.o.clock),
+      }
+    }
+    this.rates.set(source, r)
+    return r
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const source = sourceIp(req.socket.remoteAddress)
     try {
       const body = await readBody(req, MAX_BODY)
       if (!body.ok) {
@@ -114,22 +152,32 @@ export class CognitoIdentity {
       }
       const operation = target.slice(TARGET_PREFIX.length)
       const params = input as Record<string, unknown>
-      if (operation === 'GetId') return sendCognito(res, 200, this.getId(params))
-      if (operation === 'GetCredentialsForIdentity') return sendCognito(res, 200, this.getCredentials(params))
+      if (operation === 'GetId') {
+        if (!this.ratesFor(source).getId.take())
+          throw tooManyRequests(`Rate exceeded (GetId: ${this.o.getIdPerSecond} per second from ${source})`)
+        return sendCognito(res, 200, this.getId(params, source))
+      }
+      if (operation === 'GetCredentialsForIdentity') {
+        if (!this.ratesFor(source).credentials.take())
+          throw tooManyRequests(
+            `Rate exceeded (GetCredentialsForIdentity: ${this.o.credentialsPerSecond} per second from ${source})`,
+          )
+        return sendCognito(res, 200, this.getCredentials(params, source))
+      }
       throw new CognitoError(
         'UnknownOperationException',
         `Operation ${operation} is not supported by the local gateway (only GetId and GetCredentialsForIdentity)`,
       )
     } catch (error) {
       if (error instanceof CognitoError) {
-        this.o.log(`cognito ${error.status} ${error.type}: ${error.message}`, 'error')
+        this.line(source, `cognito ${error.status} ${error.type}: ${error.message}`, 'error')
         return sendCognito(res, error.status, { __type: error.type, message: error.message }, error.type)
       }
       throw error
     }
   }
 
-  private getId(params: Record<string, unknown>): { IdentityId: string } {
+  private getId(params: Record<string, unknown>, source: string): { IdentityId: string } {
     const poolId = params.IdentityPoolId
     if (typeof poolId !== 'string' || poolId.length === 0)
       throw validation('identityPoolId', poolId ?? null, 'Member must not be null')
@@ -146,7 +194,7 @@ export class CognitoIdentity {
     const region = poolId.split(':')[0]!
     const identityId = `${region}:${stableUuid(`${poolId}\n${key}`)}`
     this.remember(identityId, poolId, key !== '')
-    this.o.log(`cognito GetId ${poolId} → ${identityId}${key ? ' (with Logins)' : ''}`, 'info')
+    this.line(source, `cognito GetId ${poolId} → ${identityId}${key ? ' (with Logins)' : ''}`, 'info')
     return { IdentityId: identityId }
   }
 
@@ -159,7 +207,7 @@ export class CognitoIdentity {
     this.identities.set(identityId, { poolId, authenticated })
   }
 
-  private getCredentials(params: Record<string, unknown>) {
+  private getCredentials(params: Record<string, unknown>, source: string) {
     const identityId = params.IdentityId
     if (typeof identityId !== 'string' || identityId.length === 0)
       throw validation('identityId', identityId ?? null, 'Member must not be null')
@@ -174,13 +222,21 @@ export class CognitoIdentity {
     const secret = secretAccessKey()
     const token = sessionToken()
     const expiresAt = this.o.clock.now() + this.o.credentialsLifetimeSeconds * 1000
-    this.o.store.issue(accessKeyId, {
-      secretAccessKey: secret,
-      sessionToken: token,
-      expiresAt,
-      source: `Cognito identity ${identityId}`,
-    })
-    this.o.log(
+    const stored = this.o.store.issue(
+      accessKeyId,
+      { secretAccessKey: secret, sessionToken: token, expiresAt, source: `Cognito identity ${identityId}` },
+      identityId,
+    )
+    if (stored !== 'issued') {
+      // Refused rather than revoking a key someone still uses (see CredentialStore).
+      throw tooManyRequests(
+        stored === 'identity-full'
+          ? `Rate exceeded (identity ${identityId} already holds ${this.o.store.heldBy(identityId)} unexpired keys, the local gateway's limit)`
+          : `Rate exceeded (the local gateway holds its limit of unexpired keys; more are issued as old ones expire)`,
+      )
+    }
+    this.line(
+      source,
       `cognito GetCredentialsForIdentity ${identityId} → ${accessKeyId} (expires ${new Date(expiresAt).toISOString()})`,
       'info',
     )

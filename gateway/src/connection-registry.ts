@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws'
 import type { Timer } from './clock'
 import type { FrameWatcher } from './frame-watcher'
+import type { TokenBucket } from './rate-limit'
 import type { ConnectionFacts } from './lambda-events'
 import type { CloseCause } from './options'
 
@@ -14,6 +15,10 @@ export interface Connection extends ConnectionFacts {
   idleTimer?: Timer
   maxTimer?: Timer
   killTimer?: Timer
+  /** The per-connection message rate (--connection-messages-per-second), when on. */
+  messageBucket?: TokenBucket
+  /** Replies and error frames dropped because the client was not reading (over --max-outgoing-bytes). */
+  dropped?: number
   /** Set when the gateway started the close; decides the close frame and the `$disconnect` status. */
   cause?: CloseCause
 }

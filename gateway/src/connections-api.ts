@@ -4,6 +4,8 @@ import type { ConnectionsCall, Denial } from './backend/permissions'
 import type { ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { readBody, sendAwsError, sendJson } from './http-util'
+import type { LogLimiter } from './log-limiter'
+import type { TokenBucket } from './rate-limit'
 import type { ResolvedOptions } from './options'
 import type { SignedRequest, Verification } from './sigv4-verify'
 import type { WebSocketApi } from './websocket-api'
@@ -22,16 +24,18 @@ export interface ConnectionsApiDeps {
   verify?: (req: SignedRequest) => Verification
   /** A backend's IAM check of the calling function's role (src/backend/permissions.ts). */
   authorize?: (call: ConnectionsCall) => Denial | undefined
+  /** The account throttle, shared with client messages ("WebSocket callback APIs" count towards it on AWS). */
+  accountThrottle: TokenBucket
+  /** Lines about one connection id, rate-limited (a backend posting in a loop must not flood the log). */
+  connectionLog: LogLimiter
 }
-
-/** When the client's socket has this much unsent data, POST gets 429 ("the WebSocket client side buffer is full"). */
-export const CLIENT_BUFFER_LIMIT = 4 * 1024 * 1024
 
 export class ConnectionsApi {
   constructor(private readonly d: ConnectionsApiDeps) {}
 
-  private log(line: string, level: 'info' | 'error' = 'info') {
-    this.d.options.log(line, level)
+  private idLine(id: string, line: string, level: 'info' | 'error' = 'info') {
+    if (level === 'info' && !this.d.options.logInfo) return
+    this.d.connectionLog.line(id, line, level)
   }
 
   async handle(
@@ -43,7 +47,7 @@ export class ConnectionsApi {
   ): Promise<void> {
     const method = req.method ?? 'GET'
     if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
-      this.log(`@connections ${method} ${rawPath} → 405 (POST, GET or DELETE)`, 'error')
+      this.idLine(rawId, `@connections ${method} ${rawPath} → 405 (POST, GET or DELETE)`, 'error')
       return sendAwsError(
         res,
         405,
@@ -66,7 +70,7 @@ export class ConnectionsApi {
       const read = await readBody(req, limit)
       if (!read.ok) {
         if (read.tooLarge) {
-          this.log(`@connections POST ${id} → 413: ${read.bytes} bytes is over the ${limit}-byte limit`, 'error')
+          this.idLine(id, `@connections POST ${id} → 413: ${read.bytes} bytes is over the ${limit}-byte limit`, 'error')
           return sendAwsError(
             res,
             413,
@@ -77,7 +81,7 @@ export class ConnectionsApi {
             },
           )
         }
-        this.log(`@connections POST ${id}: could not read the body: ${read.error.message}`, 'error')
+        this.idLine(id, `@connections POST ${id}: could not read the body: ${read.error.message}`, 'error')
         return
       }
       body = read.body
@@ -92,7 +96,8 @@ export class ConnectionsApi {
         body,
       })
       if (!result.ok) {
-        this.log(
+        this.idLine(
+          id,
           `@connections ${method} ${id} → 403 (IAM, ${result.failure}): ${result.message.split('\n')[0]}`,
           'error',
         )
@@ -100,24 +105,29 @@ export class ConnectionsApi {
       }
     }
 
+    if (!this.d.accountThrottle.take()) {
+      this.idLine(id, `@connections ${method} ${id} → 429: over the account throttle`, 'error')
+      return sendAwsError(res, 429, 'LimitExceededException', 'Too Many Requests')
+    }
+
     // IAM authorizes the call before the connection is looked up.
     const denial = this.d.authorize?.({ method, connectionId: id, rawHeaders: req.rawHeaders, query: rawQuery })
     if (denial) {
-      this.log(denial.log, 'error')
+      this.idLine(id, denial.log, 'error')
       return sendJson(res, denial.status, denial.body, { 'x-amzn-ErrorType': denial.errorType })
     }
 
     const conn = this.d.registry.get(id)
     if (!conn || conn.state !== 'open') {
       const why = this.d.registry.explainGone(id)
-      this.log(`@connections ${method} ${id} → 410 GoneException: ${why}`, 'error')
+      this.idLine(id, `@connections ${method} ${id} → 410 GoneException: ${why}`, 'error')
       return sendAwsError(res, 410, 'GoneException', `Connection ${id} is gone: ${why}`)
     }
 
     if (method === 'GET') {
       const identity: { sourceIp: string; userAgent?: string } = { sourceIp: conn.identity.sourceIp }
       if (conn.identity.userAgent !== undefined) identity.userAgent = conn.identity.userAgent
-      this.log(`@connections GET ${id} → 200`)
+      this.idLine(id, `@connections GET ${id} → 200`)
       return sendJson(res, 200, {
         connectedAt: new Date(conn.connectedAt).toISOString(),
         identity,
@@ -126,27 +136,26 @@ export class ConnectionsApi {
     }
 
     if (method === 'DELETE') {
-      this.log(`@connections DELETE ${id} → 204`)
+      this.idLine(id, `@connections DELETE ${id} → 204`)
       this.d.websocket.closeBy(conn, 'deleted')
       res.writeHead(204)
       res.end()
       return
     }
 
-    if (this.d.websocket.buffered(conn) > CLIENT_BUFFER_LIMIT) {
-      this.log(
-        `@connections POST ${id} → 429: the client is not reading (${this.d.websocket.buffered(conn)} bytes queued)`,
-        'error',
-      )
-      return sendAwsError(res, 429, 'LimitExceededException', 'The WebSocket client side buffer is full')
-    }
     const data = body!
     const mode = this.d.options.postDataFrame
     const binary = mode === 'binary' || (mode === 'auto' && !isUtf8(data))
     // ws sends a Buffer as a text frame when binary is false, so text is never decoded and re-encoded here.
-    this.d.websocket.send(conn, data, binary)
-    if (this.d.options.logInfo)
-      this.log(`@connections POST ${id} → 200 (${data.length} B${binary ? ', binary frame' : ''})`)
+    if (this.d.websocket.send(conn, data, binary) === 'full') {
+      this.idLine(
+        id,
+        `@connections POST ${id} → 429: the client is not reading (${this.d.websocket.buffered(conn)} bytes unsent, limit ${this.d.options.maxOutgoingBytes})`,
+        'error',
+      )
+      return sendAwsError(res, 429, 'LimitExceededException', 'The WebSocket client side buffer is full')
+    }
+    this.idLine(id, `@connections POST ${id} → 200 (${data.length} B${binary ? ', binary frame' : ''})`)
     if (this.d.events.listenerCount('send') > 0) {
       this.d.events.emitEvent('send', {
         connectionId: id,

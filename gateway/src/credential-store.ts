@@ -21,15 +21,29 @@ export interface KnownCredentials {
   source: string
 }
 
-/** Bounded: expired Cognito keys are swept, and the oldest go first past `maxEntries`. */
+/** Whether a key was stored, or why not. */
+export type IssueResult = 'issued' | 'identity-full' | 'full'
+
+/** Expired keys are kept this long, so a late request gets "expired" rather than "invalid" (while there is room). */
+const EXPIRED_KEPT_MS = 3_600_000
+
+/**
+ * Issued (Cognito) keys, bounded without ever dropping a key that is still valid: past `maxEntries` in all, or
+ * `maxPerOwner` for one identity, expired keys make room and, if none has expired, the new key is refused (the caller
+ * answers TooManyRequestsException). A flood of credential requests thus fails itself instead of silently revoking
+ * other clients' keys (it used to evict the oldest: a victim's valid key then got 403).
+ */
 export class CredentialStore {
-  private readonly issued = new Map<string, KnownCredentials>()
+  private readonly issued = new Map<string, KnownCredentials & { owner: string }>()
   private readonly permanent = new Map<string, KnownCredentials>()
+  /** Keys held per owner (identity id); an owner leaves the map with its last key. */
+  private readonly owners = new Map<string, number>()
 
   constructor(
     permanent: StaticCredentials[],
     private readonly maxEntries = 20_000,
     private readonly clock: Clock = realClock,
+    private readonly maxPerOwner = 1000,
   ) {
     this.permanent.set(LAMBDA_ROLE_CREDENTIALS.accessKeyId, {
       ...LAMBDA_ROLE_CREDENTIALS,
@@ -44,14 +58,23 @@ export class CredentialStore {
     }
   }
 
-  issue(accessKeyId: string, creds: KnownCredentials): void {
-    this.sweep(this.clock.now())
-    while (this.issued.size >= this.maxEntries) {
-      const oldest = this.issued.keys().next().value
-      if (oldest === undefined) break
-      this.issued.delete(oldest)
-    }
-    this.issued.set(accessKeyId, creds)
+  /** Stores a key for `owner`, unless the store or the owner's share is full of keys that are still valid. */
+  issue(accessKeyId: string, creds: KnownCredentials, owner: string): IssueResult {
+    const now = this.clock.now()
+    this.sweep(now - EXPIRED_KEPT_MS)
+    const full = () => this.issued.size >= this.maxEntries
+    const ownerFull = () => (this.owners.get(owner) ?? 0) >= this.maxPerOwner
+    if (full() || ownerFull()) this.sweep(now)
+    if (full()) return 'full'
+    if (ownerFull()) return 'identity-full'
+    this.issued.set(accessKeyId, { ...creds, owner })
+    this.owners.set(owner, (this.owners.get(owner) ?? 0) + 1)
+    return 'issued'
+  }
+
+  /** Keys one owner holds now. */
+  heldBy(owner: string): number {
+    return this.owners.get(owner) ?? 0
   }
 
   lookup(accessKeyId: string): KnownCredentials | undefined {
@@ -62,12 +85,15 @@ export class CredentialStore {
     return this.issued.size
   }
 
-  /** Keeps expired keys for an hour, so a late request gets "expired" rather than "invalid". */
-  private sweep(now: number): void {
+  /** Drops keys that expired before `before`. */
+  private sweep(before: number): void {
     // Insertion order is issue order and lifetimes are equal, so stop at the first key still worth keeping.
     for (const [id, c] of this.issued) {
-      if (c.expiresAt === undefined || c.expiresAt + 3_600_000 >= now) break
+      if (c.expiresAt === undefined || c.expiresAt >= before) break
       this.issued.delete(id)
+      const held = (this.owners.get(c.owner) ?? 1) - 1
+      if (held > 0) this.owners.set(c.owner, held)
+      else this.owners.delete(c.owner)
     }
   }
 }

@@ -2,6 +2,8 @@ import type { Clock } from './clock'
 import type { LogFunction, LogLevel } from './options'
 
 interface Budget {
+  key: string
+  level: LogLevel
   tokens: number
   last: number
   suppressed: number
@@ -10,7 +12,8 @@ interface Budget {
 /**
  * Log lines about one connection or one client address, rate-limited: a short burst, then one line per second, and
  * the count of what was left out is logged with the next line (or when the key is flushed). One flooding client
- * cannot fill the disk or the terminal, even with --quiet (errors are logged then too).
+ * cannot fill the disk or the terminal, even with --quiet (errors are logged then too). Info and error lines have
+ * separate budgets, so a chatty session's info lines never hide its errors.
  */
 export class LogLimiter {
   private readonly budgets = new Map<string, Budget>()
@@ -25,11 +28,12 @@ export class LogLimiter {
 
   line(key: string, text: string, level: LogLevel): void {
     const now = this.clock.now()
-    let b = this.budgets.get(key)
+    const id = level === 'info' ? `${key}\u0000info` : key
+    let b = this.budgets.get(id)
     if (!b) {
       if (this.budgets.size >= this.maxKeys) this.flushOldest()
-      b = { tokens: this.burst, last: now, suppressed: 0 }
-      this.budgets.set(key, b)
+      b = { key, level, tokens: this.burst, last: now, suppressed: 0 }
+      this.budgets.set(id, b)
     }
     b.tokens = Math.min(this.burst, b.tokens + ((now - b.last) / 1000) * this.perSecond)
     b.last = now
@@ -47,10 +51,15 @@ export class LogLimiter {
 
   /** Logs what was left out for `key` and forgets it (a connection closed). */
   flush(key: string): void {
-    const b = this.budgets.get(key)
+    this.flushId(key)
+    this.flushId(`${key}\u0000info`)
+  }
+
+  private flushId(id: string): void {
+    const b = this.budgets.get(id)
     if (!b) return
-    this.budgets.delete(key)
-    if (b.suppressed > 0) this.log(`${b.suppressed} more line(s) about ${key} left out`, 'error')
+    this.budgets.delete(id)
+    if (b.suppressed > 0) this.log(`${b.suppressed} more line(s) about ${b.key} left out`, b.level)
   }
 
   /** Keys tracked right now (bounded by maxKeys). */
@@ -60,6 +69,6 @@ export class LogLimiter {
 
   private flushOldest(): void {
     const oldest = this.budgets.keys().next().value
-    if (oldest !== undefined) this.flush(oldest)
+    if (oldest !== undefined) this.flushId(oldest)
   }
 }

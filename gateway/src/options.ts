@@ -14,6 +14,7 @@ export type CloseCause =
   | 'messageTooLarge'
   | 'invalidFrame'
   | 'protocolError'
+  | 'throttled'
   | 'deleted'
   | 'shutdown'
 
@@ -102,6 +103,20 @@ export interface GatewayOptions {
   maxMessageBytes?: number
   /** New connections per second before handshakes get 429 (status UNCONFIRMED). 0 = no limit. AWS: 500. */
   newConnectionsPerSecond?: number
+  /** The account throttle (AWS: 10,000 requests/s, burst 5,000) for client messages and `@connections` calls. 0 = none. */
+  accountRequestsPerSecond?: number
+  accountBurst?: number
+  /** Route invocations for client messages running at once. Default 64. */
+  maxConcurrentInvocations?: number
+  /** Messages waiting for an invocation slot before senders are no longer read. Default 1024. */
+  maxQueuedMessages?: number
+  /** Unsent bytes per connection before posts get 429 and replies are dropped (UNCONFIRMED size). Default 4 MiB. */
+  maxOutgoingBytes?: number
+  /** UNCONFIRMED (not documented by AWS): messages per second one connection may send before it is closed with 1008. 0 = off. */
+  connectionMessagesPerSecond?: number
+  /** Cognito calls per client address and second (AWS quotas: GetId 25, GetCredentialsForIdentity 200). 0 = no limit. */
+  cognitoGetIdPerSecond?: number
+  cognitoCredentialsPerSecond?: number
   /** Lifetime in seconds of credentials from the Cognito emulator. Default 3600. */
   credentialsLifetime?: number
   /** Allowed SigV4 clock skew in seconds. Default 300. */
@@ -182,6 +197,8 @@ function closeTables(o: GatewayOptions & Defaulted) {
     messageTooLarge: { code: 1009, reason: '' },
     invalidFrame: { code: 1007, reason: '' },
     protocolError: { code: 1002, reason: '' },
+    // AWS's overview lists 1008 for a client that sends too many messages; the reason text is unknown.
+    throttled: { code: 1008, reason: '' },
     deleted: { code: 1000, reason: '' },
     shutdown: { code: 1001, reason: 'Going away' },
     ...o.closeFrames,

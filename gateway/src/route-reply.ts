@@ -10,7 +10,8 @@ import type { WebSocketResult } from './lambda-events'
 export type RouteReply =
   { kind: 'none' } | { kind: 'reply'; body: string } | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
 
-export type ErrorFrameMessage = 'Forbidden' | 'Internal server error' | 'Endpoint request timed out'
+export type ErrorFrameMessage =
+  'Forbidden' | 'Internal server error' | 'Endpoint request timed out' | 'Too Many Requests'
 
 /** The exact spacing seen in wscat transcripts: a space after "message": and the commas, none after the ids' colons. */
 export function errorFrame(message: ErrorFrameMessage, connectionId: string, requestId: string): string {

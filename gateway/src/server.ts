@@ -25,6 +25,7 @@ import { clientErrorStatus, sendAwsError, sendJson, sourceIp, splitUrl } from '.
 import { apigwId, httpRequestId } from './ids'
 import { LogLimiter } from './log-limiter'
 import { OptionError, resolveOptions, type GatewayOptions, type ResolvedOptions } from './options'
+import { TokenBucket } from './rate-limit'
 import { InProcessRoutes, layered, withIntegrationTimeout, type RouteInvoker } from './route-invoker'
 import { compileRouteSelectionExpression, ExpressionError } from './route-selection'
 import { verifySigV4, type SignedRequest } from './sigv4-verify'
@@ -65,7 +66,16 @@ export interface Gateway {
   /** Open connections right now. */
   connections(): ConnectionInfo[]
   /** Sizes of everything the gateway keeps in memory (all bounded). */
-  stats(): { connections: number; recentlyClosed: number; issuedCredentials: number; sockets: number }
+  stats(): {
+    connections: number
+    recentlyClosed: number
+    issuedCredentials: number
+    sockets: number
+    /** Route invocations for client messages running now, waiting, and connections not read meanwhile. */
+    invocationsRunning: number
+    messagesQueued: number
+    pausedConnections: number
+  }
   on<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
   once<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
   off<K extends GatewayEventName>(event: K, listener: (info: GatewayEventMap[K]) => void): Gateway
@@ -189,6 +199,9 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
 
   const access = accessPolicy(o)
   const logLimiter = new LogLimiter(log, clock)
+  // Lines about one connection (messages, error frames, posts): enough to follow a session, not a flood.
+  const connectionLog = new LogLimiter(log, clock, 50, 10)
+  const accountThrottle = new TokenBucket(o.accountRequestsPerSecond, clock, o.accountBurst)
   let port = o.port
   let domainName = o.domainName ?? `${displayHost(o.host)}:${o.port}`
   const apiFacts = { apiId: o.apiId, stage: o.stage, domainName }
@@ -204,6 +217,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     clock,
     access,
     logLimiter,
+    connectionLog,
+    accountThrottle,
   })
   const connectionsApi = new ConnectionsApi({
     options: o,
@@ -212,13 +227,18 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     events,
     verify,
     authorize: checker ? (call) => checker.check(call) : undefined,
+    accountThrottle,
+    connectionLog,
   })
   const cognito = new CognitoIdentity({
     poolIds: o.identityPools,
     credentialsLifetimeSeconds: o.credentialsLifetime,
     store,
     clock,
-    log,
+    getIdPerSecond: o.cognitoGetIdPerSecond,
+    credentialsPerSecond: o.cognitoCredentialsPerSecond,
+    logLimiter: connectionLog,
+    logInfo: o.logInfo,
   })
 
   const sockets = new Set<Socket>()
@@ -405,6 +425,9 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
       recentlyClosed: registry.recentlyClosedCount,
       issuedCredentials: store.size,
       sockets: sockets.size,
+      invocationsRunning: websocket.invocationStats.running,
+      messagesQueued: websocket.invocationStats.queued,
+      pausedConnections: websocket.invocationStats.paused,
     }),
     on(event, listener) {
       events.on(event, listener)

@@ -5,6 +5,7 @@ import { foreignRequest, type AccessPolicy } from './access'
 import type { Connection, ConnectionRegistry } from './connection-registry'
 import type { GatewayEvents } from './events'
 import { FrameWatcher, type FrameViolation } from './frame-watcher'
+import { InvocationGate } from './invocation-gate'
 import type { LogLimiter } from './log-limiter'
 import type { Clock } from './clock'
 import { describeError, type InvocationOutcome } from './handlers'
@@ -32,9 +33,16 @@ export interface WebSocketApiDeps {
   verify?: (req: SignedRequest) => Verification
   clock: Clock
   access: AccessPolicy
-  /** Per-connection and per-address log lines, rate-limited. */
+  /** Per-address log lines, rate-limited. */
   logLimiter: LogLimiter
+  /** Per-connection log lines (messages, error frames, drops), rate-limited so no client can flood the log. */
+  connectionLog: LogLimiter
+  /** The account throttle, shared with `@connections`. */
+  accountThrottle: TokenBucket
 }
+
+/** What happened to an outgoing message. */
+export type SendResult = 'sent' | 'gone' | 'full'
 
 const KILL_AFTER_CLOSE_MS = 2000
 
@@ -42,6 +50,7 @@ const KILL_AFTER_CLOSE_MS = 2000
 export class WebSocketApi {
   private readonly wss: WebSocketServer
   private readonly bucket: TokenBucket
+  private readonly gate: InvocationGate
   private readonly accepted = new WeakMap<IncomingMessage, AcceptedHandshake>()
   private readonly pendingDisconnects = new Set<Promise<void>>()
   /** Sockets between the upgrade request and the 101 (or refusal), so shutdown can drop them. */
@@ -54,6 +63,7 @@ export class WebSocketApi {
     this.o = d.options
     this.clock = d.clock
     this.bucket = new TokenBucket(this.o.newConnectionsPerSecond, d.clock)
+    this.gate = new InvocationGate(this.o.maxConcurrentInvocations, this.o.maxQueuedMessages)
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -71,6 +81,17 @@ export class WebSocketApi {
 
   private log(line: string, level: 'info' | 'error' = 'info') {
     this.o.log(line, level)
+  }
+
+  /** A line about one connection, within that connection's log budget. */
+  private connLine(conn: Connection, line: string, level: 'info' | 'error') {
+    if (level === 'info' && !this.o.logInfo) return
+    this.d.connectionLog.line(conn.connectionId, line, level)
+  }
+
+  /** Invocations running and waiting, and connections whose sockets are paused (for `gateway.stats()`). */
+  get invocationStats(): { running: number; queued: number; paused: number } {
+    return this.gate.stats
   }
 
   private isStagePath(path: string): boolean {
@@ -260,6 +281,8 @@ export class WebSocketApi {
     })
     if (this.o.pingCountsAsActivity) ws.on('ping', () => this.touch(conn))
 
+    if (this.o.connectionMessagesPerSecond > 0)
+      conn.messageBucket = new TokenBucket(this.o.connectionMessagesPerSecond, this.clock)
     conn.idleTimer = this.clock.after(this.o.idleTimeout * 1000, () => this.closeBy(conn, 'idle'))
     conn.maxTimer = this.clock.after(Math.max(0, conn.connectedAt + this.o.maxDuration * 1000 - now), () =>
       this.closeBy(conn, 'maxDuration'),
@@ -299,6 +322,13 @@ export class WebSocketApi {
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.state !== 'open') return
     if (isBinary) return this.closeBy(conn, 'binary')
+    if (conn.messageBucket && !conn.messageBucket.take()) {
+      this.log(
+        `${conn.connectionId} sent more than ${this.o.connectionMessagesPerSecond} messages per second → close ${this.o.closeFrames.throttled.code} (--connection-messages-per-second)`,
+        'error',
+      )
+      return this.closeBy(conn, 'throttled')
+    }
     this.touch(conn)
     const body = (data as Buffer).toString('utf8')
     const now = conn.lastActiveAt
@@ -312,12 +342,20 @@ export class WebSocketApi {
       requestId,
       routeKey,
     })
+    if (!this.d.accountThrottle.take()) {
+      return this.deliver(conn, requestId, {
+        kind: 'error-frame',
+        message: 'Too Many Requests',
+        log: `MESSAGE    ${conn.connectionId} over the account throttle (${this.o.accountRequestsPerSecond}/s, burst ${this.o.accountBurst}) → "Too Many Requests" frame`,
+      })
+    }
     if (routeKey === undefined) return this.deliver(conn, requestId, unmatchedReply(conn.connectionId))
-    if (this.o.logInfo) this.log(`MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`)
+    this.connLine(conn, `MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`, 'info')
     const event = messageEvent(this.d.api(), conn, routeKey, requestId, awsId(), now, body)
-    void this.invoke(routeKey, event, requestId).then((outcome) =>
-      this.afterMessage(conn, routeKey, requestId, outcome),
-    )
+    this.gate.submit(conn.connectionId, conn.ws!, async () => {
+      const outcome = await this.invoke(routeKey, event, requestId)
+      this.afterMessage(conn, routeKey, requestId, outcome)
+    })
   }
 
   private afterMessage(conn: Connection, routeKey: string, requestId: string, outcome: InvocationOutcome): void {
@@ -326,7 +364,7 @@ export class WebSocketApi {
       routeKey,
       twoWay: this.d.routes.isTwoWay(routeKey),
       integrationTimeoutMs: this.o.integrationTimeoutMs,
-      maxReplyBytes: Infinity,
+      maxReplyBytes: this.o.maxMessageBytes,
     })
     this.deliver(conn, requestId, reply)
   }
@@ -334,22 +372,36 @@ export class WebSocketApi {
   private deliver(conn: Connection, requestId: string, reply: RouteReply): void {
     if (reply.kind === 'none') return
     if (reply.kind === 'reply') return this.sendText(conn, reply.body, 'route-response')
-    this.log(reply.log, 'error')
+    this.connLine(conn, reply.log, 'error')
     this.sendText(conn, errorFrame(reply.message, conn.connectionId, requestId), 'error-frame')
   }
 
   private sendText(conn: Connection, text: string, via: 'route-response' | 'error-frame'): void {
-    if (this.send(conn, text, false)) {
+    const result = this.send(conn, text, false)
+    if (result === 'sent') {
       this.d.events.emitEvent('send', { connectionId: conn.connectionId, data: text, time: this.clock.now(), via })
+    } else if (result === 'full') {
+      // No caller to answer 429 to, so the message is lost, as a post to a full buffer would be; counted and logged.
+      conn.dropped = (conn.dropped ?? 0) + 1
+      this.connLine(
+        conn,
+        `${conn.connectionId} is not reading (${this.buffered(conn)} bytes unsent, limit ${this.o.maxOutgoingBytes}): ${via} dropped (${conn.dropped} so far)`,
+        'error',
+      )
     }
   }
 
-  /** Sends one message to an open connection; outgoing data counts as activity. False when it is not open. */
-  send(conn: Connection, data: string | Buffer, binary: boolean): boolean {
-    if (conn.state !== 'open' || !conn.ws) return false
+  /**
+   * Sends one message to an open connection; outgoing data counts as activity. 'full' (nothing sent) when the
+   * message would take the connection's unsent bytes over --max-outgoing-bytes: the one cap for replies, error frames
+   * and `@connections` posts.
+   */
+  send(conn: Connection, data: string | Buffer, binary: boolean): SendResult {
+    if (conn.state !== 'open' || !conn.ws) return 'gone'
     const ws = conn.ws
     const size = this.o.outgoingFrameBytes
     const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length
+    if (ws.bufferedAmount + length > this.o.maxOutgoingBytes) return 'full'
     if (size > 0 && length > size) {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data
       for (let offset = 0; offset < bytes.length; offset += size) {
@@ -359,10 +411,10 @@ export class WebSocketApi {
       ws.send(data, { binary })
     }
     this.touch(conn)
-    return true
+    return 'sent'
   }
 
-  /** Bytes queued for a connection's socket (for the @connections 429 check). */
+  /** Bytes queued for a connection's socket. */
   buffered(conn: Connection): number {
     return conn.ws?.bufferedAmount ?? 0
   }
@@ -390,6 +442,10 @@ export class WebSocketApi {
     conn.killTimer?.cancel()
     conn.watcher?.stop()
     conn.state = 'closing'
+    this.gate.forget(conn.connectionId)
+    this.d.connectionLog.flush(conn.connectionId)
+    if (conn.dropped)
+      this.log(`${conn.connectionId} did not read ${conn.dropped} reply/error frame(s); they were dropped`, 'error')
     const cause: CloseCause = conn.cause ?? (code === 1006 ? 'abnormal' : 'client')
     const status = this.disconnectStatus(cause, code, reason)
     this.d.registry.remove(conn.connectionId, status.code, status.reason)

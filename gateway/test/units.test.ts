@@ -297,16 +297,33 @@ describe('CLI arguments', () => {
 })
 
 describe('bounded state', () => {
-  it('the credential store sweeps expired keys and caps its size', () => {
-    const store = new CredentialStore([], 100)
-    for (let i = 0; i < 250; i++)
-      store.issue(`K${i}`, { secretAccessKey: 's', expiresAt: Date.now() + 60_000, source: 't' })
+  it('the credential store caps its size by refusing new keys, never by dropping valid ones', () => {
+    const clock = new FakeClock()
+    const store = new CredentialStore([], 100, clock, 30)
+    const key = (_i?: number) => ({ secretAccessKey: 's', expiresAt: clock.now() + 60_000, source: 't' })
+    const results: string[] = []
+    for (let i = 0; i < 250; i++) results.push(store.issue(`K${i}`, key(i), `identity-${i % 5}`))
     expect(store.size).toBe(100)
-    expect(store.lookup('K0')).toBeUndefined()
-    expect(store.lookup('K249')).toBeDefined()
+    expect(results.filter((r) => r === 'issued')).toHaveLength(100)
+    expect(results.at(-1)).toBe('full')
+    expect(store.lookup('K0')).toBeDefined()
+    expect(store.lookup('K249')).toBeUndefined()
     expect(store.lookup(LAMBDA_ROLE_CREDENTIALS.accessKeyId)).toMatchObject({
       secretAccessKey: LAMBDA_ROLE_CREDENTIALS.secretAccessKey,
     })
+    // One identity gets at most its share, however empty the store is.
+    const small = new CredentialStore([], 100, clock, 30)
+    for (let i = 0; i < 40; i++) small.issue(`S${i}`, key(i), 'flooder')
+    expect(small.heldBy('flooder')).toBe(30)
+    expect(small.issue('V', key(0), 'victim')).toBe('issued')
+    expect(small.issue('S41', key(0), 'flooder')).toBe('identity-full')
+    // Expired keys make room (kept an hour only while there is room, so a late request reads "expired").
+    clock.advance(60_001)
+    expect(store.issue('NEW', key(0), 'identity-0')).toBe('issued')
+    expect(store.lookup('K0')).toBeUndefined()
+    expect(small.lookup('S0')).toBeDefined()
+    expect(small.issue('S42', key(0), 'flooder')).toBe('issued')
+    expect(small.heldBy('flooder')).toBe(1)
   })
 
   it('the token bucket allows a second of burst then the rate', () => {
