@@ -75,11 +75,13 @@ test('a close and an error are announced through live regions', async ({ page, g
   await expect(polite).toHaveText(/Connection closed: code 4000/)
   await expect(polite).toHaveAttribute('aria-live', 'polite')
 
-  // A connect that cannot start (a link with an http:// endpoint) is an error, announced assertively.
+  // A link whose endpoint cannot be used (http://) connects nothing; the reason is an alert (assertive by role).
   await openPlayground(page, { endpoint: 'http://example.com/dev', autoconnect: 1 })
-  const urgent = page.getByRole('status', { name: 'Error announcements' })
-  await expect(urgent).toHaveText(/^Error: .*ws:\/\//)
-  await expect(urgent).toHaveAttribute('aria-live', 'assertive')
+  const problems = page.getByRole('alert', { name: 'Set-up link problems' })
+  await expect(problems).toContainText('Did not connect')
+  // "see above": the endpoint field's own alert names the schemes it takes.
+  await expect(page.getByRole('alert').filter({ hasText: 'ws://' })).toBeVisible()
+  await expect(stateBadge(page)).not.toHaveText(/CONNECTING|OPEN/)
 })
 
 test.describe('the dialog a link opens before it connects', () => {
