@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { TestClient, whoami } from './helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -14,8 +14,24 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
+// Every gateway this file starts; a test that fails half-way must not leave one running (they did, for hours).
+const started: ChildProcess[] = []
+afterAll(() => {
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue
+    try {
+      // Detached children lead their own group (npx → tsx → node): end the whole group.
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // Not a group leader: tsx passes SIGTERM on to the gateway it started (SIGKILL would orphan that one).
+      child.kill('SIGTERM')
+    }
+  }
+})
+
 function run(command: string, args: string[], detached = false): Run {
   const child = spawn(command, args, { cwd: root, detached, env: { ...process.env, NO_COLOR: '1' } })
+  started.push(child)
   let out = ''
   let err = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
