@@ -5,23 +5,31 @@ import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test
 
 type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
 
+/** A session for one test, on its own echo server, with every event it emits recorded. */
+async function recordedSession(options: { fakeTimers: boolean }) {
+  const server = await startEchoServer()
+  if (options.fakeTimers) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+  }
+  const session = new WebSocketSession({ createSocket: wsClientFactory })
+  const events: SessionEvent[] = []
+  session.subscribe((e) => events.push(e))
+  return { server, session, events }
+}
+
+async function endSession(session: WebSocketSession, server: EchoServer) {
+  session.dispose()
+  vi.useRealTimers()
+  await server.close()
+}
+
 describe('WebSocketSession against a real ws server', () => {
   let server: EchoServer
   let session: WebSocketSession
   let events: SessionEvent[]
 
-  beforeEach(async () => {
-    server = await startEchoServer()
-    session = new WebSocketSession({ createSocket: wsClientFactory })
-    events = []
-    session.subscribe((e) => events.push(e))
-  })
-
-  afterEach(async () => {
-    session.dispose()
-    vi.useRealTimers()
-    await server.close()
-  })
+  beforeEach(async () => ({ server, session, events } = await recordedSession({ fakeTimers: false })))
+  afterEach(() => endSession(session, server))
 
   const kinds = () => events.map((e) => e.kind)
 
@@ -188,19 +196,8 @@ describe('keepalive with fake timers', () => {
   let session: WebSocketSession
   let events: SessionEvent[]
 
-  beforeEach(async () => {
-    server = await startEchoServer()
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
-    session = new WebSocketSession({ createSocket: wsClientFactory })
-    events = []
-    session.subscribe((e) => events.push(e))
-  })
-
-  afterEach(async () => {
-    session.dispose()
-    vi.useRealTimers()
-    await server.close()
-  })
+  beforeEach(async () => ({ server, session, events } = await recordedSession({ fakeTimers: true })))
+  afterEach(() => endSession(session, server))
 
   it('sends the payload every interval, marked as keepalive, and the server receives it', async () => {
     session.setKeepalive({ enabled: true, intervalMs: 60_000, payload: 'ping' })
@@ -269,19 +266,8 @@ describe('a server close whose CLOSING the 1 s sample caught before the close ev
   let session: WebSocketSession
   let events: SessionEvent[]
 
-  beforeEach(async () => {
-    server = await startEchoServer()
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
-    session = new WebSocketSession({ createSocket: wsClientFactory })
-    events = []
-    session.subscribe((e) => events.push(e))
-  })
-
-  afterEach(async () => {
-    session.dispose()
-    vi.useRealTimers()
-    await server.close()
-  })
+  beforeEach(async () => ({ server, session, events } = await recordedSession({ fakeTimers: true })))
+  afterEach(() => endSession(session, server))
 
   /**
    * The server sends its close frame, then stops reading: the client answers and stays CLOSING, waiting for the
