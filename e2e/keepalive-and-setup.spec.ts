@@ -43,11 +43,12 @@ test('keepalive messages reach the server at the configured interval and are mar
 })
 
 test('keepalive stops on a close and never sends on a closed socket', async ({ page, startGateway }) => {
-  const gateway = await startGateway({ maxDuration: 1.5 })
+  // 4 s: under test:stress the page's first keepalive (0.3 s after open) could come after a 1.5 s maximum duration.
+  const gateway = await startGateway({ maxDuration: 4 })
   const seen: string[] = []
   gateway.on('message', (m: { body?: string }) => seen.push(String(m.body)))
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1, keepalive: 0.3, payload: 'ping' })
-  await expect(stateBadge(page)).toHaveText(/CLOSED \(3\)/, { timeout: 15_000 })
+  await expect(stateBadge(page)).toHaveText(/CLOSED \(3\)/, { timeout: 30_000 })
   expect(seen.length).toBeGreaterThan(0)
   await expect(page.getByLabel('Next keepalive in')).toHaveCount(0)
   await expect(page.getByText('waiting for OPEN')).toBeVisible()
