@@ -28,13 +28,7 @@ export class LogLimiter {
 
   line(key: string, text: string, level: LogLevel): void {
     const now = this.clock.now()
-    const id = level === 'info' ? `${key}\u0000info` : key
-    let b = this.budgets.get(id)
-    if (!b) {
-      if (this.budgets.size >= this.maxKeys) this.flushOldest()
-      b = { key, level, tokens: this.burst, last: now, suppressed: 0 }
-      this.budgets.set(id, b)
-    }
+    const b = this.budget(key, level, now)
     b.tokens = Math.min(this.burst, b.tokens + ((now - b.last) / 1000) * this.perSecond)
     b.last = now
     if (b.tokens < 1) {
@@ -49,6 +43,12 @@ export class LogLimiter {
     this.log(text, level)
   }
 
+  /** Counts `count` lines about `key` that were left out before they got here (logged with the next line or flush). */
+  leftOut(key: string, count: number, level: LogLevel): void {
+    if (count <= 0) return
+    this.budget(key, level, this.clock.now()).suppressed += count
+  }
+
   /** Logs what was left out for `key` and forgets it (a connection closed). */
   flush(key: string): void {
     this.flushId(key)
@@ -60,6 +60,17 @@ export class LogLimiter {
     if (!b) return
     this.budgets.delete(id)
     if (b.suppressed > 0) this.log(`${b.suppressed} more line(s) about ${b.key} left out`, b.level)
+  }
+
+  private budget(key: string, level: LogLevel, now: number): Budget {
+    const id = level === 'info' ? `${key}\u0000info` : key
+    let b = this.budgets.get(id)
+    if (!b) {
+      if (this.budgets.size >= this.maxKeys) this.flushOldest()
+      b = { key, level, tokens: this.burst, last: now, suppressed: 0 }
+      this.budgets.set(id, b)
+    }
+    return b
   }
 
   /** Keys tracked right now (bounded by maxKeys). */

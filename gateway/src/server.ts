@@ -3,7 +3,12 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { accessPolicy, foreignRequest } from './access'
 import * as defaultHandlers from '../handlers/default'
-import { LambdaRuntime, newFunctionCredentials, type FunctionCredentials } from './backend/lambda-runtime'
+import {
+  functionLogKey,
+  LambdaRuntime,
+  newFunctionCredentials,
+  type FunctionCredentials,
+} from './backend/lambda-runtime'
 import { loadBackend } from './backend/load-backend'
 import type { Backend } from './backend/model'
 import { PermissionChecker } from './backend/permissions'
@@ -155,6 +160,8 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   })
   let invoker: RouteInvoker = inProcess
   let runtime: LambdaRuntime | undefined
+  // The functions' console lines about one connection: the same budget as the gateway's own lines, kept apart.
+  const functionLog = new LogLimiter(log, clock, 50, 10)
   if (backend) {
     runtime = new LambdaRuntime(
       backend,
@@ -169,6 +176,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         lambdaEnvironment: o.lambdaEnvironment,
         initTimeoutMs: o.initTimeoutMs,
         instanceIdleMs: o.instanceIdleTimeout * 1000,
+        functionLog,
       },
       functionCredentials,
     )
@@ -218,6 +226,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
     access,
     logLimiter,
     connectionLog,
+    afterDisconnect: (connectionId) => functionLog.flush(functionLogKey(connectionId)),
     accountThrottle,
   })
   const connectionsApi = new ConnectionsApi({

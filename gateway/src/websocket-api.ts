@@ -37,6 +37,8 @@ export interface WebSocketApiDeps {
   logLimiter: LogLimiter
   /** Per-connection log lines (messages, error frames, drops), rate-limited so no client can flood the log. */
   connectionLog: LogLimiter
+  /** A connection is gone and its `$disconnect` (if any) has run: nothing more will be logged about it. */
+  afterDisconnect?: (connectionId: string) => void
   /** The account throttle, shared with `@connections`. */
   accountThrottle: TokenBucket
 }
@@ -468,7 +470,7 @@ export class WebSocketApi {
   }
 
   private runDisconnect(conn: Connection, status: CloseStatus): void {
-    if (!this.d.routes.has('$disconnect')) return
+    if (!this.d.routes.has('$disconnect')) return this.d.afterDisconnect?.(conn.connectionId)
     const requestId = awsId()
     const event = disconnectEvent(this.d.api(), conn, requestId, this.clock.now(), status)
     // Best effort, after the close, result ignored: as on AWS.
@@ -482,7 +484,10 @@ export class WebSocketApi {
         )
     })
     this.pendingDisconnects.add(done)
-    void done.finally(() => this.pendingDisconnects.delete(done))
+    void done.finally(() => {
+      this.pendingDisconnects.delete(done)
+      this.d.afterDisconnect?.(conn.connectionId)
+    })
   }
 
   /** The spec's table: the client's code and reason are copied; no code → 1005 with AWS's wording. */

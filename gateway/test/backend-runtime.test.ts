@@ -184,7 +184,7 @@ describe('--backend serverless.yml (the article-style service, in worker threads
       const gw = await gatewayFor({ backend: fixture('serverless-chat/serverless.yml') })
       const client = await TestClient.open(gw.wsUrl)
       await client.send('{"action":"late"}')
-      expect(await client.next(SLOW)).toBe('returned 1')
+      expect(await client.next(SLOW)).toBe('returned 1; no timer yet')
       await waitFor(
         () =>
           gw.logs.some((l) =>
@@ -193,12 +193,12 @@ describe('--backend serverless.yml (the article-style service, in worker threads
         SLOW,
         'the warning',
       )
-      // The 50 ms timer stays frozen with its instance…
-      await new Promise((r) => setTimeout(r, 500))
+      // The timer (due at once) stays frozen with its instance: it runs only when the instance thaws for the next
+      // message, so it fires after that message arrived (an unfrozen instance would have run it right after the
+      // return, before the client even had the reply). No wall-clock wait: the order is what is asserted.
       expect(gw.logs.some((l) => l.endsWith('late timer fired'))).toBe(false)
-      // …and fires when the instance thaws for its next invocation (the warning is not repeated).
       await client.send('{"action":"late"}')
-      expect(await client.next(SLOW)).toBe('returned 2')
+      expect(await client.next(SLOW)).toBe('returned 2; the last timer fired after this message arrived')
       await waitFor(() => gw.logs.some((l) => l.endsWith('INFO late timer fired')), SLOW, 'the thawed timer')
       expect(gw.logs.filter((l) => l.includes('WARN work was still running'))).toHaveLength(1)
       await client.close()

@@ -8,6 +8,7 @@ import { FrameWatcher, type FrameViolation } from '../src/frame-watcher'
 import { awsId, stableUuid, temporaryAccessKeyId } from '../src/ids'
 import { clfTime, connectEvent, disconnectEvent, messageEvent } from '../src/lambda-events'
 import { OptionError, resolveOptions } from '../src/options'
+import { LogLimiter } from '../src/log-limiter'
 import { TokenBucket } from '../src/rate-limit'
 import { FakeClock } from './fake-clock'
 
@@ -338,5 +339,23 @@ describe('bounded state', () => {
     expect(bucket.take()).toBe(true)
     expect(bucket.take()).toBe(false)
     expect(new TokenBucket(0).take()).toBe(true)
+  })
+})
+
+describe('LogLimiter', () => {
+  it('logs a burst, then refills per second; lines left out (also counted elsewhere) are reported once', () => {
+    const clock = new FakeClock(0)
+    const out: string[] = []
+    const limiter = new LogLimiter((line) => out.push(line), clock, 2, 1)
+    for (let i = 1; i <= 4; i++) limiter.line('c1', `line ${i}`, 'info')
+    limiter.leftOut('c1', 10, 'info')
+    expect(out).toEqual(['line 1', 'line 2'])
+    clock.advance(1000)
+    limiter.line('c1', 'line 5', 'info')
+    expect(out).toEqual(['line 1', 'line 2', '12 more line(s) about c1 left out', 'line 5'])
+    limiter.leftOut('c1', 3, 'error')
+    limiter.flush('c1')
+    expect(out.slice(4)).toEqual(['3 more line(s) about c1 left out'])
+    expect(limiter.size).toBe(0)
   })
 })

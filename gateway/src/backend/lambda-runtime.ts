@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { Clock, Timer } from '../clock'
 import type { InvocationOutcome } from '../handlers'
 import type { WebSocketEvent } from '../lambda-events'
+import type { LogLimiter } from '../log-limiter'
 import type { LogFunction } from '../options'
 import { isTypeScript } from './handler-file'
 import { LOCAL_ACCOUNT_ID, type Backend, type BackendFunction } from './model'
@@ -40,7 +41,12 @@ export interface RuntimeOptions {
   initTimeoutMs: number
   /** A warm instance idle this long is shut down (Lambda's figure is undocumented). */
   instanceIdleMs: number
+  /** Budgets for the functions' console lines, per connection (see functionLogKey). */
+  functionLog: LogLimiter
 }
+
+/** The log budget of the functions' console lines about one connection. */
+export const functionLogKey = (connectionId: string) => `function logs for ${connectionId}`
 
 /** Invocations waiting for an instance, per function; beyond this they are throttled. */
 const MAX_QUEUED = 1000
@@ -72,6 +78,8 @@ class Instance {
   replaced = false
   /** Counts down while the instance sits idle (warm, between invocations). */
   idleTimer: Timer | undefined
+  /** The connection of the latest invocation: console lines (also late ones) count against its log budget. */
+  connectionId: string | undefined
   private nextId = 1
   private current: { id: number; settle: (o: RunResult) => void } | undefined
 
@@ -81,7 +89,10 @@ class Instance {
     region: string,
     /** Lambda's init limit, or undefined for an init retried within the invocation (the function timeout bounds it). */
     initLimit: { ms: number; clock: Clock } | undefined,
-    private readonly onLog: (requestId: string, level: string, text: string) => void,
+    private readonly onLog: (
+      instance: Instance,
+      m: Extract<WorkerMessage, { type: 'log' } | { type: 'log-left-out' }>,
+    ) => void,
     private readonly onPending: (requestId: string, resources: string[]) => void,
     private readonly onGone: (instance: Instance) => void,
   ) {
@@ -137,7 +148,7 @@ class Instance {
   }
 
   private onMessage(m: WorkerMessage): void {
-    if (m.type === 'log') this.onLog(m.requestId, m.level, m.text)
+    if (m.type === 'log' || m.type === 'log-left-out') this.onLog(this, m)
     else if (m.type === 'pending') this.onPending(m.requestId, m.resources)
     else if (m.type === 'result' && this.current && m.id === this.current.id) {
       const { settle } = this.current
@@ -161,6 +172,7 @@ class Instance {
     return new Promise((settle) => {
       const id = this.nextId++
       this.current = { id, settle }
+      this.connectionId = event.requestContext.connectionId
       const message: InvokeMessage = { type: 'invoke', id, event, requestId, remainingMs }
       this.worker.postMessage(message)
       // After its first invocation the instance sleeps between invocations (frozen); wake it for this one.
@@ -220,8 +232,7 @@ class FunctionPool {
       this.env,
       this.o.region,
       retry ? undefined : { ms: this.o.initTimeoutMs, clock: this.o.clock },
-      (requestId, level, text) =>
-        this.o.log(`${fn.name} ${requestId} ${level} ${text}`, level === 'ERROR' ? 'error' : 'info'),
+      (instance, m) => this.functionLine(instance, m),
       (requestId, resources) => {
         if (this.warnedPending) return
         this.warnedPending = true
@@ -234,6 +245,28 @@ class FunctionPool {
     )
     this.instances.add(instance)
     return instance
+  }
+
+  /**
+   * A console line of the function, within the log budget of the connection it serves; lines the worker left out
+   * (beyond its per-invocation cap) are added to that budget's count of what was left out.
+   */
+  private functionLine(
+    instance: Instance,
+    m: Extract<WorkerMessage, { type: 'log' } | { type: 'log-left-out' }>,
+  ): void {
+    // Before its first invocation (the module's init) an instance serves no connection yet.
+    const key = instance.connectionId
+      ? functionLogKey(instance.connectionId)
+      : `function logs of ${this.fn.name} (init)`
+    if (m.type === 'log-left-out') {
+      if (this.o.logInfo) this.o.functionLog.leftOut(key, m.info, 'info')
+      this.o.functionLog.leftOut(key, m.error, 'error')
+      return
+    }
+    const level = m.level === 'ERROR' ? 'error' : 'info'
+    if (level === 'info' && !this.o.logInfo) return
+    this.o.functionLog.line(key, `${this.fn.name} ${m.requestId} ${m.level} ${m.text}`, level)
   }
 
   /** Stops an instance whose init outlived the limit and starts the one that retries the init in its place. */

@@ -24,6 +24,15 @@ const post = (/** @type {WorkerMessage} */ message) => parent.postMessage(messag
 const setup = /** @type {WorkerSetup} */ (workerData)
 const flag = new Int32Array(setup.flag)
 const MAX_LOG_CHARS = 256 * 1024
+/**
+ * Console lines one invocation may send to the gateway; the rest are only counted (and the count sent with the
+ * result), so a handler logging in a loop cannot flood the message port or the gateway's memory. The gateway then
+ * applies its per-connection budget (50 lines, then 10 a second) on top.
+ */
+const MAX_LINES_PER_INVOCATION = 100
+let linesSent = 0
+/** Lines left out in this invocation, by the gateway's log level. */
+const linesLeftOut = { info: 0, error: 0 }
 
 /** The request id console lines belong to (Lambda keeps stamping the last one after a return, too). */
 let currentRequestId = ''
@@ -55,6 +64,11 @@ const CONSOLE_LEVELS = [
 for (const [method, level] of CONSOLE_LEVELS) {
   Object.defineProperty(console, method, {
     value: (/** @type {unknown[]} */ ...args) => {
+      if (linesSent >= MAX_LINES_PER_INVOCATION) {
+        linesLeftOut[level === 'ERROR' ? 'error' : 'info']++
+        return
+      }
+      linesSent++
       let text = format(...args)
       if (text.length > MAX_LOG_CHARS) text = text.slice(0, MAX_LOG_CHARS) + ' …(truncated)'
       post({ type: 'log', requestId: currentRequestId, level, text })
@@ -220,6 +234,10 @@ parent.on('message', async (/** @type {InvokeMessage} */ message) => {
   } catch (error) {
     post({ type: 'result', id: message.id, ok: false, error: serializeError(error) })
   }
+  if (linesLeftOut.info + linesLeftOut.error > 0)
+    post({ type: 'log-left-out', requestId: message.requestId, ...linesLeftOut, limit: MAX_LINES_PER_INVOCATION })
+  linesSent = 0
+  linesLeftOut.info = linesLeftOut.error = 0
   const pending = leftOver(before)
   if (pending.length > 0) post({ type: 'pending', id: message.id, requestId: message.requestId, resources: pending })
   freeze()

@@ -38,6 +38,8 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'init-error'; error: SerializedError }
   | { type: 'log'; requestId: string; level: string; text: string }
+  /** Console lines of the invocation beyond the worker's per-invocation cap, counted, not sent. */
+  | { type: 'log-left-out'; requestId: string; info: number; error: number; limit: number }
   | { type: 'result'; id: number; ok: true; json: string | undefined }
   | { type: 'result'; id: number; ok: false; error: SerializedError }
   | { type: 'pending'; id: number; requestId: string; resources: string[] }
