@@ -120,8 +120,14 @@ export function applyUrlSetup(search = location.search): AppliedLink {
     allowedOrigins: settings.linkAllowedOrigins,
     scripted: window.__playgroundScripted === true,
   })
-  const run = (schedule: (run: () => void) => void) =>
-    demo && actions.demo ? demos.start(demo) : act(actions, connectable, keepalives, schedule)
+  const run = (schedule: (run: () => void) => void): string[] => {
+    if (!demo || !actions.demo) return act(actions, connectable, keepalives, schedule)
+    // Like an experiment, a demo times its connections: started while the page mounts, its keepalives would wait
+    // behind that work and a short idle timeout could close the connection that has them. Its status says the rest.
+    const prepared = demo
+    schedule(() => void demos.start(prepared))
+    return []
+  }
   if (!request) return { problems: [...problems, ...run(whenPageSettles)] }
   return {
     problems,

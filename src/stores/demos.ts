@@ -37,6 +37,7 @@ export const useDemoStore = defineStore('demos', () => {
       profile: settings.profileId,
       idleSeconds: settings.customIdleSeconds,
       maxSeconds: settings.customMaxSeconds,
+      preferredKeepaliveSeconds: settings.keepaliveSeconds,
     }
   }
 

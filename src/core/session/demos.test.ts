@@ -57,6 +57,12 @@ describe('demo definitions', () => {
       expect(demoKeepaliveSeconds(profile) * 1000).toBeLessThan(profile.idleBeforeFirstMessageMs)
   })
 
+  it('keeps the selected connection’s own interval when it beats the idle timeout', () => {
+    expect(plan('keepalive-vs-none', { preferredKeepaliveSeconds: 0.2 }).connections[0]!.keepaliveSeconds).toBe(0.2)
+    // The default 60 s cannot beat 1.5 s: the demo picks a third of the idle timeout instead.
+    expect(plan('keepalive-vs-none', { preferredKeepaliveSeconds: 60 }).connections[0]!.keepaliveSeconds).toBe(0.5)
+  })
+
   it('refuses what cannot show the point, saying why', () => {
     expect(planDemo('keepalive-vs-none', { ...base, keepaliveSeconds: 2 })).toEqual({
       ok: false,

@@ -47,8 +47,13 @@ export interface DemoBase {
   profile: ProfileId
   idleSeconds: number
   maxSeconds: number
-  /** A keepalive interval asked for (a link's `keepalive=`); otherwise the demo picks one from the profile. */
+  /** A keepalive interval asked for (a link's `keepalive=`): refused if it cannot beat the idle timeout. */
   keepaliveSeconds?: number
+  /**
+   * The selected connection's interval: used when it beats the idle timeout (the user chose it), otherwise the demo
+   * picks one from the profile (the default 60 s cannot beat a 1.5 s idle timeout).
+   */
+  preferredKeepaliveSeconds?: number
 }
 
 export type DemoConnection = ConnectionSetup & { name: string; endpoint: string }
@@ -124,7 +129,9 @@ export function planDemo(id: string, base: DemoBase): PlanResult {
   const idle = shortestIdleSeconds(profile)
   // The silent connection never sends, so the idle timeout before a first message is the one that closes it.
   const silentIdle = profile.idleBeforeFirstMessageMs / 1000
-  const seconds = base.keepaliveSeconds ?? demoKeepaliveSeconds(profile)
+  const preferred = base.preferredKeepaliveSeconds
+  const usable = preferred !== undefined && preferred >= 0.1 && preferred < idle ? preferred : undefined
+  const seconds = base.keepaliveSeconds ?? usable ?? demoKeepaliveSeconds(profile)
   if (seconds < 0.1)
     return { ok: false, error: `The idle timeout (${idle} s) is too short for a keepalive demo: use at least 0.3 s.` }
   if (seconds >= idle)
@@ -257,7 +264,7 @@ export class DemoRun {
       this.report(`${this.name(withoutId)} closed with ${code} ${after}; ${other}`, true)
     } else {
       this.report(
-        `${this.name(withId)} closed with ${code} ${after}, before ${this.name(withoutId)}: a keepalive does not help against this close.`,
+        `${this.name(withId)} closed with ${code} ${after}, before ${this.name(withoutId)}: its keepalives did not arrive in time (a busy machine delays timers), or the server does not count them as activity.`,
         true,
       )
     }
