@@ -15,7 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
@@ -38,7 +38,9 @@ const SOAK_MESSAGES = Number(flag('soak-messages', '200000'))
 const SOAK_SECONDS = Number(flag('soak-seconds', '120'))
 const SKIP_SOAK = args.includes('--no-soak')
 /** Worker instances per function in the worker-runtime rows (a list in `--only backend`: one row each). */
-const FUNCTION_CONCURRENCY = flag('function-concurrency', '8')
+// One instance per core by default: on 2 loaded cores, 8 instances starting cold at once (each importing the SDK
+// through tsx) did not answer within the measured 5 s at all.
+const FUNCTION_CONCURRENCY = flag('function-concurrency', String(Math.max(2, availableParallelism())))
 
 interface Server {
   child: ChildProcess
@@ -276,7 +278,11 @@ async function backendOnly() {
   const sizes = FUNCTION_CONCURRENCY.split(',').map(Number)
   const compare = flag('compare-server', '')
   const variants = [
-    ...sizes.map((n) => ({ label: `worker-thread $default, ${n} instances`, n, script: undefined as string | undefined })),
+    ...sizes.map((n) => ({
+      label: `worker-thread $default, ${n} instances`,
+      n,
+      script: undefined as string | undefined,
+    })),
     ...(compare ? sizes.map((n) => ({ label: `  same, compared tree, ${n} instances`, n, script: compare })) : []),
   ]
   const workerRows: [string, EchoResult, EchoResult][] = []
