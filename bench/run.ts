@@ -10,6 +10,7 @@ import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
 import { runPageBench } from './page-bench'
 import { runHeavyBench } from './heavy-bench'
+import { runConnectionsBench } from './connections-bench'
 
 interface Row {
   section: string
@@ -26,7 +27,9 @@ const add = (section: string, measure: string, value: number, unit: string, aim?
 const chromium = findChromium()
 /** `npm run bench -- --heavy-only`: just the heavy-message cases (bundle figures are cheap and stay). */
 const heavyOnly = process.argv.includes('--heavy-only')
-const skipGateway = heavyOnly || process.argv.includes('--no-gateway')
+/** `npm run bench -- --connections-only`: just the many-connections cases (and the bundle figures). */
+const connectionsOnly = process.argv.includes('--connections-only')
+const skipGateway = heavyOnly || connectionsOnly || process.argv.includes('--no-gateway')
 /** 1,500 × 1 MB as in the issue's measurement; BENCH_HEAVY_MESSAGES for a shorter run (about 1 s a message here). */
 const HEAVY_MESSAGES = Number(process.env.BENCH_HEAVY_MESSAGES ?? 1500)
 
@@ -45,7 +48,14 @@ const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
 const baseUrl = `http://127.0.0.1:${address.port}`
 try {
-  if (!heavyOnly) await pageFigures()
+  if (!heavyOnly && !connectionsOnly) await pageFigures()
+  if (!heavyOnly) await connectionFigures()
+  if (!connectionsOnly) await heavyFigures()
+} finally {
+  await server.close()
+}
+
+async function heavyFigures() {
   const heavy = await runHeavyBench(baseUrl, chromium, HEAVY_MESSAGES)
   const flood = `${heavy.messages.toLocaleString('en-US')} × 1 MB`
   add('heavy', `${flood}: renderer RSS before`, heavy.rssBeforeMb, 'MB')
@@ -79,8 +89,41 @@ try {
     heavy.nested.clickMs < 100,
   )
   add('heavy', '  its first page seen after the click returned', heavy.nested.shownMs, 'ms')
-} finally {
-  await server.close()
+}
+
+async function connectionFigures() {
+  const result = await runConnectionsBench(baseUrl, chromium, {
+    rounds: Number(process.env.BENCH_CONNECTION_ROUNDS ?? 5),
+  })
+  const { flood, idle } = result
+  const each = flood.messagesEach.toLocaleString('en-US')
+  add(
+    'connections',
+    `${flood.connections} × ${each} messages at once: bare page (median)`,
+    flood.barePerSecond,
+    'msg/s',
+  )
+  add('connections', '  playground, same floods (median)', flood.playgroundPerSecond, 'msg/s')
+  add(
+    'connections',
+    `  playground ÷ bare page (median; rounds ${flood.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    flood.ratio,
+    '×',
+    '≥ 0.8',
+    flood.ratio >= 0.8,
+  )
+  add('connections', '  longest task ≥ 50 ms in the floods (0: none)', flood.longestTaskMs, 'ms')
+  add(
+    'connections',
+    `${idle.connections} idle, keepalive every ${idle.keepaliveSeconds} s: longest task (0: none ≥ 50 ms)`,
+    idle.longestTaskMs,
+    'ms',
+    '< 50 ms',
+    idle.longestTaskMs < 50,
+  )
+  add('connections', `  keepalives in the ${idle.watchedSeconds.toFixed(0)} s watched`, idle.keepalivesLogged, '')
+  add('connections', '  main-thread time, share of the wall time', idle.mainThreadShare * 100, '%')
+  add('connections', '  longest task while duplicating and connecting them', idle.setupLongestTaskMs, 'ms')
 }
 
 async function pageFigures() {

@@ -1,7 +1,6 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef, watch } from 'vue'
 import { cliCommand, decodePayload, type ManagementCall, type PayloadEncoding } from '@/core/management/aws-cli'
-import { findConnectionIds } from '@/core/management/connection-ids'
 import { errorMessage } from '@/core/error-message'
 import { describeEndpoint } from '@/core/session/endpoint'
 import { checkManagementEndpoint, managementEndpointFor } from '@/core/management/management-endpoint'
@@ -51,18 +50,19 @@ export const useCallsStore = defineStore('calls', () => {
    */
   const idsByConnection = shallowRef<Record<string, string>>({})
 
-  // Connection ids show up in received messages: the article's $default reply and whoami both carry one.
   session.subscribe((event) => {
     if (event.kind === 'connecting' && event.source && idsByConnection.value[event.source]) {
       const rest = { ...idsByConnection.value }
       delete rest[event.source]
       idsByConnection.value = rest
     }
-    if (event.kind !== 'received' || !event.data) return
-    const ids = findConnectionIds(event.data)
+  })
+  // Connection ids show up in received messages: the article's $default reply and whoami both carry one. The
+  // session host looks for them where the messages arrive (a worker), so the page does not parse every message.
+  session.subscribeConnectionIds((source, ids) => {
     for (const id of ids) addKnownId(id)
-    if (ids.length === 1 && event.source && idsByConnection.value[event.source] !== ids[0])
-      idsByConnection.value = { ...idsByConnection.value, [event.source]: ids[0]! }
+    if (ids.length === 1 && idsByConnection.value[source] !== ids[0])
+      idsByConnection.value = { ...idsByConnection.value, [source]: ids[0]! }
   })
 
   /** The page's connections by name, with the connection id each has learned (if any), for the picker. */

@@ -2,18 +2,14 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowReactive, shallowReadonly, shallowRef } from 'vue'
 import { useSessionStorage } from '@vueuse/core'
 import type { SessionEvent } from '@/core/session/events'
-import { rememberEndpoint, redactSecrets } from '@/core/session/endpoint'
+import { rememberEndpoint } from '@/core/session/endpoint'
 import type { Result } from '@/core/session/session'
-import {
-  ConnectionCollection,
-  type AddResult,
-  type CollectionRecord,
-  type ConnectionInit,
-} from '@/core/session/connection-collection'
+import type { AddResult, CollectionRecord, ConnectionInit } from '@/core/session/connection-collection'
 import { parseCollectionRecord } from '@/core/session/connection-records'
 import type { ConnectionSettings, ConnectionState, PageConnection } from '@/core/session/page-connection'
 import { expectedCloses, type TimeoutProfile } from '@/core/session/timeout-profiles'
-import { intervalBatch } from '@/core/timing/interval-batch'
+import type { HostCommand, HostUpdate } from '@/core/session/host-protocol'
+import { InlineHost, type HostOptions, type SessionHost } from '@/core/session/session-host'
 import { useLogStore } from './log'
 import { LOCAL_GATEWAY_URL, useSettingsStore } from './settings'
 import { useTimelineStore } from './timeline'
@@ -35,10 +31,21 @@ export interface ConnectionView {
 export const TAB_CONNECTIONS_KEY = 'apigw-playground:tab-connections'
 
 /**
- * The page's connections: a framework-free ConnectionCollection kept in this closure (Pinia's advice for
- * non-serializable handles), and one read-only reactive view per connection. One connection is selected: the actions
- * without an id (connect, send, setKeepalive, configure…) act on it, as the endpoint form, status, keepalive panel and
- * composer do. Every event of every connection goes to the one log and the one timeline, tagged with `source`.
+ * Which host runs the page's connections (see src/core/session/session-host.ts). The page sets a worker host's
+ * factory at start-up (main.ts); without one (unit tests in Node) they run on the main thread.
+ */
+let hostFactory: (options: HostOptions) => SessionHost = (options) => new InlineHost(options)
+
+export function useSessionHost(factory: (options: HostOptions) => SessionHost): void {
+  hostFactory = factory
+}
+
+/**
+ * The page's connections: a SessionHost (the framework-free ConnectionCollection, on the main thread or in a worker)
+ * kept in this closure (Pinia's advice for non-serializable handles), and one read-only reactive view per connection.
+ * One connection is selected: the actions without an id (connect, send, setKeepalive, configure…) act on it, as the
+ * endpoint form, status, keepalive panel and composer do. Every event of every connection goes to the one log and the
+ * one timeline, tagged with `source`.
  */
 export const useSessionStore = defineStore('session', () => {
   const settings = useSettingsStore()
@@ -46,19 +53,20 @@ export const useSessionStore = defineStore('session', () => {
   const timeline = useTimelineStore()
   const storage = typeof sessionStorage === 'undefined' ? undefined : sessionStorage
 
-  const collection = new ConnectionCollection(
-    {
+  const host = hostFactory({
+    collection: {
       secure: typeof location !== 'undefined' && location.protocol === 'https:',
       defaults: { endpoint: LOCAL_GATEWAY_URL },
     },
-    parseCollectionRecord(storage?.getItem(TAB_CONNECTIONS_KEY) ?? null),
-  )
+    restored: parseCollectionRecord(storage?.getItem(TAB_CONNECTIONS_KEY) ?? null),
+  })
+  /** The set-up (names, settings, selection) as the host answers it at once; changed through `host.command` only. */
+  const collection = host.collection
 
   /** Per connection: its view, and the reactive copy of its state refreshed from the session's snapshot. */
   interface Entry {
     view: ConnectionView & { name: string; settings: Readonly<ConnectionSettings>; profile: TimeoutProfile }
     live: PageSessionState
-    connection: PageConnection
   }
   const entries = new Map<string, Entry>()
   /** Names and colours of every connection this tab had (removed ones too), for the log's older rows. Bounded. */
@@ -75,7 +83,7 @@ export const useSessionStore = defineStore('session', () => {
     if (entry) return entry
     // Assigning the live state whole triggers only the fields that changed: a panel showing the counts does not
     // redraw the close details.
-    const live = shallowReactive(connection.snapshot())
+    const live = shallowReactive(host.state(connection.id) ?? connection.snapshot())
     const view = shallowReactive({
       id: connection.id,
       colour: connection.colour,
@@ -84,7 +92,7 @@ export const useSessionStore = defineStore('session', () => {
       profile: connection.profile,
       state: shallowReadonly(live),
     })
-    entry = { view, live, connection }
+    entry = { view, live }
     entries.set(connection.id, entry)
     return entry
   }
@@ -115,41 +123,36 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  function sync(id: string | undefined): void {
-    const entry = id === undefined ? undefined : entries.get(id)
-    if (entry) Object.assign(entry.live, entry.connection.snapshot())
-  }
-  // Lifecycle events update a connection's state at once; traffic (possibly thousands of messages a second) in
-  // batches, for the connections that had any.
-  const dirty = new Set<string>()
-  const syncDirty = intervalBatch(
-    () => {
-      for (const id of dirty) sync(id)
-      dirty.clear()
-    },
-    100,
-    { perSecond: 1000, ms: 250 },
-  )
-
+  /** Events a worker host left out because the page fell behind (the counters stay exact); 0 on the main thread. */
+  const skippedEvents = shallowRef(0)
   const appendToLog = log.sink()
   const applyToTimeline = timeline.sink()
   const listeners = new Set<(event: SessionEvent) => void>()
+  const idListeners = new Set<(source: string, ids: string[]) => void>()
 
-  collection.subscribe((raw) => {
-    if (raw.kind === 'open') {
+  // The host has done the per-message work (sizes, counters, redaction, connection ids): this applies the result.
+  // Events come with the state of their connection when it changed (traffic's in batches); URLs come redacted.
+  host.onUpdate((update: HostUpdate) => {
+    for (const [source, endpoint] of update.opened) {
       // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
-      const endpoint = raw.source === undefined ? undefined : collection.get(raw.source)?.connectedEndpoint
-      if (endpoint) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint)
+      if (entries.has(source)) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint)
     }
-    // A presigned URL carries a session token: the log, the timeline, the exports and other stores get it redacted.
-    const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
-    record(event)
-    for (const listener of listeners) listener(event)
-    if (event.direction === 'none') sync(event.source)
-    else if (event.source !== undefined) {
-      dirty.add(event.source)
-      syncDirty()
+    const found = update.connectionIds
+    let next = 0
+    update.events.forEach((event, index) => {
+      record(event)
+      for (const listener of listeners) listener(event)
+      // Ids found in this event, after it: a reconnect (which forgets the learned id) keeps its place in the order.
+      for (; next < found.length && found[next]![0] === index; next++)
+        for (const listener of idListeners) listener(found[next]![1], found[next]![2])
+    })
+    for (const [id, state] of update.states) {
+      const entry = entries.get(id)
+      // Assigning the state whole triggers only the fields that changed.
+      if (entry) Object.assign(entry.live, state)
     }
+    if (update.failures.length) fail(update.failures.join(' '))
+    if (update.skipped) skippedEvents.value += update.skipped
   })
   refresh()
 
@@ -159,10 +162,16 @@ export const useSessionStore = defineStore('session', () => {
     applyToTimeline(event)
   }
 
-  /** Lets other stores watch every connection's events (e.g. to find connection ids in received messages). */
+  /** Lets other stores watch every connection's events. */
   function subscribe(listener: (event: SessionEvent) => void): () => void {
     listeners.add(listener)
     return () => listeners.delete(listener)
+  }
+
+  /** API Gateway connection ids the host found in a connection's received messages (see findConnectionIds). */
+  function subscribeConnectionIds(listener: (source: string, ids: string[]) => void): () => void {
+    idListeners.add(listener)
+    return () => idListeners.delete(listener)
   }
 
   const selected = computed<ConnectionView>(() => list.value.find((c) => c.id === selectedId.value) ?? list.value[0]!)
@@ -182,63 +191,63 @@ export const useSessionStore = defineStore('session', () => {
     }),
   )
 
-  function target(id: string | undefined): PageConnection | undefined {
-    return id === undefined ? collection.selected : collection.get(id)
-  }
-
-  function withConnection(id: string | undefined, act: (c: PageConnection) => Result): Result {
-    const connection = target(id)
+  /** A command for one connection (the selected one without an id). */
+  function withConnection(id: string | undefined, command: (id: string) => HostCommand): Result {
+    const connection = id === undefined ? collection.selected : collection.get(id)
     if (!connection) return fail('No such connection.')
-    const result = act(connection)
-    sync(connection.id)
+    const result = host.command(command(connection.id))
     return result.ok ? ok() : fail(result.error)
   }
 
-  function add(init: ConnectionInit = {}): AddResult {
-    const result = collection.add({ ...init, settings: { ...init.settings } })
+  function added(result: ReturnType<SessionHost['command']>): AddResult {
     refresh()
-    if (result.ok) ok()
-    else fail(result.error)
-    return result
+    const connection = result.ok && result.id !== undefined ? collection.get(result.id) : undefined
+    if (connection) {
+      ok()
+      return { ok: true, connection }
+    }
+    const error = result.ok ? 'The connection was not added.' : result.error
+    fail(error)
+    return { ok: false, error }
+  }
+
+  function add(init: ConnectionInit = {}): AddResult {
+    return added(host.command({ op: 'add', init: { ...init, settings: { ...init.settings } } }))
   }
 
   function duplicate(id = selectedId.value): AddResult {
-    const result = collection.duplicate(id)
-    refresh()
-    if (result.ok) ok()
-    else fail(result.error)
-    return result
+    return added(host.command({ op: 'duplicate', id }))
   }
 
   function rename(id: string, name: string): Result {
-    const result = collection.rename(id, name)
+    const result = host.command({ op: 'rename', id, name })
     refresh()
     return result.ok ? ok() : fail(result.error)
   }
 
   /** Closes its socket, stops its timers and forgets it (its rows stay in the log). */
   function remove(id: string): Result {
-    const result = collection.remove(id)
+    const result = host.command({ op: 'remove', id })
     refresh()
     return result.ok ? ok() : fail(result.error)
   }
 
   function select(id: string): Result {
-    const result = collection.select(id)
+    const result = host.command({ op: 'select', id })
     selectedId.value = collection.selectedId
     persist()
     return result.ok ? ok() : fail(result.error)
   }
 
   function selectNext(step: 1 | -1): void {
-    collection.selectNext(step)
+    host.command({ op: 'selectNext', step })
     selectedId.value = collection.selectedId
     persist()
   }
 
   /** Changes a connection's settings (the selected one's without an id); takes effect as PageConnection.configure says. */
   function configure(patch: Partial<ConnectionSettings>, id?: string): Result {
-    const result = withConnection(id, (c) => c.configure(patch))
+    const result = withConnection(id, (target) => ({ op: 'configure', id: target, patch: { ...patch } }))
     refresh()
     return result
   }
@@ -248,16 +257,16 @@ export const useSessionStore = defineStore('session', () => {
    * copy of the same URL): it is never stored or shown.
    */
   function connect(options: { signedUrl?: string; id?: string } = {}): Result {
-    return withConnection(options.id, (c) => c.connect(options.signedUrl))
+    return withConnection(options.id, (id) => ({ op: 'connect', id, signedUrl: options.signedUrl }))
   }
 
   function disconnect(code?: number, reason?: string, id?: string): Result {
-    return withConnection(id, (c) => c.disconnect(code, reason))
+    return withConnection(id, (target) => ({ op: 'disconnect', id: target, code, reason }))
   }
 
   /** Text goes as a text frame, bytes as a binary frame. */
   function send(data: string | Uint8Array, id?: string): Result {
-    return withConnection(id, (c) => c.send(data))
+    return withConnection(id, (target) => ({ op: 'send', id: target, data }))
   }
 
   /** Sends to every OPEN connection; says how many got it, and why the rest did not. */
@@ -266,12 +275,11 @@ export const useSessionStore = defineStore('session', () => {
     let skipped = 0
     const errors: string[] = []
     for (const c of collection.list) {
-      if (c.session.readyState !== 1) {
+      if (host.state(c.id)?.readyState !== 1) {
         skipped++
         continue
       }
-      const result = c.send(data)
-      sync(c.id)
+      const result = host.command({ op: 'send', id: c.id, data })
       if (result.ok) sent++
       else errors.push(`${c.name}: ${result.error}`)
     }
@@ -282,7 +290,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function setKeepalive(enabled: boolean, id?: string): Result {
-    const result = withConnection(id, (c) => c.setKeepalive(enabled))
+    const result = withConnection(id, (target) => ({ op: 'setKeepalive', id: target, enabled }))
     persist()
     return result
   }
@@ -334,6 +342,8 @@ export const useSessionStore = defineStore('session', () => {
     setKeepalive,
     record,
     subscribe,
+    subscribeConnectionIds,
+    skippedEvents,
     labelOf,
     setup,
   }

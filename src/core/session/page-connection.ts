@@ -170,13 +170,23 @@ export class PageConnection {
    * same URL): it is never stored or shown.
    */
   connect(signedUrl?: string): Result {
+    const target = this.connectTarget()
+    if (!target.ok) return target
+    this.connectedEndpoint = target.url
+    return this.auto.connect(signedUrl ?? target.url, target.protocols)
+  }
+
+  /**
+   * What `connect` would open, or why it would refuse, from the settings alone: a host that runs the socket
+   * elsewhere (a worker) answers from this at once.
+   */
+  connectTarget(): { ok: true; url: string; protocols: string[] } | { ok: false; error: string } {
     if (this.disposed) return { ok: false, error: 'This connection was removed.' }
     const endpoint = checkEndpoint(this.currentSettings.endpoint, this.secure)
     if (!endpoint.ok) return { ok: false, error: endpoint.error }
     const protocols = checkSubprotocols(this.currentSettings.protocols)
     if (!protocols.ok) return { ok: false, error: protocols.error }
-    this.connectedEndpoint = endpoint.url
-    return this.auto.connect(signedUrl ?? endpoint.url, protocols.protocols)
+    return { ok: true, url: endpoint.url, protocols: protocols.protocols }
   }
 
   disconnect(code?: number, reason?: string): Result {

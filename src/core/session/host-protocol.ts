@@ -1,0 +1,58 @@
+import type { SessionEvent } from './events'
+import type { CollectionRecord, ConnectionInit } from './connection-collection'
+import type { ConnectionSettings, ConnectionState } from './page-connection'
+import type { Result } from './session'
+
+/**
+ * What the page asks of the host that runs its connections (on the main thread or in a worker). Plain data only:
+ * every command crosses `postMessage` as it is. A presigned URL crosses as `signedUrl` and goes no further than the
+ * socket: events and states come back with it redacted.
+ */
+export type HostCommand =
+  | { op: 'add'; init: ConnectionInit }
+  | { op: 'duplicate'; id: string }
+  | { op: 'rename'; id: string; name: string }
+  | { op: 'remove'; id: string }
+  | { op: 'select'; id: string }
+  | { op: 'selectNext'; step: 1 | -1 }
+  | { op: 'configure'; id: string; patch: Partial<ConnectionSettings> }
+  | { op: 'setKeepalive'; id: string; enabled: boolean }
+  | { op: 'connect'; id: string; signedUrl?: string }
+  | { op: 'disconnect'; id: string; code?: number; reason?: string }
+  | { op: 'send'; id: string; data: string | Uint8Array }
+
+/** `id`: the connection an `add` or `duplicate` created. */
+export type CommandResult = Result & { id?: string }
+
+/**
+ * What the host reports, already derived: the events in the order they happened (each stamped where it happened),
+ * the state of every connection that changed since the last update, connection ids found in received messages, and
+ * the endpoints that opened. A worker sends at most one of these per frame.
+ */
+export interface HostUpdate {
+  events: SessionEvent[]
+  states: [id: string, state: ConnectionState][]
+  /** API Gateway connection ids found in received messages: in `events[index]`, from connection `source`. */
+  connectionIds: [index: number, source: string, ids: string[]][]
+  /** The validated, unsigned endpoint of each connection that opened (for the recent-endpoints list). */
+  opened: [source: string, endpoint: string][]
+  /** Commands the page already answered `ok` for that then failed where the sockets are (a worker only). */
+  failures: string[]
+  /** Events left out because the page fell this far behind (a worker only; the counters stay exact). */
+  skipped: number
+}
+
+/** Messages from the page to a worker host. */
+export type PageToWorker =
+  | { type: 'init'; secure: boolean; defaults: Partial<ConnectionSettings>; restored?: CollectionRecord }
+  | { type: 'command'; command: HostCommand }
+  /** The page has applied the last update: the next may come. */
+  | { type: 'ack' }
+  | { type: 'dispose' }
+
+/** Messages from a worker host to the page. */
+export type WorkerToPage = { type: 'update'; update: HostUpdate } | { type: 'fatal'; message: string }
+
+export function emptyUpdate(): HostUpdate {
+  return { events: [], states: [], connectionIds: [], opened: [], failures: [], skipped: 0 }
+}
