@@ -257,6 +257,21 @@ describe('bounded JSON view', () => {
     expect(JSON.stringify(JSON.parse(all.text))).toBe(text)
   })
 
+  it('reads only the items it prints of a long array', () => {
+    const items = Array.from({ length: 100_000 }, (_, i) => i)
+    let read = 0
+    const counted = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++
+        return Reflect.get(target, key, receiver) as unknown
+      },
+    })
+    const shown = prettyJsonCapped(counted, 1000)
+    expect(shown.complete).toBe(false)
+    expect(shown.text.startsWith('[\n  0,\n  1,')).toBe(true)
+    expect(read).toBeLessThan(200)
+  })
+
   it('parses only JSON-looking text up to a size', () => {
     expect(parseJsonForView('{"a":1}')).toEqual({ kind: 'json', value: { a: 1 } })
     expect(parseJsonForView('ping')).toEqual({ kind: 'text' })
