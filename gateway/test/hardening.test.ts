@@ -142,7 +142,7 @@ describe('the per-connection message rate (UNCONFIRMED on AWS, off by default)',
     for (let i = 0; i < 3; i++) expect(await fast.next()).toBe(String(i))
     await fast.send('{"action":"echo","data":"one too many"}')
     expect((await fast.closed).code).toBe(1008)
-    await waitFor(() => disconnects.length === 1, 5000, '$disconnect')
+    await waitFor(() => disconnects.length === 1, 60_000, '$disconnect')
     expect(disconnects[0]).toEqual({ code: 1008, cause: 'throttled' })
 
     for (let i = 0; i < 3; i++) await calm.send(`{"action":"echo","data":"${i}"}`)
@@ -196,7 +196,7 @@ describe('outgoing data for a client that does not read', () => {
     expect(client.messages.length).toBe(sends.length + 1)
     const closed = client.close()
     await closed
-    await waitFor(() => lines.some((l) => /did not read \d+ reply/.test(l)), 5000, 'the summary line')
+    await waitFor(() => lines.some((l) => /did not read \d+ reply/.test(l)), 60_000, 'the summary line')
     const summary = lines.find((l) => /did not read \d+ reply/.test(l))!
     expect(Number(/did not read (\d+)/.exec(summary)![1])).toBe(N - sends.length)
   }, 180_000)
