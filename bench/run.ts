@@ -10,6 +10,7 @@ import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
 import { runHostBench, runPageBench } from './page-bench'
 import { runHeavyBench } from './heavy-bench'
+import { runConnectionsBench } from './connections-bench'
 
 interface Row {
   section: string
@@ -28,7 +29,9 @@ const chromium = findChromium()
 const heavyOnly = process.argv.includes('--heavy-only')
 /** `npm run bench -- --worker-only`: just the sockets-in-a-worker figures (issue 17). */
 const workerOnly = process.argv.includes('--worker-only')
-const skipGateway = heavyOnly || workerOnly || process.argv.includes('--no-gateway')
+/** `npm run bench -- --connections-only`: just the many-connections cases (and the bundle figures). */
+const connectionsOnly = process.argv.includes('--connections-only')
+const skipGateway = heavyOnly || workerOnly || connectionsOnly || process.argv.includes('--no-gateway')
 /** 1,500 × 1 MB as in the issue's measurement; BENCH_HEAVY_MESSAGES for a shorter run (about 1 s a message here). */
 const HEAVY_MESSAGES = Number(process.env.BENCH_HEAVY_MESSAGES ?? 1500)
 
@@ -47,9 +50,10 @@ const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
 const baseUrl = `http://127.0.0.1:${address.port}`
 try {
-  if (!heavyOnly && !workerOnly) await pageFigures()
-  if (!heavyOnly) await hostFigures()
-  if (!workerOnly) await heavyFigures()
+  if (!heavyOnly && !connectionsOnly && !workerOnly) await pageFigures()
+  if (!heavyOnly && !workerOnly) await connectionFigures()
+  if (!heavyOnly && !connectionsOnly) await hostFigures()
+  if (!connectionsOnly && !workerOnly) await heavyFigures()
 } finally {
   await server.close()
 }
@@ -139,6 +143,41 @@ async function hostFigures() {
     add('host', '    bare worker', c.mainThreadUs.bareWorker, 'µs')
     add('host', '    playground', c.mainThreadUs.playground, 'µs')
   }
+}
+
+async function connectionFigures() {
+  const result = await runConnectionsBench(baseUrl, chromium, {
+    rounds: Number(process.env.BENCH_CONNECTION_ROUNDS ?? 5),
+  })
+  const { flood, idle } = result
+  const each = flood.messagesEach.toLocaleString('en-US')
+  add(
+    'connections',
+    `${flood.connections} × ${each} messages at once: bare page (median)`,
+    flood.barePerSecond,
+    'msg/s',
+  )
+  add('connections', '  playground, same floods (median)', flood.playgroundPerSecond, 'msg/s')
+  add(
+    'connections',
+    `  playground ÷ bare page (median; rounds ${flood.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    flood.ratio,
+    '×',
+    '≥ 0.8',
+    flood.ratio >= 0.8,
+  )
+  add('connections', '  longest task ≥ 50 ms in the floods (0: none)', flood.longestTaskMs, 'ms')
+  add(
+    'connections',
+    `${idle.connections} idle, keepalive every ${idle.keepaliveSeconds} s: longest task (0: none ≥ 50 ms)`,
+    idle.longestTaskMs,
+    'ms',
+    '< 50 ms',
+    idle.longestTaskMs < 50,
+  )
+  add('connections', `  keepalives in the ${idle.watchedSeconds.toFixed(0)} s watched`, idle.keepalivesLogged, '')
+  add('connections', '  main-thread time, share of the wall time', idle.mainThreadShare * 100, '%')
+  add('connections', '  longest task while duplicating and connecting them', idle.setupLongestTaskMs, 'ms')
 }
 
 async function pageFigures() {

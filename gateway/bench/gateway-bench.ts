@@ -7,14 +7,19 @@
  *    same handler run by the Lambda runtime in worker threads (`--backend gateway/handlers/default.ts`).
  * 2. New connections per second (each runs the default `$connect` handler).
  * 3. The gateway's own RSS with 10,000 idle connections.
+ * 4. The flood soak (flood-soak.ts): a 200,000-message burst through `$default` while a probe calls `@connections`
+ *    every 500 ms; peak RSS, probe latency during the burst, and recovery. `--only soak` runs just this,
+ *    `--no-soak` skips it, `--soak-messages N` / `--soak-seconds S` change the burst and its bound.
  *
  * Servers run in child processes (so their RSS is their own); clients run here. Loopback only, bounded in time.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
+import { floodSoak, soakRows } from './flood-soak'
 
 const args = process.argv.slice(2)
 const flag = (name: string, fallback: string) => {
@@ -27,7 +32,15 @@ const CLIENTS = Number(flag('clients', '50'))
 const IDLE = Number(flag('idle', '10000'))
 const CONNECTS = Number(flag('connects', '3000'))
 const ONLY = flag('only', '')
-if (ONLY !== '' && ONLY !== 'backend') throw new Error(`--only takes backend, got ${ONLY}`)
+if (ONLY !== '' && ONLY !== 'backend' && ONLY !== 'soak') throw new Error(`--only takes backend or soak, got ${ONLY}`)
+/** The flood soak's burst (issue 10: 200,000 messages) and the bound on its window. */
+const SOAK_MESSAGES = Number(flag('soak-messages', '200000'))
+const SOAK_SECONDS = Number(flag('soak-seconds', '120'))
+const SKIP_SOAK = args.includes('--no-soak')
+/** Worker instances per function in the worker-runtime rows (a list in `--only backend`: one row each). */
+// One instance per core by default: on 2 loaded cores, 8 instances starting cold at once (each importing the SDK
+// through tsx) did not answer within the measured 5 s at all.
+const FUNCTION_CONCURRENCY = flag('function-concurrency', String(Math.max(2, availableParallelism())))
 
 interface Server {
   child: ChildProcess
@@ -36,11 +49,15 @@ interface Server {
   close(): Promise<void>
 }
 
-function startServer(mode: 'gateway' | 'bare' | 'backend'): Promise<Server> {
-  const script = fileURLToPath(new URL('./bench-server.ts', import.meta.url))
+function startServer(
+  mode: 'gateway' | 'bare' | 'backend',
+  options: Record<string, unknown> = {},
+  script = fileURLToPath(new URL('./bench-server.ts', import.meta.url)),
+): Promise<Server> {
   const child = fork(script, [mode], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, GATEWAY_OPTIONS: JSON.stringify(options) },
   })
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject)
@@ -99,7 +116,9 @@ async function echo(
   message: (client: number, n: number) => string,
   clientCount = CLIENTS,
 ): Promise<EchoResult> {
-  const clients = await Promise.all(Array.from({ length: clientCount }, () => open(url)))
+  // One after another: 50 handshakes at once would start a cold `$connect` instance each in the worker runtime.
+  const clients: WebSocket[] = []
+  for (let i = 0; i < clientCount; i++) clients.push(await open(url))
   const latencies: number[] = []
   let measuring = false
   let stop = false
@@ -254,24 +273,45 @@ async function backendOnly() {
   const inProcess = await echo(gatewayUrl, SECONDS, text)
   const inProcessOne = await echo(gatewayUrl, SECONDS, text, 1)
   await gateway.close()
-  const backend = await startServer('backend')
-  const backendUrl = `ws://127.0.0.1:${backend.port}/dev`
-  // Instances start cold (a fresh isolate importing the SDK): one unmeasured run starts them.
-  await echo(backendUrl, 2, text)
-  const worker = await echo(backendUrl, SECONDS, text)
-  const workerOne = await echo(backendUrl, SECONDS, text, 1)
-  await backend.close()
+  // --function-concurrency 2,8: one worker row per pool size; --compare-server PATH: the same rows from another tree's
+  // bench-server.ts (e.g. a copy of the code before a change), in the same run.
+  const sizes = FUNCTION_CONCURRENCY.split(',').map(Number)
+  const compare = flag('compare-server', '')
+  const variants = [
+    ...sizes.map((n) => ({
+      label: `worker-thread $default, ${n} instances`,
+      n,
+      script: undefined as string | undefined,
+    })),
+    ...(compare ? sizes.map((n) => ({ label: `  same, compared tree, ${n} instances`, n, script: compare })) : []),
+  ]
+  const workerRows: [string, EchoResult, EchoResult][] = []
+  for (const v of variants) {
+    const backend = await startServer('backend', { functionConcurrency: v.n }, v.script)
+    const backendUrl = `ws://127.0.0.1:${backend.port}/dev`
+    // Instances start cold (a fresh isolate importing the SDK): one unmeasured run starts them.
+    await echo(backendUrl, 2, text)
+    const many = await echo(backendUrl, SECONDS, text)
+    const one = await echo(backendUrl, SECONDS, text, 1)
+    await backend.close()
+    workerRows.push([v.label, many, one])
+  }
+  const [, worker, workerOne] = workerRows[0]!
   const rows: [string, EchoResult][] = [
     [`bare ws echo, ${CLIENTS} clients`, bareEcho],
     [`in-process $default, ${CLIENTS} clients`, inProcess],
-    [`worker-thread $default, ${CLIENTS} clients`, worker],
+    ...workerRows.map(([label, many]): [string, EchoResult] => [`${label}, ${CLIENTS} clients`, many]),
     ['bare ws echo, 1 client', bareOne],
     ['in-process $default, 1 client', inProcessOne],
-    ['worker-thread $default, 1 client', workerOne],
+    ...workerRows.map(([label, , one]): [string, EchoResult] => [`${label}, 1 client`, one]),
   ]
+  for (const [label, many, one] of workerRows)
+    console.log(
+      `  ${label}: ÷ in-process ${(many.perSecond / inProcess.perSecond).toFixed(2)}× (${CLIENTS} clients), ${(one.perSecond / inProcessOne.perSecond).toFixed(2)}× (1 client)`,
+    )
   for (const [label, r] of rows)
     console.log(
-      `  ${label.padEnd(40)}${r.perSecond.toFixed(0).padStart(8)} rt/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms`,
+      `  ${label.padEnd(56)}${r.perSecond.toFixed(0).padStart(8)} rt/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms`,
     )
   console.log(
     `  worker ÷ in-process: ${(worker.perSecond / inProcess.perSecond).toFixed(2)}× (${CLIENTS} clients), ${(workerOne.perSecond / inProcessOne.perSecond).toFixed(2)}× (1 client)`,
@@ -281,8 +321,26 @@ async function backendOnly() {
   )
 }
 
+/** A row without an aim is context for the others and gets no verdict. */
+const row = (label: string, value: string, aim: string, ok: boolean) =>
+  `  ${label.padEnd(56)}${value.padStart(16)}   ${aim.padEnd(12)}${aim ? (ok ? 'ok' : 'MISSED') : ''}`
+
+async function soak() {
+  const load = loadavg()[0]!
+  const result = await floodSoak({ messages: SOAK_MESSAGES, maxSeconds: SOAK_SECONDS })
+  console.log(`\n  flood soak (load average ${load.toFixed(1)} at its start)`)
+  console.log(soakRows(result, row).join('\n'))
+  return { ...result, loadAverage: load }
+}
+
 async function main() {
   if (ONLY === 'backend') return backendOnly()
+  if (ONLY === 'soak') {
+    const result = await soak()
+    mkdirSync(dirname(OUT), { recursive: true })
+    writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), soak: result }, null, 2) + '\n')
+    return console.log(`\nwrote ${OUT}`)
+  }
   console.log(
     `gateway bench: ${CLIENTS} clients, ${SECONDS} s per echo run, ${CONNECTS} new connections, ${IDLE} idle connections\n`,
   )
@@ -294,7 +352,7 @@ async function main() {
     const gatewayUrl = `ws://127.0.0.1:${gateway.port}/dev`
     const bareEcho = await echo(`ws://127.0.0.1:${bare.port}/`, SECONDS, text)
     const gatewayEcho = await echo(gatewayUrl, SECONDS, text)
-    const backend = await startServer('backend')
+    const backend = await startServer('backend', { functionConcurrency: Number(FUNCTION_CONCURRENCY.split(',')[0]) })
     const backendUrl = `ws://127.0.0.1:${backend.port}/dev`
     // Instances start cold (a fresh isolate importing the SDK): one unmeasured run starts them.
     await echo(backendUrl, 2, text)
@@ -354,10 +412,7 @@ async function main() {
       },
     }
 
-    // A row without an aim is context for the others and gets no verdict.
-    const row = (label: string, value: string, aim: string, ok: boolean) =>
-      `  ${label.padEnd(44)}${value.padStart(14)}   ${aim.padEnd(12)}${aim ? (ok ? 'ok' : 'MISSED') : ''}`
-    console.log(`  ${'measure'.padEnd(44)}${'value'.padStart(14)}   ${'aim'.padEnd(12)}`)
+    console.log(`  ${'measure'.padEnd(56)}${'value'.padStart(16)}   ${'aim'.padEnd(12)}`)
     console.log(row('bare ws echo, round trips/s', bareEcho.perSecond.toFixed(0), '', true))
     console.log(
       row('bare ws echo, p50 / p99 ms', `${bareEcho.p50Ms.toFixed(2)} / ${bareEcho.p99Ms.toFixed(2)}`, '', true),
@@ -398,7 +453,7 @@ async function main() {
     // The aim is out of reach when the SDK call each echo must make is, on its own, slower than the aim.
     const ceilingBelowAim = results.echo.sdkNoNetworkVsBare < 0.2
     console.log(
-      `  ${'gateway / bare ratio'.padEnd(44)}${`${results.echo.ratio.toFixed(3)}×`.padStart(14)}   ${'>= 0.2×'.padEnd(12)}` +
+      `  ${'gateway / bare ratio'.padEnd(56)}${`${results.echo.ratio.toFixed(3)}×`.padStart(16)}   ${'>= 0.2×'.padEnd(12)}` +
         (results.echo.ratio >= 0.2 ? 'ok' : ceilingBelowAim ? 'explained: the SDK call alone is below 0.2×' : 'MISSED'),
     )
     console.log(
@@ -454,11 +509,15 @@ async function main() {
       ),
     )
 
+    await gateway.close()
+    if (bare.child.exitCode === null) bare.child.kill('SIGKILL')
+    // Last, on a gateway of its own: the flood must not colour the figures above.
+    const soakResult = SKIP_SOAK ? undefined : await soak()
     mkdirSync(dirname(OUT), { recursive: true })
-    writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n')
+    writeFileSync(OUT, JSON.stringify({ ...results, soak: soakResult }, null, 2) + '\n')
     console.log(`\nwrote ${OUT}`)
   } finally {
-    await gateway.close()
+    if (gateway.child.exitCode === null) await gateway.close()
     if (bare.child.exitCode === null) bare.child.kill('SIGKILL')
   }
 }

@@ -19,6 +19,9 @@ export interface Connection extends ConnectionFacts {
   messageBucket?: TokenBucket
   /** Replies and error frames dropped because the client was not reading (over --max-outgoing-bytes). */
   dropped?: number
+  /** The TCP socket is gone (a reset or a drop): messages `ws` still had buffered are not invoked, only counted. */
+  socketGone?: boolean
+  unread?: number
   /** Set when the gateway started the close; decides the close frame and the `$disconnect` status. */
   cause?: CloseCause
 }

@@ -72,6 +72,9 @@ export class WebSocketApi {
       perMessageDeflate: false,
       // The frame watcher enforces both limits first with its own reasons; this is the backstop for messages.
       maxPayload: this.o.maxMessageBytes,
+      // One message per turn of the event loop: a socket read can hold thousands of small frames (64 KB of 5-byte
+      // messages is ~6,000), and handling them in one go would stall every other connection and HTTP request.
+      allowSynchronousEvents: false,
       autoPong: this.o.answerPings,
       // Only a subprotocol that $connect returned is accepted, as on AWS (ws would otherwise pick the first one).
       handleProtocols: (_protocols, req) => this.accepted.get(req)?.protocol ?? false,
@@ -267,6 +270,10 @@ export class WebSocketApi {
     conn.watcher = watcher
     // Before ws's own listener, so a bad frame is caught from its header, before its payload is read.
     socket.prependListener('data', (chunk: Buffer) => watcher.push(chunk))
+    // A clean close comes after every message sent before it (ws hands them over in order), so only a socket that
+    // dies with messages still unread in ws's buffer (up to one 64 KB read) leaves some: a flooder that resets its
+    // connection would otherwise keep its handler busy for thousands of messages after it left.
+    socket.once('close', () => (conn.socketGone = true))
 
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary))
     ws.on('close', (code, reason) => this.onClose(conn, code, reason.toString()))
@@ -323,6 +330,10 @@ export class WebSocketApi {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.state !== 'open') return
+    if (conn.socketGone) {
+      conn.unread = (conn.unread ?? 0) + 1
+      return
+    }
     if (isBinary) return this.closeBy(conn, 'binary')
     if (conn.messageBucket && !conn.messageBucket.take()) {
       this.log(
@@ -353,8 +364,9 @@ export class WebSocketApi {
     }
     if (routeKey === undefined) return this.deliver(conn, requestId, unmatchedReply(conn.connectionId))
     this.connLine(conn, `MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`, 'info')
-    const event = messageEvent(this.d.api(), conn, routeKey, requestId, awsId(), now, body)
     this.gate.submit(conn.connectionId, conn.ws!, async () => {
+      // Built when it runs, so a waiting message holds its body and little else.
+      const event = messageEvent(this.d.api(), conn, routeKey, requestId, awsId(), now, body)
       const outcome = await this.invoke(routeKey, event, requestId)
       this.afterMessage(conn, routeKey, requestId, outcome)
     })
@@ -448,6 +460,11 @@ export class WebSocketApi {
     this.d.connectionLog.flush(conn.connectionId)
     if (conn.dropped)
       this.log(`${conn.connectionId} did not read ${conn.dropped} reply/error frame(s); they were dropped`, 'error')
+    if (conn.unread)
+      this.log(
+        `${conn.connectionId} dropped its connection with ${conn.unread} message(s) read but not yet routed; they were not invoked`,
+        'error',
+      )
     const cause: CloseCause = conn.cause ?? (code === 1006 ? 'abnormal' : 'client')
     const status = this.disconnectStatus(cause, code, reason)
     this.d.registry.remove(conn.connectionId, status.code, status.reason)

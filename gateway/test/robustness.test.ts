@@ -61,12 +61,14 @@ describe('bad input never takes the gateway down', () => {
     expect((await fetch(`${gw.httpUrl}/?pad=${'x'.repeat(5000)}`)).status).toBe(414)
   })
 
-  it('caps HTTP bodies: a 10 MB @connections post gets 413 and nothing is delivered', async () => {
+  it('caps HTTP bodies: a 4 MB @connections post gets 413 and nothing is delivered', async () => {
     const client = await TestClient.open(gw.wsUrl)
     const id = await whoami(client)
     const response = await fetch(`${gw.connectionsUrl}/@connections/${encodeURIComponent(id)}`, {
       method: 'POST',
-      body: Buffer.alloc(10 * 1024 * 1024, 65),
+      // Under the 8 MB the gateway drains before it answers, so the 413 always arrives; past that it answers at once
+      // and closes while the client may still be uploading, and the client may see a reset instead (below).
+      body: Buffer.alloc(4 * 1024 * 1024, 65),
     })
     expect(response.status).toBe(413)
     expect(response.headers.get('x-amzn-errortype')).toBe('PayloadTooLargeException')
@@ -125,16 +127,16 @@ describe('bad input never takes the gateway down', () => {
     const disconnects: DisconnectInfo[] = []
     gw.on('disconnect', (d) => disconnects.push(d))
     // Earlier tests' sockets may still be closing on the server side.
-    await waitFor(() => gw.stats().connections === 0, 5000, 'earlier connections to close')
+    await waitFor(() => gw.stats().connections === 0, 60_000, 'earlier connections to close')
     const before = gw.stats().connections
     const clients: TestClient[] = []
     for (let i = 0; i < 20; i++)
       clients.push(...(await Promise.all(Array.from({ length: 100 }, () => TestClient.open(gw.wsUrl)))))
-    await waitFor(() => gw.stats().connections >= before + 2000, 10_000, '2000 open connections')
+    await waitFor(() => gw.stats().connections >= before + 2000, 60_000, '2000 open connections')
     for (const client of clients) client.ws.terminate()
-    await waitFor(() => disconnects.length >= 2000, 15_000, '2000 $disconnects')
+    await waitFor(() => disconnects.length >= 2000, 60_000, '2000 $disconnects')
     expect(disconnects.slice(0, 2000).every((d) => d.code === 1006 && d.cause === 'abnormal')).toBe(true)
-    await waitFor(() => gw.stats().connections === before, 5000, 'the registry to empty')
+    await waitFor(() => gw.stats().connections === before, 60_000, 'the registry to empty')
     expect(gw.stats().recentlyClosed).toBeLessThanOrEqual(1000)
     await stillServes()
   }, 30_000)

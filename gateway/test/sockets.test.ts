@@ -25,7 +25,7 @@ describe('sockets are always released', async () => {
       Array.from({ length: 300 }, () => silentSocket(gw.port, 'GARBAGE \x00\x01 NOT HTTP\r\n\r\n')),
     )
     // Bound: every server-side socket is closed, though no client read its 400 or closed its end.
-    await waitFor(() => gw.stats().sockets === 0, 15_000, 'the gateway to drop every garbage socket')
+    await waitFor(() => gw.stats().sockets === 0, 60_000, 'the gateway to drop every garbage socket')
     for (const s of sockets) s.destroy()
     // One line, then the rest are counted instead of printed.
     const lines = gw.logs.filter((l) => l.includes('bad HTTP request'))
@@ -46,7 +46,7 @@ describe('sockets are always released', async () => {
       s.resume()
     }
     // The gateway, not the client, ends each of them.
-    await waitFor(() => closed === 100, 15_000, 'the gateway to close every idle socket')
+    await waitFor(() => closed === 100, 60_000, 'the gateway to close every idle socket')
     expect(gw.stats().sockets).toBe(0)
   })
 
@@ -93,12 +93,12 @@ describe('$disconnect always follows a successful $connect', () => {
       ws.on('error', () => {})
       return ws
     })
-    await waitFor(() => connects === 40, 10_000, '40 $connects to start')
+    await waitFor(() => connects === 40, 60_000, '40 $connects to start')
     // Every client leaves while its $connect is still running; then $connect says yes to all of them.
     for (const ws of clients) ws.terminate()
-    await waitFor(() => gw.stats().sockets === 0, 10_000, 'the gateway to see the sockets close')
+    await waitFor(() => gw.stats().sockets === 0, 60_000, 'the gateway to see the sockets close')
     release()
-    await waitFor(() => live.size === 0, 10_000, 'a $disconnect for every accepted $connect')
+    await waitFor(() => live.size === 0, 60_000, 'a $disconnect for every accepted $connect')
     expect(gw.stats().connections).toBe(0)
     expect(gw.logs.filter((l) => l.includes('left during $connect; $disconnect runs for it'))).toHaveLength(40)
   })

@@ -1,6 +1,7 @@
-import { parseUrlSetup, setupQuery, type UrlSetup } from '@/core/session/url-setup'
+import { linkQuery, parseLinkSetup, type ConnectionSetup } from '@/core/session/url-setup'
 import { checkEndpoint } from '@/core/session/endpoint'
-import type { ConnectionSettings } from '@/core/session/page-connection'
+import { settingsFor, settingsPatch, setupOf } from '@/core/session/connection-setup'
+import { useDemoStore, type PreparedDemo } from '@/stores/demos'
 import {
   addressWithoutSecrets,
   consentNeeded,
@@ -24,10 +25,10 @@ declare global {
   }
 }
 
-/** A link's request to connect or start an experiment, waiting for the user's answer. */
+/** A link's request to connect, start keepalives, run a demo or start an experiment, waiting for the user's answer. */
 export interface PendingLink {
   request: ConsentRequest
-  /** Does what the link asked; `always` remembers the endpoint's origin. Returns what went wrong. */
+  /** Does what the link asked; `always` remembers the endpoints' origins. Returns what went wrong. */
   allow(always: boolean): string[]
 }
 
@@ -37,67 +38,154 @@ export interface AppliedLink {
   pending?: PendingLink
 }
 
+/** A connection the link set up, and the keepalive it proposes for it (started only with the user's yes). */
+interface LinkTarget {
+  id: string
+  name: string
+  endpoint: string
+  keepaliveSeconds?: number
+}
+
 /**
- * Applies ?endpoint=…&autoconnect=1&keepalive=…&payload=…&profile=… to this tab's first connection (a tab's
- * connections are its own: other tabs and the shared preferences stay as they were). Connecting and starting an
- * experiment wait for the user's yes (see link-consent).
+ * Applies a link to this tab (a tab's connections are its own: other tabs and the shared preferences stay as they
+ * were). One endpoint (or none) sets up the tab's first connection; several replace the tab's connections with them
+ * (see parseLinkSetup for the scheme); `demo=` replaces them with the demo's. Connecting, starting keepalives, running
+ * the demo and starting an experiment wait for the user's yes (see link-consent).
  */
 export function applyUrlSetup(search = location.search): AppliedLink {
-  const { setup, problems } = parseUrlSetup(search)
+  const link = parseLinkSetup(search)
+  const problems = [...link.problems]
   const settings = useSettingsStore()
   const session = useSessionStore()
-  const id = session.connections[0]!.id
-  const patch: Partial<ConnectionSettings> = {
-    endpoint: setup.endpoint,
-    protocols: setup.protocols,
-    profileId: setup.profile,
-    customIdleSeconds: setup.idleSeconds,
-    customMaxSeconds: setup.maxSeconds,
-    keepalivePayload: setup.payload,
-    keepaliveSeconds: setup.keepaliveSeconds,
+  const demos = useDemoStore()
+  let targets: LinkTarget[] = []
+  let demo: PreparedDemo | undefined
+  if (link.demo !== undefined) {
+    demo = prepareDemo(link.demo, link.connections, problems)
+    if (demo)
+      targets = demo.ids.map((id, i) => ({
+        id,
+        name: demo!.plan.connections[i]!.name,
+        endpoint: demo!.plan.connections[i]!.endpoint,
+        keepaliveSeconds: demo!.plan.connections[i]!.keepaliveSeconds,
+      }))
   }
-  for (const key of Object.keys(patch) as (keyof ConnectionSettings)[]) if (patch[key] === undefined) delete patch[key]
-  session.configure(patch, id)
+  if (!demo && link.connections.length > 1) {
+    const { ids, problems: failed } = demos.replaceConnections(link.connections)
+    problems.push(...failed)
+    targets = ids.map((id, i) => targetOf(id, link.connections[i]!.keepaliveSeconds))
+  } else if (!demo && link.connections.length === 1) {
+    const setup = link.connections[0]!
+    const id = session.connections[0]!.id
+    session.configure(settingsPatch(setup), id)
+    if (setup.name) {
+      const renamed = session.rename(id, setup.name)
+      if (!renamed.ok) problems.push(`Ignored name=${setup.name}: ${renamed.error}`)
+    }
+    targets = [targetOf(id, setup.keepaliveSeconds)]
+  }
   hideSecretsInAddressBar()
-  if (setup.keepaliveSeconds) {
-    const result = session.setKeepalive(true, id)
-    if (!result.ok) problems.push(result.error)
-  }
-  const endpoint = session.connections[0]!.settings.endpoint
+
   const actions: LinkActions = { connect: false }
-  if (setup.autoconnect) {
+  let connectable = targets
+  if (demo) actions.demo = { title: demo.plan.demo.title }
+  if (demo || link.autoconnect) {
     // An endpoint the form already explains is not repeated here, and there is nothing to ask about.
-    if (checkEndpoint(endpoint, location.protocol === 'https:').ok) actions.connect = true
-    else problems.push('Did not connect: the endpoint in the link is not usable (see above).')
+    const secure = location.protocol === 'https:'
+    connectable = targets.filter((t) => checkEndpoint(t.endpoint, secure).ok)
+    if (connectable.length < targets.length)
+      problems.push(
+        targets.length === 1
+          ? 'Did not connect: the endpoint in the link is not usable (see above).'
+          : `Did not connect ${targets.length - connectable.length} of the ${targets.length} connections: their endpoints are not usable.`,
+      )
+    actions.connect = connectable.length > 0
+    if (connectable.length > 1) actions.connections = connectable.length
+    if (demo && connectable.length < targets.length) {
+      actions.connect = false
+      actions.demo = undefined
+    }
   }
+  const keepalives = targets.filter((t) => t.keepaliveSeconds)
+  if (keepalives.length)
+    actions.keepalives = keepalives.map((t) =>
+      targets.length === 1 ? `every ${t.keepaliveSeconds} s` : `on “${t.name}” every ${t.keepaliveSeconds} s`,
+    )
   const experiment = applyExperimentSetup(new URLSearchParams(search))
   problems.push(...experiment.problems)
   actions.experiment = experiment.start
-  const request = consentNeeded(endpoint, actions, {
+  const endpoints = (actions.connect ? connectable : targets).map((t) => t.endpoint)
+  const asked = endpoints.length ? endpoints : [session.connections[0]!.settings.endpoint]
+  const request = consentNeeded(asked, actions, {
     allowedOrigins: settings.linkAllowedOrigins,
     scripted: window.__playgroundScripted === true,
   })
-  if (!request) return { problems: [...problems, ...act(actions, id, whenPageSettles)] }
+  const run = (schedule: (run: () => void) => void) =>
+    demo && actions.demo ? demos.start(demo) : act(actions, connectable, keepalives, schedule)
+  if (!request) return { problems: [...problems, ...run(whenPageSettles)] }
   return {
     problems,
     pending: {
       request,
       allow(always) {
-        if (always && request.origin)
-          settings.linkAllowedOrigins = rememberOrigin(settings.linkAllowedOrigins, request.origin)
+        if (always)
+          for (const origin of request.origins)
+            settings.linkAllowedOrigins = rememberOrigin(settings.linkAllowedOrigins, origin)
         // The user's click came after the page settled: the experiment may start at once.
-        return act(actions, id, (run) => run())
+        return run((start) => start())
       },
     },
   }
 }
 
-function act(actions: LinkActions, id: string, schedule: (run: () => void) => void): string[] {
-  const problems: string[] = []
-  if (actions.connect) {
-    const result = useSessionStore().connect({ id })
-    if (!result.ok) problems.push(`Could not connect: ${result.error}`)
+function targetOf(id: string, keepaliveSeconds: number | undefined): LinkTarget {
+  const connection = useSessionStore().connections.find((c) => c.id === id)!
+  return { id, name: connection.name, endpoint: connection.settings.endpoint, keepaliveSeconds }
+}
+
+/** `?demo=…`: the demo's connections from the link's first connection's set-up over the tab's first connection's. */
+function prepareDemo(id: string, setups: ConnectionSetup[], problems: string[]): PreparedDemo | undefined {
+  const demos = useDemoStore()
+  const { settings } = useSessionStore().connections[0]!
+  const setup = { ...settingsFor(setups[0] ?? {}, settings), keepaliveSeconds: setups[0]?.keepaliveSeconds }
+  if (setups.length > 1)
+    problems.push(`The demo uses the link’s first endpoint: ignored the other ${setups.length - 1}.`)
+  const planned = demos.plan(id, {
+    endpoint: setup.endpoint,
+    protocols: setup.protocols,
+    payload: setup.keepalivePayload,
+    profile: setup.profileId,
+    idleSeconds: setup.customIdleSeconds,
+    maxSeconds: setup.customMaxSeconds,
+    keepaliveSeconds: setup.keepaliveSeconds,
+  })
+  if (!planned.ok) {
+    problems.push(`Did not set up the demo: ${planned.error}`)
+    return undefined
   }
+  const prepared = demos.prepare(planned.plan)
+  problems.push(...prepared.problems)
+  return prepared
+}
+
+function act(
+  actions: LinkActions,
+  connectable: LinkTarget[],
+  keepalives: LinkTarget[],
+  schedule: (run: () => void) => void,
+): string[] {
+  const problems: string[] = []
+  const session = useSessionStore()
+  for (const target of keepalives) {
+    const result = session.setKeepalive(true, target.id)
+    if (!result.ok) problems.push(result.error)
+  }
+  if (actions.connect)
+    for (const target of connectable) {
+      const result = session.connect({ id: target.id })
+      if (!result.ok)
+        problems.push(`Could not connect${connectable.length > 1 ? ` “${target.name}”` : ''}: ${result.error}`)
+    }
   if (actions.experiment) {
     const lab = useExperimentsStore()
     schedule(() => void lab.start())
@@ -145,20 +233,22 @@ function whenPageSettles(run: () => void): void {
   else setTimeout(run, 0)
 }
 
-/** A link that reopens the selected connection's set-up (never with credentials), and what it left out of the endpoint. */
+/** A link that rebuilds the tab's connections (never with credentials), and what it left out of the endpoints. */
 export function currentSetupLink(options: { autoconnect?: boolean } = {}): { link: string; leftOut: string[] } {
   const session = useSessionStore()
+  const setups = session.connections.map((c, i) =>
+    setupOf({ name: c.name, settings: c.settings, keepaliveEnabled: c.state.keepaliveEnabled }, i),
+  )
+  const { query, leftOut } = linkQuery(setups, { autoconnect: options.autoconnect })
+  return { link: `${location.origin}${location.pathname}${query}`, leftOut }
+}
+
+/** A link that runs a demo from the selected connection's endpoint and profile. */
+export function demoLink(id: string): { link: string; leftOut: string[] } {
+  const session = useSessionStore()
   const { settings } = session.selected
-  const setup: UrlSetup = {
-    endpoint: settings.endpoint,
-    protocols: settings.protocols || undefined,
-    autoconnect: options.autoconnect,
-    keepaliveSeconds: session.state.keepaliveEnabled ? settings.keepaliveSeconds : undefined,
-    payload: settings.keepalivePayload,
-    profile: settings.profileId,
-    idleSeconds: settings.customIdleSeconds,
-    maxSeconds: settings.customMaxSeconds,
-  }
-  const { query, leftOut } = setupQuery(setup)
+  const setup = setupOf({ name: '', settings, keepaliveEnabled: false }, 0)
+  delete setup.name
+  const { query, leftOut } = linkQuery([setup], { demo: id })
   return { link: `${location.origin}${location.pathname}${query}`, leftOut }
 }

@@ -149,6 +149,33 @@ describe('log store', () => {
     expect(log.matching).toBe(4)
   })
 
+  it('filters by connection with the text filter, and a JSON export says which connection it kept', async () => {
+    start()
+    append(event({ kind: 'sent', direction: 'out', data: 'ping A', bytes: 6, source: 'c1' }))
+    append(event({ kind: 'sent', direction: 'out', data: 'ping B', bytes: 6, source: 'c2' }))
+    append(event({ kind: 'received', direction: 'in', data: 'pong B', bytes: 6, source: 'c2' }))
+    await vi.waitFor(() => expect(log.total).toBe(3), settle)
+    log.filter.source = 'c2'
+    await nextTick()
+    expect(log.filterActive).toBe(true)
+    expect(log.rows(0, 10).map((e) => e.data)).toEqual(['ping B', 'pong B'])
+    log.filter.text = 'ping'
+    await nextTick()
+    await vi.waitFor(() => expect(log.filtering).toBe(0), settle)
+    await vi.waitFor(() => expect(log.rows(0, 10).map((e) => e.data)).toEqual(['ping B']), settle)
+    const json = JSON.parse(log.exportAs('json', { onlyMatching: true, connectionName: 'B' }).text) as {
+      filter: unknown
+      entries: { data: string }[]
+    }
+    expect(json.filter).toEqual({ text: 'ping', regex: false, direction: 'all', connection: { id: 'c2', name: 'B' } })
+    expect(json.entries.map((e) => e.data)).toEqual(['ping B'])
+    log.filter.text = ''
+    log.filter.source = ''
+    await nextTick()
+    expect(log.filterActive).toBe(false)
+    expect(log.matching).toBe(3)
+  })
+
   it('says what is wrong with a bad regex and keeps the last good filter', async () => {
     start()
     append(received('x'))

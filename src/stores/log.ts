@@ -37,7 +37,7 @@ export const useLogStore = defineStore('log', () => {
   view.onChange = () => schedulePublish()
   view.onError = (error) => {
     filterError.value = error.message
-    filterActive.value = filter.direction !== 'all'
+    filterActive.value = filter.direction !== 'all' || filter.source !== ''
   }
   const openedAt = new Map<number, number>()
 
@@ -49,7 +49,7 @@ export const useLogStore = defineStore('log', () => {
   const truncated = shallowRef(0)
   /** Entries ever appended (the next seq): new arrivals are counted from it even when the log is at its cap. */
   const appended = shallowRef(0)
-  const filter = reactive<LogFilterSpec>({ text: '', regex: false, direction: 'all' })
+  const filter = reactive<Required<LogFilterSpec>>({ text: '', regex: false, direction: 'all', source: '' })
   const filterError = shallowRef<string | undefined>()
   const filterActive = shallowRef(false)
   /** Entries the filter worker has yet to answer for. */
@@ -273,10 +273,13 @@ export const useLogStore = defineStore('log', () => {
   )
   if (settings.persistLog) void restore()
 
-  /** The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through. */
+  /**
+   * The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through; a JSON export
+   * then says which filter (and connection, by id and `connectionName`) it applied.
+   */
   function exportAs(
     kind: 'ndjson' | 'json',
-    options: { onlyMatching?: boolean } = {},
+    options: { onlyMatching?: boolean; connectionName?: string } = {},
   ): { name: string; text: string; type: string } {
     const filtered = Boolean(options.onlyMatching && filterActive.value)
     const entries = filtered ? view.entries() : buffer.entries()
@@ -287,10 +290,15 @@ export const useLogStore = defineStore('log', () => {
       // Entries with a `truncated` field hold only the head and tail of their message.
       truncated: buffer.truncated,
       userAgent: navigator.userAgent,
-      ...(filtered ? { filter: { ...filter } } : {}),
+      ...(filtered ? { filter: appliedFilter(options.connectionName) } : {}),
     }
     const text = kind === 'ndjson' ? toNdjson(entries) : toJson(entries, meta)
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
+  }
+
+  function appliedFilter(connectionName: string | undefined) {
+    const { source, ...rest } = filter
+    return source ? { ...rest, connection: { id: source, ...(connectionName ? { name: connectionName } : {}) } } : rest
   }
 
   /**

@@ -28,6 +28,10 @@ export const useTimelineStore = defineStore('timeline', () => {
     return model.binnedMarkers(from, to, bins)
   }
 
+  function binnedMarkersBySource(from: number, to: number, bins: number) {
+    return model.binnedMarkersBySource(from, to, bins)
+  }
+
   function transitions(limit?: number) {
     return model.transitions(limit)
   }
@@ -41,7 +45,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     version.value++
   }
 
-  return { version, sink, segmentsIn, binnedMarkers, transitions, firstAt, clear }
+  return { version, sink, segmentsIn, binnedMarkers, binnedMarkersBySource, transitions, firstAt, clear }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimelineStore, import.meta.hot))

@@ -4,8 +4,11 @@
  * array nested 3,000 deep is 18 MB of indentation.)
  */
 
-/** Larger messages are shown as text: parsing them alone would hold the page for a noticeable time. */
-export const JSON_VIEW_MAX_CHARS = 2 * 1024 * 1024
+/**
+ * Larger messages are shown as text: opening one must not cost more than opening a small one, and parsing is the
+ * one step that reads a message whole. Every message API Gateway can deliver (128 KB at most) fits.
+ */
+export const JSON_VIEW_MAX_CHARS = 256 * 1024
 /** Indentation stops growing past this depth, so a deep line costs no more than a shallow one. */
 export const MAX_INDENT_DEPTH = 32
 
@@ -24,11 +27,14 @@ export function parseJsonForView(text: string | undefined): JsonForView {
 }
 
 interface Frame {
-  open: boolean
   depth: number
-  /** Array items or object entries still to print. */
-  items: [string | undefined, unknown][]
+  /** The array, or the object whose `keys` are printed. */
+  container: unknown[] | Record<string, unknown>
+  /** An object's keys to print; undefined for an array. */
+  keys: string[] | undefined
+  /** Items printed so far. */
   index: number
+  length: number
   close: string
 }
 
@@ -48,15 +54,15 @@ export function prettyJsonCapped(value: unknown, maxChars: number): { text: stri
 
   const begin = (v: unknown, depth: number) => {
     if (v !== null && typeof v === 'object') {
-      const isArray = Array.isArray(v)
-      const items: [string | undefined, unknown][] = isArray
-        ? (v as unknown[]).map((item) => [undefined, item])
-        : Object.entries(v as Record<string, unknown>).filter(
-            ([, item]) => item !== undefined && typeof item !== 'function',
-          )
-      if (!items.length) return emit(isArray ? '[]' : '{}')
-      emit(isArray ? '[' : '{')
-      stack.push({ open: true, depth, items, index: 0, close: isArray ? ']' : '}' })
+      // Arrays are walked by index, not copied: a long one costs only the items printed.
+      const container = v as unknown[] | Record<string, unknown>
+      const keys = Array.isArray(container)
+        ? undefined
+        : Object.keys(container).filter((k) => container[k] !== undefined && typeof container[k] !== 'function')
+      const length = keys ? keys.length : (container as unknown[]).length
+      if (!length) return emit(keys ? '{}' : '[]')
+      emit(keys ? '{' : '[')
+      stack.push({ depth, container, keys, index: 0, length, close: keys ? '}' : ']' })
       return
     }
     emit(JSON.stringify(v) ?? 'null')
@@ -65,12 +71,16 @@ export function prettyJsonCapped(value: unknown, maxChars: number): { text: stri
   begin(value, 0)
   while (stack.length && length < maxChars) {
     const frame = stack.at(-1)!
-    if (frame.index >= frame.items.length) {
+    if (frame.index >= frame.length) {
       stack.pop()
       emit(indent(frame.depth) + frame.close)
       continue
     }
-    const [key, item] = frame.items[frame.index]!
+    const key = frame.keys?.[frame.index]
+    const item =
+      key === undefined
+        ? (frame.container as unknown[])[frame.index]
+        : (frame.container as Record<string, unknown>)[key]
     emit((frame.index ? ',' : '') + indent(frame.depth + 1) + (key === undefined ? '' : `${JSON.stringify(key)}: `))
     frame.index++
     begin(item, frame.depth + 1)

@@ -8,6 +8,8 @@ export interface LogFilterSpec {
   text: string
   regex: boolean
   direction: DirectionFilter
+  /** Only one page connection's entries (its id, `lab` for the Timeout lab's); empty or absent: every connection's. */
+  source?: string
 }
 
 export type CompiledFilter =
@@ -15,7 +17,7 @@ export type CompiledFilter =
       ok: true
       /** The whole filter, run here: for tests and small inputs, never for a user's regex on received data in the page. */
       test: (entry: LogEntry) => boolean
-      /** The cheap part, safe on the page's thread. */
+      /** The cheap part (direction and connection), safe on the page's thread. */
       direction: (entry: LogEntry) => boolean
       /** The text part, if any: the page runs it in a worker with a time budget. */
       pattern?: TextPattern
@@ -28,14 +30,16 @@ export function compileFilter(spec: LogFilterSpec): CompiledFilter {
   const matcher = pattern ? compileTextMatcher(pattern) : undefined
   if (matcher && !matcher.ok) return matcher
   const wanted = spec.direction
+  const source = spec.source || undefined
   const direction = (entry: LogEntry): boolean => {
+    if (source !== undefined && entry.source !== source) return false
     if (wanted === 'in') return entry.direction === 'in'
     if (wanted === 'out') return entry.direction === 'out'
     if (wanted === 'events') return entry.direction === 'none'
     return true
   }
   const test = (entry: LogEntry): boolean => direction(entry) && (!matcher?.ok || matcher.match(searchableText(entry)))
-  return { ok: true, test, direction, pattern, active: Boolean(pattern) || wanted !== 'all' }
+  return { ok: true, test, direction, pattern, active: Boolean(pattern) || wanted !== 'all' || source !== undefined }
 }
 
 /** Runs a text pattern on a batch elsewhere (the page: a worker with a time budget) and answers the seqs that match. */

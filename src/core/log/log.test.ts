@@ -132,6 +132,47 @@ describe('filters', () => {
     expect(data({ text: '1001', regex: false, direction: 'all' })).toEqual(['closed'])
   })
 
+  it('keeps one connection’s entries, together with the direction and text filters', () => {
+    const two = new LogBuffer(100)
+    two.push(event('open', { source: 'c1' }))
+    two.push(event('sent', { source: 'c1', data: 'hello from A', bytes: 12 }))
+    two.push(event('sent', { source: 'c2', data: 'hello from B', bytes: 12 }))
+    two.push(event('received', { source: 'c2', data: 'reply to B', bytes: 10 }))
+    two.push(event('open', { source: 'lab', connection: 1001 }))
+    const of = (spec: Parameters<typeof compileFilter>[0]) => {
+      const f = compileFilter(spec)
+      if (!f.ok) throw new Error(f.error)
+      return {
+        kinds: two
+          .toArray()
+          .filter(f.test)
+          .map((e) => `${e.source}:${e.kind}`),
+        active: f.active,
+      }
+    }
+    expect(of({ text: '', regex: false, direction: 'all', source: 'c2' })).toEqual({
+      kinds: ['c2:sent', 'c2:received'],
+      active: true,
+    })
+    expect(of({ text: '', regex: false, direction: 'out', source: 'c2' }).kinds).toEqual(['c2:sent'])
+    expect(of({ text: 'hello', regex: false, direction: 'all', source: 'c1' }).kinds).toEqual(['c1:sent'])
+    expect(of({ text: '', regex: false, direction: 'all', source: 'lab' }).kinds).toEqual(['lab:open'])
+    // Empty (or absent): every connection's, and the filter is not active.
+    expect(of({ text: '', regex: false, direction: 'all', source: '' })).toEqual({
+      kinds: ['c1:open', 'c1:sent', 'c2:sent', 'c2:received', 'lab:open'],
+      active: false,
+    })
+    // The connection test is part of the cheap stage the page runs itself (the text stage runs in a worker).
+    const f = compileFilter({ text: 'hello', regex: false, direction: 'all', source: 'c1' })
+    expect(
+      f.ok &&
+        two
+          .toArray()
+          .filter(f.direction)
+          .map((e) => e.kind),
+    ).toEqual(['open', 'sent'])
+  })
+
   it('supports regular expressions and explains invalid ones', () => {
     expect(data({ text: '"action":"\\w+"', regex: true, direction: 'all' })).toEqual(['sent'])
     const bad = compileFilter({ text: '([', regex: true, direction: 'all' })
@@ -214,6 +255,21 @@ describe('bounded JSON view', () => {
     expect(all.text.length).toBeLessThan(6000 * (2 * MAX_INDENT_DEPTH + 2))
     // Compared as compact JSON: a recursive deep-equal of 3,000 levels can itself overflow the test's stack.
     expect(JSON.stringify(JSON.parse(all.text))).toBe(text)
+  })
+
+  it('reads only the items it prints of a long array', () => {
+    const items = Array.from({ length: 100_000 }, (_, i) => i)
+    let read = 0
+    const counted = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++
+        return Reflect.get(target, key, receiver) as unknown
+      },
+    })
+    const shown = prettyJsonCapped(counted, 1000)
+    expect(shown.complete).toBe(false)
+    expect(shown.text.startsWith('[\n  0,\n  1,')).toBe(true)
+    expect(read).toBeLessThan(200)
   })
 
   it('parses only JSON-looking text up to a size', () => {

@@ -23,7 +23,7 @@ describe('link consent', () => {
   it('asks before connecting, naming the endpoint with its credentials masked', () => {
     const request = consentNeeded('wss://a.example/prod?X-Amz-Security-Token=SECRET&room=1', { connect: true }, none)
     expect(request?.question).toBe('Connect to wss://a.example/prod?X-Amz-Security-Token=REDACTED&room=1?')
-    expect(request?.origin).toBe('wss://a.example')
+    expect(request?.origins).toEqual(['wss://a.example'])
     expect(JSON.stringify(request)).not.toContain('SECRET')
   })
 
@@ -46,6 +46,34 @@ describe('link consent', () => {
     // Allowing one port is not allowing another, nor the secure scheme.
     expect(consentNeeded('ws://h:2/dev', { connect: true }, { ...none, allowedOrigins: ['ws://h:1'] })).toBeDefined()
     expect(consentNeeded('wss://h:1/dev', { connect: true }, { ...none, allowedOrigins: ['ws://h:1'] })).toBeDefined()
+  })
+
+  it('asks before a link starts a keepalive or runs a demo, even without connecting', () => {
+    const keepalive = consentNeeded('ws://h:1/dev', { connect: false, keepalives: ['every 30 s'] }, none)
+    expect(keepalive?.question).toBe('Start a keepalive every 30 s (on ws://h:1/dev, once connected)?')
+    expect(consentNeeded('ws://h:1/dev', { connect: true, keepalives: ['every 30 s'] }, none)?.question).toBe(
+      'Connect to ws://h:1/dev with a keepalive every 30 s?',
+    )
+    const demo = consentNeeded(
+      ['ws://h:1/dev', 'ws://h:1/dev'],
+      { connect: true, connections: 2, demo: { title: 'Keepalive vs none' }, keepalives: ['on “a” every 1 s'] },
+      none,
+    )
+    expect(demo?.question).toBe(
+      'Run the demo “Keepalive vs none”: connect 2 connections to ws://h:1/dev with a keepalive on “a” every 1 s?',
+    )
+    expect(demo?.proposal).toBe(demo?.question.slice(0, -1))
+  })
+
+  it('with several endpoints, names each once and goes ahead only when every origin is allowed', () => {
+    const both = ['ws://h:1/dev', 'ws://h:2/dev', 'ws://h:1/dev']
+    const request = consentNeeded(both, { connect: true, connections: 3 }, { ...none, allowedOrigins: ['ws://h:1'] })
+    expect(request?.question).toBe('Connect 3 connections to ws://h:1/dev, ws://h:2/dev?')
+    expect(request?.origins).toEqual(['ws://h:1', 'ws://h:2'])
+    const allowed = { ...none, allowedOrigins: ['ws://h:1', 'ws://h:2'] }
+    expect(consentNeeded(both, { connect: true, connections: 3 }, allowed)).toBeUndefined()
+    // An endpoint without an origin cannot be "always allowed": only once.
+    expect(consentNeeded(['ws://h:1/dev', 'nonsense'], { connect: true }, none)?.origins).toEqual([])
   })
 
   it('remembers each origin once, newest first, and a bounded number of them', () => {
@@ -74,6 +102,21 @@ describe('the address bar without secrets', () => {
   it('removes the page’s own token-like parameters', () => {
     expect(addressWithoutSecrets('http://h/?token=abc&profile=aws')).toBe('http://h/?profile=aws')
     expect(addressWithoutSecrets('http://h/?X-Amz-Security-Token=abc')).toBe('http://h/')
+  })
+
+  it('cleans every endpoint of a link with several, keeping their order', () => {
+    const first = 'wss://a.example/prod?X-Amz-Signature=SIG'
+    const href = `https://p.example/?${new URLSearchParams([
+      ['endpoint', first],
+      ['name', 'x'],
+      ['endpoint', 'ws://b/dev'],
+    ])}`
+    const params = new URL(addressWithoutSecrets(href)!).searchParams
+    expect([...params]).toEqual([
+      ['endpoint', 'wss://a.example/prod'],
+      ['name', 'x'],
+      ['endpoint', 'ws://b/dev'],
+    ])
   })
 
   it('leaves an address without secrets alone, as the user spelled it', () => {

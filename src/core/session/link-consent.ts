@@ -11,18 +11,26 @@ export const MAX_ALLOWED_ORIGINS = 50
 /** What a link asks to do without a click. */
 export interface LinkActions {
   connect: boolean
+  /** How many connections it connects, when more than one. */
+  connections?: number
+  /** Keepalives it starts, one phrase each (“every 30 s”, or “on “with keepalive” every 0.5 s”). */
+  keepalives?: string[]
+  /** A demo it runs: its title (the demo connects its own connections). */
+  demo?: { title: string }
   /** An experiment to start: its title and number of runs. */
   experiment?: { title: string; runs: number }
 }
 
 export interface ConsentRequest {
-  /** The endpoint as shown to the user: credential parameters masked. */
+  /** The endpoints as shown to the user: credential parameters masked, each once, comma-separated. */
   endpoint: string
-  /** What "always allow" remembers; undefined when the endpoint has no origin (then only "allow once"). */
-  origin?: string
+  /** What "always allow" remembers: every endpoint's origin; empty when one has none (then only "allow once"). */
+  origins: string[]
   actions: LinkActions
   /** One sentence naming what will happen, for the dialog. */
   question: string
+  /** The same as a statement, for the note shown when the user declined (“connect to ws://…”). */
+  proposal: string
 }
 
 /** `ws://host:port` for an endpoint URL, or undefined if it is not a URL with a host. */
@@ -42,24 +50,35 @@ export function rememberOrigin(allowed: readonly string[], origin: string): stri
 
 /**
  * The question to ask before acting on a link, or undefined when the link may act at once: it asks nothing, a
- * script opted in, or the user always allows the endpoint's origin.
+ * script opted in, or the user always allows every endpoint's origin.
  */
 export function consentNeeded(
-  endpoint: string,
+  endpoints: string | readonly string[],
   actions: LinkActions,
   options: { allowedOrigins: readonly string[]; scripted: boolean },
 ): ConsentRequest | undefined {
-  if (!actions.connect && !actions.experiment) return undefined
+  if (!actions.connect && !actions.experiment && !actions.demo && !actions.keepalives?.length) return undefined
   if (options.scripted) return undefined
-  const origin = endpointOrigin(endpoint)
-  if (origin && options.allowedOrigins.includes(origin)) return undefined
-  const shown = redactUrl(endpoint, 'mask').url
-  const { experiment } = actions
-  const runs = experiment && `${experiment.runs} ${experiment.runs === 1 ? 'run' : 'runs'}`
-  const question = experiment
-    ? `${actions.connect ? `Connect to ${shown} and start` : 'Start'} the experiment “${experiment.title}” (${runs}), which opens its own connections to ${shown}?`
-    : `Connect to ${shown}?`
-  return { endpoint: shown, origin, actions, question }
+  const list = typeof endpoints === 'string' ? [endpoints] : [...endpoints]
+  const found = list.map(endpointOrigin)
+  const origins = found.every((o) => o !== undefined) ? [...new Set(found as string[])] : []
+  if (origins.length && origins.every((o) => options.allowedOrigins.includes(o))) return undefined
+  const shown = [...new Set(list.map((e) => redactUrl(e, 'mask').url))].join(', ')
+  const proposal = describe(actions, shown)
+  return { endpoint: shown, origins, actions, question: `${proposal}?`, proposal }
+}
+
+function describe(actions: LinkActions, shown: string): string {
+  const { experiment, demo } = actions
+  const keepalive = actions.keepalives?.length ? ` with a keepalive ${actions.keepalives.join(' and ')}` : ''
+  const to = actions.connections && actions.connections > 1 ? `${actions.connections} connections to` : 'to'
+  if (demo) return `Run the demo “${demo.title}”: connect ${to} ${shown}${keepalive}`
+  if (experiment) {
+    const runs = `${experiment.runs} ${experiment.runs === 1 ? 'run' : 'runs'}`
+    return `${actions.connect ? `Connect ${to} ${shown}${keepalive} and start` : 'Start'} the experiment “${experiment.title}” (${runs}), which opens its own connections to ${shown}`
+  }
+  if (actions.connect) return `Connect ${to} ${shown}${keepalive}`
+  return `Start a keepalive ${actions.keepalives!.join(' and ')} (on ${shown}, once connected)`
 }
 
 /**
@@ -74,15 +93,13 @@ export function addressWithoutSecrets(href: string): string | undefined {
   } catch {
     return undefined
   }
-  const params = new URLSearchParams(url.search)
-  const endpoint = params.get('endpoint')
+  // Every `endpoint` (a link may set up several), kept in place among the other parameters.
+  const params = new URLSearchParams()
   let changed = false
-  if (endpoint) {
-    const cleaned = redactUrl(endpoint, 'remove')
-    if (cleaned.removed.length) {
-      params.set('endpoint', cleaned.url)
-      changed = true
-    }
+  for (const [key, value] of new URLSearchParams(url.search)) {
+    const cleaned = key === 'endpoint' && value ? redactUrl(value, 'remove') : undefined
+    if (cleaned?.removed.length) changed = true
+    params.append(key, cleaned ? cleaned.url : value)
   }
   const rest = redactUrl(`?${params.toString()}`, 'remove')
   if (rest.removed.length) changed = true

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { clockTime } from '../timing/time-format'
 import {
-  AXIS_Y,
+  BAND_HEIGHT,
+  BAND_Y,
   chartGeometry,
+  COMPACT_HEIGHT,
+  FULL_LANES_MAX,
+  GROUP_HEIGHT,
   LANE,
   LEFT,
   MARK_LANE,
@@ -12,6 +16,9 @@ import {
   markerLabel,
   MIN_WIDTH,
   RIGHT_MARGIN,
+  shortName,
+  TICK_HEIGHT,
+  TICK_Y,
   TOP,
 } from './chart-geometry'
 import { TimelineModel } from './timeline'
@@ -32,14 +39,17 @@ describe('chartGeometry', () => {
     t.apply(ev(720, 'closed', { code: 1000 }))
     const g = chartGeometry(t, 0, 1000, WIDTH)
     expect(g.w).toBe(WIDTH)
-    expect(g.segments.map((s) => [s.state, s.x, s.w, s.y])).toEqual([
+    const lane = g.lanes[0]!
+    expect(g.lanes).toHaveLength(1)
+    expect(lane.readyState).toBe(3)
+    expect(lane.segments.map((s) => [s.state, s.x, s.w, s.y])).toEqual([
       [0, LEFT + 10, 10, TOP],
       [1, LEFT + 20, 50, TOP + LANE],
       [2, LEFT + 70, 2, TOP + 2 * LANE],
       // The live CLOSED segment runs to the right edge.
       [3, LEFT + 72, 28, TOP + 3 * LANE],
     ])
-    expect(g.steps).toEqual([
+    expect(lane.steps).toEqual([
       { x: LEFT + 20, y1: TOP + LANE / 2, y2: TOP + LANE + LANE / 2 },
       { x: LEFT + 70, y1: TOP + LANE + LANE / 2, y2: TOP + 2 * LANE + LANE / 2 },
       { x: LEFT + 72, y1: TOP + 2 * LANE + LANE / 2, y2: TOP + 3 * LANE + LANE / 2 },
@@ -50,10 +60,11 @@ describe('chartGeometry', () => {
     const t = new TimelineModel()
     t.apply(ev(100, 'connecting'))
     t.apply(ev(101, 'open'))
-    const g = chartGeometry(t, 0, 1000, WIDTH)
-    expect(g.segments[0]!.w).toBe(1.5)
-    expect(g.segments[0]!.label).toBe(`CONNECTING (0) · connection #1 · ${clockTime(100)} → ${clockTime(101)} · 0:00`)
-    expect(g.segments[1]!.label).toBe(`OPEN (1) · connection #1 · ${clockTime(101)} → now · 0:00`)
+    const [first, second] = chartGeometry(t, 0, 1000, WIDTH).lanes[0]!.segments
+    expect(first!.w).toBe(1.5)
+    // A lane with no source (a log exported before connections were plural) is named "other".
+    expect(first!.label).toBe(`other · CONNECTING (0) · connection #1 · ${clockTime(100)} → ${clockTime(101)} · 0:00`)
+    expect(second!.label).toBe(`other · OPEN (1) · connection #1 · ${clockTime(101)} → now · 0:00`)
   })
 
   it('clips segments that started before the window to its left edge', () => {
@@ -61,7 +72,7 @@ describe('chartGeometry', () => {
     t.apply(ev(-5000, 'connecting'))
     t.apply(ev(500, 'open'))
     const g = chartGeometry(t, 0, 1000, WIDTH)
-    expect(g.segments.map((s) => [s.state, s.x, s.w])).toEqual([
+    expect(g.lanes[0]!.segments.map((s) => [s.state, s.x, s.w])).toEqual([
       [0, LEFT, 50],
       [1, LEFT + 50, 50],
     ])
@@ -101,18 +112,142 @@ describe('chartGeometry', () => {
     t.apply(ev(20, 'closed', { code: 1006 }))
     const g = chartGeometry(t, 0, 1000, WIDTH)
     // 100 px of plot → 33 columns of 1000/33 ms: the 30 messages fall in the first column.
-    const received = g.markers.filter((m) => m.kind === 'received')
+    const { markers } = g.lanes[0]!
+    const received = markers.filter((m) => m.kind === 'received')
     expect(received).toHaveLength(1)
     expect(received[0]).toMatchObject({ count: 30, bytes: 300, first: 0, last: 29 })
     expect(received[0]!.x).toBeCloseTo(LEFT + 100 / 33 / 2, 9)
-    expect(g.markers.filter((m) => m.kind === 'closed').map((m) => [m.code, m.x])).toEqual([
-      [1001, LEFT + 1],
-      [1006, LEFT + 2],
+    expect(markers.filter((m) => m.kind === 'closed').map((m) => [m.code, m.x, m.y])).toEqual([
+      [1001, LEFT + 1, MARK_Y.closed],
+      [1006, LEFT + 2, MARK_Y.closed],
     ])
-    // Closes and errors share the last marker row, which ends above the axis.
+    // Closes and errors share the last marker row, which ends inside the group.
     expect(MARK_Y.closed).toBe(MARK_Y.error)
-    expect(MARK_Y.closed + MARK_LANE).toBeLessThanOrEqual(AXIS_Y)
+    expect(MARK_Y.closed + MARK_LANE).toBeLessThanOrEqual(GROUP_HEIGHT)
     expect(MARK_LANES).toHaveLength(5)
+  })
+})
+
+describe('chartGeometry with several connections', () => {
+  let t: TimelineModel
+  beforeEach(() => (t = new TimelineModel()))
+  /** Applies events of one connection to `t`. */
+  const on =
+    (source: string, connection: number) =>
+    (at: number, kind: SessionEvent['kind'], extra = {}) =>
+      t.apply(ev(at, kind, { source, connection, ...extra }))
+  const spec = (source: string, name = source.toUpperCase(), colour = '#123456') => ({ source, name, colour })
+
+  it('gives each connection its own lane, in the given order, on one time axis', () => {
+    const a = on('c1', 1)
+    const b = on('c2', 2)
+    b(100, 'connecting')
+    a(100, 'connecting')
+    a(200, 'open')
+    b(200, 'open')
+    b(300, 'sent', { direction: 'out', bytes: 4 })
+    b(600, 'closed', { code: 1001 })
+    const g = chartGeometry(t, 0, 1000, WIDTH, { lanes: [spec('c1', 'A', '#4e79a7'), spec('c2', 'B', '#f28e2b')] })
+    expect(g.compact).toBe(false)
+    expect(g.lanes.map((l) => [l.source, l.name, l.colour, l.h, l.readyState])).toEqual([
+      ['c1', 'A', '#4e79a7', GROUP_HEIGHT, 1],
+      ['c2', 'B', '#f28e2b', GROUP_HEIGHT, 3],
+    ])
+    const [laneA, laneB] = g.lanes
+    // The same moment is at the same x in every lane.
+    expect(laneA!.segments.map((s) => [s.connection, s.state, s.x])).toEqual([
+      [1, 0, LEFT + 10],
+      [1, 1, LEFT + 20],
+    ])
+    expect(laneB!.segments.map((s) => [s.connection, s.state, s.x])).toEqual([
+      [2, 0, LEFT + 10],
+      [2, 1, LEFT + 20],
+      [2, 3, LEFT + 60],
+    ])
+    // Markers and closes stay with their connection, and tooltips name it.
+    expect(laneA!.markers).toEqual([])
+    expect(laneB!.markers.map((m) => [m.kind, m.x])).toEqual([
+      ['sent', LEFT + 30],
+      ['closed', LEFT + 60],
+    ])
+    expect(laneB!.segments[1]!.label).toMatch(/^B · OPEN \(1\) · connection #2/)
+    expect(laneA!.steps).toHaveLength(1)
+    expect(laneB!.steps).toHaveLength(2)
+  })
+
+  it('draws a lane for a connection with nothing yet, and adds lanes for other sources with data (the lab)', () => {
+    on('lab', 1001)(100, 'connecting')
+    on('c9', 9)(100, 'connecting')
+    const label = (source: string) => (source === 'lab' ? { name: 'Timeout lab', colour: '#64748b' } : undefined)
+    const g = chartGeometry(t, 0, 1000, WIDTH, { lanes: [spec('c1', 'A')], label })
+    expect(g.lanes.map((l) => [l.source, l.name, l.segments.length, l.readyState])).toEqual([
+      ['c1', 'A', 0, undefined],
+      ['lab', 'Timeout lab', 1, 0],
+      // A removed connection nobody has a name for is shown by its id.
+      ['c9', 'c9', 1, 0],
+    ])
+    expect(g.lanes[2]!.colour).toBe('currentColor')
+  })
+
+  it(`turns every lane into one compact row past ${FULL_LANES_MAX} lanes: a state band, traffic as ticks, closes kept`, () => {
+    const lanes = Array.from({ length: FULL_LANES_MAX + 1 }, (_, i) => spec(`c${i + 1}`, `connection number ${i + 1}`))
+    const a = on('c1', 1)
+    a(100, 'connecting')
+    a(200, 'open')
+    for (let at = 300; at < 330; at++) a(at, 'received', { direction: 'in', bytes: 2 })
+    a(500, 'keepalive', { direction: 'out', bytes: 4 })
+    a(600, 'closed', { code: 1001 })
+    const g = chartGeometry(t, 0, 1000, WIDTH, { lanes })
+    expect(g.compact).toBe(true)
+    expect(g.lanes.map((l) => l.h)).toEqual(lanes.map(() => COMPACT_HEIGHT))
+    const lane = g.lanes[0]!
+    expect(lane.shortName).toBe('connection …')
+    expect(lane.segments.map((s) => [s.state, s.y, s.h])).toEqual([
+      [0, BAND_Y, BAND_HEIGHT],
+      [1, BAND_Y, BAND_HEIGHT],
+      [3, BAND_Y, BAND_HEIGHT],
+    ])
+    expect(lane.steps).toEqual([])
+    // Traffic: one path per kind (30 received in one 3 px column, one keepalive); the close keeps its own marker.
+    expect(lane.tickPaths.map((p) => [p.kind, p.count, p.bytes])).toEqual([
+      ['keepalive', 1, 4],
+      ['received', 30, 60],
+    ])
+    expect(lane.tickPaths[0]!.d).toBe(`M${LEFT + 50 - 1},${TICK_Y}h2v${TICK_HEIGHT}h-2Z`)
+    expect(lane.tickPaths[1]!.label).toBe('30 received · 60 bytes in this window')
+    expect(lane.markers.map((m) => [m.kind, m.code, m.x, m.y])).toEqual([['closed', 1001, LEFT + 60, TICK_Y]])
+    expect(g.lanes.slice(1).every((l) => !l.segments.length && !l.markers.length && !l.tickPaths.length)).toBe(true)
+  })
+
+  it('reads the window once however many lanes there are (50 connections cost one pass, not fifty)', () => {
+    const lanes = Array.from({ length: 50 }, (_, i) => spec(`c${i + 1}`))
+    for (let i = 0; i < 50; i++) {
+      on(`c${i + 1}`, i + 1)(i, 'open')
+      on(`c${i + 1}`, i + 1)(500 + i, 'keepalive', { direction: 'out', bytes: 4 })
+    }
+    const reads = { segments: 0, markers: 0 }
+    const counting = {
+      segmentsIn: (from: number, to: number) => (reads.segments++, t.segmentsIn(from, to)),
+      binnedMarkersBySource: (from: number, to: number, bins: number) => (
+        reads.markers++,
+        t.binnedMarkersBySource(from, to, bins)
+      ),
+    }
+    const g = chartGeometry(counting, 0, 1000, WIDTH, { lanes })
+    expect(reads).toEqual({ segments: 1, markers: 1 })
+    expect(g.lanes).toHaveLength(50)
+    expect(g.lanes.every((l, i) => l.segments.length === 1 && l.segments[0]!.connection === i + 1)).toBe(true)
+    expect(g.lanes.every((l) => l.tickPaths[0]?.kind === 'keepalive' && l.tickPaths[0].count === 1)).toBe(true)
+  })
+})
+
+describe('shortName', () => {
+  it('keeps names up to 12 characters and cuts longer ones with …', () => {
+    expect(shortName('B')).toBe('B')
+    expect(shortName('twelve chars')).toBe('twelve chars')
+    expect(shortName('thirteen char')).toBe('thirteen ch…')
+    // Characters, not UTF-16 units: an emoji is not cut in half.
+    expect(shortName('😀😀😀😀😀😀😀😀😀😀😀😀😀')).toBe('😀😀😀😀😀😀😀😀😀😀😀…')
   })
 })
 

@@ -5,22 +5,40 @@ import { formatDuration } from '../session/timeout-profiles'
 import { clockTime } from '../timing/time-format'
 import type { BinnedMarker, MarkerKind, StateSegment, TimelineModel } from './timeline'
 
-/** The chart's fixed layout in SVG pixels: four readyState lanes, then the marker rows, then the time axis. */
+/**
+ * The chart's layout in SVG pixels. Every lane (one per connection) is its own SVG of the same width, stacked, with
+ * the same time → x mapping, and one time axis below them all. A lane is either a full group (a header with the
+ * connection's name, four readyState rows, then the marker rows) or, past FULL_LANES_MAX lanes, one compact row (the
+ * readyState as a coloured band, markers as ticks under it) so fifty connections still fit on a screen.
+ */
 export const LEFT = 92
 export const RIGHT_MARGIN = 8
 export const LANE = 16
-export const TOP = 6
+/** The full group's header row: the connection's colour and name. */
+export const TOP = 18
 export const MARKS_Y = TOP + LANE * 4 + 8
 /** Height of one marker row. */
 export const MARK_LANE = 12
 /** The marker rows' names, top to bottom. */
 export const MARK_LANES = ['sent', 'keepalive', 'received', '@connections', 'close'] as const
-export const AXIS_Y = MARKS_Y + MARK_LANE * MARK_LANES.length + 4
-export const HEIGHT = AXIS_Y + 16
+/** A full lane group's height. */
+export const GROUP_HEIGHT = MARKS_Y + MARK_LANE * MARK_LANES.length + 4
+/** Up to this many lanes are drawn as full groups; more, as compact rows. */
+export const FULL_LANES_MAX = 3
+/** A compact lane: the readyState band, then a row of marker ticks. */
+export const COMPACT_HEIGHT = 22
+export const BAND_Y = 3
+export const BAND_HEIGHT = 10
+export const TICK_Y = 15
+export const TICK_HEIGHT = 6
+/** The axis below the lanes. */
+export const AXIS_HEIGHT = 18
 /** Below this the chart scrolls rather than squeezing the lanes. */
 export const MIN_WIDTH = 200
+/** A name longer than this is cut (with …) where it labels a compact lane; the tooltip has it whole. */
+export const SHORT_NAME_CHARS = 12
 
-/** Top of each marker kind's row; closes, errors and reconnect decisions share the bottom row. */
+/** Top of each marker kind's row in a full group; closes, errors and reconnect decisions share the bottom row. */
 export const MARK_Y: Record<MarkerKind, number> = {
   sent: MARKS_Y,
   keepalive: MARKS_Y + MARK_LANE,
@@ -36,10 +54,12 @@ export interface PlacedSegment extends StateSegment {
   /** At least 1.5 px, so a state that lasted a millisecond still shows. */
   w: number
   y: number
+  /** Its height: a readyState row in a full group, the band in a compact lane. */
+  h: number
   label: string
 }
 
-/** The dashed vertical line from one segment's lane to the next one's, at the moment of the change. */
+/** The dashed vertical line from one segment's row to the next one's, at the moment of the change (full groups). */
 export interface Step {
   x: number
   y1: number
@@ -48,6 +68,8 @@ export interface Step {
 
 export interface PlacedMarker extends BinnedMarker {
   x: number
+  /** Top of the marker's row. */
+  y: number
   label: string
 }
 
@@ -57,48 +79,165 @@ export interface Tick {
   anchor: 'start' | 'middle' | 'end'
 }
 
-export interface ChartGeometry {
-  /** The SVG's width. */
-  w: number
+/** A lane to draw: a page connection (or the Timeout lab) by its `source`, with the name and colour it is shown by. */
+export interface LaneSpec {
+  source: string
+  name: string
+  colour: string
+}
+
+export interface PlacedLane extends LaneSpec {
+  /** The name cut to SHORT_NAME_CHARS, for the compact lane's label column. */
+  shortName: string
+  /** The SVG's height. */
+  h: number
+  /** The readyState at the window's right edge (the last segment's), if the lane has any. */
+  readyState?: ReadyState
   segments: PlacedSegment[]
   steps: Step[]
+  /** Full groups: every binned marker. Compact lanes: closes, errors, calls and reconnects only (see `tickPaths`). */
   markers: PlacedMarker[]
+  /** Compact lanes: sent, keepalive and received messages as one path of 2 px ticks per kind (a flood stays cheap). */
+  tickPaths: TickPath[]
+}
+
+/** All of one kind's ticks in a compact lane, as one SVG path, with how many messages they stand for. */
+export interface TickPath {
+  kind: 'sent' | 'keepalive' | 'received'
+  d: string
+  count: number
+  bytes: number
+  label: string
+}
+
+export interface ChartGeometry {
+  /** Every lane's SVG width (and the axis's). */
+  w: number
+  /** True when the lanes are compact rows rather than full groups. */
+  compact: boolean
+  lanes: PlacedLane[]
   ticks: Tick[]
 }
 
 /** What the geometry reads from the timeline: the model, or the store that wraps it. */
-export type TimelineSource = Pick<TimelineModel, 'segmentsIn' | 'binnedMarkers'>
+export type TimelineSource = Pick<TimelineModel, 'segmentsIn' | 'binnedMarkersBySource'>
+
+export interface ChartOptions {
+  /** The lanes in order (the page's connections, drawn even when they have nothing yet). */
+  lanes?: LaneSpec[]
+  /** Name and colour of a lane not in `lanes` that has data in the window (a removed connection, the lab). */
+  label?: (source: string) => { name: string; colour: string } | undefined
+}
 
 /**
- * Where everything in [from, to] goes on a chart `width` pixels wide. Markers are binned into 3 px columns (at
- * least 20), so a flood draws as a few hundred ticks however many messages it had.
+ * Where everything in [from, to] goes on a chart `width` pixels wide: the given lanes first, then any other source
+ * with data in the window, in order of appearance. Markers are binned into 3 px columns (at least 20), so a flood
+ * draws as a few hundred ticks per lane however many messages it had.
  */
-export function chartGeometry(source: TimelineSource, from: number, to: number, width: number): ChartGeometry {
+export function chartGeometry(
+  source: TimelineSource,
+  from: number,
+  to: number,
+  width: number,
+  options: ChartOptions = {},
+): ChartGeometry {
   const w = Math.max(MIN_WIDTH, width)
   const plot = w - LEFT - RIGHT_MARGIN
   const span = Math.max(1, to - from)
   const x = (t: number) => LEFT + ((t - from) / span) * plot
-  const segments = source.segmentsIn(from, to).map((s): PlacedSegment => {
-    const end = s.end ?? to
+
+  // One pass over the window's segments and markers, grouped by lane.
+  const segmentsBySource = new Map<string, StateSegment[]>()
+  for (const s of source.segmentsIn(from, to)) {
+    const key = s.source ?? ''
+    let list = segmentsBySource.get(key)
+    if (!list) segmentsBySource.set(key, (list = []))
+    list.push(s)
+  }
+  const markersBySource = source.binnedMarkersBySource(from, to, Math.max(20, Math.floor(plot / 3)))
+
+  const specs = [...(options.lanes ?? [])]
+  const known = new Set(specs.map((l) => l.source))
+  for (const key of [...segmentsBySource.keys(), ...markersBySource.keys()]) {
+    if (known.has(key)) continue
+    known.add(key)
+    const label = options.label?.(key)
+    specs.push({ source: key, name: label?.name ?? (key || 'other'), colour: label?.colour ?? 'currentColor' })
+  }
+  const compact = specs.length > FULL_LANES_MAX
+
+  const lanes = specs.map((spec): PlacedLane => {
+    const segments = (segmentsBySource.get(spec.source) ?? []).map((s): PlacedSegment => {
+      const end = s.end ?? to
+      return {
+        ...s,
+        x: x(s.start),
+        w: Math.max(1.5, x(end) - x(s.start)),
+        y: compact ? BAND_Y : laneY(s.state),
+        h: compact ? BAND_HEIGHT : LANE - 2,
+        label: `${spec.name} · ${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${end === to ? 'now' : clockTime(end)} · ${formatDuration(end - s.start)}`,
+      }
+    })
+    const steps = compact
+      ? []
+      : segments.slice(1).map((s, i): Step => ({ x: s.x, y1: segments[i]!.y + LANE / 2, y2: s.y + LANE / 2 }))
+    const binned = markersBySource.get(spec.source) ?? []
+    const markers = binned
+      .filter((m) => !compact || !isTraffic(m.kind))
+      .map((m): PlacedMarker => ({ ...m, x: x(m.at), y: compact ? TICK_Y : MARK_Y[m.kind], label: markerLabel(m) }))
     return {
-      ...s,
-      x: x(s.start),
-      w: Math.max(1.5, x(end) - x(s.start)),
-      y: TOP + s.state * LANE,
-      label: `${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${end === to ? 'now' : clockTime(end)} · ${formatDuration(end - s.start)}`,
+      ...spec,
+      shortName: shortName(spec.name),
+      h: compact ? COMPACT_HEIGHT : GROUP_HEIGHT,
+      readyState: segments.at(-1)?.state,
+      segments,
+      steps,
+      markers,
+      tickPaths: compact ? tickPaths(binned, x) : [],
     }
   })
-  const steps = segments.slice(1).map((s, i): Step => ({ x: s.x, y1: segments[i]!.y + LANE / 2, y2: s.y + LANE / 2 }))
-  const markers = source
-    .binnedMarkers(from, to, Math.max(20, Math.floor(plot / 3)))
-    .map((m): PlacedMarker => ({ ...m, x: x(m.at), label: markerLabel(m) }))
+
   // As many axis labels as fit without touching (a label is about 60 px wide): 2 on a phone, 5 on a laptop.
   const tickCount = Math.max(2, Math.min(5, Math.floor(plot / 90) + 1))
   const ticks = Array.from({ length: tickCount }, (_, i): Tick => {
     const t = from + ((to - from) * i) / (tickCount - 1)
     return { x: x(t), label: clockTime(t, false), anchor: i === 0 ? 'start' : i === tickCount - 1 ? 'end' : 'middle' }
   })
-  return { w, segments, steps, markers, ticks }
+  return { w, compact, lanes, ticks }
+}
+
+const TRAFFIC = ['sent', 'keepalive', 'received'] as const
+
+function isTraffic(kind: MarkerKind): kind is TickPath['kind'] {
+  return kind === 'sent' || kind === 'keepalive' || kind === 'received'
+}
+
+/** One path per traffic kind: a 2 px × TICK_HEIGHT rectangle per binned marker. */
+function tickPaths(markers: BinnedMarker[], x: (t: number) => number): TickPath[] {
+  const out: TickPath[] = []
+  for (const kind of TRAFFIC) {
+    let d = ''
+    let count = 0
+    let bytes = 0
+    for (const m of markers) {
+      if (m.kind !== kind) continue
+      d += `M${round(x(m.at) - 1)},${TICK_Y}h2v${TICK_HEIGHT}h-2Z`
+      count += m.count
+      bytes += m.bytes
+    }
+    if (count) out.push({ kind, d, count, bytes, label: `${count} ${kind} · ${bytes} bytes in this window` })
+  }
+  return out
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10
+}
+
+/** A name cut to SHORT_NAME_CHARS characters (the last one …). */
+export function shortName(name: string): string {
+  const chars = [...name]
+  return chars.length <= SHORT_NAME_CHARS ? name : `${chars.slice(0, SHORT_NAME_CHARS - 1).join('')}…`
 }
 
 /** The tooltip of a marker: what it stands for, how many and how big, and when. */
@@ -112,7 +251,7 @@ export function markerLabel(m: BinnedMarker): string {
   return `${m.count} ${m.kind} · ${m.bytes} bytes · ${when}`
 }
 
-/** The lane a readyState is drawn in. */
+/** The row a readyState is drawn in, in a full group. */
 export function laneY(state: ReadyState | number): number {
   return TOP + state * LANE
 }

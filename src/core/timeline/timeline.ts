@@ -166,46 +166,23 @@ export class TimelineModel {
    * Close and error markers are never merged: each keeps its code for the tooltip.
    */
   binnedMarkers(from: number, to: number, bins: number, source?: string): BinnedMarker[] {
-    const width = Math.max(1, to - from) / Math.max(1, bins)
-    // Numeric keys (kind × bins + column): this runs over every marker in the window on each redraw.
-    const grouped = new Map<number, BinnedMarker>()
-    const out: BinnedMarker[] = []
-    for (const m of this.markersIn(from, to, source)) {
-      if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
-        out.push({
-          at: m.at,
-          kind: m.kind,
-          count: 1,
-          bytes: m.bytes ?? 0,
-          code: m.code,
-          reason: m.reason,
-          label: m.label,
-          first: m.at,
-          last: m.at,
-        })
-        continue
-      }
-      const bin = Math.floor((m.at - from) / width)
-      const key = KIND_INDEX[m.kind] * (bins + 1) + bin
-      const existing = grouped.get(key)
-      if (existing) {
-        existing.count++
-        existing.bytes += m.bytes ?? 0
-        existing.last = m.at
-      } else {
-        const b: BinnedMarker = {
-          at: from + (bin + 0.5) * width,
-          kind: m.kind,
-          count: 1,
-          bytes: m.bytes ?? 0,
-          first: m.at,
-          last: m.at,
-        }
-        grouped.set(key, b)
-        out.push(b)
-      }
+    return binMarkers(this.markersIn(from, to, source), from, to, bins)
+  }
+
+  /**
+   * Every lane's binned markers in one pass over the window (keyed by source, `''` for none): drawing fifty lanes
+   * must not read the window's markers fifty times.
+   */
+  binnedMarkersBySource(from: number, to: number, bins: number): Map<string, BinnedMarker[]> {
+    const bySource = new Map<string, TimelineMarker[]>()
+    for (const m of this.markersIn(from, to)) {
+      const key = m.source ?? ''
+      let list = bySource.get(key)
+      if (!list) bySource.set(key, (list = []))
+      list.push(m)
     }
-    for (const b of out) if (b.count === 1) b.at = b.first
+    const out = new Map<string, BinnedMarker[]>()
+    for (const [key, list] of bySource) out.set(key, binMarkers(list, from, to, bins))
     return out
   }
 
@@ -274,4 +251,49 @@ export function windowRange(id: WindowId, now: number, firstAt: number | undefin
   if (spec?.ms) return { from: now - spec.ms, to: now }
   const from = firstAt === undefined ? now - 60_000 : Math.min(firstAt, now - 60_000)
   return { from, to: now }
+}
+
+/** Markers (oldest first) grouped into `bins` equal columns of [from, to]; closes, errors, calls and reconnects alone. */
+function binMarkers(markers: TimelineMarker[], from: number, to: number, bins: number): BinnedMarker[] {
+  const width = Math.max(1, to - from) / Math.max(1, bins)
+  // Numeric keys (kind × bins + column): this runs over every marker in the window on each redraw.
+  const grouped = new Map<number, BinnedMarker>()
+  const out: BinnedMarker[] = []
+  for (const m of markers) {
+    if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
+      out.push({
+        at: m.at,
+        kind: m.kind,
+        count: 1,
+        bytes: m.bytes ?? 0,
+        code: m.code,
+        reason: m.reason,
+        label: m.label,
+        first: m.at,
+        last: m.at,
+      })
+      continue
+    }
+    const bin = Math.floor((m.at - from) / width)
+    const key = KIND_INDEX[m.kind] * (bins + 1) + bin
+    const existing = grouped.get(key)
+    if (existing) {
+      existing.count++
+      existing.bytes += m.bytes ?? 0
+      existing.last = m.at
+    } else {
+      const b: BinnedMarker = {
+        at: from + (bin + 0.5) * width,
+        kind: m.kind,
+        count: 1,
+        bytes: m.bytes ?? 0,
+        first: m.at,
+        last: m.at,
+      }
+      grouped.set(key, b)
+      out.push(b)
+    }
+  }
+  for (const b of out) if (b.count === 1) b.at = b.first
+  return out
 }
