@@ -176,17 +176,32 @@ async function playgroundFlood(browser: Browser, baseUrl: string, url: string, s
       `([...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send to all').click(), true)`,
     )
     const expected = before + sockets * (each + 1)
-    await tab.waitFor(`window.playground.log.total >= ${expected}`, 180_000, 100)
-    const result = await tab.evaluate<{ entries: { kind: string; at: number; data?: string }[]; longest: number }>(
-      `({ entries: window.playground.log.entries(${before}), longest: ${LONGEST_TASK} })`,
+    // The connections' counters are refreshed in batches: wait for them too.
+    await tab.waitFor(
+      `window.playground.log.total >= ${expected} && window.playground.connections.reduce((n, c) => n + c.receivedCount, 0) >= ${sockets * each}`,
+      180_000,
+      100,
     )
-    const sent = result.entries.filter((e) => e.kind === 'sent')
-    const received = result.entries.filter((e) => e.kind === 'received')
-    if (sent.length !== sockets || received.length !== sockets * each)
+    // The log's own times: the first send (they come first, together) and the last message received.
+    const result = await tab.evaluate<{
+      head: { kind: string; at: number }[]
+      last?: { kind: string; at: number }
+      sent: number
+      received: number
+      longest: number
+    }>(`({
+      head: window.playground.log.entries(${before}, ${before + 100}),
+      last: window.playground.log.entries(-1)[0],
+      sent: window.playground.connections.reduce((n, c) => n + c.sentCount, 0),
+      received: window.playground.connections.reduce((n, c) => n + c.receivedCount, 0),
+      longest: ${LONGEST_TASK},
+    })`)
+    const firstSent = result.head.find((e) => e.kind === 'sent')
+    if (result.sent !== sockets || result.received !== sockets * each || !firstSent || result.last?.kind !== 'received')
       throw new Error(
-        `expected ${sockets} sends and ${sockets * each} messages, got ${sent.length} and ${received.length}`,
+        `expected ${sockets} sends and ${sockets * each} messages, got ${result.sent} and ${result.received}`,
       )
-    const ms = received.at(-1)!.at - sent[0]!.at
+    const ms = result.last.at - firstSent.at
     return { perSecond: ((sockets * each) / ms) * 1000, longestTaskMs: result.longest }
   } finally {
     await tab.close()

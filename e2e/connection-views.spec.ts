@@ -92,8 +92,15 @@ test('two connections: one lane each on the timeline, a log filter per connectio
   await expect(lane(page, 'A')).toHaveClass(/highlight/)
   await page.mouse.move(0, 0)
   await expect.poll(highlighted).toEqual([])
-  await lane(page, 'B').focus()
+  // One lane is in the tab order; ↓ moves to the next.
+  await expect(lane(page, 'A')).toHaveAttribute('tabindex', '0')
+  await expect(lane(page, 'B')).toHaveAttribute('tabindex', '-1')
+  await lane(page, 'A').focus()
+  await expect.poll(highlighted).toEqual(['c1'])
+  await page.keyboard.press('ArrowDown')
+  await expect(lane(page, 'B')).toBeFocused()
   await expect.poll(highlighted).toEqual(['c2'])
+  await expect(lane(page, 'B')).toHaveAttribute('tabindex', '0')
   await lane(page, 'B').blur()
   await expect.poll(highlighted).toEqual([])
   // And the other way: pointing at a row of B lights B's lane.

@@ -71,8 +71,8 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     process.stdout.write(`\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`)
-    // A second signal, or a stuck shutdown, exits anyway.
-    const force = setTimeout(() => process.exit(1), 10_000)
+    // A stuck shutdown exits anyway (generous: closing runs every $disconnect, slow on a loaded machine).
+    const force = setTimeout(() => process.exit(1), 30_000)
     force.unref()
     gateway.close().then(
       () => process.exit(0),
@@ -82,10 +82,13 @@ async function main(): Promise<void> {
       },
     )
   }
+  let signals = 0
   let firstSignalAt = 0
   const onSignal = (signal: string) => {
-    // The same signal can arrive twice (terminal group + tsx relaying it); only a later second one forces the exit.
-    if (stopping && Date.now() - firstSignalAt > 1000) process.exit(130)
+    // Pressing Ctrl-C again forces the exit. Under tsx one press arrives twice (the terminal's group signal and tsx
+    // relaying it), seconds apart on a loaded machine, so a force is a third signal or a second one after 5 s.
+    signals++
+    if (stopping && (signals >= 3 || Date.now() - firstSignalAt > 5000)) process.exit(130)
     firstSignalAt ||= Date.now()
     stop(signal)
   }

@@ -11,6 +11,9 @@ describe('message size', () => {
     expect(utf8Bytes('😀')).toBe(4)
     const sample = 'ping あ😀 é'.repeat(100)
     expect(utf8Bytes(sample)).toBe(new TextEncoder().encode(sample).length)
+    // ASCII before, between and after the others; a lone surrogate counts 3, as TextEncoder's replacement does.
+    for (const text of ['plain ascii', 'ascii then é', 'é then ascii', 'a😀b\ud800c', '\udc00'])
+      expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length)
   })
 
   it('judges sizes against the 32 KB frame and 128 KB message limits', () => {
