@@ -322,3 +322,192 @@ async function heapAndScroll(browser: Browser, baseUrl: string, floodUrl: string
     await page.close()
   }
 }
+
+/**
+ * Sockets off the main thread (issue 17), side by side in one run: the playground against a bare page counting on its
+ * main thread and one counting in a worker, with one connection and with ten flooding at once (the same messages in
+ * all), in paired rounds. `npm run bench -- --worker-only` runs just these.
+ */
+export interface HostBenchCase {
+  connections: number
+  messages: number
+  barePerSecond: number
+  bareWorkerPerSecond: number
+  playgroundPerSecond: number
+  /** Medians of the per-round ratios, and every round's (in order). */
+  ratioToBare: number
+  ratioToBareWorker: number
+  roundsToBare: number[]
+  roundsToBareWorker: number[]
+  longestTaskMs: number
+  clickDuringFloodMs: number
+  /** Medians, µs of main-thread time per message. */
+  mainThreadUs: { bare: number; bareWorker: number; playground: number }
+}
+
+export async function runHostBench(
+  baseUrl: string,
+  executablePath: string | undefined,
+  options: { messages?: number; rounds?: number } = {},
+): Promise<HostBenchCase[]> {
+  const messages = options.messages ?? 50_000
+  const rounds = options.rounds ?? (Number(process.env.BENCH_HOST_ROUNDS) || QUIET_ROUNDS)
+  const flood = await startFloodServer()
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+  })
+  try {
+    const cases: HostBenchCase[] = []
+    for (const connections of [1, 10]) {
+      const bare: Flooded[] = []
+      const bareWorker: Flooded[] = []
+      const playground: Flooded[] = []
+      for (let round = 0; round < rounds; round++) {
+        bare.push(await quietBareFlood(browser, flood.url, messages, connections, false))
+        bareWorker.push(await quietBareFlood(browser, flood.url, messages, connections, true))
+        playground.push(await quietPlaygroundFlood(browser, baseUrl, flood.url, messages, connections))
+      }
+      const rate = (f: Flooded[]) => median(f.map((x) => x.perSecond))
+      const us = (f: Flooded[]) => median(f.map((x) => x.mainThreadUs ?? Number.NaN))
+      const toBare = playground.map((p, i) => p.perSecond / bare[i]!.perSecond)
+      const toWorker = playground.map((p, i) => p.perSecond / bareWorker[i]!.perSecond)
+      cases.push({
+        connections,
+        messages,
+        barePerSecond: rate(bare),
+        bareWorkerPerSecond: rate(bareWorker),
+        playgroundPerSecond: rate(playground),
+        ratioToBare: median(toBare),
+        ratioToBareWorker: median(toWorker),
+        roundsToBare: toBare,
+        roundsToBareWorker: toWorker,
+        longestTaskMs: Math.max(...playground.map((p) => p.longestTaskMs ?? 0)),
+        clickDuringFloodMs: Math.max(...playground.map((p) => p.clickMs ?? 0)),
+        mainThreadUs: { bare: us(bare), bareWorker: us(bareWorker), playground: us(playground) },
+      })
+    }
+    return cases
+  } finally {
+    await browser.close()
+    await flood.close()
+  }
+}
+
+/**
+ * The bare page: `connections` sockets share the messages and only count them, on the main thread or in a worker;
+ * timed from the first send to the last message of all.
+ */
+const BARE_COUNTER = (url: string, total: number, connections: number) => `
+  const each = ${Math.floor(total / connections)}
+  let count = 0, open = 0, t0 = 0
+  const sockets = []
+  for (let i = 0; i < ${connections}; i++) {
+    const ws = new WebSocket(${JSON.stringify(url)})
+    sockets.push(ws)
+    ws.onopen = () => { if (++open === ${connections}) { t0 = performance.now(); for (const s of sockets) s.send('flood ' + each) } }
+    ws.onmessage = () => { if (++count === each * ${connections}) { done(performance.now() - t0); for (const s of sockets) s.close() } }
+    ws.onerror = () => fail('bare page: socket error')
+  }`
+
+async function quietBareFlood(
+  browser: Browser,
+  url: string,
+  messages: number,
+  connections: number,
+  inWorker: boolean,
+): Promise<Flooded> {
+  const tab = await QuietTab.open(browser, 'about:blank')
+  try {
+    const body = BARE_COUNTER(url, messages, connections)
+    const script = inWorker
+      ? `new Promise((resolve, reject) => {
+          const source = 'const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });' + ${JSON.stringify(body)}
+          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
+          worker.onmessage = (e) => { worker.terminate(); e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms) }
+        })`
+      : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${body} })`
+    const before = await tab.mainThreadMs()
+    const ms = await tab.evaluate<number>(script)
+    const received = Math.floor(messages / connections) * connections
+    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
+    return { perSecond: (received / ms) * 1000, mainThreadUs }
+  } finally {
+    await tab.close()
+  }
+}
+
+/**
+ * The playground with `connections` connections to the flood server (the link's, duplicated), flooded at once with
+ * Send to all (or Send for one); a real click on a filter checkbox 150 ms in. Timed by the log's own entries, from
+ * the first send to the last message.
+ */
+async function quietPlaygroundFlood(
+  browser: Browser,
+  baseUrl: string,
+  floodUrl: string,
+  messages: number,
+  connections: number,
+): Promise<Flooded> {
+  const tab = await QuietTab.open(
+    browser,
+    `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`,
+    undefined,
+    "window.__playgroundSessionHost = 'worker'",
+  )
+  const each = Math.floor(messages / connections)
+  const received = each * connections
+  try {
+    await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
+    if (connections > 1) {
+      for (let i = 1; i < connections; i++)
+        await tab.evaluate(`(document.querySelector('button[aria-label="Duplicate A"]').click(), true)`)
+      await tab.waitFor(`window.playground.connections.length === ${connections}`, 10_000)
+      await tab.evaluate(
+        `(document.querySelectorAll('button[aria-label^="Connect "]').forEach((b) => b.click()), true)`,
+      )
+      await tab.waitFor(`window.playground.connections.every((c) => c.readyState === 1)`, 30_000)
+    }
+    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
+      document.querySelector('input[name="composer-mode"][value="text"]').click()
+      const text = document.querySelector('textarea[aria-label="Message"]')
+      text.value = 'flood ${each}'
+      text.dispatchEvent(new Event('input'))
+      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })()`)
+    await tab.evaluate(OBSERVE)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const before = await tab.mainThreadMs()
+    const button =
+      connections > 1
+        ? 'button[title="Send to every OPEN connection of this tab"]'
+        : 'button.primary[title="Ctrl+Enter"]'
+    await tab.evaluate(`(document.querySelector(${JSON.stringify(button)}).click(), true)`)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await tab.click(box.x, box.y)
+    const lifecycle = 3 * connections // connecting, open, sent
+    await tab.waitFor(`window.playground.log.total >= ${received + lifecycle}`, 180_000, 100)
+    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
+    const result = await tab.evaluate<{
+      firstSent?: LoggedEntry
+      last?: LoggedEntry
+      longest: number
+      click: number
+      checked: boolean
+    }>(`({
+      firstSent: window.playground.log.entries(0, ${lifecycle + 10}).find((e) => e.kind === 'sent'),
+      last: window.playground.log.entries(-1)[0],
+      longest: Math.max(0, ...window.__longTasks),
+      click: Math.max(16, ...window.__inputs),
+      checked: document.querySelector('input[aria-label="Regular expression"]').checked,
+    })`)
+    if (result.firstSent?.kind !== 'sent' || result.last?.kind !== 'received' || !result.last.data?.startsWith('{"n":'))
+      throw new Error(`unexpected log ends: ${JSON.stringify(result)}`)
+    if (!result.checked) throw new Error('the click during the flood was lost')
+    const ms = result.last.at - result.firstSent.at
+    return { perSecond: (received / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
+  } finally {
+    await tab.close()
+  }
+}

@@ -36,7 +36,13 @@ export class QuietTab {
     })
   }
 
-  static async open(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<QuietTab> {
+  static async open(
+    browser: Browser,
+    url: string,
+    viewport = { width: 1440, height: 900 },
+    /** Run before the page's own scripts (e.g. to choose where its sockets run). */
+    initScript = '',
+  ): Promise<QuietTab> {
     const cdp = await browser.newBrowserCDPSession()
     const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' })
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false })
@@ -44,7 +50,9 @@ export class QuietTab {
     await tab.send('Performance.enable')
     await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
     // The bench drives the page: its links connect without the consent dialog.
-    await tab.send('Page.addScriptToEvaluateOnNewDocument', { source: 'window.__playgroundScripted = true' })
+    await tab.send('Page.addScriptToEvaluateOnNewDocument', {
+      source: `window.__playgroundScripted = true;${initScript}`,
+    })
     if (url !== 'about:blank') await tab.send('Page.navigate', { url })
     await tab.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, 30_000)
     return tab

@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { preview } from 'vite'
 import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
-import { runPageBench } from './page-bench'
+import { runHostBench, runPageBench } from './page-bench'
 import { runHeavyBench } from './heavy-bench'
 import { runConnectionsBench } from './connections-bench'
 
@@ -27,9 +27,11 @@ const add = (section: string, measure: string, value: number, unit: string, aim?
 const chromium = findChromium()
 /** `npm run bench -- --heavy-only`: just the heavy-message cases (bundle figures are cheap and stay). */
 const heavyOnly = process.argv.includes('--heavy-only')
+/** `npm run bench -- --worker-only`: just the sockets-in-a-worker figures (issue 17). */
+const workerOnly = process.argv.includes('--worker-only')
 /** `npm run bench -- --connections-only`: just the many-connections cases (and the bundle figures). */
 const connectionsOnly = process.argv.includes('--connections-only')
-const skipGateway = heavyOnly || connectionsOnly || process.argv.includes('--no-gateway')
+const skipGateway = heavyOnly || workerOnly || connectionsOnly || process.argv.includes('--no-gateway')
 /** 1,500 × 1 MB as in the issue's measurement; BENCH_HEAVY_MESSAGES for a shorter run (about 1 s a message here). */
 const HEAVY_MESSAGES = Number(process.env.BENCH_HEAVY_MESSAGES ?? 1500)
 
@@ -48,9 +50,10 @@ const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
 const baseUrl = `http://127.0.0.1:${address.port}`
 try {
-  if (!heavyOnly && !connectionsOnly) await pageFigures()
-  if (!heavyOnly) await connectionFigures()
-  if (!connectionsOnly) await heavyFigures()
+  if (!heavyOnly && !connectionsOnly && !workerOnly) await pageFigures()
+  if (!heavyOnly && !workerOnly) await connectionFigures()
+  if (!heavyOnly && !connectionsOnly) await hostFigures()
+  if (!connectionsOnly && !workerOnly) await heavyFigures()
 } finally {
   await server.close()
 }
@@ -89,6 +92,57 @@ async function heavyFigures() {
     heavy.nested.clickMs < 100,
   )
   add('heavy', '  its first page seen after the click returned', heavy.nested.shownMs, 'ms')
+}
+
+/** The sockets in a worker: the playground against bare pages counting on the main thread and in a worker. */
+async function hostFigures() {
+  for (const c of await runHostBench(baseUrl, chromium)) {
+    const what = `${c.connections} connection${c.connections === 1 ? '' : 's'}`
+    const rounds = (r: number[]) => r.map((x) => x.toFixed(2)).join(', ')
+    add(
+      'host',
+      `${what}, ${c.messages.toLocaleString('en-US')} messages: bare page (main thread)`,
+      c.barePerSecond,
+      'msg/s',
+    )
+    add('host', '  bare page counting in a worker', c.bareWorkerPerSecond, 'msg/s')
+    add('host', '  playground', c.playgroundPerSecond, 'msg/s')
+    add(
+      'host',
+      `  playground ÷ bare main thread (rounds ${rounds(c.roundsToBare)})`,
+      c.ratioToBare,
+      '×',
+      '≥ 1.0',
+      c.ratioToBare >= 1,
+    )
+    add(
+      'host',
+      `  playground ÷ bare worker (rounds ${rounds(c.roundsToBareWorker)})`,
+      c.ratioToBareWorker,
+      '×',
+      '≥ 0.8',
+      c.ratioToBareWorker >= 0.8,
+    )
+    add(
+      'host',
+      '  longest main-thread task in the flood (0: none)',
+      c.longestTaskMs,
+      'ms',
+      '< 50 ms',
+      c.longestTaskMs < 50,
+    )
+    add(
+      'host',
+      '  a click during the flood: input to paint',
+      c.clickDuringFloodMs,
+      'ms',
+      '< 100 ms',
+      c.clickDuringFloodMs < 100,
+    )
+    add('host', '  main-thread µs per message: bare main thread', c.mainThreadUs.bare, 'µs')
+    add('host', '    bare worker', c.mainThreadUs.bareWorker, 'µs')
+    add('host', '    playground', c.mainThreadUs.playground, 'µs')
+  }
 }
 
 async function connectionFigures() {

@@ -44,14 +44,24 @@ export interface HostUpdate {
 
 /** Messages from the page to a worker host. */
 export type PageToWorker =
-  | { type: 'init'; secure: boolean; defaults: Partial<ConnectionSettings>; restored?: CollectionRecord }
+  | {
+      type: 'init'
+      secure: boolean
+      defaults: Partial<ConnectionSettings>
+      max?: number
+      restored?: CollectionRecord
+    }
   | { type: 'command'; command: HostCommand }
   /** The page has applied the last update: the next may come. */
   | { type: 'ack' }
   | { type: 'dispose' }
 
 /** Messages from a worker host to the page. */
-export type WorkerToPage = { type: 'update'; update: HostUpdate } | { type: 'fatal'; message: string }
+export type WorkerToPage =
+  | { type: 'ready' }
+  | { type: 'update'; update: HostUpdate }
+  /** Something went wrong in the worker that no command caused: shown as the page's last error. */
+  | { type: 'fatal'; message: string }
 
 export function emptyUpdate(): HostUpdate {
   return { events: [], states: [], connectionIds: [], opened: [], failures: [], skipped: 0 }

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostUpdate } from './host-protocol'
 import { InlineHost } from './session-host'
+import { HostDispatcher } from './host-dispatcher'
+import { serveHost } from './host-worker-side'
+import { WorkerHost } from './worker-host'
+import { hostChannel } from '../test-support/host-channel'
 import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
 
 type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
@@ -55,5 +59,131 @@ describe('InlineHost', () => {
     expect(host.command({ op: 'remove', id: 'c2' })).toEqual({ ok: true })
     expect(host.command({ op: 'select', id: 'c3' })).toEqual({ ok: true })
     expect(host.collection.selectedId).toBe('c3')
+  })
+})
+
+// The worker host's two halves joined in Node (the worker side runs here on the `ws` client), every message
+// structured-cloned on its way as postMessage would.
+describe('WorkerHost and its worker side', () => {
+  let server: EchoServer
+  let host: WorkerHost
+  let updates: HostUpdate[]
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    updates = []
+  })
+
+  afterEach(async () => {
+    host.dispose()
+    await server.close()
+  })
+
+  function start(options: { withWorker: boolean }) {
+    const channel = hostChannel()
+    serveHost(channel.scope, { createSocket: wsClientFactory })
+    host = new WorkerHost(
+      () => {
+        if (!options.withWorker) throw new Error('Worker is not defined')
+        return channel.worker
+      },
+      { collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } } },
+    )
+    host.onUpdate((u) => updates.push(u))
+    return channel
+  }
+  const events = () => updates.flatMap((u) => u.events)
+
+  it('runs the sockets in the worker: answers at once, reports in batches stamped on the page clock', async () => {
+    const channel = start({ withWorker: true })
+    expect(host.kind).toBe('worker')
+    expect(host.command({ op: 'add', init: { name: 'second' } })).toEqual({ ok: true, id: 'c2' })
+    expect(host.command({ op: 'send', id: 'c1', data: 'x' })).toEqual({
+      ok: false,
+      error: 'Not connected: the socket is not OPEN.',
+    })
+    const before = Date.now()
+    expect(host.command({ op: 'connect', id: 'c2' })).toEqual({ ok: true })
+    expect(host.command({ op: 'connect', id: 'c2' })).toEqual({
+      ok: false,
+      error: 'Already connected: disconnect first.',
+    })
+    await until(() => host.state('c2')?.readyState === 1, 'open in the worker')
+    expect(host.collection.get('c2')!.session.readyState).toBeUndefined() // the page's copy has no socket
+    for (let i = 0; i < 200; i++) expect(host.command({ op: 'send', id: 'c2', data: `m${i}` })).toEqual({ ok: true })
+    await until(() => events().filter((e) => e.kind === 'received').length === 200, 'echoes')
+    const after = Date.now()
+    // 200 sends and their echoes came in far fewer updates than events, one at a time (each acknowledged).
+    expect(updates.length).toBeLessThan(100)
+    expect(channel.received.filter((m) => m.type === 'update').length).toBe(
+      channel.sent.filter((m) => m.type === 'ack').length,
+    )
+    // Stamped where they happened, on the same clock as the page.
+    for (const e of events()) {
+      expect(e.at).toBeGreaterThanOrEqual(before)
+      expect(e.at).toBeLessThanOrEqual(after)
+    }
+    expect(
+      events()
+        .map((e) => e.kind)
+        .slice(0, 2),
+    ).toEqual(['connecting', 'open'])
+    expect(events().every((e) => e.source === 'c2')).toBe(true)
+    await until(() => host.state('c2')?.receivedCount === 200, 'counters')
+    expect(host.state('c2')).toMatchObject({ sentCount: 200, readyState: 1 })
+
+    expect(host.command({ op: 'disconnect', id: 'c2', code: 1005 })).toMatchObject({ ok: false })
+    expect(host.command({ op: 'disconnect', id: 'c2', code: 4000, reason: 'bye' })).toEqual({ ok: true })
+    await until(() => host.state('c2')?.readyState === 3, 'closed')
+    expect(host.state('c2')!.lastClose).toMatchObject({ code: 4000, reason: 'bye', initiator: 'client' })
+    // The set-up kept on the page is the worker's.
+    expect(host.collection.toRecord().connections.map((c) => c.name)).toEqual(['A', 'second'])
+  })
+
+  it('reports a command the worker refused after the page said ok', async () => {
+    const channel = start({ withWorker: true })
+    await until(() => channel.received.some((m) => m.type === 'ready'), 'ready')
+    // As if the page had not yet heard that c1 closed: the worker refuses, and says so in its next update.
+    channel.worker.postMessage({ type: 'command', command: { op: 'send', id: 'c1', data: 'late' } })
+    await until(() => updates.some((u) => u.failures.length), 'failure')
+    expect(updates.find((u) => u.failures.length)!.failures).toEqual(['Not connected: the socket is not OPEN.'])
+  })
+
+  it('falls back to the main thread when no worker can be created, with the same behaviour', async () => {
+    start({ withWorker: false })
+    expect(host.kind).toBe('inline')
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    expect(host.state('c1')?.readyState).toBe(0)
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    expect(host.command({ op: 'send', id: 'c1', data: 'hi' })).toEqual({ ok: true })
+    await until(() => events().some((e) => e.kind === 'received'), 'echo')
+  })
+
+  it('answers a bad message with a clear failure rather than ending the worker', async () => {
+    const channel = hostChannel()
+    serveHost(channel.scope)
+    channel.scope.onmessage!({ data: { type: 'ack' } })
+    expect(channel.received).toEqual([{ type: 'fatal', message: 'The connections worker was not set up.' }])
+    host = new WorkerHost(() => channel.worker)
+  })
+})
+
+describe('HostDispatcher in batched mode', () => {
+  it('sends nothing new until the page acknowledged the last update', async () => {
+    const delivered: HostUpdate[] = []
+    const d = new HostDispatcher({
+      delivery: { mode: 'batched', intervalMs: 0, maxPendingEvents: 3 },
+      deliver: (u) => delivered.push(u),
+    })
+    expect(d.handle({ op: 'add', init: {} })).toEqual({ ok: true, id: 'c2' })
+    await until(() => delivered.length === 1, 'first update')
+    for (let i = 0; i < 5; i++) d.fail(`f${i}`)
+    d.handle({ op: 'rename', id: 'c2', name: 'x' })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(delivered).toHaveLength(1)
+    d.ack()
+    await until(() => delivered.length === 2, 'second update')
+    expect(delivered[1]!.failures).toEqual(['f0', 'f1', 'f2', 'f3', 'f4'])
+    d.dispose()
   })
 })

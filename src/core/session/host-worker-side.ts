@@ -1,0 +1,51 @@
+import { HostDispatcher, MAX_PENDING_EVENTS, WORKER_UPDATE_INTERVAL_MS } from './host-dispatcher'
+import type { PageToWorker, WorkerToPage } from './host-protocol'
+import type { SocketFactory } from './session'
+
+/** What the worker side needs of its global scope (`self` in a worker; one end of a channel in Node's tests). */
+export interface HostScope {
+  postMessage(message: WorkerToPage): void
+  onmessage: ((event: { data: PageToWorker }) => void) | null
+}
+
+/**
+ * The worker's half of WorkerHost: runs the page's connections on a HostDispatcher and sends its updates in batches,
+ * at most one per frame and never before the page acknowledged the last one. Bad messages get a `fatal` reply,
+ * never an exception that would end the worker.
+ */
+export function serveHost(scope: HostScope, options: { createSocket?: SocketFactory } = {}): void {
+  let dispatcher: HostDispatcher | undefined
+  scope.onmessage = ({ data }) => {
+    try {
+      if (data.type === 'init') {
+        dispatcher?.dispose()
+        dispatcher = new HostDispatcher({
+          collection: {
+            secure: data.secure,
+            defaults: data.defaults,
+            max: data.max,
+            session: options.createSocket ? { createSocket: options.createSocket } : undefined,
+          },
+          restored: data.restored,
+          delivery: { mode: 'batched', intervalMs: WORKER_UPDATE_INTERVAL_MS, maxPendingEvents: MAX_PENDING_EVENTS },
+          deliver: (update) => scope.postMessage({ type: 'update', update }),
+        })
+        scope.postMessage({ type: 'ready' })
+      } else if (!dispatcher) scope.postMessage({ type: 'fatal', message: 'The connections worker was not set up.' })
+      else if (data.type === 'ack') dispatcher.ack()
+      else if (data.type === 'dispose') {
+        dispatcher.dispose()
+        dispatcher = undefined
+      } else if (data.type === 'command') {
+        const result = dispatcher.handle(data.command)
+        // The page answered `ok` from what it knew; the socket said otherwise.
+        if (!result.ok && ['connect', 'disconnect', 'send'].includes(data.command.op)) dispatcher.fail(result.error)
+      }
+    } catch (e) {
+      scope.postMessage({
+        type: 'fatal',
+        message: `The connections worker failed: ${e instanceof Error ? e.message : String(e)}`,
+      })
+    }
+  }
+}

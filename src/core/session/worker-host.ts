@@ -1,0 +1,196 @@
+import { checkClientCloseCode } from './close-codes'
+import type { ConnectionCollection } from './connection-collection'
+import { HostDispatcher } from './host-dispatcher'
+import {
+  emptyUpdate,
+  type CommandResult,
+  type HostCommand,
+  type HostUpdate,
+  type PageToWorker,
+  type WorkerToPage,
+} from './host-protocol'
+import type { ConnectionState } from './page-connection'
+import type { SocketFactory, SocketLike } from './session'
+import type { HostOptions, SessionHost } from './session-host'
+
+/** The part of a Worker the host uses (a MessagePort-like pair in Node's tests). */
+export interface HostWorkerLike {
+  postMessage(message: PageToWorker): void
+  terminate(): void
+  onmessage: ((event: { data: WorkerToPage }) => void) | null
+  onerror: ((event: unknown) => void) | null
+}
+
+/** Commands that touch a socket, kept until the worker said it is ready, to replay on the main thread if it fails. */
+const MAX_EARLY_COMMANDS = 1000
+
+function isActive(state: ConnectionState | undefined): boolean {
+  return state?.readyState === 0 || state?.readyState === 1 || state?.readyState === 2
+}
+
+/**
+ * The page's connections in a Dedicated Worker: sockets, keepalive and reconnect timers, readyState sampling and the
+ * per-message work run there, and the page gets one update per frame at most.
+ *
+ * Commands are answered at once, as the store's callers expect: the set-up (add, rename, configure, keepalive
+ * settings…) runs on a local copy of the collection that has no sockets, with the same code as the worker's copy, so
+ * both give the same answer; connect, disconnect and send are checked against the last state the worker reported,
+ * and a command that then fails in the worker comes back as a failure in the next update.
+ *
+ * If the worker cannot be created, or fails before it is ready, the local copy takes over with real sockets (the
+ * commands that were on their way are replayed): the same core, on the main thread.
+ */
+export class WorkerHost implements SessionHost {
+  private readonly local: HostDispatcher
+  private worker: HostWorkerLike | undefined
+  private live = false
+  private ready = false
+  private early: HostCommand[] = []
+  private listener: (update: HostUpdate) => void = () => {}
+  private readonly states = new Map<string, ConnectionState>()
+  /** Connections asked to connect whose new state the worker has not reported yet. */
+  private readonly connecting = new Set<string>()
+
+  constructor(createWorker: () => HostWorkerLike, options: HostOptions = {}) {
+    const socketFactory: SocketFactory =
+      options.collection?.session?.createSocket ??
+      ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
+    this.local = new HostDispatcher({
+      collection: {
+        ...options.collection,
+        session: {
+          ...options.collection?.session,
+          createSocket: (url, protocols) => {
+            if (!this.live) throw new Error('The connections run in a worker.')
+            return socketFactory(url, protocols)
+          },
+        },
+      },
+      restored: options.restored,
+      delivery: { mode: 'immediate' },
+      deliver: (update) => {
+        if (this.live) this.listener(update)
+      },
+    })
+    try {
+      this.worker = createWorker()
+    } catch {
+      this.fallBack()
+      return
+    }
+    this.worker.onmessage = (event) => this.receive(event.data)
+    this.worker.onerror = () => {
+      if (!this.ready) this.fallBack()
+    }
+    const c = options.collection
+    this.worker.postMessage({
+      type: 'init',
+      secure: c?.secure ?? false,
+      defaults: { ...c?.defaults },
+      max: c?.max,
+      restored: options.restored,
+    })
+  }
+
+  get kind(): 'inline' | 'worker' {
+    return this.live ? 'inline' : 'worker'
+  }
+
+  get collection(): ConnectionCollection {
+    return this.local.collection
+  }
+
+  state(id: string): ConnectionState | undefined {
+    if (this.live) return this.local.collection.get(id)?.snapshot()
+    return this.states.get(id) ?? this.local.collection.get(id)?.snapshot()
+  }
+
+  onUpdate(listener: (update: HostUpdate) => void): void {
+    this.listener = listener
+  }
+
+  command(command: HostCommand): CommandResult {
+    if (this.live) return this.local.handle(command)
+    let result: CommandResult
+    if (command.op === 'connect' || command.op === 'disconnect' || command.op === 'send') {
+      result = this.check(command)
+      if (!result.ok) return result
+      if (command.op === 'connect') this.connecting.add(command.id)
+    } else {
+      // The set-up runs here and in the worker alike (both copies change the same way, refusals included).
+      result = this.local.handle(command)
+      if (command.op === 'remove' && result.ok) this.states.delete(command.id)
+    }
+    this.post(command)
+    return result
+  }
+
+  dispose(): void {
+    if (this.worker) {
+      this.worker.postMessage({ type: 'dispose' })
+      this.worker.terminate()
+    }
+    this.worker = undefined
+    this.local.dispose()
+  }
+
+  /** Answers connect, disconnect and send as the connection would, from the state the worker last reported. */
+  private check(command: HostCommand & { op: 'connect' | 'disconnect' | 'send' }): CommandResult {
+    const connection = this.local.collection.get(command.id)
+    if (!connection) return { ok: false, error: 'No such connection.' }
+    const state = this.states.get(command.id)
+    if (command.op === 'connect') {
+      const target = connection.connectTarget()
+      if (!target.ok) return target
+      if (isActive(state) || this.connecting.has(command.id))
+        return { ok: false, error: 'Already connected: disconnect first.' }
+      return { ok: true }
+    }
+    if (command.op === 'send')
+      return state?.readyState === 1 ? { ok: true } : { ok: false, error: 'Not connected: the socket is not OPEN.' }
+    // A pending reconnect can be cancelled while no socket is open.
+    if (!isActive(state) && state?.nextReconnectAt === undefined) return { ok: false, error: 'Not connected.' }
+    if (state?.readyState === 2) return { ok: true }
+    const invalid = isActive(state) ? checkClientCloseCode(command.code, command.reason ?? '') : undefined
+    return invalid ? { ok: false, error: invalid } : { ok: true }
+  }
+
+  private post(command: HostCommand): void {
+    if (!this.ready && (command.op === 'connect' || command.op === 'disconnect' || command.op === 'send'))
+      if (this.early.length < MAX_EARLY_COMMANDS) this.early.push(command)
+    this.worker?.postMessage({ type: 'command', command })
+  }
+
+  private receive(message: WorkerToPage): void {
+    if (message.type === 'ready') {
+      this.ready = true
+      this.early = []
+      return
+    }
+    if (message.type === 'fatal') {
+      this.listener({ ...emptyUpdate(), failures: [message.message] })
+      return
+    }
+    const update = message.update
+    for (const [id, state] of update.states) {
+      if (!this.local.collection.get(id)) continue
+      this.states.set(id, state)
+      this.connecting.delete(id)
+    }
+    try {
+      this.listener(update)
+    } finally {
+      this.worker?.postMessage({ type: 'ack' })
+    }
+  }
+
+  /** The worker is not there: the local copy runs the sockets from now on. */
+  private fallBack(): void {
+    if (this.live) return
+    this.worker?.terminate()
+    this.worker = undefined
+    this.live = true
+    for (const command of this.early) this.local.handle(command)
+    this.early = []
+  }
+}
