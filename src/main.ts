@@ -2,7 +2,7 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { useSessionHost } from './stores/session'
-import { WorkerHost, type HostWorkerLike } from './core/session/worker-host'
+import type { HostWorkerLike } from './core/session/worker-host'
 import './styles/main.css'
 
 declare global {
@@ -18,17 +18,22 @@ declare global {
  */
 const SESSIONS_IN_WORKER = false
 
-if ((window.__playgroundSessionHost ?? (SESSIONS_IN_WORKER ? 'worker' : 'inline')) === 'worker')
-  useSessionHost(
-    (options) =>
-      new WorkerHost(
-        () =>
-          new Worker(new URL('./core/session/session-worker.ts', import.meta.url), {
-            type: 'module',
-            name: 'connections',
-          }) as unknown as HostWorkerLike,
-        options,
-      ),
-  )
-
-createApp(App).use(createPinia()).mount('#app')
+async function start() {
+  if ((window.__playgroundSessionHost ?? (SESSIONS_IN_WORKER ? 'worker' : 'inline')) === 'worker') {
+    // Loaded only when used: the page's first load stays small.
+    const { WorkerHost } = await import('./core/session/worker-host')
+    useSessionHost(
+      (options) =>
+        new WorkerHost(
+          () =>
+            new Worker(new URL('./core/session/session-worker.ts', import.meta.url), {
+              type: 'module',
+              name: 'connections',
+            }) as unknown as HostWorkerLike,
+          options,
+        ),
+    )
+  }
+  createApp(App).use(createPinia()).mount('#app')
+}
+void start()
