@@ -71,6 +71,19 @@ test('at 390 px the URL box takes most of the width and log rows stay readable',
   expect(text!.width).toBeGreaterThanOrEqual(150)
 })
 
+test('at 390 px the demos menu opens inside the screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openPlayground(page)
+  await page.getByRole('button', { name: 'Demos' }).click()
+  for (const name of ['Run demo: Keepalive vs none', 'Run demo: Broadcast']) {
+    const box = await page.getByRole('button', { name }).boundingBox()
+    expect(box!.x).toBeGreaterThanOrEqual(0)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390)
+  }
+  await page.getByRole('button', { name: 'Run demo: Broadcast' }).click()
+  await expect(page.getByRole('button', { name: 'Run demo: Broadcast' })).toBeHidden()
+})
+
 test('folded panels and the chosen tool are remembered', async ({ page }) => {
   await openPlayground(page)
   await page.getByRole('button', { name: 'readyState timeline' }).click()
