@@ -24,7 +24,7 @@ export interface ConnectionsBenchResult {
     connections: number
     keepaliveSeconds: number
     watchedSeconds: number
-    keepalivesLogged: number
+    keepalivesSent: number
     /** The longest main-thread task while they idled (0: none ≥ 50 ms, the Long Tasks API's threshold). */
     longestTaskMs: number
     /** Main-thread time while they idled, as a share of the wall time. */
@@ -230,17 +230,26 @@ async function idleConnections(
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
     const wall = Date.now() - t0
     const busy = (await setupTab.mainThreadMs()) - busyBefore
-    const after = await setupTab.evaluate<{ longest: number; sent: number; open: number }>(`({
+    const after = await setupTab.evaluate<{ longest: number; sent: number; open: number; silent: number }>(`({
       longest: ${LONGEST_TASK},
       sent: window.playground.connections.reduce((n, c) => n + c.sentCount, 0),
       open: window.playground.connections.filter((c) => c.readyState === 1).length,
+      silent: window.playground.connections.filter((c) => !c.keepaliveEnabled || c.sentCount === 0).length,
     })`)
     if (after.open !== count) throw new Error(`${count - after.open} of the ${count} idle connections closed`)
+    // Idle connections that send nothing would make this row meaningless (it once measured none at all).
+    const expected = (count * seconds) / keepaliveSeconds
+    const keepalives = after.sent - keepalivesBefore
+    console.log(`  idle: ${keepalives} keepalives sent in ${(wall / 1000).toFixed(1)} s (≈ ${expected} expected)`)
+    if (after.silent > 0 || keepalives < expected / 2)
+      throw new Error(
+        `idle connections: ${keepalives} keepalives sent (≈ ${expected} expected), ${after.silent} of ${count} connections sent none`,
+      )
     return {
       connections: count,
       keepaliveSeconds,
       watchedSeconds: wall / 1000,
-      keepalivesLogged: after.sent - keepalivesBefore,
+      keepalivesSent: keepalives,
       longestTaskMs: after.longest,
       mainThreadShare: busy / wall,
       setupLongestTaskMs,

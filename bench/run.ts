@@ -175,7 +175,15 @@ async function connectionFigures() {
     '< 50 ms',
     idle.longestTaskMs < 50,
   )
-  add('connections', `  keepalives in the ${idle.watchedSeconds.toFixed(0)} s watched`, idle.keepalivesLogged, '')
+  const expected = (idle.connections * idle.watchedSeconds) / idle.keepaliveSeconds
+  add(
+    'connections',
+    `  keepalives sent in the ${idle.watchedSeconds.toFixed(0)} s watched`,
+    idle.keepalivesSent,
+    '',
+    `≈ ${Math.round(expected)}`,
+    idle.keepalivesSent >= 0.9 * expected,
+  )
   add('connections', '  main-thread time, share of the wall time', idle.mainThreadShare * 100, '%')
   add('connections', '  longest task while duplicating and connecting them', idle.setupLongestTaskMs, 'ms')
 }
