@@ -1,19 +1,20 @@
 /**
- * The page measured in Debian's Chromium: message ingest against a bare page that only counts onmessage (same
- * browser, same server, same run), the longest main-thread task during the flood, responsiveness to a click,
- * heap with 100,000 log entries, and frame times while scrolling the log.
+ * The page in Debian's Chromium beyond the flood rows (flood-bench.ts): the same flood in pages Playwright manages
+ * (it copies every frame to the driver) for comparison, what reading each message costs a bare page, heap with
+ * 100,000 log entries, and frame times while scrolling the log.
  */
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { startFloodServer } from '../e2e/flood-server'
 import { QuietTab } from './quiet-tab'
+import { median, pairedRounds, roundRatios } from './paired-rounds'
 
-/** The paired rounds in tabs Playwright does not instrument, the same flood in pages it does, and the log's memory. */
-export interface PageBenchResult extends PairedRounds {
+export interface PageBenchResult {
   messages: number
-  /** µs of main-thread time per message for a bare page that also reads each message's data. */
+  /** µs of main-thread time per message for a bare page in a quiet tab: counting only, and reading each message. */
+  bareCountingUs: number
   bareReadingDataUs: number
-  /** The same flood in pages Playwright manages (it copies every frame to the driver), for comparison. */
-  instrumented: PairedRounds
+  /** The same flood in pages Playwright manages, in paired rounds. */
+  instrumented: InstrumentedRounds
   heapBaselineMb: number
   heapWith100kMb: number
   scrollFrameP50Ms: number
@@ -21,55 +22,22 @@ export interface PageBenchResult extends PairedRounds {
   scrollFrameMaxMs: number
 }
 
-const QUIET_ROUNDS = 5
 const INSTRUMENTED_ROUNDS = 2
 
 interface Flooded {
   perSecond: number
   longestTaskMs?: number
   clickMs?: number
-  /** Main-thread task time during the flood divided by the messages (quiet tabs only). */
-  mainThreadUs?: number
 }
 
-interface PairedRounds {
+interface InstrumentedRounds {
   barePerSecond: number
   playgroundPerSecond: number
-  /** Median of the per-round ratios. */
+  /** Median of the per-round ratios, and every round's in order. */
   ratio: number
   ratios: number[]
   longestTaskMs: number
   clickDuringFloodMs: number
-  /** Medians, µs of main-thread time per message (quiet tabs only). */
-  mainThreadUs?: { bare: number; playground: number }
-}
-
-/**
- * Bare page and playground back to back in each round; the median of the paired ratios resists a noisy neighbour
- * better than a ratio of bests taken minutes apart.
- */
-async function pairedRounds(
-  rounds: number,
-  bare: () => Promise<Flooded>,
-  playground: () => Promise<Flooded>,
-): Promise<PairedRounds> {
-  const bares: Flooded[] = []
-  const runs: Flooded[] = []
-  for (let round = 0; round < rounds; round++) {
-    bares.push(await bare())
-    runs.push(await playground())
-  }
-  const ratios = bares.map((b, i) => runs[i]!.perSecond / b.perSecond).sort((x, y) => x - y)
-  const usOf = (floods: Flooded[]) => median(floods.map((f) => f.mainThreadUs ?? Number.NaN))
-  return {
-    barePerSecond: median(bares.map((b) => b.perSecond)),
-    playgroundPerSecond: median(runs.map((r) => r.perSecond)),
-    ratio: median(ratios),
-    ratios,
-    longestTaskMs: Math.max(...runs.map((r) => r.longestTaskMs ?? 0)),
-    clickDuringFloodMs: Math.max(...runs.map((r) => r.clickMs ?? 0)),
-    mainThreadUs: bares[0]?.mainThreadUs === undefined ? undefined : { bare: usOf(bares), playground: usOf(runs) },
-  }
 }
 
 export async function runPageBench(
@@ -83,20 +51,25 @@ export async function runPageBench(
     args: ['--disable-background-networking', '--disable-dev-shm-usage'],
   })
   try {
-    const quiet = await pairedRounds(
-      QUIET_ROUNDS,
-      () => quietBareIngest(browser, flood.url, messages),
-      () => quietPlaygroundIngest(browser, baseUrl, flood.url, messages),
-    )
-    const instrumented = await pairedRounds(
-      INSTRUMENTED_ROUNDS,
-      () => bareIngest(browser, flood.url, messages),
-      () => playgroundIngest(browser, baseUrl, flood.url, messages),
-    )
+    const runs = await pairedRounds(INSTRUMENTED_ROUNDS, {
+      bare: () => bareIngest(browser, flood.url, messages),
+      playground: () => playgroundIngest(browser, baseUrl, flood.url, messages),
+    })
+    const rates = (f: Flooded[]) => f.map((x) => x.perSecond)
+    const ratios = roundRatios(rates(runs.playground), rates(runs.bare))
+    const instrumented = {
+      barePerSecond: median(rates(runs.bare)),
+      playgroundPerSecond: median(rates(runs.playground)),
+      ratio: median(ratios),
+      ratios,
+      longestTaskMs: Math.max(...runs.playground.map((r) => r.longestTaskMs ?? 0)),
+      clickDuringFloodMs: Math.max(...runs.playground.map((r) => r.clickMs ?? 0)),
+    }
     // What reading each message costs by itself: the least any page that logs messages must spend.
-    const readingData = await quietBareIngest(browser, flood.url, messages, true)
+    const bareCountingUs = await quietBareMainThreadUs(browser, flood.url, messages, false)
+    const bareReadingDataUs = await quietBareMainThreadUs(browser, flood.url, messages, true)
     const memory = await heapAndScroll(browser, baseUrl, flood.url)
-    return { messages, ...quiet, bareReadingDataUs: readingData.mainThreadUs!, instrumented, ...memory }
+    return { messages, bareCountingUs, bareReadingDataUs, instrumented, ...memory }
   } finally {
     await browser.close()
     await flood.close()
@@ -114,68 +87,13 @@ const BARE_FLOOD = (url: string, n: number, readData = false) => `new Promise((r
   ws.onerror = () => reject(new Error('bare page: socket error'))
 })`
 
-async function quietBareIngest(browser: Browser, url: string, messages: number, readData = false): Promise<Flooded> {
+/** Main-thread µs per message of a bare page in a quiet tab (quiet-tab.ts) that counts, or also reads, each one. */
+async function quietBareMainThreadUs(browser: Browser, url: string, messages: number, readData: boolean) {
   const tab = await QuietTab.open(browser, 'about:blank')
   try {
     const before = await tab.mainThreadMs()
-    const ms = await tab.evaluate<number>(BARE_FLOOD(url, messages, readData))
-    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / messages)
-    return { perSecond: (messages / ms) * 1000, mainThreadUs }
-  } finally {
-    await tab.close()
-  }
-}
-
-/** Observers installed before the flood: long tasks, and Event Timing for input to the next paint (≥ 16 ms only). */
-const OBSERVE = `(() => {
-  window.__longTasks = []
-  window.__inputs = []
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration) }).observe({ type: 'longtask' })
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__inputs.push(e.duration) }).observe({ type: 'event', durationThreshold: 16 })
-  return true
-})()`
-
-/**
- * The playground in a quiet tab: the flood starts from the page's own Send button, a real (CDP) mouse click lands
- * on a filter checkbox 150 ms in, and the rate runs until the log holds the last message, timed by the log's own
- * entries (the send and the last receipt) as the bare page times its send and its last onmessage.
- */
-async function quietPlaygroundIngest(browser: Browser, baseUrl: string, floodUrl: string, messages: number) {
-  const tab = await QuietTab.open(browser, `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`)
-  try {
-    await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
-    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
-      document.querySelector('input[name="composer-mode"][value="text"]').click()
-      const text = document.querySelector('textarea[aria-label="Message"]')
-      text.value = 'flood ${messages}'
-      text.dispatchEvent(new Event('input'))
-      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
-    })()`)
-    await tab.evaluate(OBSERVE)
-    await new Promise((resolve) => setTimeout(resolve, 300)) // let the composer's update settle before the flood
-    const before = await tab.mainThreadMs()
-    await tab.evaluate(`(document.querySelector('button.primary[title="Ctrl+Enter"]').click(), true)`)
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    await tab.click(box.x, box.y)
-    await tab.waitFor(`window.playground.log.total >= ${messages + 3}`, 120_000, 100)
-    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / messages)
-    const result = await tab.evaluate<{
-      sent?: LoggedEntry
-      last?: LoggedEntry
-      longest: number
-      click: number
-      checked: boolean
-    }>(`({
-      sent: window.playground.log.entries(2, 3)[0],
-      last: window.playground.log.entries(-1)[0],
-      longest: Math.max(0, ...window.__longTasks),
-      click: Math.max(16, ...window.__inputs),
-      checked: document.querySelector('input[aria-label="Regular expression"]').checked,
-    })`)
-    const ms = logSpan(result, messages)
-    if (!result.checked) throw new Error('the click during the flood was lost')
-    return { perSecond: (messages / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
+    await tab.evaluate<number>(BARE_FLOOD(url, messages, readData))
+    return ((await tab.mainThreadMs()) - before) * (1000 / messages)
   } finally {
     await tab.close()
   }
@@ -192,11 +110,6 @@ function logSpan(ends: { sent?: LoggedEntry; last?: LoggedEntry }, messages: num
   if (ends.sent?.kind !== 'sent' || ends.last?.kind !== 'received' || !ends.last.data?.startsWith(`{"n":${messages},`))
     throw new Error(`unexpected log ends: ${JSON.stringify(ends)}`)
   return ends.last.at - ends.sent.at
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
 }
 
 /** The bare page in a page Playwright manages (and instruments). */
@@ -320,194 +233,5 @@ async function heapAndScroll(browser: Browser, baseUrl: string, floodUrl: string
     }
   } finally {
     await page.close()
-  }
-}
-
-/**
- * Sockets off the main thread (issue 17), side by side in one run: the playground against a bare page counting on its
- * main thread and one counting in a worker, with one connection and with ten flooding at once (the same messages in
- * all), in paired rounds. `npm run bench -- --worker-only` runs just these.
- */
-export interface HostBenchCase {
-  connections: number
-  messages: number
-  barePerSecond: number
-  bareWorkerPerSecond: number
-  playgroundPerSecond: number
-  /** Medians of the per-round ratios, and every round's (in order). */
-  ratioToBare: number
-  ratioToBareWorker: number
-  roundsToBare: number[]
-  roundsToBareWorker: number[]
-  longestTaskMs: number
-  clickDuringFloodMs: number
-  /** Medians, µs of main-thread time per message. */
-  mainThreadUs: { bare: number; bareWorker: number; playground: number }
-}
-
-export async function runHostBench(
-  baseUrl: string,
-  executablePath: string | undefined,
-  options: { messages?: number; rounds?: number } = {},
-): Promise<HostBenchCase[]> {
-  const messages = options.messages ?? 50_000
-  const rounds = options.rounds ?? (Number(process.env.BENCH_HOST_ROUNDS) || QUIET_ROUNDS)
-  const flood = await startFloodServer()
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--disable-background-networking', '--disable-dev-shm-usage'],
-  })
-  try {
-    const cases: HostBenchCase[] = []
-    for (const connections of [1, 10]) {
-      const bare: Flooded[] = []
-      const bareWorker: Flooded[] = []
-      const playground: Flooded[] = []
-      for (let round = 0; round < rounds; round++) {
-        bare.push(await quietBareFlood(browser, flood.url, messages, connections, false))
-        bareWorker.push(await quietBareFlood(browser, flood.url, messages, connections, true))
-        playground.push(await quietPlaygroundFlood(browser, baseUrl, flood.url, messages, connections))
-      }
-      const rate = (f: Flooded[]) => median(f.map((x) => x.perSecond))
-      const us = (f: Flooded[]) => median(f.map((x) => x.mainThreadUs ?? Number.NaN))
-      const toBare = playground.map((p, i) => p.perSecond / bare[i]!.perSecond)
-      const toWorker = playground.map((p, i) => p.perSecond / bareWorker[i]!.perSecond)
-      cases.push({
-        connections,
-        messages,
-        barePerSecond: rate(bare),
-        bareWorkerPerSecond: rate(bareWorker),
-        playgroundPerSecond: rate(playground),
-        ratioToBare: median(toBare),
-        ratioToBareWorker: median(toWorker),
-        roundsToBare: toBare,
-        roundsToBareWorker: toWorker,
-        longestTaskMs: Math.max(...playground.map((p) => p.longestTaskMs ?? 0)),
-        clickDuringFloodMs: Math.max(...playground.map((p) => p.clickMs ?? 0)),
-        mainThreadUs: { bare: us(bare), bareWorker: us(bareWorker), playground: us(playground) },
-      })
-    }
-    return cases
-  } finally {
-    await browser.close()
-    await flood.close()
-  }
-}
-
-/**
- * The bare page: `connections` sockets share the messages and only count them, on the main thread or in a worker;
- * timed from the first send to the last message of all.
- */
-const BARE_COUNTER = (url: string, total: number, connections: number) => `
-  const each = ${Math.floor(total / connections)}
-  let count = 0, open = 0, t0 = 0
-  const sockets = []
-  for (let i = 0; i < ${connections}; i++) {
-    const ws = new WebSocket(${JSON.stringify(url)})
-    sockets.push(ws)
-    ws.onopen = () => { if (++open === ${connections}) { t0 = performance.now(); for (const s of sockets) s.send('flood ' + each) } }
-    ws.onmessage = () => { if (++count === each * ${connections}) { done(performance.now() - t0); for (const s of sockets) s.close() } }
-    ws.onerror = () => fail('bare page: socket error')
-  }`
-
-async function quietBareFlood(
-  browser: Browser,
-  url: string,
-  messages: number,
-  connections: number,
-  inWorker: boolean,
-): Promise<Flooded> {
-  const tab = await QuietTab.open(browser, 'about:blank')
-  try {
-    const body = BARE_COUNTER(url, messages, connections)
-    const script = inWorker
-      ? `new Promise((resolve, reject) => {
-          const source = 'const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });' + ${JSON.stringify(body)}
-          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
-          worker.onmessage = (e) => { worker.terminate(); e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms) }
-        })`
-      : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${body} })`
-    const before = await tab.mainThreadMs()
-    const ms = await tab.evaluate<number>(script)
-    const received = Math.floor(messages / connections) * connections
-    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
-    return { perSecond: (received / ms) * 1000, mainThreadUs }
-  } finally {
-    await tab.close()
-  }
-}
-
-/**
- * The playground with `connections` connections to the flood server (the link's, duplicated), flooded at once with
- * Send to all (or Send for one); a real click on a filter checkbox 150 ms in. Timed by the log's own entries, from
- * the first send to the last message.
- */
-async function quietPlaygroundFlood(
-  browser: Browser,
-  baseUrl: string,
-  floodUrl: string,
-  messages: number,
-  connections: number,
-): Promise<Flooded> {
-  const tab = await QuietTab.open(
-    browser,
-    `${baseUrl}/?endpoint=${encodeURIComponent(floodUrl)}&autoconnect=1`,
-    undefined,
-    "window.__playgroundSessionHost = 'worker'",
-  )
-  const each = Math.floor(messages / connections)
-  const received = each * connections
-  try {
-    await tab.waitFor('window.playground && window.playground.session.readyState === 1', 30_000)
-    if (connections > 1) {
-      for (let i = 1; i < connections; i++)
-        await tab.evaluate(`(document.querySelector('button[aria-label="Duplicate A"]').click(), true)`)
-      await tab.waitFor(`window.playground.connections.length === ${connections}`, 10_000)
-      await tab.evaluate(
-        `(document.querySelectorAll('button[aria-label^="Connect "]').forEach((b) => b.click()), true)`,
-      )
-      await tab.waitFor(`window.playground.connections.every((c) => c.readyState === 1)`, 30_000)
-    }
-    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
-      document.querySelector('input[name="composer-mode"][value="text"]').click()
-      const text = document.querySelector('textarea[aria-label="Message"]')
-      text.value = 'flood ${each}'
-      text.dispatchEvent(new Event('input'))
-      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
-    })()`)
-    await tab.evaluate(OBSERVE)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const before = await tab.mainThreadMs()
-    const button =
-      connections > 1
-        ? 'button[title="Send to every OPEN connection of this tab"]'
-        : 'button.primary[title="Ctrl+Enter"]'
-    await tab.evaluate(`(document.querySelector(${JSON.stringify(button)}).click(), true)`)
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    await tab.click(box.x, box.y)
-    const lifecycle = 3 * connections // connecting, open, sent
-    await tab.waitFor(`window.playground.log.total >= ${received + lifecycle}`, 180_000, 100)
-    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
-    const result = await tab.evaluate<{
-      firstSent?: LoggedEntry
-      last?: LoggedEntry
-      longest: number
-      click: number
-      checked: boolean
-    }>(`({
-      firstSent: window.playground.log.entries(0, ${lifecycle + 10}).find((e) => e.kind === 'sent'),
-      last: window.playground.log.entries(-1)[0],
-      longest: Math.max(0, ...window.__longTasks),
-      click: Math.max(16, ...window.__inputs),
-      checked: document.querySelector('input[aria-label="Regular expression"]').checked,
-    })`)
-    if (result.firstSent?.kind !== 'sent' || result.last?.kind !== 'received' || !result.last.data?.startsWith('{"n":'))
-      throw new Error(`unexpected log ends: ${JSON.stringify(result)}`)
-    if (!result.checked) throw new Error('the click during the flood was lost')
-    const ms = result.last.at - result.firstSent.at
-    return { perSecond: (received / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
-  } finally {
-    await tab.close()
   }
 }

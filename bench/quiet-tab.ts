@@ -48,13 +48,20 @@ export class QuietTab {
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false })
     const tab = new QuietTab(cdp, targetId, sessionId)
     await tab.send('Performance.enable')
+    // Without the Page domain enabled, Chromium keeps the script below but never runs it: the page then asked for
+    // consent before acting on the bench's links (keepalives never started, `autoconnect` never connected) and
+    // ignored `initScript`. Its events (navigations, lifecycle) are few.
+    await tab.send('Page.enable')
     await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
-    // The bench drives the page: its links connect without the consent dialog.
+    // The bench drives the page: its links connect without the consent dialog. Sockets made on the main thread are
+    // counted (the constructor only, nothing per message), so a row can tell where the page's sockets ran.
     await tab.send('Page.addScriptToEvaluateOnNewDocument', {
-      source: `window.__playgroundScripted = true;${initScript}`,
+      source: `window.__playgroundScripted = true;window.__mainThreadSockets = 0;window.WebSocket = new Proxy(window.WebSocket, { construct(target, args) { window.__mainThreadSockets++; return Reflect.construct(target, args) } });${initScript}`,
     })
     if (url !== 'about:blank') await tab.send('Page.navigate', { url })
     await tab.waitFor(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, 30_000)
+    if (url !== 'about:blank' && !(await tab.evaluate<boolean>('window.__playgroundScripted === true')))
+      throw new Error('the quiet tab did not run its script before the page loaded')
     return tab
   }
 

@@ -4,11 +4,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { preview } from 'vite'
 import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
-import { runHostBench, runPageBench } from './page-bench'
+import { runPageBench } from './page-bench'
+import { runFloodBench } from './flood-bench'
+import { listRounds } from './paired-rounds'
 import { runHeavyBench } from './heavy-bench'
 import { runConnectionsBench } from './connections-bench'
 
@@ -22,16 +24,19 @@ interface Row {
 }
 
 const rows: Row[] = []
+/** The quiet tab's bare page with one connection (flood rows), to show what Playwright's instrumentation costs. */
+let bareOneConnectionPerSecond: number | undefined
 const add = (section: string, measure: string, value: number, unit: string, aim?: string, ok?: boolean) =>
   rows.push({ section, measure, value, unit, aim, ok })
 const chromium = findChromium()
 /** `npm run bench -- --heavy-only`: just the heavy-message cases (bundle figures are cheap and stay). */
 const heavyOnly = process.argv.includes('--heavy-only')
-/** `npm run bench -- --worker-only`: just the sockets-in-a-worker figures (issue 17). */
-const workerOnly = process.argv.includes('--worker-only')
-/** `npm run bench -- --connections-only`: just the many-connections cases (and the bundle figures). */
+/** `npm run bench -- --flood-only` (or `--worker-only`): just the flood rows, both hosts, 1 and 10 connections. */
+const floodOnly = process.argv.includes('--flood-only') || process.argv.includes('--worker-only')
+/** `npm run bench -- --connections-only`: just the fifty idle connections (and the bundle figures). */
 const connectionsOnly = process.argv.includes('--connections-only')
-const skipGateway = heavyOnly || workerOnly || connectionsOnly || process.argv.includes('--no-gateway')
+const only = heavyOnly || floodOnly || connectionsOnly
+const skipGateway = only || process.argv.includes('--no-gateway')
 /** 1,500 × 1 MB as in the issue's measurement; BENCH_HEAVY_MESSAGES for a shorter run (about 1 s a message here). */
 const HEAVY_MESSAGES = Number(process.env.BENCH_HEAVY_MESSAGES ?? 1500)
 
@@ -50,10 +55,10 @@ const address = server.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
 const baseUrl = `http://127.0.0.1:${address.port}`
 try {
-  if (!heavyOnly && !connectionsOnly && !workerOnly) await pageFigures()
-  if (!heavyOnly && !workerOnly) await connectionFigures()
-  if (!heavyOnly && !connectionsOnly) await hostFigures()
-  if (!connectionsOnly && !workerOnly) await heavyFigures()
+  if (!only || floodOnly) await floodFigures()
+  if (!only || connectionsOnly) await connectionFigures()
+  if (!only) await pageFigures()
+  if (!only || heavyOnly) await heavyFigures()
 } finally {
   await server.close()
 }
@@ -94,151 +99,118 @@ async function heavyFigures() {
   add('heavy', '  its first page seen after the click returned', heavy.nested.shownMs, 'ms')
 }
 
-/** The sockets in a worker: the playground against bare pages counting on the main thread and in a worker. */
-async function hostFigures() {
-  for (const c of await runHostBench(baseUrl, chromium)) {
+/** "load 12.3–18.0": the 1-minute load averages seen while a figure was measured. */
+function loadRange(loads: number[]): string {
+  return `load ${Math.min(...loads).toFixed(1)}${loads.length > 1 ? `–${Math.max(...loads).toFixed(1)}` : ''}`
+}
+
+/** One connection and ten flooding at once: bare pages (main thread, worker) and the playground on both hosts. */
+async function floodFigures() {
+  for (const c of await runFloodBench(baseUrl, chromium)) {
+    if (c.connections === 1) bareOneConnectionPerSecond = c.barePerSecond
     const what = `${c.connections} connection${c.connections === 1 ? '' : 's'}`
-    const rounds = (r: number[]) => r.map((x) => x.toFixed(2)).join(', ')
     add(
-      'host',
-      `${what}, ${c.messages.toLocaleString('en-US')} messages: bare page (main thread)`,
+      'flood',
+      `${what}, ${c.messages.toLocaleString('en-US')} messages (${loadRange(c.loads)}): bare page, main thread`,
       c.barePerSecond,
       'msg/s',
     )
-    add('host', '  bare page counting in a worker', c.bareWorkerPerSecond, 'msg/s')
-    add('host', '  playground', c.playgroundPerSecond, 'msg/s')
-    add(
-      'host',
-      `  playground ÷ bare main thread (rounds ${rounds(c.roundsToBare)})`,
-      c.ratioToBare,
-      '×',
-      '≥ 1.0',
-      c.ratioToBare >= 1,
-    )
-    add(
-      'host',
-      `  playground ÷ bare worker (rounds ${rounds(c.roundsToBareWorker)})`,
-      c.ratioToBareWorker,
-      '×',
-      '≥ 0.8',
-      c.ratioToBareWorker >= 0.8,
-    )
-    add(
-      'host',
-      '  longest main-thread task in the flood (0: none)',
-      c.longestTaskMs,
-      'ms',
-      '< 50 ms',
-      c.longestTaskMs < 50,
-    )
-    add(
-      'host',
-      '  a click during the flood: input to paint',
-      c.clickDuringFloodMs,
-      'ms',
-      '< 100 ms',
-      c.clickDuringFloodMs < 100,
-    )
-    add('host', '  main-thread µs per message: bare main thread', c.mainThreadUs.bare, 'µs')
-    add('host', '    bare worker', c.mainThreadUs.bareWorker, 'µs')
-    add('host', '    playground', c.mainThreadUs.playground, 'µs')
+    add('flood', '  bare page counting in a worker', c.bareWorkerPerSecond, 'msg/s')
+    add('flood', '  main-thread µs per message: bare main thread', c.bareMainThreadUs, 'µs')
+    add('flood', '    bare worker', c.bareWorkerMainThreadUs, 'µs')
+    for (const host of ['worker', 'inline'] as const) {
+      const p = c.playground[host]
+      // Issue 17 asks the worker host to beat the bare main-thread page; issue 13 asks ≥ 0.8 of it for ten.
+      const aimToBare = host === 'worker' ? 1 : 0.8
+      add(
+        'flood',
+        `  playground, sockets ${host === 'worker' ? 'in a worker' : 'on the main thread'}`,
+        p.perSecond,
+        'msg/s',
+      )
+      add(
+        'flood',
+        `    ÷ bare main thread (rounds ${listRounds(p.roundsToBare)})`,
+        p.ratioToBare,
+        '×',
+        `≥ ${aimToBare.toFixed(1)}`,
+        p.ratioToBare >= aimToBare,
+      )
+      add(
+        'flood',
+        `    ÷ bare worker (rounds ${listRounds(p.roundsToBareWorker)})`,
+        p.ratioToBareWorker,
+        '×',
+        host === 'worker' ? '≥ 0.8' : undefined,
+        host === 'worker' ? p.ratioToBareWorker >= 0.8 : undefined,
+      )
+      add(
+        'flood',
+        `    longest main-thread task, 0: none (rounds ${p.longestTasks.map((t) => Math.round(t)).join(', ')})`,
+        p.longestTaskMs,
+        'ms',
+        '< 50 ms',
+        p.longestTaskMs < 50,
+      )
+      add(
+        'flood',
+        `    a click: input to paint (rounds ${p.clicks.map((t) => Math.round(t)).join(', ')})`,
+        p.clickMs,
+        'ms',
+        '< 100 ms',
+        p.clickMs < 100,
+      )
+      add('flood', '    main-thread µs per message', p.mainThreadUs, 'µs')
+    }
   }
 }
 
 async function connectionFigures() {
-  const result = await runConnectionsBench(baseUrl, chromium, {
-    rounds: Number(process.env.BENCH_CONNECTION_ROUNDS ?? 5),
-  })
-  const { flood, idle } = result
-  const each = flood.messagesEach.toLocaleString('en-US')
-  add(
-    'connections',
-    `${flood.connections} × ${each} messages at once: bare page (median)`,
-    flood.barePerSecond,
-    'msg/s',
-  )
-  add('connections', '  playground, same floods (median)', flood.playgroundPerSecond, 'msg/s')
-  add(
-    'connections',
-    `  playground ÷ bare page (median; rounds ${flood.ratios.map((r) => r.toFixed(2)).join(', ')})`,
-    flood.ratio,
-    '×',
-    '≥ 0.8',
-    flood.ratio >= 0.8,
-  )
-  add('connections', '  longest task ≥ 50 ms in the floods (0: none)', flood.longestTaskMs, 'ms')
-  add(
-    'connections',
-    `${idle.connections} idle, keepalive every ${idle.keepaliveSeconds} s: longest task (0: none ≥ 50 ms)`,
-    idle.longestTaskMs,
-    'ms',
-    '< 50 ms',
-    idle.longestTaskMs < 50,
-  )
-  add('connections', `  keepalives in the ${idle.watchedSeconds.toFixed(0)} s watched`, idle.keepalivesLogged, '')
-  add('connections', '  main-thread time, share of the wall time', idle.mainThreadShare * 100, '%')
-  add('connections', '  longest task while duplicating and connecting them', idle.setupLongestTaskMs, 'ms')
+  for (const idle of await runConnectionsBench(baseUrl, chromium)) {
+    const expected = (idle.connections * idle.watchedSeconds) / idle.keepaliveSeconds
+    add(
+      'idle',
+      `${idle.connections} idle, keepalive every ${idle.keepaliveSeconds} s, sockets ${idle.host === 'worker' ? 'in a worker' : 'on the main thread'} (load ${idle.load.toFixed(1)}): longest task (0: none)`,
+      idle.longestTaskMs,
+      'ms',
+      '< 50 ms',
+      idle.longestTaskMs < 50,
+    )
+    add(
+      'idle',
+      `  keepalives sent in the ${idle.watchedSeconds.toFixed(0)} s watched`,
+      idle.keepalivesSent,
+      '',
+      `≈ ${Math.round(expected)}`,
+      idle.keepalivesSent >= 0.9 * expected,
+    )
+    add('idle', '  main-thread time, share of the wall time', idle.mainThreadShare * 100, '%')
+    add('idle', '  longest task while duplicating and connecting them', idle.setupLongestTaskMs, 'ms')
+  }
 }
 
 async function pageFigures() {
   const page = await runPageBench(baseUrl, chromium)
-  add('page', `bare page, ${page.messages.toLocaleString('en-US')} messages (median)`, page.barePerSecond, 'msg/s')
-  add('page', 'playground, same flood (median)', page.playgroundPerSecond, 'msg/s')
-  add(
-    'page',
-    `playground ÷ bare page (median of ${page.ratios.map((r) => r.toFixed(2)).join(', ')})`,
-    page.ratio,
-    '×',
-    '≥ 0.8',
-    page.ratio >= 0.8,
-  )
-  add(
-    'page',
-    'longest task ≥ 50 ms in the flood (0: none)',
-    page.longestTaskMs,
-    'ms',
-    '< 100 ms',
-    page.longestTaskMs < 100,
-  )
-  add(
-    'page',
-    'a click during the flood: input to paint',
-    page.clickDuringFloodMs,
-    'ms',
-    '< 100 ms',
-    page.clickDuringFloodMs < 100,
-  )
-  if (page.mainThreadUs) {
-    add('page', 'main-thread time per message: bare page', page.mainThreadUs.bare, 'µs')
-    add('page', '  bare page that also reads each message', page.bareReadingDataUs, 'µs')
-    add('page', '  playground', page.mainThreadUs.playground, 'µs')
-  }
+  add('page', 'main-thread µs per message: bare page counting', page.bareCountingUs, 'µs')
+  add('page', '  bare page that also reads each message', page.bareReadingDataUs, 'µs')
   const managed = page.instrumented
-  add('page', 'under Playwright instrumentation: bare page', managed.barePerSecond, 'msg/s')
+  add(
+    'page',
+    `under Playwright instrumentation, ${page.messages.toLocaleString('en-US')} messages: bare page`,
+    managed.barePerSecond,
+    'msg/s',
+  )
   add('page', '  playground', managed.playgroundPerSecond, 'msg/s')
-  add(
-    'page',
-    "  its bare page ÷ the quiet tab's (instrumentation cost)",
-    managed.barePerSecond / page.barePerSecond,
-    '×',
-  )
-  add('page', `  ratio (median of ${managed.ratios.map((r) => r.toFixed(2)).join(', ')})`, managed.ratio, '×')
-  add(
-    'page',
-    '  longest task ≥ 50 ms in the flood (0: none)',
-    managed.longestTaskMs,
-    'ms',
-    '< 100 ms',
-    managed.longestTaskMs < 100,
-  )
-  add(
-    'page',
-    '  a click during the flood: input to paint',
-    managed.clickDuringFloodMs,
-    'ms',
-    '< 100 ms',
-    managed.clickDuringFloodMs < 100,
-  )
+  if (bareOneConnectionPerSecond)
+    add(
+      'page',
+      "  its bare page ÷ the quiet tab's (instrumentation cost)",
+      managed.barePerSecond / bareOneConnectionPerSecond,
+      '×',
+    )
+  add('page', `  ratio (rounds ${listRounds(managed.ratios)})`, managed.ratio, '×')
+  add('page', '  longest task ≥ 50 ms in the flood (0: none)', managed.longestTaskMs, 'ms')
+  add('page', '  a click during the flood: input to paint', managed.clickDuringFloodMs, 'ms')
   add('log', 'JS heap, empty page', page.heapBaselineMb, 'MB')
   add('log', 'JS heap with 100,000 entries', page.heapWith100kMb, 'MB', '< 150 MB', page.heapWith100kMb < 150)
   add('log', 'scrolling 100,000 entries: frame p50', page.scrollFrameP50Ms, 'ms')
@@ -264,13 +236,15 @@ const machine = {
   chromium,
 }
 console.log(
-  `\nPage and bundle (${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node})\n`,
+  `\nPage and bundle (${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GiB, Node ${machine.node}; load now ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')})\n`,
 )
-console.log(`  ${'measure'.padEnd(64)}${'value'.padStart(14)}  ${'aim'.padEnd(18)}`)
+console.log(`  ${'measure'.padEnd(96)}${'value'.padStart(14)}  ${'aim'.padEnd(18)}`)
 for (const r of rows) {
   const value = `${r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === '×' ? 2 : 1)} ${r.unit}`
   console.log(
-    `  ${`${r.section}: ${r.measure}`.padEnd(64)}${value.padStart(14)}  ${(r.aim ?? '').padEnd(18)}${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
+    `  ${`${r.section}: ${r.measure}`.padEnd(96)}${value.padStart(14)}  ${(r.aim ?? '').padEnd(18)}${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
   )
 }
 mkdirSync('bench-results', { recursive: true })

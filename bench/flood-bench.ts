@@ -1,0 +1,305 @@
+/**
+ * The flood rows (issues 13 and 17), side by side in one run: 50,000 messages from `e2e/flood-server.ts` over one
+ * connection and over ten flooding at once, read by a bare page counting on its main thread, a bare page counting in
+ * a worker, and the playground with its sockets on the main thread (inline host) and in a worker; in paired rounds
+ * (paired-rounds.ts), in tabs Playwright does not instrument (quiet-tab.ts says why). The playground is driven through
+ * its own controls (Duplicate, Connect, Send / Send to all) and a real click lands on a filter checkbox 150 ms into
+ * every flood. `npm run bench -- --flood-only` runs just these; `npx tsx bench/host-only.ts URL` against a page
+ * already served.
+ */
+import { loadavg } from 'node:os'
+import { chromium, type Browser } from '@playwright/test'
+import { startFloodServer } from '../e2e/flood-server'
+import { QuietTab } from './quiet-tab'
+import { listRounds, median, pairedRounds, roundRatios } from './paired-rounds'
+
+export type Host = 'inline' | 'worker'
+
+export interface Flooded {
+  perSecond: number
+  /** Main-thread task time during the flood divided by the messages. */
+  mainThreadUs: number
+  /** The longest main-thread task in the flood (0: none of 50 ms or more, the Long Tasks API's threshold). */
+  longestTaskMs?: number
+  /** Event Timing of the click during the flood, input to paint (16: under 16 ms, the API's least). */
+  clickMs?: number
+}
+
+export interface PlaygroundFigures {
+  perSecond: number
+  /** Per round, in order, and their median. */
+  roundsToBare: number[]
+  ratioToBare: number
+  roundsToBareWorker: number[]
+  ratioToBareWorker: number
+  /** The longest of every round's (each round's in `longestTasks`). */
+  longestTaskMs: number
+  longestTasks: number[]
+  clickMs: number
+  clicks: number[]
+  mainThreadUs: number
+}
+
+export interface FloodCase {
+  connections: number
+  messages: number
+  barePerSecond: number
+  bareWorkerPerSecond: number
+  bareMainThreadUs: number
+  bareWorkerMainThreadUs: number
+  playground: Record<Host, PlaygroundFigures>
+  /** The 1-minute load average after each round. */
+  loads: number[]
+}
+
+const CONNECTIONS = [1, 10]
+
+export async function runFloodBench(
+  baseUrl: string,
+  executablePath: string | undefined,
+  options: { messages?: number; rounds?: number } = {},
+): Promise<FloodCase[]> {
+  const messages = options.messages ?? 50_000
+  const rounds = options.rounds ?? (Number(process.env.BENCH_FLOOD_ROUNDS) || 5)
+  const flood = await startFloodServer()
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+  })
+  try {
+    const cases: FloodCase[] = []
+    for (const connections of CONNECTIONS) {
+      const loads: number[] = []
+      const runs = await pairedRounds(
+        rounds,
+        {
+          bare: () => bareFlood(browser, flood.url, messages, connections, false),
+          bareWorker: () => bareFlood(browser, flood.url, messages, connections, true),
+          inline: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'inline'),
+          worker: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'worker'),
+        },
+        (round, r) => {
+          loads.push(loadavg()[0]!)
+          const rate = (f: Flooded) => Math.round(f.perSecond)
+          console.log(
+            `  ${connections} connection(s), round ${round + 1}: bare ${rate(r.bare)}, bare worker ${rate(r.bareWorker)}, inline ${rate(r.inline)}, worker ${rate(r.worker)} msg/s; longest task inline ${r.inline.longestTaskMs} / worker ${r.worker.longestTaskMs} ms (load ${loads.at(-1)!.toFixed(1)})`,
+          )
+        },
+      )
+      const rates = (f: Flooded[]) => f.map((x) => x.perSecond)
+      const figures = (host: Host): PlaygroundFigures => {
+        const toBare = roundRatios(rates(runs[host]), rates(runs.bare))
+        const toWorker = roundRatios(rates(runs[host]), rates(runs.bareWorker))
+        const longestTasks = runs[host].map((f) => f.longestTaskMs ?? 0)
+        const clicks = runs[host].map((f) => f.clickMs ?? 0)
+        return {
+          perSecond: median(rates(runs[host])),
+          roundsToBare: toBare,
+          ratioToBare: median(toBare),
+          roundsToBareWorker: toWorker,
+          ratioToBareWorker: median(toWorker),
+          longestTaskMs: Math.max(...longestTasks),
+          longestTasks,
+          clickMs: Math.max(...clicks),
+          clicks,
+          mainThreadUs: median(runs[host].map((f) => f.mainThreadUs)),
+        }
+      }
+      const result: FloodCase = {
+        connections,
+        messages: Math.floor(messages / connections) * connections,
+        barePerSecond: median(rates(runs.bare)),
+        bareWorkerPerSecond: median(rates(runs.bareWorker)),
+        bareMainThreadUs: median(runs.bare.map((f) => f.mainThreadUs)),
+        bareWorkerMainThreadUs: median(runs.bareWorker.map((f) => f.mainThreadUs)),
+        playground: { inline: figures('inline'), worker: figures('worker') },
+        loads,
+      }
+      for (const host of ['inline', 'worker'] as const) {
+        const p = result.playground[host]
+        console.log(
+          `  ${connections} connection(s), ${host} host: ÷ bare ${p.ratioToBare.toFixed(2)} (${listRounds(p.roundsToBare)}), ÷ bare worker ${p.ratioToBareWorker.toFixed(2)} (${listRounds(p.roundsToBareWorker)})`,
+        )
+      }
+      cases.push(result)
+    }
+    return cases
+  } finally {
+    await browser.close()
+    await flood.close()
+  }
+}
+
+/**
+ * The bare page: `connections` sockets share the messages and only count them, on the main thread or in a worker;
+ * once all are open each asks for its share at the same moment; timed from the sends to the last message of all.
+ */
+const BARE_COUNTER = (url: string, each: number, connections: number) => `
+  let count = 0, open = 0, t0 = 0
+  const sockets = []
+  for (let i = 0; i < ${connections}; i++) {
+    const ws = new WebSocket(${JSON.stringify(url)})
+    sockets.push(ws)
+    ws.onopen = () => { if (++open === ${connections}) { t0 = performance.now(); for (const s of sockets) s.send('flood ${each}') } }
+    ws.onmessage = () => { if (++count === ${each * connections}) { done(performance.now() - t0); for (const s of sockets) s.close() } }
+    ws.onerror = () => fail('bare page: socket error')
+  }`
+
+async function bareFlood(
+  browser: Browser,
+  url: string,
+  messages: number,
+  connections: number,
+  inWorker: boolean,
+): Promise<Flooded> {
+  const tab = await QuietTab.open(browser, 'about:blank')
+  try {
+    const each = Math.floor(messages / connections)
+    const body = BARE_COUNTER(url, each, connections)
+    const script = inWorker
+      ? `new Promise((resolve, reject) => {
+          const source = 'const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });' + ${JSON.stringify(body)}
+          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
+          worker.onmessage = (e) => { worker.terminate(); e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms) }
+        })`
+      : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${body} })`
+    const before = await tab.mainThreadMs()
+    const ms = await tab.evaluate<number>(script)
+    const received = each * connections
+    return {
+      perSecond: (received / ms) * 1000,
+      mainThreadUs: ((await tab.mainThreadMs()) - before) * (1000 / received),
+    }
+  } finally {
+    await tab.close()
+  }
+}
+
+/** Observers installed before the flood: long tasks, and Event Timing for input to the next paint (≥ 16 ms only). */
+const OBSERVE = `(() => {
+  window.__longTasks = []
+  window.__inputs = []
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration) }).observe({ type: 'longtask' })
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__inputs.push(e.duration) }).observe({ type: 'event', durationThreshold: 16 })
+  return true
+})()`
+
+interface LoggedEntry {
+  kind: string
+  at: number
+  data?: string
+}
+
+/**
+ * Opens the playground with `host` chosen before it loads, its first connection from a `?endpoint=…` link, and
+ * duplicates and connects it through its own buttons until `connections` are open. Checks where the sockets run.
+ */
+export async function openPlayground(
+  browser: Browser,
+  baseUrl: string,
+  query: string,
+  connections: number,
+  host: Host,
+): Promise<QuietTab> {
+  const tab = await QuietTab.open(
+    browser,
+    `${baseUrl}/?${query}`,
+    undefined,
+    `window.__playgroundSessionHost = '${host}'`,
+  )
+  try {
+    await tab.waitFor(`window.playground && window.playground.connections.length === 1`, 30_000)
+    const first = await tab.evaluate<string>(`window.playground.connections[0].name`)
+    for (let i = 1; i < connections; i++)
+      await tab.evaluate(
+        `(document.querySelector(${JSON.stringify(`button[aria-label="Duplicate ${first}"]`)}).click(), true)`,
+      )
+    await tab.waitFor(`window.playground.connections.length === ${connections}`, 30_000)
+    await tab.evaluate(`(document.querySelectorAll('button[aria-label^="Connect "]').forEach((b) => b.click()), true)`)
+    await tab.waitFor(`window.playground.connections.every((c) => c.readyState === 1)`, 60_000, 100)
+    const onMainThread = await tab.evaluate<number>('window.__mainThreadSockets')
+    if (onMainThread !== (host === 'worker' ? 0 : connections))
+      throw new Error(`${host} host: ${onMainThread} of ${connections} sockets were made on the main thread`)
+    return tab
+  } catch (error) {
+    await tab.close()
+    throw error
+  }
+}
+
+/**
+ * The playground flooded through Send (one connection) or Send to all; a real click on a filter checkbox 150 ms in.
+ * Timed by the log's own entries, from the first send to the last message, as the bare page times its sends and its
+ * last onmessage; the connections' counters must account for every message.
+ */
+async function playgroundFlood(
+  browser: Browser,
+  baseUrl: string,
+  floodUrl: string,
+  messages: number,
+  connections: number,
+  host: Host,
+): Promise<Flooded> {
+  const tab = await openPlayground(browser, baseUrl, `endpoint=${encodeURIComponent(floodUrl)}`, connections, host)
+  const each = Math.floor(messages / connections)
+  const received = each * connections
+  try {
+    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
+      document.querySelector('input[name="composer-mode"][value="text"]').click()
+      const text = document.querySelector('textarea[aria-label="Message"]')
+      text.value = 'flood ${each}'
+      text.dispatchEvent(new Event('input'))
+      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })()`)
+    await new Promise((resolve) => setTimeout(resolve, 300)) // let the composer's update settle before the flood
+    const before = await tab.evaluate<number>(`window.playground.log.total`)
+    await tab.evaluate(OBSERVE)
+    const busyBefore = await tab.mainThreadMs()
+    const button =
+      connections > 1
+        ? 'button[title="Send to every OPEN connection of this tab"]'
+        : 'button.primary[title="Ctrl+Enter"]'
+    await tab.evaluate(`(document.querySelector(${JSON.stringify(button)}).click(), true)`)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await tab.click(box.x, box.y)
+    await tab.waitFor(
+      `window.playground.log.total >= ${before + received + connections} && window.playground.connections.reduce((n, c) => n + c.receivedCount, 0) >= ${received}`,
+      180_000,
+      100,
+    )
+    const mainThreadUs = ((await tab.mainThreadMs()) - busyBefore) * (1000 / received)
+    const result = await tab.evaluate<{
+      firstSent?: LoggedEntry
+      last?: LoggedEntry
+      sent: number
+      received: number
+      longest: number
+      click: number
+      checked: boolean
+    }>(`({
+      firstSent: window.playground.log.entries(${before}, ${before + 100}).find((e) => e.kind === 'sent'),
+      last: window.playground.log.entries(-1)[0],
+      sent: window.playground.connections.reduce((n, c) => n + c.sentCount, 0),
+      received: window.playground.connections.reduce((n, c) => n + c.receivedCount, 0),
+      longest: Math.max(0, ...window.__longTasks),
+      click: Math.max(16, ...window.__inputs),
+      checked: document.querySelector('input[aria-label="Regular expression"]').checked,
+    })`)
+    if (
+      result.sent !== connections ||
+      result.received !== received ||
+      result.firstSent?.kind !== 'sent' ||
+      result.last?.kind !== 'received' ||
+      !result.last.data?.startsWith(`{"n":${each},`)
+    )
+      throw new Error(
+        `${host} host: expected ${connections} sends and ${received} messages, got ${result.sent} and ${result.received}; log ends ${JSON.stringify({ firstSent: result.firstSent, last: result.last?.kind })}`,
+      )
+    if (!result.checked) throw new Error(`${host} host: the click during the flood was lost`)
+    const ms = result.last.at - result.firstSent.at
+    return { perSecond: (received / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
+  } finally {
+    await tab.close()
+  }
+}
