@@ -29,6 +29,8 @@ import { useSettingsStore } from './settings'
  * components read rows through `placedRows()`/`rows()` and re-read when `version` or `rowsVersion` changes.
  */
 const MB = 1024 * 1024
+/** Rows asked for beyond each edge of the screen. */
+const WINDOW_MARGIN = 40
 
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
@@ -92,18 +94,19 @@ export const useLogStore = defineStore('log', () => {
   // here until the next answer. A worker answers a frame later; meanwhile the last window stays on screen.
   /** Bumped when an answer that came later than asked (a worker's) replaced the window. */
   const rowsVersion = shallowRef(0)
-  let shown: (RowWindow & { askedAt: number }) | undefined
+  let shown: (RowWindow & { askedAt: number; asked: { start: number; end: number } }) | undefined
   let openedAt = new Map<number, number>()
   let asking: { start: number; end: number } | undefined
   let inFlight = false
 
+  /** The window on screen answered this range for the counters shown (a short answer: the log holds no more). */
   function covers(start: number, end: number): boolean {
     if (!shown || shown.askedAt !== version.value) return false
-    return shown.start <= start && shown.start + shown.rows.length >= Math.min(end, matching.value)
+    return shown.asked.start <= start && shown.asked.end >= end
   }
 
-  function accept(answer: RowWindow, askedAt: number): void {
-    shown = { ...answer, askedAt }
+  function accept(answer: RowWindow, askedAt: number, asked: { start: number; end: number }): void {
+    shown = { ...answer, askedAt, asked }
     openedAt = new Map(answer.openedAt)
   }
 
@@ -112,9 +115,11 @@ export const useLogStore = defineStore('log', () => {
     asking = { start, end }
     if (inFlight) return
     const askedAt = version.value
-    const answer = host.rows(start, end)
+    // A margin either side: scrolling a little shows rows already here.
+    const asked = { start: Math.max(0, start - WINDOW_MARGIN), end: end + WINDOW_MARGIN }
+    const answer = host.rows(asked.start, asked.end)
     if (!(answer instanceof Promise)) {
-      accept(answer, askedAt)
+      accept(answer, askedAt, asked)
       asking = undefined
       return
     }
@@ -122,7 +127,7 @@ export const useLogStore = defineStore('log', () => {
     void answer.then(
       (rows) => {
         inFlight = false
-        accept(rows, askedAt)
+        accept(rows, askedAt, asked)
         rowsVersion.value++
         const next = asking
         asking = undefined
