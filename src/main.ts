@@ -2,7 +2,7 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { useSessionHost } from './stores/session'
-import type { HostWorkerLike } from './core/session/worker-host'
+import { WorkerHost, type HostWorkerLike } from './core/session/worker-host'
 import './styles/main.css'
 
 declare global {
@@ -13,27 +13,24 @@ declare global {
 }
 
 /**
- * Sockets in a worker (the main thread only renders; where no worker can start, on the main thread). Off by default
- * until the whole e2e suite has passed with it on; `window.__playgroundSessionHost = 'worker'` turns it on per page.
+ * Sockets in a worker (the main thread only renders; where no worker can start, on the main thread). On since the whole
+ * e2e suite passed with it; `window.__playgroundSessionHost = 'inline'` keeps one page's sockets on the main thread.
  */
-const SESSIONS_IN_WORKER = false
+const SESSIONS_IN_WORKER = true
 
-async function start() {
-  if ((window.__playgroundSessionHost ?? (SESSIONS_IN_WORKER ? 'worker' : 'inline')) === 'worker') {
-    // Loaded only when used: the page's first load stays small.
-    const { WorkerHost } = await import('./core/session/worker-host')
-    useSessionHost(
-      (options) =>
-        new WorkerHost(
-          () =>
-            new Worker(new URL('./core/session/session-worker.ts', import.meta.url), {
-              type: 'module',
-              name: 'connections',
-            }) as unknown as HostWorkerLike,
-          options,
-        ),
-    )
-  }
-  createApp(App).use(createPinia()).mount('#app')
-}
-void start()
+// WorkerHost is imported with the page (about 1 KB gzip), not on demand: the page mounts in the same task as
+// before, so nothing (a user's first key press, a script) meets a page that has not mounted yet.
+if ((window.__playgroundSessionHost ?? (SESSIONS_IN_WORKER ? 'worker' : 'inline')) === 'worker')
+  useSessionHost(
+    (options) =>
+      new WorkerHost(
+        () =>
+          new Worker(new URL('./core/session/session-worker.ts', import.meta.url), {
+            type: 'module',
+            name: 'connections',
+          }) as unknown as HostWorkerLike,
+        options,
+      ),
+  )
+
+createApp(App).use(createPinia()).mount('#app')

@@ -44,6 +44,13 @@ export function installWindowHook(): void {
         })),
       )
     },
+    /**
+     * Where the page's sockets run: `{ kind: 'worker' }`, or `{ kind: 'inline' }` on the main thread; `fallback` says
+     * why when a worker was asked for and could not start.
+     */
+    get sessionHost() {
+      return session.hostInfo()
+    },
     /** Copies of one connection's log entries (its `source` is the connection's id), oldest first, at most 10,000. */
     connectionLog(id: string, limit = 10_000) {
       return copy(log.entriesOf(id, Math.min(10_000, Math.max(0, limit))))

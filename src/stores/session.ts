@@ -304,6 +304,11 @@ export const useSessionStore = defineStore('session', () => {
     return source === undefined ? undefined : labels.get(source)
   }
 
+  /** Where the sockets run: `worker`, or `inline` (the main thread) with the reason when a worker could not start. */
+  function hostInfo(): { kind: 'worker' | 'inline'; fallback?: string } {
+    return host.fallback === undefined ? { kind: host.kind } : { kind: host.kind, fallback: host.fallback }
+  }
+
   /** The tab's set-up as it would be saved (for tests and the set-up link). */
   function setup(): CollectionRecord {
     return collection.toRecord()
@@ -349,6 +354,7 @@ export const useSessionStore = defineStore('session', () => {
     subscribeConnectionIds,
     skippedEvents,
     labelOf,
+    hostInfo,
     setup,
   }
 })

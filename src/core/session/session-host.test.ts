@@ -97,6 +97,7 @@ describe('WorkerHost and its worker side', () => {
   it('runs the sockets in the worker: answers at once, reports in batches stamped on the page clock', async () => {
     const channel = start({ withWorker: true })
     expect(host.kind).toBe('worker')
+    expect(host.fallback).toBeUndefined()
     expect(host.command({ op: 'add', init: { name: 'second' } })).toEqual({ ok: true, id: 'c2' })
     expect(host.command({ op: 'send', id: 'c1', data: 'x' })).toEqual({
       ok: false,
@@ -152,8 +153,30 @@ describe('WorkerHost and its worker side', () => {
   it('falls back to the main thread when no worker can be created, with the same behaviour', async () => {
     start({ withWorker: false })
     expect(host.kind).toBe('inline')
+    expect(host.fallback).toBe(
+      'The connections worker could not start (Worker is not defined): the sockets run on the main thread.',
+    )
     expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
     expect(host.state('c1')?.readyState).toBe(0)
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    expect(host.command({ op: 'send', id: 'c1', data: 'hi' })).toEqual({ ok: true })
+    await until(() => events().some((e) => e.kind === 'received'), 'echo')
+  })
+
+  it('falls back when the worker fails before it is ready, replaying a connect made meanwhile', async () => {
+    const channel = hostChannel()
+    // Nothing serves this end: the worker never says it is ready (its script did not load).
+    host = new WorkerHost(() => channel.worker, {
+      collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } },
+    })
+    host.onUpdate((u) => updates.push(u))
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    expect(host.kind).toBe('worker')
+    channel.worker.onerror!({ message: 'Failed to fetch the worker script' })
+    expect(host.kind).toBe('inline')
+    expect(host.fallback).toBe(
+      'The connections worker could not start (Failed to fetch the worker script): the sockets run on the main thread.',
+    )
     await until(() => host.state('c1')?.readyState === 1, 'open')
     expect(host.command({ op: 'send', id: 'c1', data: 'hi' })).toEqual({ ok: true })
     await until(() => events().some((e) => e.kind === 'received'), 'echo')

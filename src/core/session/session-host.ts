@@ -11,6 +11,8 @@ import type { LogLink } from '../log/worker-log-host'
  */
 export interface SessionHost {
   readonly kind: 'inline' | 'worker'
+  /** Why the connections run on the main thread although a worker was asked for (it could not start). */
+  readonly fallback?: string
   /**
    * The connections' set-up as the page shows it (ids, names, colours, settings, selection), answered at once. Read
    * it only: change it through `command`.

@@ -60,6 +60,7 @@ export class WorkerHost implements SessionHost {
   private lostListener: () => void = () => {}
   /** The log that lives next to the sockets (see ../log/worker-log-host.ts). */
   readonly logLink: LogLink
+  private fallbackReason: string | undefined
 
   constructor(createWorker: () => HostWorkerLike, options: HostOptions = {}) {
     this.logLink = this.createLogLink()
@@ -85,13 +86,15 @@ export class WorkerHost implements SessionHost {
     })
     try {
       this.worker = createWorker()
-    } catch {
-      this.fallBack()
+    } catch (e) {
+      this.fallBack(e instanceof Error ? e.message : String(e))
       return
     }
     this.worker.onmessage = (event) => this.receive(event.data)
-    this.worker.onerror = () => {
-      if (!this.ready) this.fallBack()
+    this.worker.onerror = (event) => {
+      if (this.ready) return
+      const message = (event as { message?: unknown } | undefined)?.message
+      this.fallBack(typeof message === 'string' && message ? message : 'it failed to load')
     }
     const c = options.collection
     this.worker.postMessage({
@@ -105,6 +108,11 @@ export class WorkerHost implements SessionHost {
 
   get kind(): 'inline' | 'worker' {
     return this.live ? 'inline' : 'worker'
+  }
+
+  /** Set once the worker could not start: why, in a sentence for the page's users and scripts. */
+  get fallback(): string | undefined {
+    return this.fallbackReason
   }
 
   get collection(): ConnectionCollection {
@@ -206,8 +214,9 @@ export class WorkerHost implements SessionHost {
   }
 
   /** The worker is not there: the local copy runs the sockets from now on. */
-  private fallBack(): void {
+  private fallBack(reason: string): void {
     if (this.live) return
+    this.fallbackReason = `The connections worker could not start (${reason}): the sockets run on the main thread.`
     this.worker?.terminate()
     this.worker = undefined
     this.live = true
