@@ -168,6 +168,12 @@ export const useLogStore = defineStore('log', () => {
     return answer.rows[0]
   }
 
+  /** The row at `index` as the last answered window placed it (never a row only drawn there while one is asked). */
+  function knownRow(index: number): LogEntry | undefined {
+    if (!shown || index < shown.start) return undefined
+    return shown.rows[index - shown.start]
+  }
+
   /** A held entry by seq, if it is among the rows on screen. */
   function entry(seq: number): LogEntry | undefined {
     return shown?.rows.find((e) => e.seq === seq)
@@ -350,6 +356,7 @@ export const useLogStore = defineStore('log', () => {
     rows,
     placedRows,
     rowAt,
+    knownRow,
     entriesAt: (start: number, end?: number) => host.entriesAt(start, end),
     /** What `entriesAt` sees (the page's copy): entries held and dropped. */
     scriptCounts: () => ({ total: core.buffer.size, dropped: core.buffer.dropped }),
