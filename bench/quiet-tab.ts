@@ -9,9 +9,12 @@
 import type { Browser, CDPSession } from '@playwright/test'
 
 interface TargetReply {
-  id: number
+  id?: number
   result?: unknown
   error?: { message: string }
+  /** An event (no id): its method and params. */
+  method?: string
+  params?: unknown
 }
 
 interface EvaluateResult {
@@ -22,6 +25,7 @@ interface EvaluateResult {
 export class QuietTab {
   private nextId = 1
   private pending = new Map<number, (reply: TargetReply) => void>()
+  private listeners: ((method: string, params: unknown) => void)[] = []
 
   private constructor(
     private cdp: CDPSession,
@@ -31,6 +35,10 @@ export class QuietTab {
     cdp.on('Target.receivedMessageFromTarget', (event) => {
       if (event.sessionId !== this.sessionId) return
       const reply = JSON.parse(event.message) as TargetReply
+      if (reply.id === undefined) {
+        if (reply.method) for (const listener of this.listeners) listener(reply.method, reply.params)
+        return
+      }
       this.pending.get(reply.id)?.(reply)
       this.pending.delete(reply.id)
     })
@@ -76,6 +84,11 @@ export class QuietTab {
     const { result, error } = await reply
     if (error) throw new Error(`${method}: ${error.message}`)
     return result as T
+  }
+
+  /** DevTools events from the tab (e.g. Target.attachedToTarget after Target.setAutoAttach, for its workers). */
+  onEvent(listener: (method: string, params: unknown) => void): void {
+    this.listeners.push(listener)
   }
 
   /** Evaluates an expression (a string: tsx would wrap functions in helpers the page lacks) and returns its value. */

@@ -67,3 +67,22 @@ test('two tabs do not affect each other, and a reload restores the tab’s set-u
   await expect(other.getByLabel('Timeout profile')).toHaveValue('article')
   expect((await connections(other)).map((c) => c.readyState)).toEqual([undefined, undefined])
 })
+
+test('window.playground.experiment reads the same before the Timeout lab has loaded and after', async ({ page }) => {
+  const experiment = () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { playground: { experiment: { id: string; status: string; rows: unknown[] } } })
+          .playground.experiment,
+    )
+  await openPlayground(page)
+  // The lab's code loads when the lab opens: a script still sees the lab idle, with the chosen experiment.
+  expect(await experiment()).toMatchObject({ id: 'idle', status: 'idle', rows: [] })
+  await openTool(page, 'Timeout lab')
+  await page.getByLabel('Experiment', { exact: true }).selectOption({ label: 'Keepalive survival' })
+  expect(await experiment()).toMatchObject({ id: 'keepalive', status: 'idle', rows: [] })
+  await page.getByRole('button', { name: 'Hide tools' }).click()
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'API Gateway WebSocket Playground' })).toBeVisible()
+  expect(await experiment()).toMatchObject({ id: 'keepalive', status: 'idle', rows: [] })
+})

@@ -9,10 +9,11 @@ import {
   type ConsentRequest,
   type LinkActions,
 } from '@/core/session/link-consent'
-import { useExperimentsStore } from '@/stores/experiments'
 import { useLayoutStore } from '@/stores/layout'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
+import { errorMessage } from '@/core/error-message'
+import { loadLabStore } from './lab-store'
 
 declare global {
   interface Window {
@@ -50,9 +51,10 @@ interface LinkTarget {
  * Applies a link to this tab (a tab's connections are its own: other tabs and the shared preferences stay as they
  * were). One endpoint (or none) sets up the tab's first connection; several replace the tab's connections with them
  * (see parseLinkSetup for the scheme); `demo=` replaces them with the demo's. Connecting, starting keepalives, running
- * the demo and starting an experiment wait for the user's yes (see link-consent).
+ * the demo and starting an experiment wait for the user's yes (see link-consent). Only a link with an experiment
+ * waits for code to load (the lab's); anything else is applied before the page first paints.
  */
-export function applyUrlSetup(search = location.search): AppliedLink {
+export async function applyUrlSetup(search = location.search): Promise<AppliedLink> {
   const link = parseLinkSetup(search)
   const problems = [...link.problems]
   const settings = useSettingsStore()
@@ -111,7 +113,7 @@ export function applyUrlSetup(search = location.search): AppliedLink {
     actions.keepalives = keepalives.map((t) =>
       targets.length === 1 ? `every ${t.keepaliveSeconds} s` : `on “${t.name}” every ${t.keepaliveSeconds} s`,
     )
-  const experiment = applyExperimentSetup(new URLSearchParams(search))
+  const experiment = await applyExperimentSetup(new URLSearchParams(search))
   problems.push(...experiment.problems)
   actions.experiment = experiment.start
   const endpoints = (actions.connect ? connectable : targets).map((t) => t.endpoint)
@@ -192,10 +194,8 @@ function act(
       if (!result.ok)
         problems.push(`Could not connect${connectable.length > 1 ? ` “${target.name}”` : ''}: ${result.error}`)
     }
-  if (actions.experiment) {
-    const lab = useExperimentsStore()
-    schedule(() => void lab.start())
-  }
+  // The link loaded the lab to set it up.
+  if (actions.experiment) schedule(() => void loadLabStore().then((lab) => lab.start()))
   return problems
 }
 
@@ -209,10 +209,17 @@ function hideSecretsInAddressBar() {
 }
 
 /** ?experiment=idle&runs=3&start=1 and the experiment's own parameters by name (e.g. intervalSeconds=30). */
-function applyExperimentSetup(params: URLSearchParams): { problems: string[]; start?: LinkActions['experiment'] } {
+async function applyExperimentSetup(
+  params: URLSearchParams,
+): Promise<{ problems: string[]; start?: LinkActions['experiment'] }> {
   const id = params.get('experiment')
   if (!id) return { problems: [] }
-  const lab = useExperimentsStore()
+  let lab: Awaited<ReturnType<typeof loadLabStore>>
+  try {
+    lab = await loadLabStore()
+  } catch (e) {
+    return { problems: [`Ignored experiment=${id}: the Timeout lab did not load (${errorMessage(e)}).`] }
+  }
   if (!lab.select(id, { fromLink: true })) return { problems: [`Ignored experiment=${id}: unknown experiment.`] }
   useLayoutStore().openTool('lab')
   const runs = Number(params.get('runs'))

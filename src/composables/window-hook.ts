@@ -1,15 +1,15 @@
 import { toRaw } from 'vue'
-import { useExperimentsStore } from '@/stores/experiments'
 import { useLogStore } from '@/stores/log'
 import { useSessionStore } from '@/stores/session'
 import { redactSecrets } from '@/core/session/endpoint'
+import { DEFAULT_EXPERIMENT, EXPERIMENT_CHOICE_KEY } from '@/core/experiments/choice'
+import { labStoreIfLoaded } from './lab-store'
 
 /**
  * `window.playground`: a documented, read-only view for scripts (Playwright, `npm run experiment`). Every getter
  * returns a fresh plain copy, so a script cannot change the page through it. No credentials are reachable here.
  */
 export function installWindowHook(): void {
-  const lab = useExperimentsStore()
   const session = useSessionStore()
   const log = useLogStore()
   const copy = <T>(value: T): T => structuredClone(toRaw(value))
@@ -68,6 +68,11 @@ export function installWindowHook(): void {
       }
     },
     get experiment() {
+      const lab = labStoreIfLoaded()
+      // The lab loads when opened or chosen by a link: until then it is idle, with the user's last choice.
+      if (!lab) {
+        return { id: storedChoice(), status: 'idle', progress: undefined, rows: [], summary: [], errors: [] }
+      }
       return copy({
         id: lab.selectedId,
         status: lab.status,
@@ -79,4 +84,13 @@ export function installWindowHook(): void {
     },
   })
   Object.defineProperty(window, 'playground', { value: hook, enumerable: true })
+}
+
+function storedChoice(): string {
+  try {
+    return localStorage.getItem(EXPERIMENT_CHOICE_KEY) ?? DEFAULT_EXPERIMENT
+  } catch {
+    // Storage the browser refuses (a privacy setting): the lab would start from its default, too.
+    return DEFAULT_EXPERIMENT
+  }
 }

@@ -18,6 +18,7 @@ import {
   type ExperimentProgress,
   type ResultRow,
 } from '@/core/experiments'
+import { EXPERIMENT_CHOICE_KEY, DEFAULT_EXPERIMENT } from '@/core/experiments/choice'
 import { observeSockets } from '@/core/session/observed-socket'
 import type { SocketLike } from '@/core/session/session'
 import { redactSecrets } from '@/core/session/endpoint'
@@ -38,7 +39,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const session = useSessionStore()
   const calls = useCallsStore()
 
-  const storedId = useLocalStorage<ExperimentId>('apigw-playground:experiment', 'idle')
+  const storedId = useLocalStorage<ExperimentId>(EXPERIMENT_CHOICE_KEY, DEFAULT_EXPERIMENT)
   /** An experiment a link chose: this tab's only, until the user picks one (as the link's other settings). */
   const linkId = shallowRef<ExperimentId>()
   const selectedId = computed<ExperimentId>({
