@@ -1,0 +1,152 @@
+/**
+ * Where a flood's (or idle keepalives') time goes: CPU profiles of the playground's main thread and, with the worker
+ * host, of its connections worker, in a quiet tab, from an unminified build so functions keep their names. Prints
+ * self and inclusive ms and µs per message (or per keepalive). A diagnosis aid, not a bench:
+ * `npx tsx bench/flood-profile.ts [worker|inline] [connections] [--idle]`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { chromium } from '@playwright/test'
+import { preview } from 'vite'
+import { startFloodServer } from '../e2e/flood-server'
+import { findChromium } from '../scripts/chromium-path.ts'
+import { openPlayground, type Host } from './flood-bench'
+import type { QuietTab } from './quiet-tab'
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+type Send = <T>(method: string, params?: object) => Promise<T>
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const host: Host = args[0] === 'inline' ? 'inline' : 'worker'
+const idle = process.argv.includes('--idle')
+const connections = Number(args[1] ?? (idle ? 50 : 1))
+const MESSAGES = 50_000
+
+const outDir = mkdtempSync(join(tmpdir(), 'flood-profile-'))
+execFileSync(
+  'npx',
+  ['vite', 'build', '--minify', 'false', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+  {
+    stdio: 'inherit',
+  },
+)
+const web = await preview({ build: { outDir }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' })
+const address = web.httpServer.address()
+if (!address || typeof address === 'string') throw new Error('preview server has no port')
+const flood = await startFloodServer()
+const browser = await chromium.launch({
+  executablePath: findChromium(),
+  args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+})
+try {
+  const query = `endpoint=${encodeURIComponent(flood.url)}${idle ? '&keepalive=1' : ''}`
+  const tab = await openPlayground(browser, `http://127.0.0.1:${address.port}`, query, connections, host)
+  const each = Math.floor(MESSAGES / connections)
+  const main: Send = (method, params) => tab.send(method, params)
+  const worker = host === 'worker' ? await workerSession(tab) : undefined
+  if (!idle)
+    await tab.evaluate(`(() => {
+      document.querySelector('input[name="composer-mode"][value="text"]').click()
+      const text = document.querySelector('textarea[aria-label="Message"]')
+      text.value = 'flood ${each}'
+      text.dispatchEvent(new Event('input'))
+      return true
+    })()`)
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  for (const send of [main, worker]) {
+    if (!send) continue
+    await send('Profiler.enable')
+    await send('Profiler.setSamplingInterval', { interval: 250 })
+    await send('Profiler.start')
+  }
+  const busyBefore = await tab.mainThreadMs()
+  const t0 = Date.now()
+  if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
+  else {
+    const before = await tab.evaluate<number>('window.playground.log.total')
+    const button =
+      connections > 1
+        ? 'button[title="Send to every OPEN connection of this tab"]'
+        : 'button.primary[title="Ctrl+Enter"]'
+    await tab.evaluate(`(document.querySelector(${JSON.stringify(button)}).click(), true)`)
+    await tab.waitFor(`window.playground.log.total >= ${before + each * connections + connections}`, 180_000, 100)
+  }
+  const wall = Date.now() - t0
+  const busy = (await tab.mainThreadMs()) - busyBefore
+  const units = idle ? (wall / 1000) * connections : each * connections
+  const per = idle ? 'keepalive' : 'message'
+  console.log(
+    `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
+  )
+  report('main thread', (await main<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
+  if (worker) report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
+  await tab.close()
+} finally {
+  await browser.close()
+  await flood.close()
+  await web.close()
+  rmSync(outDir, { recursive: true, force: true })
+}
+
+/** The tab's connections worker, attached through the tab's own DevTools session (non-flattened). */
+async function workerSession(tab: QuietTab): Promise<Send> {
+  let sessionId = ''
+  const pending = new Map<number, (reply: { result?: unknown; error?: { message: string } }) => void>()
+  tab.onEvent((method, params) => {
+    const p = params as { sessionId: string; targetInfo?: { type: string }; message?: string }
+    if (method === 'Target.attachedToTarget' && p.targetInfo?.type === 'worker') sessionId = p.sessionId
+    if (method === 'Target.receivedMessageFromTarget' && p.sessionId === sessionId && p.message) {
+      const reply = JSON.parse(p.message) as { id?: number; result?: unknown; error?: { message: string } }
+      if (reply.id !== undefined) pending.get(reply.id)?.(reply)
+    }
+  })
+  await tab.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
+  for (let i = 0; i < 100 && !sessionId; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  if (!sessionId) throw new Error('the page has no worker')
+  let nextId = 1
+  return async <T>(method: string, params: object = {}) => {
+    const id = nextId++
+    const reply = new Promise<{ result?: unknown; error?: { message: string } }>((resolve) => pending.set(id, resolve))
+    await tab.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+    const { result, error } = await reply
+    pending.delete(id)
+    if (error) throw new Error(`${method}: ${error.message}`)
+    return result as T
+  }
+}
+
+/** Self and inclusive time by function (name, file, line), in ms and µs per unit. */
+function report(thread: string, profile: CpuProfile, units: number, per: string) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const key = (f: CpuProfile['nodes'][number]['callFrame']) =>
+    `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+  const self = new Map<string, number>()
+  const inclusive = new Map<string, number>()
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000
+    const k = key(byId.get(id)!.callFrame)
+    self.set(k, (self.get(k) ?? 0) + ms)
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = key(byId.get(at)!.callFrame)
+      if (seen.has(name)) continue
+      seen.add(name)
+      inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
+    }
+  })
+  const print = (title: string, map: Map<string, number>, top: number) => {
+    console.log(`\n${thread}, ${title} (ms, µs per ${per}):`)
+    for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`${ms.toFixed(1).padStart(9)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`)
+  }
+  print('self time', self, 25)
+  print('inclusive time', inclusive, 40)
+}
