@@ -57,8 +57,9 @@ export function installWindowHook(): void {
     },
     get log() {
       return {
-        total: log.total,
-        dropped: log.dropped,
+        // From the page's copy of the log, like the entries (with the log in a worker, its counters may run ahead).
+        total: log.scriptCounts().total,
+        dropped: log.scriptCounts().dropped,
         /** Copies of entries by position (as Array.slice, negatives from the end), at most 10,000 per call. */
         entries(start = 0, end?: number) {
           const slice = log.entriesAt(start, end)

@@ -126,14 +126,14 @@ describe('log store', () => {
     await vi.waitFor(() => expect(log.filtering).toBe(0), settle)
     await vi.waitFor(() => expect(log.matching).toBe(3), settle)
 
-    const only = log.exportAs('ndjson', { onlyMatching: true })
+    const only = await log.exportAs('ndjson', { onlyMatching: true })
     const lines = only.text
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { kind: string; data?: string })
     expect(lines.map((l) => l.data ?? l.kind)).toEqual(['needle out', 'a NEEDLE in', 'error'])
-    expect(log.exportAs('ndjson').text.trim().split('\n')).toHaveLength(4)
-    const json = JSON.parse(log.exportAs('json', { onlyMatching: true }).text) as {
+    expect((await log.exportAs('ndjson')).text.trim().split('\n')).toHaveLength(4)
+    const json = JSON.parse((await log.exportAs('json', { onlyMatching: true })).text) as {
       filter: unknown
       entries: unknown[]
     }
@@ -163,7 +163,7 @@ describe('log store', () => {
     await nextTick()
     await vi.waitFor(() => expect(log.filtering).toBe(0), settle)
     await vi.waitFor(() => expect(log.rows(0, 10).map((e) => e.data)).toEqual(['ping B']), settle)
-    const json = JSON.parse(log.exportAs('json', { onlyMatching: true, connectionName: 'B' }).text) as {
+    const json = JSON.parse((await log.exportAs('json', { onlyMatching: true, connectionName: 'B' })).text) as {
       filter: unknown
       entries: { data: string }[]
     }
@@ -184,7 +184,7 @@ describe('log store', () => {
     await nextTick()
     expect(log.filterError).toMatch(/.+/)
     expect(log.filterActive).toBe(false)
-    expect(log.exportAs('ndjson', { onlyMatching: true }).text.trim().split('\n')).toHaveLength(1)
+    expect((await log.exportAs('ndjson', { onlyMatching: true })).text.trim().split('\n')).toHaveLength(1)
   })
 
   it('fills the close code into the CLOSING the 1 s sample recorded, in a new object so its row redraws', async () => {
@@ -200,6 +200,7 @@ describe('log store', () => {
     const closing = log.entriesAt(0)[1]!
     expect(closing).toMatchObject({ kind: 'closing', code: 1000, reason: 'bye', seq: sampled.seq, at: sampled.at })
     expect(closing).not.toBe(sampled)
+    expect(log.rows(0, 10)).toContain(closing)
     expect(log.entry(sampled.seq)).toBe(closing)
 
     // With no sampled CLOSING left to complete (another connection's), the completing event is an entry of its own.

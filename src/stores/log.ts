@@ -4,42 +4,51 @@ import type { LogEntry, SessionEvent } from '@/core/session/events'
 import {
   DEFAULT_LOG_CAPACITY,
   DEFAULT_LOG_MEGABYTES,
-  LogBuffer,
   MAX_LOG_MEGABYTES,
   MIN_LOG_MEGABYTES,
 } from '@/core/log/log-buffer'
-import { compileFilter, FilteredView, type LogFilterSpec } from '@/core/log/log-filter'
-import { exportFileName, toJson, toNdjson } from '@/core/log/log-export'
-import { parseLogFile } from '@/core/log/log-import'
+import type { LogFilterSpec } from '@/core/log/log-filter'
+import { LogCore } from '@/core/log/log-core'
+import {
+  InlineLogHost,
+  type ExportFile,
+  type LogCounters,
+  type LogHost,
+  type OpenResult,
+  type RowWindow,
+} from '@/core/log/log-host'
+import { WorkerLogHost, type LogLink } from '@/core/log/worker-log-host'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { IndexedDbLogStorage, restorable, storable, WriteQueue, type LogStorage } from '@/core/log/log-persistence'
 import { useSettingsStore } from './settings'
 
 /**
- * The message log: a bounded ring buffer and a filtered view of it, both plain objects kept in this closure.
- * Components read rows through `rows()` and re-read when `version` changes (once per frame at most).
+ * The message log: a LogHost (the framework-free LogCore: ring buffer, filtered view, exports) kept in this closure.
+ * The store mirrors its counters (published at most once per frame) and keeps the window of rows on screen:
+ * components read rows through `placedRows()`/`rows()` and re-read when `version` or `rowsVersion` changes.
  */
 const MB = 1024 * 1024
+/** Rows asked for beyond each edge of the screen. */
+const WINDOW_MARGIN = 40
 
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
-  const buffer = new LogBuffer({
-    capacity: validCapacity(settings.logCapacity),
-    maxChars: validMegabytes(settings.logMegabytes) * MB,
-  })
   // User patterns never run on received text in the page: a worker runs them, and is ended when one is too slow.
   const patterns = new PatternRunner(
     () =>
       new Worker(new URL('../core/log/filter-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike,
   )
-  const view = new FilteredView(buffer, undefined, (pattern, seqs, texts) => patterns.match(pattern, seqs, texts))
-  view.onChange = () => schedulePublish()
-  view.onError = (error) => {
-    filterError.value = error.message
-    filterActive.value = filter.direction !== 'all' || filter.source !== ''
-  }
-  const openedAt = new Map<number, number>()
+  // The log on this page: the whole log while it lives on the main thread; with the log in the connections worker,
+  // the script copy behind window.playground and the kept log (see WorkerLogHost).
+  const core = new LogCore({
+    capacity: validCapacity(settings.logCapacity),
+    maxChars: validMegabytes(settings.logMegabytes) * MB,
+    textStage: (pattern, seqs, texts) => patterns.match(pattern, seqs, texts),
+    stopTextStage: () => patterns.stop(),
+    onStored: (entry) => persistEntry(entry),
+  })
+  let host: LogHost = new InlineLogHost(core)
 
   const version = shallowRef(0)
   const total = shallowRef(0)
@@ -55,18 +64,134 @@ export const useLogStore = defineStore('log', () => {
   /** Entries the filter worker has yet to answer for. */
   const filtering = shallowRef(0)
 
-  const publish = () => {
-    total.value = buffer.size
-    matching.value = view.length
-    filtering.value = view.pendingCount
-    dropped.value = buffer.dropped
-    truncated.value = buffer.truncated
-    appended.value = buffer.nextSeq
+  host.onCounters(applyCounters)
+  function applyCounters(c: LogCounters): void {
+    total.value = c.total
+    matching.value = c.matching
+    filtering.value = c.pending
+    dropped.value = c.dropped
+    truncated.value = c.truncated
+    appended.value = c.appended
+    filterActive.value = c.filterActive
+    filterError.value = c.filterError
     version.value++
   }
-  // 20 updates a second, 8 while messages pour in at 1,000/s or more: a flood then spends its time on messages
-  // rather than on repainting the log.
-  const schedulePublish = intervalBatch(publish, 50, { perSecond: 1000, ms: 125 })
+
+  /**
+   * Moves the log next to the sockets, into the connections worker (the session store calls this when its host is a
+   * worker, before any event). The page keeps its copy for scripts and the kept log.
+   */
+  function attach(link: LogLink): void {
+    host = new WorkerLogHost(link, core)
+    host.onCounters(applyCounters)
+    host.setLimits({ capacity: core.buffer.capacity, maxChars: core.buffer.charBudget })
+    host.setFilter(filter)
+    if (core.buffer.size) host.load(core.buffer.toArray(), { skipRestoredOpenings: true })
+    shown = undefined
+  }
+
+  // The rows on screen: one window of the filtered view, asked of the host when the screen or the log moved, kept
+  // here until the next answer. A worker answers a frame later; meanwhile the last window stays on screen.
+  /** Bumped when an answer that came later than asked (a worker's) replaced the window. */
+  const rowsVersion = shallowRef(0)
+  let shown: (RowWindow & { askedAt: number; asked: { start: number; end: number } }) | undefined
+  let openedAt = new Map<number, number>()
+  let asking: { start: number; end: number } | undefined
+  let inFlight = false
+
+  /** The window on screen answered this range for the counters shown (a short answer: the log holds no more). */
+  function covers(start: number, end: number): boolean {
+    if (!shown || shown.askedAt !== version.value) return false
+    return shown.asked.start <= start && shown.asked.end >= end
+  }
+
+  function accept(answer: RowWindow, askedAt: number, asked: { start: number; end: number }): void {
+    shown = { ...answer, askedAt, asked }
+    openedAt = new Map(answer.openedAt)
+  }
+
+  function ask(start: number, end: number): void {
+    if (covers(start, end)) return
+    asking = { start, end }
+    if (inFlight) return
+    const askedAt = version.value
+    // A margin either side: scrolling a little shows rows already here.
+    const asked = { start: Math.max(0, start - WINDOW_MARGIN), end: end + WINDOW_MARGIN }
+    const answer = host.rows(asked.start, asked.end)
+    if (!(answer instanceof Promise)) {
+      accept(answer, askedAt, asked)
+      asking = undefined
+      return
+    }
+    inFlight = true
+    void answer.then(
+      (rows) => {
+        inFlight = false
+        accept(rows, askedAt, asked)
+        rowsVersion.value++
+        const next = asking
+        asking = undefined
+        if (next && !covers(next.start, next.end)) ask(next.start, next.end)
+      },
+      () => {
+        inFlight = false
+      },
+    )
+  }
+
+  /**
+   * The rows from `start` to `end` of the filtered view, with their positions. While a later answer is on its way,
+   * the last window: at its own positions where it overlaps, else drawn where asked (the newest rows stay in sight).
+   */
+  function placedRows(start: number, end: number): { index: number; entry: LogEntry }[] {
+    ask(start, end)
+    if (!shown) return []
+    const rows = shown.rows
+    const overlaps = shown.start < end && shown.start + rows.length > start
+    const offset = overlaps ? shown.start : Math.max(0, Math.min(start, Math.min(end, matching.value) - rows.length))
+    const out: { index: number; entry: LogEntry }[] = []
+    for (let i = 0; i < rows.length; i++) {
+      const index = offset + i
+      if (index >= start && index < end && index < matching.value) out.push({ index, entry: rows[i]! })
+    }
+    return out
+  }
+
+  function rows(start: number, end: number): LogEntry[] {
+    return placedRows(start, end).map((r) => r.entry)
+  }
+
+  /** The row at `index` of the filtered view, from the window on screen or asked of the host. */
+  async function rowAt(index: number): Promise<LogEntry | undefined> {
+    if (covers(index, index + 1)) return shown!.rows[index - shown!.start]
+    const answer = await host.rows(index, index + 1)
+    return answer.rows[0]
+  }
+
+  /** The row at `index` as the last answered window placed it (never a row only drawn there while one is asked). */
+  function knownRow(index: number): LogEntry | undefined {
+    if (!shown || index < shown.start) return undefined
+    return shown.rows[index - shown.start]
+  }
+
+  /** A held entry by seq, if it is among the rows on screen. */
+  function entry(seq: number): LogEntry | undefined {
+    return shown?.rows.find((e) => e.seq === seq)
+  }
+
+  /**
+   * The position of an entry in the filtered view if it is among the rows on screen; -1 if it is not although they
+   * are current (dropped, or filtered out); undefined while the current window is on its way.
+   */
+  function indexOf(seq: number): number | undefined {
+    const i = shown ? shown.rows.findIndex((e) => e.seq === seq) : -1
+    if (i >= 0) return shown!.start + i
+    return shown && shown.askedAt === version.value ? -1 : undefined
+  }
+
+  function connectionOpenedAt(connection: number): number | undefined {
+    return openedAt.get(connection)
+  }
 
   // Keeping the log across reloads (opt-in, settings.persistLog): new and changed entries are written to IndexedDB
   // in batches; the store is bounded by the buffer itself (what it drops is deleted). Storage calls run one at a time.
@@ -76,8 +201,8 @@ export const useLogStore = defineStore('log', () => {
   let storage: LogStorage | undefined
   let persisting = false
   let storageOps: Promise<void> = Promise.resolve()
-  const queue = new WriteQueue(buffer.capacity)
-  const flushSoon = intervalBatch(() => storageOp((s) => s.write(queue.take(buffer.firstSeq))), 500)
+  const queue = new WriteQueue(core.buffer.capacity)
+  const flushSoon = intervalBatch(() => storageOp((s) => s.write(queue.take(core.buffer.firstSeq))), 500)
 
   function storageOp(op: (storage: LogStorage) => Promise<void>): void {
     storageOps = storageOps.then(async () => {
@@ -108,7 +233,7 @@ export const useLogStore = defineStore('log', () => {
     persisting = true
     persistError.value = undefined
     // Everything shown now is kept, then each new entry as it comes.
-    storageOp((s) => s.replaceAll(buffer.toArray().map(storable)))
+    storageOp((s) => s.replaceAll(core.buffer.toArray().map(storable)))
   }
 
   function stopPersisting(): void {
@@ -131,16 +256,8 @@ export const useLogStore = defineStore('log', () => {
     try {
       storage ??= new IndexedDbLogStorage()
       const restored = restorable(await storage.readAll())
-      const meanwhile = buffer.toArray()
-      buffer.clear()
-      openedAt.clear()
-      for (const event of [...restored, ...meanwhile]) {
-        buffer.push(event)
-        if (event.kind === 'open' && !event.restored) openedAt.set(event.connection, event.at)
-      }
+      host.load([...restored, ...core.buffer.toArray()], { skipRestoredOpenings: true })
       restoredCount.value = restored.length
-      view.rebuild()
-      publish()
     } catch (e) {
       persistFailed(e instanceof ReferenceError ? new Error('This browser has no IndexedDB.') : e)
       return
@@ -148,71 +265,22 @@ export const useLogStore = defineStore('log', () => {
     if (settings.persistLog) startPersisting()
   }
 
-  function append(event: SessionEvent): LogEntry {
-    if (event.kind === 'closing' && event.completes) {
-      const completed = completeClosing(event)
-      if (completed) return completed
-    }
-    const entry = buffer.push(event)
-    if (event.kind === 'open') openedAt.set(event.connection, event.at)
-    view.append(entry)
-    schedulePublish()
-    persistEntry(entry)
-    return entry
-  }
-
-  /**
-   * Fills the close code into the CLOSING the 1 s sample recorded (a copy in its place, so its row redraws).
-   * Few entries come between the two (an error at most): the look back is short.
-   */
-  function completeClosing(event: SessionEvent & { kind: 'closing' }): LogEntry | undefined {
-    const sampled = buffer.findRecent(
-      (e) => e.kind === 'closing' && e.connection === event.connection && e.code === undefined,
-      8,
-    )
-    if (sampled?.kind !== 'closing') return undefined
-    const completed: LogEntry = { ...sampled, code: event.code, reason: event.reason }
-    if (!buffer.replace(sampled.seq, completed)) return undefined
-    schedulePublish()
-    persistEntry(completed)
-    return completed
-  }
-
   watch(
     filter,
     () => {
-      const compiled = compileFilter(filter)
-      if (!compiled.ok) {
-        filterError.value = compiled.error
-        return
-      }
-      filterError.value = undefined
-      filterActive.value = compiled.active
-      // A batch of the old pattern may still be running: end it rather than wait for it.
-      patterns.stop()
-      view.setFilter({ direction: compiled.direction, pattern: compiled.pattern, test: compiled.test })
-      publish()
+      host.setFilter(filter)
     },
     { deep: true },
   )
 
   watch(
-    () => settings.logCapacity,
-    (cap) => {
-      buffer.resize(validCapacity(cap))
-      queue.setLimit(buffer.capacity)
-      view.rebuild()
-      publish()
-      if (persisting) flushSoon()
-    },
-  )
-
-  watch(
-    () => settings.logMegabytes,
-    (mb) => {
-      buffer.setCharBudget(validMegabytes(mb) * MB)
-      view.rebuild()
-      publish()
+    () => [settings.logCapacity, settings.logMegabytes],
+    () => {
+      host.setLimits({
+        capacity: validCapacity(settings.logCapacity),
+        maxChars: validMegabytes(settings.logMegabytes) * MB,
+      })
+      queue.setLimit(core.buffer.capacity)
       if (persisting) flushSoon()
     },
   )
@@ -221,47 +289,18 @@ export const useLogStore = defineStore('log', () => {
    * The plain append for the per-message path. Pinia wraps every action for $onAction bookkeeping; a flood of
    * thousands of messages a second should not pay for that on each one, so the session store calls this directly.
    */
-  function sink(): (event: SessionEvent) => LogEntry {
-    return append
+  function sink(): (event: SessionEvent) => void {
+    return (event) => host.append(event)
   }
 
-  function rows(start: number, end: number): LogEntry[] {
-    return view.slice(start, end)
-  }
-
-  /** Entries by position in the whole log (filter ignored), like Array.slice: negative positions count from the end. */
-  function entriesAt(start: number, end = buffer.size): LogEntry[] {
-    const size = buffer.size
-    const from = Math.max(0, start < 0 ? size + start : Math.min(start, size))
-    const to = Math.max(from, end < 0 ? size + end : Math.min(end, size))
-    const out: LogEntry[] = []
-    for (let i = from; i < to; i++) out.push(buffer.get(buffer.firstSeq + i)!)
-    return out
-  }
-
-  /** The newest `limit` entries of one page connection (by `source`), oldest first. */
-  function entriesOf(source: string, limit = 10_000): LogEntry[] {
-    const out: LogEntry[] = []
-    for (let seq = buffer.nextSeq - 1; seq >= buffer.firstSeq && out.length < limit; seq--) {
-      const e = buffer.get(seq)
-      if (e?.source === source) out.push(e)
-    }
-    return out.reverse()
-  }
-
-  function entry(seq: number): LogEntry | undefined {
-    return buffer.get(seq)
-  }
-
-  function indexOf(seq: number): number {
-    return view.indexOfSeq(seq)
+  /** The same for the page's socket events as the session host reported them (a worker's log has them already). */
+  function observer(): (event: SessionEvent) => void {
+    return (event) => host.observe(event)
   }
 
   function clear(): void {
-    buffer.clear()
-    view.rebuild()
+    host.clear()
     restoredCount.value = 0
-    publish()
     // The kept copy is cleared too.
     queue.clear()
     storageOp((s) => s.clear())
@@ -280,60 +319,26 @@ export const useLogStore = defineStore('log', () => {
   function exportAs(
     kind: 'ndjson' | 'json',
     options: { onlyMatching?: boolean; connectionName?: string } = {},
-  ): { name: string; text: string; type: string } {
-    const filtered = Boolean(options.onlyMatching && filterActive.value)
-    const entries = filtered ? view.entries() : buffer.entries()
-    const meta = {
-      capacity: buffer.capacity,
-      textBudgetMegabytes: buffer.charBudget / MB,
-      dropped: buffer.dropped,
-      // Entries with a `truncated` field hold only the head and tail of their message.
-      truncated: buffer.truncated,
-      userAgent: navigator.userAgent,
-      ...(filtered ? { filter: appliedFilter(options.connectionName) } : {}),
-    }
-    const text = kind === 'ndjson' ? toNdjson(entries) : toJson(entries, meta)
-    return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
-  }
-
-  function appliedFilter(connectionName: string | undefined) {
-    const { source, ...rest } = filter
-    return source ? { ...rest, connection: { id: source, ...(connectionName ? { name: connectionName } : {}) } } : rest
+  ): Promise<ExportFile> {
+    return host.exportAs(kind, { ...options, userAgent: navigator.userAgent })
   }
 
   /**
    * Replaces the log with the entries of an exported NDJSON/JSON file, to browse and filter them; entries that
    * arrive afterwards are appended as usual. Bounded by the log's capacity.
    */
-  function openFile(text: string): { ok: true; summary: string } | { ok: false; error: string } {
-    const result = parseLogFile(text, buffer.capacity)
-    if (!result.ok) return result
-    buffer.clear()
-    openedAt.clear()
-    for (const event of result.entries) {
-      buffer.push(event)
-      if (event.kind === 'open') openedAt.set(event.connection, event.at)
+  async function openFile(text: string): Promise<OpenResult> {
+    const result = await host.openFile(text)
+    if (result.ok) {
+      restoredCount.value = 0
+      storageOp((s) => s.replaceAll(core.buffer.toArray().map(storable)))
     }
-    view.rebuild()
-    publish()
-    restoredCount.value = 0
-    storageOp((s) => s.replaceAll(buffer.toArray().map(storable)))
-    const notes = [
-      result.skipped && `${result.skipped} unreadable records skipped`,
-      result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
-    ].filter(Boolean)
-    return {
-      ok: true,
-      summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}`,
-    }
-  }
-
-  function connectionOpenedAt(connection: number): number | undefined {
-    return openedAt.get(connection)
+    return result
   }
 
   return {
     version,
+    rowsVersion,
     total,
     matching,
     dropped,
@@ -344,9 +349,18 @@ export const useLogStore = defineStore('log', () => {
     filterActive,
     filtering,
     sink,
+    observer,
+    attach,
+    /** Where the log lives: 'worker' next to the sockets, 'inline' on the main thread. */
+    host: () => host.kind,
     rows,
-    entriesAt,
-    entriesOf,
+    placedRows,
+    rowAt,
+    knownRow,
+    entriesAt: (start: number, end?: number) => host.entriesAt(start, end),
+    /** What `entriesAt` sees (the page's copy): entries held and dropped. */
+    scriptCounts: () => ({ total: core.buffer.size, dropped: core.buffer.dropped }),
+    entriesOf: (source: string, limit = 10_000) => host.entriesOf(source, limit),
     entry,
     indexOf,
     clear,

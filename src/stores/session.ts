@@ -126,6 +126,9 @@ export const useSessionStore = defineStore('session', () => {
   /** Events a worker host left out because the page fell behind (the counters stay exact); 0 on the main thread. */
   const skippedEvents = shallowRef(0)
   const appendToLog = log.sink()
+  const observeInLog = log.observer()
+  // A worker host keeps the log next to the sockets: the page then gets counters and the rows it shows.
+  if (host.logLink) log.attach(host.logLink)
   const applyToTimeline = timeline.sink()
   const listeners = new Set<(event: SessionEvent) => void>()
   const idListeners = new Set<(source: string, ids: string[]) => void>()
@@ -140,7 +143,8 @@ export const useSessionStore = defineStore('session', () => {
     const found = update.connectionIds
     let next = 0
     update.events.forEach((event, index) => {
-      record(event)
+      observeInLog(event)
+      applyToTimeline(event)
       for (const listener of listeners) listener(event)
       // Ids found in this event, after it: a reconnect (which forgets the learned id) keeps its place in the order.
       for (; next < found.length && found[next]![0] === index; next++)

@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   restored?: CollectionRecord
   delivery: DeliveryPolicy
   deliver: (update: HostUpdate) => void
+  /** Sees every event as it happens, URL redacted, before any batching (the worker's log). */
+  observe?: (event: SessionEvent) => void
 }
 
 /** A frame at 60 Hz: the page gets at most one update per frame. */
@@ -42,10 +44,12 @@ export class HostDispatcher {
   private lastSentAt = -Infinity
   private disposed = false
   private readonly flushTrafficStates: () => void
+  private readonly observe: ((event: SessionEvent) => void) | undefined
 
   constructor(options: DispatcherOptions) {
     this.policy = options.delivery
     this.deliver = options.deliver
+    this.observe = options.observe
     this.collection = new ConnectionCollection(options.collection, options.restored)
     this.collection.subscribe((event) => this.onEvent(event))
     // Traffic can be thousands of messages a second: its states go out in batches (as the page always did).
@@ -129,6 +133,7 @@ export class HostDispatcher {
   private onEvent(raw: SessionEvent): void {
     // A presigned URL carries a session token: nothing that leaves the host shows it.
     const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
+    this.observe?.(event)
     const source = event.source
     const pending = this.policy.mode === 'immediate' ? emptyUpdate() : this.pending
     if (event.kind === 'received' && event.data !== undefined && source !== undefined) {

@@ -2,6 +2,7 @@ import type { SessionEvent } from './events'
 import type { CollectionRecord, ConnectionInit } from './connection-collection'
 import type { ConnectionSettings, ConnectionState } from './page-connection'
 import type { Result } from './session'
+import type { LogCounters, LogReply, LogRequest } from '../log/log-protocol'
 
 /**
  * What the page asks of the host that runs its connections (on the main thread or in a worker). Plain data only:
@@ -54,12 +55,17 @@ export type PageToWorker =
   | { type: 'command'; command: HostCommand }
   /** The page has applied the last update: the next may come. */
   | { type: 'ack' }
+  /** For the log that lives next to the sockets (see ../log/log-protocol.ts). */
+  | { type: 'log'; request: LogRequest; id?: number }
   | { type: 'dispose' }
 
 /** Messages from a worker host to the page. */
 export type WorkerToPage =
   | { type: 'ready' }
   | { type: 'update'; update: HostUpdate }
+  /** The log's counters, at most once per frame; a reply to a log request that has an id. */
+  | { type: 'logCounters'; counters: LogCounters }
+  | { type: 'logReply'; reply: LogReply }
   /** Something went wrong in the worker that no command caused: shown as the page's last error. */
   | { type: 'fatal'; message: string }
 

@@ -1,6 +1,8 @@
 import { HostDispatcher, MAX_PENDING_EVENTS, WORKER_UPDATE_INTERVAL_MS } from './host-dispatcher'
 import type { PageToWorker, WorkerToPage } from './host-protocol'
 import type { SocketFactory } from './session'
+import { WorkerLog } from '../log/log-worker-side'
+import type { WorkerLike } from '../log/pattern-runner'
 
 /** What the worker side needs of its global scope (`self` in a worker; one end of a channel in Node's tests). */
 export interface HostScope {
@@ -13,13 +15,26 @@ export interface HostScope {
  * at most one per frame and never before the page acknowledged the last one. Bad messages get a `fatal` reply,
  * never an exception that would end the worker.
  */
-export function serveHost(scope: HostScope, options: { createSocket?: SocketFactory } = {}): void {
+export function serveHost(
+  scope: HostScope,
+  options: { createSocket?: SocketFactory; createPatternWorker?: () => WorkerLike } = {},
+): void {
   let dispatcher: HostDispatcher | undefined
+  let log: WorkerLog | undefined
   scope.onmessage = ({ data }) => {
     try {
       if (data.type === 'init') {
         dispatcher?.dispose()
+        log?.dispose()
+        const workerLog = (log = new WorkerLog(
+          {
+            counters: (counters) => scope.postMessage({ type: 'logCounters', counters }),
+            reply: (reply) => scope.postMessage({ type: 'logReply', reply }),
+          },
+          { createPatternWorker: options.createPatternWorker },
+        ))
         dispatcher = new HostDispatcher({
+          observe: (event) => workerLog.observe(event),
           collection: {
             secure: data.secure,
             defaults: data.defaults,
@@ -33,9 +48,12 @@ export function serveHost(scope: HostScope, options: { createSocket?: SocketFact
         scope.postMessage({ type: 'ready' })
       } else if (!dispatcher) scope.postMessage({ type: 'fatal', message: 'The connections worker was not set up.' })
       else if (data.type === 'ack') dispatcher.ack()
+      else if (data.type === 'log') log?.handle(data.request, data.id)
       else if (data.type === 'dispose') {
         dispatcher.dispose()
         dispatcher = undefined
+        log?.dispose()
+        log = undefined
       } else if (data.type === 'command') {
         const result = dispatcher.handle(data.command)
         // The page answered `ok` from what it knew; the socket said otherwise.

@@ -2,6 +2,7 @@ import type { ConnectionCollection, CollectionOptions, CollectionRecord } from '
 import type { ConnectionState } from './page-connection'
 import type { CommandResult, HostCommand, HostUpdate } from './host-protocol'
 import { HostDispatcher } from './host-dispatcher'
+import type { LogLink } from '../log/worker-log-host'
 
 /**
  * Where the page's connections run: commands in, already-derived updates out. `InlineHost` runs them on the main
@@ -21,6 +22,8 @@ export interface SessionHost {
   command(command: HostCommand): CommandResult
   /** The latest state the host reported for a connection. */
   state(id: string): ConnectionState | undefined
+  /** Where a worker host keeps the log next to the sockets; absent when the log lives on the main thread. */
+  readonly logLink?: LogLink
   /** The one listener for updates (the session store). */
   onUpdate(listener: (update: HostUpdate) => void): void
   dispose(): void

@@ -12,6 +12,8 @@ import {
 import type { ConnectionState } from './page-connection'
 import type { SocketFactory, SocketLike } from './session'
 import type { HostOptions, SessionHost } from './session-host'
+import type { LogCounters, LogReply, LogRequest } from '../log/log-protocol'
+import type { LogLink } from '../log/worker-log-host'
 
 /** The part of a Worker the host uses (a MessagePort-like pair in Node's tests). */
 export interface HostWorkerLike {
@@ -23,6 +25,8 @@ export interface HostWorkerLike {
 
 /** Commands that touch a socket, kept until the worker said it is ready, to replay on the main thread if it fails. */
 const MAX_EARLY_COMMANDS = 1000
+/** Log requests awaiting their answer (the page asks for one window at a time; exports are rare). */
+const MAX_LOG_QUESTIONS = 100
 
 function isActive(state: ConnectionState | undefined): boolean {
   return state?.readyState === 0 || state?.readyState === 1 || state?.readyState === 2
@@ -50,9 +54,16 @@ export class WorkerHost implements SessionHost {
   private readonly states = new Map<string, ConnectionState>()
   /** Connections asked to connect whose new state the worker has not reported yet. */
   private readonly connecting = new Set<string>()
+  private readonly questions = new Map<number, { resolve: (result: never) => void; reject: (e: Error) => void }>()
+  private nextQuestion = 1
+  private countersListener: (counters: LogCounters) => void = () => {}
+  private lostListener: () => void = () => {}
+  /** The log that lives next to the sockets (see ../log/worker-log-host.ts). */
+  readonly logLink: LogLink
   private fallbackReason: string | undefined
 
   constructor(createWorker: () => HostWorkerLike, options: HostOptions = {}) {
+    this.logLink = this.createLogLink()
     const socketFactory: SocketFactory =
       options.collection?.session?.createSocket ??
       ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
@@ -134,6 +145,8 @@ export class WorkerHost implements SessionHost {
   }
 
   dispose(): void {
+    for (const question of this.questions.values()) question.reject(new Error('The connections worker is gone.'))
+    this.questions.clear()
     if (this.worker) {
       this.worker.postMessage({ type: 'dispose' })
       this.worker.terminate()
@@ -175,6 +188,14 @@ export class WorkerHost implements SessionHost {
       this.early = []
       return
     }
+    if (message.type === 'logCounters') {
+      this.countersListener(message.counters)
+      return
+    }
+    if (message.type === 'logReply') {
+      this.answer(message.reply)
+      return
+    }
     if (message.type === 'fatal') {
       this.listener({ ...emptyUpdate(), failures: [message.message] })
       return
@@ -201,5 +222,41 @@ export class WorkerHost implements SessionHost {
     this.live = true
     for (const command of this.early) this.local.handle(command)
     this.early = []
+    for (const question of this.questions.values()) question.reject(new Error('The connections worker is gone.'))
+    this.questions.clear()
+    this.lostListener()
+  }
+
+  private answer(reply: LogReply): void {
+    const question = this.questions.get(reply.id)
+    if (!question) return
+    this.questions.delete(reply.id)
+    if ('error' in reply) question.reject(new Error(reply.error))
+    else question.resolve(reply.result as never)
+  }
+
+  private createLogLink(): LogLink {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const host = this
+    return {
+      get alive() {
+        return !host.live && host.worker !== undefined
+      },
+      post: (request: LogRequest) => host.worker?.postMessage({ type: 'log', request }),
+      ask: (request) =>
+        new Promise((resolve, reject) => {
+          if (!host.worker || host.live) return reject(new Error('The connections worker is gone.'))
+          if (host.questions.size >= MAX_LOG_QUESTIONS) return reject(new Error('Too many log requests at once.'))
+          const id = host.nextQuestion++
+          host.questions.set(id, { resolve: resolve as (result: never) => void, reject })
+          host.worker.postMessage({ type: 'log', request, id })
+        }),
+      onCounters: (listener) => {
+        host.countersListener = listener
+      },
+      onLost: (listener) => {
+        host.lostListener = listener
+      },
+    }
   }
 }

@@ -1,0 +1,84 @@
+import type { SessionEvent } from '../session/events'
+import { LogCore, type LogCounters } from './log-core'
+import { counterPacing } from './log-host'
+import type { LogReply, LogRequest } from './log-protocol'
+import { PatternRunner, type WorkerLike } from './pattern-runner'
+
+/**
+ * The log where the sockets are (the connections worker): every event goes into a LogCore here, the filter runs
+ * here (user patterns in a nested worker, ended when too slow), and the page gets counters at most once per frame
+ * and the rows, exports and imports it asks for.
+ */
+export class WorkerLog {
+  readonly core: LogCore
+  private readonly patterns: PatternRunner | undefined
+  private readonly schedule: () => void
+
+  constructor(
+    private readonly send: {
+      counters: (counters: LogCounters) => void
+      reply: (reply: LogReply) => void
+    },
+    options: { createPatternWorker?: () => WorkerLike } = {},
+  ) {
+    this.patterns = options.createPatternWorker ? new PatternRunner(options.createPatternWorker) : undefined
+    const patterns = this.patterns
+    this.schedule = counterPacing(() => this.publish())
+    this.core = new LogCore({
+      textStage: patterns ? (pattern, seqs, texts) => patterns.match(pattern, seqs, texts) : undefined,
+      stopTextStage: () => patterns?.stop(),
+      onChange: () => this.schedule(),
+    })
+  }
+
+  /** A socket event, as it happens (a copy: the buffer numbers and may cut what it holds). */
+  observe(event: SessionEvent): void {
+    this.core.append({ ...event })
+  }
+
+  publish(): void {
+    this.send.counters(this.core.counters())
+  }
+
+  handle(request: LogRequest, id?: number): void {
+    const core = this.core
+    const answer = (result: Extract<LogReply, { result: unknown }>['result']) => {
+      if (id !== undefined) this.send.reply({ id, result })
+    }
+    switch (request.op) {
+      case 'append':
+        core.append(request.event)
+        return
+      case 'setFilter':
+        core.setFilter(request.spec)
+        break
+      case 'setLimits':
+        core.setLimits(request.limits)
+        break
+      case 'clear':
+        core.clear()
+        break
+      case 'load':
+        core.load(request.events, { skipRestoredOpenings: request.skipRestoredOpenings })
+        break
+      case 'openFile':
+        answer(core.openFile(request.text))
+        break
+      case 'rows':
+        answer(core.rows(request.start, request.end))
+        return
+      case 'export':
+        answer(core.exportAs(request.kind, request.options))
+        return
+      default:
+        if (id !== undefined) this.send.reply({ id, error: `Unknown log request ${(request as { op: unknown }).op}.` })
+        return
+    }
+    // What the page changed shows at once.
+    this.publish()
+  }
+
+  dispose(): void {
+    this.patterns?.stop()
+  }
+}

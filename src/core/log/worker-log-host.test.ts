@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { HostUpdate } from '../session/host-protocol'
+import { serveHost } from '../session/host-worker-side'
+import { WorkerHost } from '../session/worker-host'
+import { hostChannel } from '../test-support/host-channel'
+import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
+import { LogCore, type LogCounters } from './log-core'
+import { WorkerLogHost } from './worker-log-host'
+
+type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
+
+// The log in the connections worker, both halves joined in Node through the structured-clone channel (the worker
+// side runs the sockets on the `ws` client against a real echo server). The page gets counters and asks for rows.
+describe('WorkerLogHost and the worker’s log', () => {
+  let server: EchoServer
+  let host: WorkerHost
+  let log: WorkerLogHost
+  let mirror: LogCore
+  let counters: LogCounters[]
+  let updates: HostUpdate[]
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    counters = []
+    updates = []
+  })
+
+  afterEach(async () => {
+    host.dispose()
+    await server.close()
+  })
+
+  function start(options: { withWorker: boolean }) {
+    const channel = hostChannel()
+    serveHost(channel.scope, { createSocket: wsClientFactory })
+    host = new WorkerHost(
+      () => {
+        if (!options.withWorker) throw new Error('Worker is not defined')
+        return channel.worker
+      },
+      { collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } } },
+    )
+    mirror = new LogCore()
+    log = new WorkerLogHost(host.logLink, mirror)
+    log.onCounters((c) => counters.push(c))
+    // As the session store does: socket events reach the page's copy, the worker's log has them already.
+    host.onUpdate((u) => {
+      updates.push(u)
+      for (const e of u.events) log.observe(e)
+    })
+    return channel
+  }
+  const latest = () => counters.at(-1)
+
+  it('keeps the log in the worker: counters in batches, rows and exports on request, scripts read the page copy', async () => {
+    const channel = start({ withWorker: true })
+    expect(log.kind).toBe('worker')
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    for (let i = 0; i < 300; i++) host.command({ op: 'send', id: 'c1', data: i % 3 ? `m${i}` : `needle ${i}` })
+    // connecting, open, 300 sent, 300 received
+    await until(() => latest()?.total === 602, 'counters')
+    expect(channel.received.filter((m) => m.type === 'logCounters').length).toBeLessThan(60)
+    expect(latest()).toMatchObject({ matching: 602, dropped: 0, appended: 602, filterActive: false })
+
+    const window = await log.rows(600, 700)
+    expect(window.start).toBe(600)
+    expect(window.rows.map((e) => e.kind)).toEqual(['received', 'received'])
+    expect(window.openedAt).toEqual([[expect.any(Number), expect.any(Number)]])
+
+    // The filter runs in the worker (here without a pattern worker: in the worker's own thread).
+    log.setFilter({ text: 'needle', regex: false, direction: 'in' })
+    await until(() => latest()?.matching === 100 && latest()!.filterActive, 'filtered')
+    expect((await log.rows(0, 2)).rows.map((e) => e.data)).toEqual(['needle 0', 'needle 3'])
+    const json = JSON.parse((await log.exportAs('json', { onlyMatching: true, userAgent: 'UA' })).text)
+    expect(json.entries).toHaveLength(100)
+    expect(json.filter).toEqual({ text: 'needle', regex: false, direction: 'in' })
+    log.setFilter({ text: '(', regex: true, direction: 'all' })
+    await until(() => latest()?.filterError !== undefined, 'bad pattern')
+    expect(latest()?.matching).toBe(100)
+
+    // An event the page records goes to both; scripts read the page's copy, which matches the worker's log.
+    log.append({ kind: 'aws', direction: 'none', at: Date.now(), connection: 0, message: 'a call' } as never)
+    log.setFilter({ text: '', regex: false, direction: 'all' })
+    await until(() => latest()?.total === 603, 'appended')
+    await until(() => mirror.buffer.size === 603, 'page copy')
+    const all = JSON.parse((await log.exportAs('json', {})).text) as { entries: { seq: number; kind: string }[] }
+    expect(mirror.entriesAt(0).map((e) => e.kind)).toEqual(all.entries.map((e) => e.kind))
+    expect(log.entriesAt(-1)[0]).toMatchObject({ kind: 'aws', message: 'a call' })
+
+    // Limits, clear and import reach both.
+    log.setLimits({ capacity: 100, maxChars: 1024 * 1024 })
+    await until(() => latest()?.total === 100, 'resized')
+    expect(mirror.buffer.size).toBe(100)
+    log.clear()
+    await until(() => latest()?.total === 0, 'cleared')
+    const line = JSON.stringify({ kind: 'received', direction: 'in', at: 1, connection: 1, data: 'imported' })
+    expect(await log.openFile(`${line}\n${line}\n`)).toEqual({ ok: true, summary: '2 entries' })
+    await until(() => latest()?.total === 2, 'imported')
+    expect((await log.rows(0, 5)).rows.map((e) => e.data)).toEqual(['imported', 'imported'])
+  })
+
+  it('falls back to the page’s copy, filter and all, when no worker can be created', async () => {
+    start({ withWorker: false })
+    expect(log.kind).toBe('inline')
+    log.setFilter({ text: '', regex: false, direction: 'out' })
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    host.command({ op: 'send', id: 'c1', data: 'hi' })
+    await until(() => updates.some((u) => u.events.some((e) => e.kind === 'received')), 'echo')
+    const rows = log.rows(0, 10)
+    expect(rows instanceof Promise).toBe(false)
+    expect((rows as Awaited<typeof rows>).rows.map((e) => e.data)).toEqual(['hi'])
+    await until(() => latest()?.total === 4 && latest()?.matching === 1, 'counters')
+  })
+})
