@@ -23,30 +23,36 @@ async function roundTrip(page: Page, wsUrl: string) {
   await expect(stateBadge(page)).toHaveText(/CLOSED/)
 }
 
-test('by default the sockets run in the connections worker', async ({ page, gateway }) => {
-  await openPlayground(page)
-  await roundTrip(page, gateway.wsUrl)
-  expect(await hostInfo(page)).toEqual({ kind: 'worker' })
-  expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(true)
-})
-
-test('a script can keep the sockets on the main thread (window.__playgroundSessionHost = "inline")', async ({
-  page,
-  gateway,
-}) => {
+/** Asks for the connections worker before the page loads (the default is the main thread; src/main.ts says why). */
+async function askForWorker(page: Page) {
   await page.addInitScript(() => {
-    ;(window as { __playgroundSessionHost?: string }).__playgroundSessionHost = 'inline'
+    ;(window as { __playgroundSessionHost?: string }).__playgroundSessionHost = 'worker'
   })
+}
+
+test('by default the sockets run on the main thread', async ({ page, gateway }) => {
   await openPlayground(page)
   await roundTrip(page, gateway.wsUrl)
   expect(await hostInfo(page)).toEqual({ kind: 'inline' })
   expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(false)
 })
 
+test('a script can put the sockets in the connections worker (window.__playgroundSessionHost = "worker")', async ({
+  page,
+  gateway,
+}) => {
+  await askForWorker(page)
+  await openPlayground(page)
+  await roundTrip(page, gateway.wsUrl)
+  expect(await hostInfo(page)).toEqual({ kind: 'worker' })
+  expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(true)
+})
+
 test('where the connections worker cannot be created, the page runs them on the main thread and says why', async ({
   page,
   gateway,
 }) => {
+  await askForWorker(page)
   await page.addInitScript(() => {
     const Real = window.Worker
     // Only the connections worker is refused: the log filter's worker still starts.
@@ -70,6 +76,7 @@ test('where the connections worker fails to load, a connect made meanwhile still
   gateway,
 }) => {
   // The worker's script never arrives; the page does not wait for it to fail before it can be used.
+  await askForWorker(page)
   await page.route(/session-worker[^/]*\.js$/, (route) => route.abort())
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
