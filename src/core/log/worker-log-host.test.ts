@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostUpdate } from '../session/host-protocol'
-import { serveHost } from '../session/host-worker-side'
 import { WorkerHost } from '../session/worker-host'
-import { hostChannel } from '../test-support/host-channel'
-import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
+import { channelWorkerHost } from '../test-support/channel-worker-host'
+import { startEchoServer, until } from '../test-support/ws-test-server'
 import { LogCore, type LogCounters } from './log-core'
 import { WorkerLogHost } from './worker-log-host'
 
@@ -31,15 +30,9 @@ describe('WorkerLogHost and the worker’s log', () => {
   })
 
   function start(options: { withWorker: boolean }) {
-    const channel = hostChannel()
-    serveHost(channel.scope, { createSocket: wsClientFactory })
-    host = new WorkerHost(
-      () => {
-        if (!options.withWorker) throw new Error('Worker is not defined')
-        return channel.worker
-      },
-      { collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } } },
-    )
+    const started = channelWorkerHost(server.url, options)
+    host = started.host
+    const channel = started.channel
     mirror = new LogCore()
     log = new WorkerLogHost(host.logLink, mirror)
     log.onCounters((c) => counters.push(c))

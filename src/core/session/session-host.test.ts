@@ -4,6 +4,7 @@ import { InlineHost } from './session-host'
 import { HostDispatcher } from './host-dispatcher'
 import { serveHost } from './host-worker-side'
 import { WorkerHost } from './worker-host'
+import { channelWorkerHost } from '../test-support/channel-worker-host'
 import { hostChannel } from '../test-support/host-channel'
 import { startEchoServer, until, wsClientFactory } from '../test-support/ws-test-server'
 
@@ -80,15 +81,9 @@ describe('WorkerHost and its worker side', () => {
   })
 
   function start(options: { withWorker: boolean }) {
-    const channel = hostChannel()
-    serveHost(channel.scope, { createSocket: wsClientFactory })
-    host = new WorkerHost(
-      () => {
-        if (!options.withWorker) throw new Error('Worker is not defined')
-        return channel.worker
-      },
-      { collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } } },
-    )
+    const started = channelWorkerHost(server.url, options)
+    host = started.host
+    const channel = started.channel
     host.onUpdate((u) => updates.push(u))
     return channel
   }
