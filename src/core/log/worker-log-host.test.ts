@@ -4,6 +4,7 @@ import { WorkerHost } from '../session/worker-host'
 import { channelWorkerHost } from '../test-support/channel-worker-host'
 import { startEchoServer, until } from '../test-support/ws-test-server'
 import { LogCore, type LogCounters } from './log-core'
+import { KEPT_HEAD_CHARS, KEPT_TAIL_CHARS } from './log-buffer'
 import { WorkerLogHost } from './worker-log-host'
 
 type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
@@ -91,6 +92,45 @@ describe('WorkerLogHost and the worker’s log', () => {
     expect(await log.openFile(`${line}\n${line}\n`)).toEqual({ ok: true, summary: '2 entries' })
     await until(() => latest()?.total === 2, 'imported')
     expect((await log.rows(0, 5)).rows.map((e) => e.data)).toEqual(['imported', 'imported'])
+  })
+
+  it('keeps large messages whole in the worker’s log; the page gets them already cut to head and tail, once', async () => {
+    const channel = start({ withWorker: true })
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    // Five messages over LARGE_MESSAGE_CHARS (200 KB), each sent and echoed: ten large entries.
+    const big = (i: number) => `<${i}${'x'.repeat(200_000)}${i}>`
+    for (let i = 0; i < 5; i++) host.command({ op: 'send', id: 'c1', data: big(i) })
+    await until(() => mirror.buffer.size === 12, 'page copy')
+    await until(() => latest()?.total === 12, 'counters')
+
+    // No update carried a whole one.
+    const crossed = channel.received.filter((m) => m.type === 'update')
+    expect(Math.max(...crossed.map((m) => JSON.stringify(m).length))).toBeLessThan(200_000)
+    // The page's copy (window.playground's entries, the kept log) holds head and tail, marked, each counted once.
+    const cut = (i: number) => ({ chars: big(i).length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS })
+    const headAndTail = (text: string) => text.slice(0, KEPT_HEAD_CHARS) + text.slice(-KEPT_TAIL_CHARS)
+    const onPage = log.entriesAt(2).map((e) => ({ kind: e.kind, data: e.data, truncated: e.truncated }))
+    for (let i = 0; i < 5; i++) {
+      const at = onPage.findIndex((e) => e.kind === 'received' && e.data === headAndTail(big(i)))
+      expect(onPage[at]!.truncated).toEqual(cut(i))
+    }
+    expect(onPage.every((e) => e.data!.length === KEPT_HEAD_CHARS + KEPT_TAIL_CHARS)).toBe(true)
+    expect(mirror.counters().truncated).toBe(10)
+
+    // The worker's log has them as the log keeps any: the newest three whole, the older ones cut, for its rows and
+    // exports (the inspector shows a selected entry from those rows).
+    expect(latest()?.truncated).toBe(7)
+    const exported = JSON.parse((await log.exportAs('json', {})).text) as {
+      truncated: number
+      entries: { kind: string; data?: string; truncated?: unknown }[]
+    }
+    expect(exported.truncated).toBe(7)
+    expect(exported.entries.slice(2).map((e) => (e.truncated ? 'cut' : e.data!.length))).toEqual([
+      ...Array<string>(7).fill('cut'),
+      ...Array<number>(3).fill(200_004),
+    ])
+    expect((await log.rows(11, 12)).rows[0]).toMatchObject({ kind: 'received', data: big(4) })
   })
 
   it('falls back to the page’s copy, filter and all, when no worker can be created', async () => {

@@ -19,7 +19,8 @@ export interface LogLink {
  * The log in the connections worker, seen from the page: counters come by themselves (at most once per frame), rows
  * and exports are asked for. The page keeps a script copy (`mirror`, the same LogCore without a filter) so that
  * `window.playground`'s synchronous answers and the kept log (IndexedDB) stay as they were; it is fed the events
- * the page receives anyway. If the worker goes away, the mirror becomes the log (an InlineLogHost over it).
+ * the page receives anyway, large messages (over LARGE_MESSAGE_CHARS) among them already cut to head and tail where
+ * the worker's log has them whole. If the worker goes away, the mirror becomes the log (an InlineLogHost over it).
  */
 export class WorkerLogHost implements LogHost {
   private fallback: InlineLogHost | undefined
@@ -48,7 +49,10 @@ export class WorkerLogHost implements LogHost {
   }
 
   observe(event: SessionEvent): void {
-    this.mirror.append(event)
+    const entry = this.mirror.append(event)
+    // A large message crosses from the worker already cut to head and tail (see forThePage in the host dispatcher):
+    // counted as the log counts the ones it cuts itself. The buffer never cuts the entry it just took.
+    if (entry.truncated) this.mirror.buffer.truncated++
   }
 
   load(events: SessionEvent[], options: { skipRestoredOpenings?: boolean } = {}): void {

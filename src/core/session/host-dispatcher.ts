@@ -3,15 +3,26 @@ import { redactSecrets } from './endpoint'
 import { findConnectionIds } from '../management/connection-ids'
 import { intervalBatch } from '../timing/interval-batch'
 import { ConnectionCollection, type CollectionOptions, type CollectionRecord } from './connection-collection'
-import { emptyUpdate, type CommandResult, type HostCommand, type HostUpdate } from './host-protocol'
+import { emptyUpdate, type CommandResult, type HostCommand, type HostEvent, type HostUpdate } from './host-protocol'
+import { headAndTail, KEPT_HEAD_CHARS, KEPT_TAIL_CHARS, LARGE_MESSAGE_CHARS } from '../log/log-buffer'
 
 /**
  * How updates leave the dispatcher. `immediate` (the main-thread host): each event at once, as the page always had
- * them, traffic states in batches. `batched` (the worker host): everything in one update at most every `intervalMs`,
- * and never a new one before the page acknowledged the last (`ack`), so a slow page cannot queue messages without
- * bound: events wait here instead, up to `maxPendingEvents`.
+ * them, traffic states in batches. `batched` (the worker host): what happened in one update at most every
+ * `intervalMs`, and never a new one before the page acknowledged the last (`ack`), so a slow page cannot queue
+ * messages without bound: events wait here instead, up to `maxPendingEvents`. An update carries at most
+ * `maxEventsPerUpdate` events and about `maxCharsPerUpdate` characters of message text (the page reads a whole
+ * update in one task); the rest go in the next, sent as soon as the page acknowledged.
  */
-export type DeliveryPolicy = { mode: 'immediate' } | { mode: 'batched'; intervalMs: number; maxPendingEvents: number }
+export type DeliveryPolicy =
+  | { mode: 'immediate' }
+  | {
+      mode: 'batched'
+      intervalMs: number
+      maxPendingEvents: number
+      maxEventsPerUpdate?: number
+      maxCharsPerUpdate?: number
+    }
 
 export interface DispatcherOptions {
   collection?: CollectionOptions
@@ -26,6 +37,28 @@ export interface DispatcherOptions {
 export const WORKER_UPDATE_INTERVAL_MS = 16
 /** Events held while the page catches up; the log keeps at most this many by default anyway. */
 export const MAX_PENDING_EVENTS = 100_000
+/**
+ * Events in one update: reading it (structured clone) and handing it over are one task on the page each, so an update
+ * stays small; a flood goes in several, one after each acknowledgement.
+ */
+export const MAX_EVENTS_PER_UPDATE = 2000
+/** Message text in one update, in characters (large messages cross cut to 32 KB, see `forThePage`). */
+export const MAX_CHARS_PER_UPDATE = 4 * 1024 * 1024
+
+/**
+ * The event as it crosses to the page from a worker: a message longer than LARGE_MESSAGE_CHARS cut to its head and
+ * tail with the log's `truncated` marker (the page's copy of the log keeps large ones so anyway, bar the newest few,
+ * and its rows come from the worker's log, which has the whole message).
+ */
+export function forThePage(event: SessionEvent): HostEvent {
+  const data = event.data
+  if (data === undefined || data.length <= LARGE_MESSAGE_CHARS) return event
+  return {
+    ...event,
+    data: headAndTail(data, KEPT_HEAD_CHARS, KEPT_TAIL_CHARS),
+    truncated: { chars: data.length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS },
+  }
+}
 
 /**
  * The host side of the page's connections, the same code on the main thread and in a worker: runs commands on a
@@ -135,7 +168,15 @@ export class HostDispatcher {
     const event = raw.url ? { ...raw, url: redactSecrets(raw.url) } : raw
     this.observe?.(event)
     const source = event.source
-    const pending = this.policy.mode === 'immediate' ? emptyUpdate() : this.pending
+    if (source !== undefined) this.dirty.add(source)
+    const immediate = this.policy.mode === 'immediate'
+    const pending = immediate ? emptyUpdate() : this.pending
+    if (!immediate && pending.events.length >= this.policy.maxPendingEvents && event.direction !== 'none') {
+      pending.skipped++
+      this.schedule()
+      return
+    }
+    // Ids are looked for in the whole message, before a worker cuts a large one for the page.
     if (event.kind === 'received' && event.data !== undefined && source !== undefined) {
       const ids = findConnectionIds(event.data)
       if (ids.length) pending.connectionIds.push([pending.events.length, source, ids])
@@ -144,20 +185,18 @@ export class HostDispatcher {
       const endpoint = this.collection.get(source)?.connectedEndpoint
       if (endpoint) pending.opened.push([source, endpoint])
     }
-    if (source !== undefined) this.dirty.add(source)
-    if (this.policy.mode === 'immediate') {
-      pending.events.push(event)
-      if (event.direction === 'none' && source !== undefined) {
-        // Lifecycle events carry their connection's state with them; traffic's follows in a batch.
-        const state = this.collection.get(source)?.snapshot()
-        if (state) pending.states.push([source, state])
-      } else this.flushTrafficStates()
-      this.deliver(pending)
+    if (!immediate) {
+      pending.events.push(forThePage(event))
+      this.schedule()
       return
     }
-    if (pending.events.length < this.policy.maxPendingEvents || event.direction === 'none') pending.events.push(event)
-    else pending.skipped++
-    this.schedule()
+    pending.events.push(event)
+    if (event.direction === 'none' && source !== undefined) {
+      // Lifecycle events carry their connection's state with them; traffic's follows in a batch.
+      const state = this.collection.get(source)?.snapshot()
+      if (state) pending.states.push([source, state])
+    } else this.flushTrafficStates()
+    this.deliver(pending)
   }
 
   private hasPending(): boolean {
@@ -192,11 +231,35 @@ export class HostDispatcher {
 
   private flushBatch(): void {
     if (this.disposed || this.inFlight || !this.hasPending()) return
-    const update = this.pending
-    this.pending = emptyUpdate()
+    const update = this.takeBatch()
     this.takeStates(update)
     this.inFlight = true
-    this.lastSentAt = performance.now()
+    // With events left over, the next update goes as soon as the page acknowledged this one.
+    this.lastSentAt = this.pending.events.length ? -Infinity : performance.now()
     this.deliver(update)
+  }
+
+  /** What one update carries: the pending events up to the per-update limits, the rest left for the next. */
+  private takeBatch(): HostUpdate {
+    const all = this.pending
+    this.pending = emptyUpdate()
+    if (this.policy.mode !== 'batched') return all
+    const maxEvents = Math.max(1, this.policy.maxEventsPerUpdate ?? MAX_EVENTS_PER_UPDATE)
+    const maxChars = this.policy.maxCharsPerUpdate ?? MAX_CHARS_PER_UPDATE
+    let count = 0
+    let chars = 0
+    // At least one event, whatever its size.
+    while (count < all.events.length && count < maxEvents && (count === 0 || chars < maxChars))
+      chars += all.events[count++]!.data?.length ?? 0
+    if (count === all.events.length) return all
+    const rest = this.pending
+    rest.events = all.events.slice(count)
+    all.events.length = count
+    const split = all.connectionIds.findIndex(([index]) => index >= count)
+    if (split >= 0) {
+      rest.connectionIds = all.connectionIds.slice(split).map(([index, source, ids]) => [index - count, source, ids])
+      all.connectionIds.length = split
+    }
+    return all
   }
 }

@@ -1,4 +1,4 @@
-import type { SessionEvent } from './events'
+import type { LogEntry, SessionEvent } from './events'
 import type { CollectionRecord, ConnectionInit } from './connection-collection'
 import type { ConnectionSettings, ConnectionState } from './page-connection'
 import type { Result } from './session'
@@ -22,6 +22,13 @@ export type HostCommand =
   | { op: 'disconnect'; id: string; code?: number; reason?: string }
   | { op: 'send'; id: string; data: string | Uint8Array }
 
+/**
+ * An event as the host reports it. From a worker, a message longer than LARGE_MESSAGE_CHARS comes already cut to a
+ * head and a tail, marked `truncated` as the log marks the large messages it cuts: the worker's log keeps it whole,
+ * and the page (which shows rows the worker sends) never holds a megabyte string twice.
+ */
+export type HostEvent = SessionEvent & Pick<LogEntry, 'truncated'>
+
 /** `id`: the connection an `add` or `duplicate` created. */
 export type CommandResult = Result & { id?: string }
 
@@ -31,7 +38,7 @@ export type CommandResult = Result & { id?: string }
  * the endpoints that opened. A worker sends at most one of these per frame.
  */
 export interface HostUpdate {
-  events: SessionEvent[]
+  events: HostEvent[]
   states: [id: string, state: ConnectionState][]
   /** API Gateway connection ids found in received messages: in `events[index]`, from connection `source`. */
   connectionIds: [index: number, source: string, ids: string[]][]

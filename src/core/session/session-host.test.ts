@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HostUpdate } from './host-protocol'
+import { emptyUpdate, type HostEvent, type HostUpdate } from './host-protocol'
+import type { ApplyPacing } from './worker-host'
+import { KEPT_HEAD_CHARS, KEPT_TAIL_CHARS, LARGE_MESSAGE_CHARS } from '../log/log-buffer'
 import { InlineHost } from './session-host'
 import { HostDispatcher } from './host-dispatcher'
 import { serveHost } from './host-worker-side'
@@ -80,7 +82,7 @@ describe('WorkerHost and its worker side', () => {
     await server.close()
   })
 
-  function start(options: { withWorker: boolean }) {
+  function start(options: { withWorker: boolean; pacing?: Partial<ApplyPacing> }) {
     const started = channelWorkerHost(server.url, options)
     host = started.host
     const channel = started.channel
@@ -177,6 +179,89 @@ describe('WorkerHost and its worker side', () => {
     await until(() => events().some((e) => e.kind === 'received'), 'echo')
   })
 
+  /** An update as a worker would send it: `count` received events, ids found in the first and the last. */
+  function bigUpdate(count: number): HostUpdate {
+    const events: HostEvent[] = Array.from({ length: count }, (_, i) => ({
+      kind: 'received',
+      direction: 'in',
+      data: `m${i}`,
+      bytes: 2,
+      at: i,
+      connection: 1,
+      source: 'c1',
+    }))
+    const state = host.state('c1')!
+    return {
+      ...emptyUpdate(),
+      events,
+      connectionIds: [
+        [0, 'c1', ['first']],
+        [count - 1, 'c1', ['last']],
+      ],
+      states: [['c1', { ...state, receivedCount: count }]],
+      failures: ['late'],
+      opened: [['c1', server.url]],
+      skipped: 3,
+    }
+  }
+
+  it('applies a large update in slices over several tasks, in order, and acknowledges it after the last', async () => {
+    // A clock that moves 3 ms per look: with the 8 ms budget, three slices of 10 events per task.
+    let clock = 0
+    const tasks: (() => void)[] = []
+    const channel = start({
+      withWorker: true,
+      pacing: { chunk: 10, budgetMs: 8, now: () => (clock += 3), nextTask: (run) => tasks.push(run) },
+    })
+    await until(() => channel.received.some((m) => m.type === 'ready'), 'ready')
+    const acks = () => channel.sent.filter((m) => m.type === 'ack').length
+    const acksDuringSlices: number[] = []
+    host.onUpdate((u) => {
+      updates.push(u)
+      acksDuringSlices.push(acks())
+    })
+    const sent = bigUpdate(1000)
+    channel.scope.postMessage({ type: 'update', update: sent })
+    await until(() => updates.length === 3, 'the first task')
+    let ran = 1
+    // Each further task runs only when the page gets to it (here: when the test runs it).
+    while (tasks.length) {
+      expect(updates).toHaveLength(3 * ran)
+      tasks.shift()!()
+      ran++
+    }
+    expect(ran).toBe(34)
+    expect(updates).toHaveLength(100)
+    expect(updates.every((u) => u.events.length === 10)).toBe(true)
+    expect(events()).toEqual(sent.events)
+    // The ids follow their events; states, failures, endpoints and the skipped count come with the last slice.
+    expect(updates[0]!.connectionIds).toEqual([[0, 'c1', ['first']]])
+    expect(updates.at(-1)!.connectionIds).toEqual([[9, 'c1', ['last']]])
+    expect(updates.slice(1, -1).every((u) => u.connectionIds.length === 0 && u.states.length === 0)).toBe(true)
+    expect(updates.slice(0, -1).every((u) => !u.failures.length && !u.opened.length && !u.skipped)).toBe(true)
+    expect(updates.at(-1)).toMatchObject({ failures: ['late'], opened: [['c1', server.url]], skipped: 3 })
+    expect(updates.at(-1)!.states).toEqual(sent.states)
+    // One acknowledgement, after the last slice.
+    expect(acksDuringSlices.every((n) => n === 0)).toBe(true)
+    await until(() => acks() === 1, 'ack')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(acks()).toBe(1)
+  })
+
+  it('yields between slices with its own scheduler when every slice uses up the budget', async () => {
+    const channel = start({ withWorker: true, pacing: { budgetMs: 0, chunk: 100 } })
+    await until(() => channel.received.some((m) => m.type === 'ready'), 'ready')
+    const acks = () => channel.sent.filter((m) => m.type === 'ack').length
+    const sent = bigUpdate(5000)
+    channel.scope.postMessage({ type: 'update', update: sent })
+    await until(() => updates.length === 1, 'first slice')
+    // The rest waits for later tasks.
+    expect(acks()).toBe(0)
+    await until(() => acks() === 1, 'ack')
+    expect(updates).toHaveLength(50)
+    expect(events()).toEqual(sent.events)
+  })
+
   it('answers a bad message with a clear failure rather than ending the worker', async () => {
     const channel = hostChannel()
     serveHost(channel.scope)
@@ -203,5 +288,92 @@ describe('HostDispatcher in batched mode', () => {
     await until(() => delivered.length === 2, 'second update')
     expect(delivered[1]!.failures).toEqual(['f0', 'f1', 'f2', 'f3', 'f4'])
     d.dispose()
+  })
+})
+
+describe('HostDispatcher’s updates from a worker', () => {
+  let server: EchoServer
+  let d: HostDispatcher
+  const delivered: HostUpdate[] = []
+
+  beforeEach(async () => {
+    server = await startEchoServer()
+    delivered.length = 0
+  })
+
+  afterEach(async () => {
+    d.dispose()
+    await server.close()
+  })
+
+  /** Opens c1 (acknowledging as it goes), then holds the page back while `messages` echo, and lets it catch up. */
+  async function flood(limits: { maxEventsPerUpdate?: number; maxCharsPerUpdate?: number }, messages: string[]) {
+    let autoAck = true
+    d = new HostDispatcher({
+      delivery: { mode: 'batched', intervalMs: 0, maxPendingEvents: 10_000, ...limits },
+      deliver: (u) => {
+        delivered.push(u)
+        if (autoAck) setImmediate(() => d.ack())
+      },
+      collection: { session: { createSocket: wsClientFactory }, defaults: { endpoint: server.url } },
+    })
+    d.handle({ op: 'connect', id: 'c1' })
+    await until(() => d.collection.get('c1')!.snapshot().readyState === 1, 'open')
+    await until(() => delivered.flatMap((u) => u.events).some((e) => e.kind === 'open'), 'open delivered')
+    autoAck = false
+    d.handle({ op: 'send', id: 'c1', data: 'hold' })
+    await until(() => delivered.at(-1)!.events.some((e) => e.kind === 'sent'), 'held')
+    const held = delivered.length
+    for (const m of messages) d.handle({ op: 'send', id: 'c1', data: m })
+    await until(() => d.collection.get('c1')!.snapshot().receivedCount === messages.length + 1, 'echoes')
+    expect(delivered).toHaveLength(held)
+    autoAck = true
+    d.ack()
+    const events = () => delivered.slice(held).flatMap((u) => u.events)
+    const echoes = () => events().filter((e) => e.kind === 'received' && e.data !== 'hold')
+    await until(() => echoes().length === messages.length, 'caught up')
+    return delivered.slice(held)
+  }
+
+  it('sends a backlog in updates of at most maxEventsPerUpdate, in order, each id after its event', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `id${String(i).padStart(2, '0')}AAAAAAAAAA=`)
+    const after = await flood(
+      { maxEventsPerUpdate: 7 },
+      ids.map((id) => JSON.stringify({ connectionId: id })),
+    )
+    expect(after.length).toBeGreaterThanOrEqual(9)
+    expect(after.every((u) => u.events.length <= 7)).toBe(true)
+    const all = after.flatMap((u) => u.events)
+    expect(all.filter((e) => e.kind === 'sent').map((e) => e.data)).toEqual(ids.map((id) => `{"connectionId":"${id}"}`))
+    expect(all.filter((e) => e.kind === 'received' && e.data !== 'hold').map((e) => e.data)).toEqual(
+      ids.map((id) => `{"connectionId":"${id}"}`),
+    )
+    const found: string[] = []
+    for (const u of after)
+      for (const [index, source, got] of u.connectionIds) {
+        expect(source).toBe('c1')
+        expect(u.events[index]).toMatchObject({ kind: 'received', data: `{"connectionId":"${got[0]}"}` })
+        found.push(...got)
+      }
+    expect(found).toEqual(ids)
+  })
+
+  it('keeps each update’s message text near maxCharsPerUpdate, and cuts a large message to head and tail', async () => {
+    const big = `[${'b'.repeat(LARGE_MESSAGE_CHARS)}]`
+    const after = await flood({ maxCharsPerUpdate: 100 }, ['x'.repeat(60), 'y'.repeat(60), 'z'.repeat(60), big])
+    for (const u of after) {
+      const chars = u.events.reduce((sum, e) => sum + (e.data?.length ?? 0), 0)
+      // Stops at the first event that reaches the limit (always one, however large).
+      expect(u.events.length === 1 || chars - (u.events.at(-1)!.data?.length ?? 0) < 100).toBe(true)
+    }
+    expect(after.length).toBeGreaterThanOrEqual(4)
+    const cut = { chars: big.length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS }
+    const large = after.flatMap((u) => u.events).filter((e) => e.truncated)
+    expect(large.map((e) => [e.kind, e.data, e.truncated])).toEqual([
+      ['sent', big.slice(0, KEPT_HEAD_CHARS) + big.slice(-KEPT_TAIL_CHARS), cut],
+      ['received', big.slice(0, KEPT_HEAD_CHARS) + big.slice(-KEPT_TAIL_CHARS), cut],
+    ])
+    // Counted whole where the socket is.
+    expect(large[1]!.bytes).toBe(big.length)
   })
 })

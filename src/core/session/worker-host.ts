@@ -28,6 +28,23 @@ const MAX_EARLY_COMMANDS = 1000
 /** Log requests awaiting their answer (the page asks for one window at a time; exports are rare). */
 const MAX_LOG_QUESTIONS = 100
 
+/**
+ * How the page applies an update: `chunk` events at a time, yielding to the page (a new task) once a task has spent
+ * `budgetMs`, so a large update never makes a long task. `now` and `nextTask` are the clock and the scheduler (tests
+ * pass their own).
+ */
+export interface ApplyPacing {
+  budgetMs: number
+  chunk: number
+  now: () => number
+  nextTask: (run: () => void) => void
+}
+
+/** Half a frame: input and rendering get the other half. */
+export const APPLY_BUDGET_MS = 8
+/** Events handed to the store at a time between looks at the clock (tens of µs each on a slow machine). */
+export const APPLY_CHUNK = 50
+
 function isActive(state: ConnectionState | undefined): boolean {
   return state?.readyState === 0 || state?.readyState === 1 || state?.readyState === 2
 }
@@ -61,9 +78,20 @@ export class WorkerHost implements SessionHost {
   /** The log that lives next to the sockets (see ../log/worker-log-host.ts). */
   readonly logLink: LogLink
   private fallbackReason: string | undefined
+  private readonly pacing: ApplyPacing
+  private taskChannel: MessageChannel | undefined
+  private readonly queued: (() => void)[] = []
+  private disposed = false
 
-  constructor(createWorker: () => HostWorkerLike, options: HostOptions = {}) {
+  constructor(createWorker: () => HostWorkerLike, options: HostOptions & { pacing?: Partial<ApplyPacing> } = {}) {
     this.logLink = this.createLogLink()
+    this.pacing = {
+      budgetMs: APPLY_BUDGET_MS,
+      chunk: APPLY_CHUNK,
+      now: () => performance.now(),
+      nextTask: (run) => this.nextTask(run),
+      ...options.pacing,
+    }
     const socketFactory: SocketFactory =
       options.collection?.session?.createSocket ??
       ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
@@ -145,6 +173,9 @@ export class WorkerHost implements SessionHost {
   }
 
   dispose(): void {
+    this.disposed = true
+    this.taskChannel?.port1.close()
+    this.taskChannel = undefined
     for (const question of this.questions.values()) question.reject(new Error('The connections worker is gone.'))
     this.questions.clear()
     if (this.worker) {
@@ -206,11 +237,68 @@ export class WorkerHost implements SessionHost {
       this.states.set(id, state)
       this.connecting.delete(id)
     }
-    try {
-      this.listener(update)
-    } finally {
+    this.apply(update)
+  }
+
+  /**
+   * Hands the update to the page in slices, a new task whenever one has taken `budgetMs`: events in order, then the
+   * states, failures, endpoints and skipped count with the last slice, and only then the acknowledgement (the worker
+   * sends nothing new before it, so updates never overlap).
+   */
+  private apply(update: HostUpdate): void {
+    const { events, connectionIds } = update
+    const { budgetMs, chunk, now, nextTask } = this.pacing
+    let from = 0
+    let nextId = 0
+    const slice = () => {
+      if (this.disposed || this.live) return
+      const started = now()
+      while (from < events.length) {
+        const to = Math.min(from + Math.max(1, chunk), events.length)
+        const ids: HostUpdate['connectionIds'] = []
+        for (; nextId < connectionIds.length && connectionIds[nextId]![0] < to; nextId++) {
+          const [index, source, found] = connectionIds[nextId]!
+          ids.push([index - from, source, found])
+        }
+        const last = to === events.length
+        this.hand(
+          last
+            ? { ...update, events: events.slice(from), connectionIds: ids }
+            : { ...emptyUpdate(), events: events.slice(from, to), connectionIds: ids },
+        )
+        from = to
+        if (last) return this.worker?.postMessage({ type: 'ack' })
+        if (now() - started >= budgetMs) return nextTask(slice)
+      }
+      this.hand(update)
       this.worker?.postMessage({ type: 'ack' })
     }
+    slice()
+  }
+
+  /** One slice to the store; a listener that throws is reported, and the rest of the update still applied. */
+  private hand(update: HostUpdate): void {
+    try {
+      this.listener(update)
+    } catch (e) {
+      setTimeout(() => {
+        throw e
+      })
+    }
+  }
+
+  /** A new task without setTimeout's clamping (4 ms once nested): a message to ourselves. */
+  private nextTask(run: () => void): void {
+    if (typeof MessageChannel === 'undefined') {
+      setTimeout(run, 0)
+      return
+    }
+    if (!this.taskChannel) {
+      this.taskChannel = new MessageChannel()
+      this.taskChannel.port1.onmessage = () => this.queued.shift()?.()
+    }
+    this.queued.push(run)
+    this.taskChannel.port2.postMessage(null)
   }
 
   /** The worker is not there: the local copy runs the sockets from now on. */
