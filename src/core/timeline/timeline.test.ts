@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
+import { binMarkers } from './marker-bins'
 import { TimelineModel, windowRange } from './timeline'
 
 // Fixtures fill only the fields a test reads.
@@ -110,5 +111,114 @@ describe('reconnect decisions on the timeline', () => {
       ['reconnect', 'Reconnecting in 1 s (attempt 1 of 3).'],
       ['reconnect', 'Reconnecting in 2 s (attempt 2 of 3).'],
     ])
+  })
+})
+
+describe('binned markers kept between redraws', () => {
+  const kinds = ['sent', 'received', 'keepalive', 'received', 'received', 'closed', 'error', 'aws', 'reconnect']
+  /** A deterministic mix of traffic and lone markers on three lanes (and one without a source), `step` ms apart. */
+  function feed(t: TimelineModel, count: number, start: number, step: number, seed = 1) {
+    let x = seed
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (let i = 0; i < count; i++) {
+      const r = next()
+      const kind = kinds[r < 0.9 ? Math.floor(r * 5) : 5 + Math.floor((r - 0.9) * 40)] as SessionEvent['kind']
+      const lane = Math.floor(next() * 4)
+      t.apply(
+        at(start + i * step, kind, {
+          source: lane === 3 ? undefined : `c${lane}`,
+          bytes: Math.floor(next() * 100),
+          code: kind === 'closed' ? 1000 + lane : undefined,
+          message: kind === 'reconnect' ? `again ${i}` : undefined,
+        }),
+      )
+    }
+  }
+
+  /** The full re-bin of the ring, lane by lane, with the columns the model used. */
+  function fullRebin(t: TimelineModel, from: number, to: number, bins: number) {
+    const { range } = t.binnedColumns(from, to, bins)
+    const bySource = new Map<string, ReturnType<typeof binMarkers>>()
+    const all = t.markersIn(-Infinity, Infinity)
+    for (const source of new Set(all.map((m) => m.source ?? ''))) {
+      const binned = binMarkers(
+        all.filter((m) => (m.source ?? '') === source),
+        range,
+        from,
+        to,
+      )
+      if (binned.length) bySource.set(source, binned)
+    }
+    return bySource
+  }
+
+  it('equal a full re-bin as markers arrive, the window slides and the ring drops the oldest', () => {
+    const t = new TimelineModel(3000)
+    const bins = 150
+    let now = 0
+    for (let round = 0; round < 40; round++) {
+      // Bursts of different densities, so columns fill, empty (the ring turns over) and slide out of the window.
+      feed(t, round % 7 === 0 ? 2500 : 120, now, round % 7 === 0 ? 0.4 : 25, round + 1)
+      now += round % 7 === 0 ? 1000 : 3000
+      const from = now - 60_000
+      const incremental = t.binnedMarkersBySource(from, now, bins)
+      expect(incremental).toEqual(fullRebin(t, from, now, bins))
+    }
+    // The columns were reused: one build, then only what came since was folded in.
+    expect(t.bins.work.rebuilds).toBe(1)
+    expect(t.bins.work.folded).toBeLessThanOrEqual(t.markerCount + 40 * 2500)
+  })
+
+  it('read only the markers added since the last redraw, however many the window holds', () => {
+    const t = new TimelineModel()
+    feed(t, 50_000, 0, 1)
+    t.binnedMarkersBySource(-10_000, 50_000, 300)
+    const before = { ...t.bins.work }
+    feed(t, 10, 50_000, 1, 7)
+    const after = t.binnedMarkersBySource(-9_990, 50_010, 300)
+    expect(t.bins.work).toEqual({ folded: before.folded + 10, rebuilds: before.rebuilds })
+    expect(after).toEqual(fullRebin(t, -9_990, 50_010, 300))
+  })
+
+  it('drop the columns the window slid past, and keep lone markers with their details', () => {
+    const t = new TimelineModel()
+    t.apply(at(1000, 'received', { source: 'a', bytes: 5 }))
+    t.apply(at(1001, 'received', { source: 'a', bytes: 7 }))
+    t.apply(at(1500, 'closed', { source: 'a', code: 4001, reason: 'bye' }))
+    t.apply(at(30_000, 'sent', { source: 'a', bytes: 1 }))
+    // 60 columns of 1 s.
+    expect(t.binnedMarkersBySource(0, 60_000, 60).get('a')).toEqual([
+      { at: 1500, kind: 'received', count: 2, bytes: 12, first: 1000, last: 1001 },
+      {
+        at: 1500,
+        kind: 'closed',
+        count: 1,
+        bytes: 0,
+        code: 4001,
+        reason: 'bye',
+        label: undefined,
+        first: 1500,
+        last: 1500,
+      },
+      { at: 30_000, kind: 'sent', count: 1, bytes: 1, first: 30_000, last: 30_000 },
+    ])
+    // Two seconds later the first column and the close have left the window; the send stays where it was.
+    expect(t.binnedMarkersBySource(2000, 62_000, 60).get('a')).toEqual([
+      { at: 30_000, kind: 'sent', count: 1, bytes: 1, first: 30_000, last: 30_000 },
+    ])
+    expect(t.binnedMarkersBySource(40_000, 100_000, 60).get('a')).toBeUndefined()
+    expect(t.bins.work.rebuilds).toBe(1)
+  })
+
+  it('keep their column width while the all window grows by less than a quarter, then rebuild', () => {
+    const t = new TimelineModel()
+    feed(t, 1000, 0, 10)
+    t.binnedMarkersBySource(0, 60_000, 100)
+    t.binnedMarkersBySource(0, 70_000, 100)
+    expect(t.binnedColumns(0, 74_000, 100).range.width).toBe(600)
+    expect(t.bins.work.rebuilds).toBe(1)
+    expect(t.binnedColumns(0, 76_000, 100).range.width).toBe(760)
+    expect(t.bins.work.rebuilds).toBe(2)
+    expect(t.binnedMarkersBySource(0, 76_000, 100)).toEqual(fullRebin(t, 0, 76_000, 100))
   })
 })

@@ -1,5 +1,8 @@
 import type { ReadyState, SessionEvent } from '../session/events'
 import { readyStateName } from '../session/events'
+import { binMarkers, columnRange, IncrementalMarkerBins, type BinnedMarker } from './marker-bins'
+
+export type { BinnedMarker } from './marker-bins'
 
 /** readyState over time, one segment per state a connection passed through. `end` is open while it lasts. */
 export interface StateSegment {
@@ -29,16 +32,6 @@ export interface TimelineMarker {
 
 export const DEFAULT_MARKER_CAPACITY = 50_000
 
-const KIND_INDEX: Record<MarkerKind, number> = {
-  sent: 0,
-  received: 1,
-  keepalive: 2,
-  closed: 3,
-  error: 4,
-  aws: 5,
-  reconnect: 6,
-}
-
 const STATE_OF: Partial<Record<SessionEvent['kind'], ReadyState>> = { connecting: 0, open: 1, closing: 2, closed: 3 }
 const MARKER_OF: Partial<Record<SessionEvent['kind'], MarkerKind>> = {
   sent: 'sent',
@@ -60,6 +53,10 @@ export class TimelineModel {
   private readonly laneEnds = new Map<string, StateSegment>()
   private markers: TimelineMarker[] = []
   private markerHead = 0
+  /** Sequence number of `markers[0]` (markers are numbered from 0 as they come, across compactions). */
+  private markerBase = 0
+  /** The chart's binned markers, kept between redraws. */
+  readonly bins = new IncrementalMarkerBins()
 
   constructor(private readonly markerCapacity = DEFAULT_MARKER_CAPACITY) {}
 
@@ -114,9 +111,13 @@ export class TimelineModel {
 
   private addMarker(marker: TimelineMarker): void {
     this.markers.push(marker)
-    if (this.markers.length - this.markerHead > this.markerCapacity) this.markerHead++
+    if (this.markers.length - this.markerHead > this.markerCapacity) {
+      this.bins.evict(this.markerBase + this.markerHead, this.markers[this.markerHead]!)
+      this.markerHead++
+    }
     if (this.markerHead > 8192 && this.markerHead > this.markers.length / 2) {
       this.markers = this.markers.slice(this.markerHead)
+      this.markerBase += this.markerHead
       this.markerHead = 0
     }
   }
@@ -162,28 +163,37 @@ export class TimelineModel {
   }
 
   /**
-   * Markers grouped into `bins` equal columns, so a flood of thousands of messages draws as a few hundred ticks.
-   * Close and error markers are never merged: each keeps its code for the tooltip.
+   * Markers grouped into `bins` equal columns (aligned to multiples of their width), so a flood of thousands of
+   * messages draws as a few hundred ticks. Closes, errors, calls and reconnects are never merged: each keeps its
+   * code or label for the tooltip. A full pass over the window; the chart uses `binnedMarkersBySource`.
    */
   binnedMarkers(from: number, to: number, bins: number, source?: string): BinnedMarker[] {
-    return binMarkers(this.markersIn(from, to, source), from, to, bins)
+    const range = columnRange(from, to, Math.max(1, to - from) / Math.max(1, bins))
+    const markers = this.markersIn(range.first * range.width, (range.last + 1) * range.width, source)
+    return binMarkers(markers, range, from, to)
   }
 
   /**
-   * Every lane's binned markers in one pass over the window (keyed by source, `''` for none): drawing fifty lanes
-   * must not read the window's markers fifty times.
+   * Every lane's binned markers (keyed by source, `''` for none), kept from one redraw to the next: only markers
+   * added since the last call are folded in, so a redraw costs what it draws, not what the window holds. The column
+   * width is `(to - from) / bins`, or one within a quarter of it kept from the last call (the `all` window grows).
    */
   binnedMarkersBySource(from: number, to: number, bins: number): Map<string, BinnedMarker[]> {
-    const bySource = new Map<string, TimelineMarker[]>()
-    for (const m of this.markersIn(from, to)) {
-      const key = m.source ?? ''
-      let list = bySource.get(key)
-      if (!list) bySource.set(key, (list = []))
-      list.push(m)
-    }
-    const out = new Map<string, BinnedMarker[]>()
-    for (const [key, list] of bySource) out.set(key, binMarkers(list, from, to, bins))
-    return out
+    return this.binnedColumns(from, to, bins).bySource
+  }
+
+  /** `binnedMarkersBySource` with the columns it used. */
+  binnedColumns(from: number, to: number, bins: number) {
+    return this.bins.binned(from, to, bins, {
+      fromTime: (at) => this.entriesFrom(this.lowerBound(at)),
+      fromSeq: (seq) => this.entriesFrom(Math.max(this.markerHead, seq - this.markerBase)),
+      nextSeq: this.markerBase + this.markers.length,
+    })
+  }
+
+  /** The ring's markers from index `start` on, with their sequence numbers. */
+  private *entriesFrom(start: number): Generator<[number, TimelineMarker]> {
+    for (let i = start; i < this.markers.length; i++) yield [this.markerBase + i, this.markers[i]!]
   }
 
   /** The most recent state changes, newest last, for the text view beside the chart. */
@@ -202,6 +212,8 @@ export class TimelineModel {
     this.laneEnds.clear()
     this.markers = []
     this.markerHead = 0
+    this.markerBase = 0
+    this.bins.reset()
   }
 
   private lowerBound(at: number): number {
@@ -214,18 +226,6 @@ export class TimelineModel {
     }
     return lo
   }
-}
-
-export interface BinnedMarker {
-  at: number
-  kind: MarkerKind
-  count: number
-  bytes: number
-  first: number
-  last: number
-  code?: number
-  reason?: string
-  label?: string
 }
 
 export interface Transition {
@@ -251,49 +251,4 @@ export function windowRange(id: WindowId, now: number, firstAt: number | undefin
   if (spec?.ms) return { from: now - spec.ms, to: now }
   const from = firstAt === undefined ? now - 60_000 : Math.min(firstAt, now - 60_000)
   return { from, to: now }
-}
-
-/** Markers (oldest first) grouped into `bins` equal columns of [from, to]; closes, errors, calls and reconnects alone. */
-function binMarkers(markers: TimelineMarker[], from: number, to: number, bins: number): BinnedMarker[] {
-  const width = Math.max(1, to - from) / Math.max(1, bins)
-  // Numeric keys (kind × bins + column): this runs over every marker in the window on each redraw.
-  const grouped = new Map<number, BinnedMarker>()
-  const out: BinnedMarker[] = []
-  for (const m of markers) {
-    if (m.kind === 'closed' || m.kind === 'error' || m.kind === 'aws' || m.kind === 'reconnect') {
-      out.push({
-        at: m.at,
-        kind: m.kind,
-        count: 1,
-        bytes: m.bytes ?? 0,
-        code: m.code,
-        reason: m.reason,
-        label: m.label,
-        first: m.at,
-        last: m.at,
-      })
-      continue
-    }
-    const bin = Math.floor((m.at - from) / width)
-    const key = KIND_INDEX[m.kind] * (bins + 1) + bin
-    const existing = grouped.get(key)
-    if (existing) {
-      existing.count++
-      existing.bytes += m.bytes ?? 0
-      existing.last = m.at
-    } else {
-      const b: BinnedMarker = {
-        at: from + (bin + 0.5) * width,
-        kind: m.kind,
-        count: 1,
-        bytes: m.bytes ?? 0,
-        first: m.at,
-        last: m.at,
-      }
-      grouped.set(key, b)
-      out.push(b)
-    }
-  }
-  for (const b of out) if (b.count === 1) b.at = b.first
-  return out
 }

@@ -1,0 +1,277 @@
+import type { MarkerKind, TimelineMarker } from './timeline'
+
+/** A column of one traffic kind's markers (or one close, error, call or reconnect), as the chart draws it. */
+export interface BinnedMarker {
+  at: number
+  kind: MarkerKind
+  count: number
+  bytes: number
+  first: number
+  last: number
+  code?: number
+  reason?: string
+  label?: string
+}
+
+/** Markers that are never merged: each keeps its code, reason or label for the tooltip. */
+export function isSingle(kind: MarkerKind): boolean {
+  return kind === 'closed' || kind === 'error' || kind === 'aws' || kind === 'reconnect'
+}
+
+const KIND_ORDER: Record<MarkerKind, number> = {
+  sent: 0,
+  received: 1,
+  keepalive: 2,
+  closed: 3,
+  error: 4,
+  aws: 5,
+  reconnect: 6,
+}
+
+/**
+ * The columns a window [from, to] is drawn in: aligned to absolute multiples of `width` (not to `from`), so that as
+ * the window slides a column keeps its markers and only the new ones need folding in.
+ */
+export interface ColumnRange {
+  width: number
+  /** The first and last column shown: the ones that overlap [from, to]. */
+  first: number
+  last: number
+}
+
+export function columnRange(from: number, to: number, width: number): ColumnRange {
+  return { width, first: Math.floor(from / width), last: Math.floor(to / width) }
+}
+
+/** Oldest first by position, then by kind (so two ways of binning the same markers list them alike). */
+function byPosition(a: BinnedMarker, b: BinnedMarker): number {
+  return a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]
+}
+
+function single(m: TimelineMarker): BinnedMarker {
+  return {
+    at: m.at,
+    kind: m.kind,
+    count: 1,
+    bytes: m.bytes ?? 0,
+    code: m.code,
+    reason: m.reason,
+    label: m.label,
+    first: m.at,
+    last: m.at,
+  }
+}
+
+/** Where a column is drawn: its centre, or the exact time of its one marker. */
+function placed(b: BinnedMarker, column: number, width: number): BinnedMarker {
+  return { ...b, at: b.count === 1 ? b.first : (column + 0.5) * width }
+}
+
+/**
+ * The full re-bin: `markers` (in arrival order) of the columns in `range` grouped per traffic kind and column;
+ * closes, errors, calls and reconnects in [from, to] stay one marker each. `first` and `last` are the times of a
+ * column's first and last marker to arrive.
+ */
+export function binMarkers(markers: Iterable<TimelineMarker>, range: ColumnRange, from: number, to: number) {
+  const { width } = range
+  const grouped = new Map<number, { column: number; bin: BinnedMarker }>()
+  const out: BinnedMarker[] = []
+  for (const m of markers) {
+    if (isSingle(m.kind)) {
+      if (m.at >= from && m.at <= to) out.push(single(m))
+      continue
+    }
+    const column = Math.floor(m.at / width)
+    if (column < range.first || column > range.last) continue
+    const key = column * 3 + KIND_ORDER[m.kind]
+    const existing = grouped.get(key)
+    if (existing) {
+      existing.bin.count++
+      existing.bin.bytes += m.bytes ?? 0
+      existing.bin.last = m.at
+    } else {
+      const bin = { at: 0, kind: m.kind, count: 1, bytes: m.bytes ?? 0, first: m.at, last: m.at }
+      grouped.set(key, { column, bin })
+    }
+  }
+  for (const { column, bin } of grouped.values()) out.push(placed(bin, column, width))
+  return out.sort(byPosition)
+}
+
+/** One traffic kind's column in one lane, with the markers it holds (by sequence number) so they can leave it. */
+interface Column {
+  column: number
+  bin: BinnedMarker
+  seqs: number[]
+  head: number
+  /** The times of its markers, parallel to `seqs`: `first` again once the oldest left. */
+  ats: number[]
+}
+
+interface Lane {
+  /** Keyed by column × 3 + kind; inserted roughly in time order. */
+  columns: Map<number, Column>
+  singles: { seq: number; marker: TimelineMarker }[]
+  singlesHead: number
+}
+
+/** A kept width is reused while the width asked for is within this factor of it (the `all` window grows). */
+const WIDTH_SLACK = 1.25
+
+/**
+ * Every lane's binned markers, kept from one redraw to the next: a redraw folds in only the markers added since the
+ * last one and drops the columns the window slid past, so its cost depends on what is drawn, not on how many
+ * markers the window holds. Markers the timeline's ring drops leave their column too (`evict`), so the result is
+ * always that of a full re-bin of the ring (`binMarkers`). Rebuilt from the ring when the column width changes
+ * (another window or chart width; the `all` window when it has grown by a quarter) or the window moved back.
+ */
+export class IncrementalMarkerBins {
+  private lanes = new Map<string, Lane>()
+  private width = 0
+  /** The first column this holds every marker of (columns before it were dropped or never folded). */
+  private lowColumn = 0
+  /** Sequence number of the next marker to fold in. */
+  private folded = 0
+  /** Markers folded in and rebuilds from the ring, for tests that a redraw reads only what is new. */
+  readonly work = { folded: 0, rebuilds: 0 }
+
+  /** The width in use for a window of `span` ms drawn in `bins` columns (the one kept, if close enough). */
+  widthFor(span: number, bins: number): number {
+    const wanted = Math.max(1, span) / Math.max(1, bins)
+    return this.width > 0 && this.width <= wanted && this.width * WIDTH_SLACK >= wanted ? this.width : wanted
+  }
+
+  /**
+   * The binned markers of [from, to] by lane. `markers(fromAt)` gives the ring's markers from the first at or after
+   * `fromAt` (a rebuild) and `since(seq)` those added from sequence number `seq` on, each with its sequence number.
+   */
+  binned(
+    from: number,
+    to: number,
+    bins: number,
+    ring: {
+      fromTime: (at: number) => Iterable<[number, TimelineMarker]>
+      fromSeq: (seq: number) => Iterable<[number, TimelineMarker]>
+      nextSeq: number
+    },
+  ): { range: ColumnRange; bySource: Map<string, BinnedMarker[]> } {
+    const width = this.widthFor(to - from, bins)
+    const range = columnRange(from, to, width)
+    if (width !== this.width || range.first < this.lowColumn) {
+      this.reset()
+      this.work.rebuilds++
+      this.width = width
+      this.lowColumn = range.first
+      for (const [seq, m] of ring.fromTime(range.first * width)) this.fold(seq, m)
+    } else {
+      for (const [seq, m] of ring.fromSeq(this.folded)) this.fold(seq, m)
+      this.dropBefore(range.first)
+    }
+    this.folded = ring.nextSeq
+    const bySource = new Map<string, BinnedMarker[]>()
+    for (const [source, lane] of this.lanes) {
+      const out: BinnedMarker[] = []
+      for (const c of lane.columns.values())
+        if (c.column >= range.first && c.column <= range.last) out.push(placed(c.bin, c.column, width))
+      for (let i = lane.singlesHead; i < lane.singles.length; i++) {
+        const m = lane.singles[i]!.marker
+        if (m.at >= from && m.at <= to) out.push(single(m))
+      }
+      if (out.length) bySource.set(source, out.sort(byPosition))
+    }
+    return { range, bySource }
+  }
+
+  /** The ring dropped marker `seq`: it leaves its column (it is always the oldest one there). */
+  evict(seq: number, m: TimelineMarker): void {
+    if (seq >= this.folded) return
+    const lane = this.lanes.get(m.source ?? '')
+    if (!lane) return
+    if (isSingle(m.kind)) {
+      if (lane.singles[lane.singlesHead]?.seq === seq) lane.singlesHead++
+      this.compactSingles(lane)
+      return
+    }
+    const key = Math.floor(m.at / this.width) * 3 + KIND_ORDER[m.kind]
+    const c = lane.columns.get(key)
+    if (!c || c.seqs[c.head] !== seq) return
+    c.head++
+    c.bin.count--
+    c.bin.bytes -= m.bytes ?? 0
+    if (c.bin.count === 0) {
+      lane.columns.delete(key)
+      return
+    }
+    c.bin.first = c.ats[c.head]!
+    // A column the window shows for hours while the ring turns over keeps only its markers still in the ring.
+    if (c.head > 64 && c.head > c.seqs.length / 2) {
+      c.seqs = c.seqs.slice(c.head)
+      c.ats = c.ats.slice(c.head)
+      c.head = 0
+    }
+  }
+
+  reset(): void {
+    this.lanes.clear()
+    this.width = 0
+    this.lowColumn = 0
+    this.folded = 0
+  }
+
+  private fold(seq: number, m: TimelineMarker): void {
+    this.work.folded++
+    const source = m.source ?? ''
+    let lane = this.lanes.get(source)
+    if (!lane) this.lanes.set(source, (lane = { columns: new Map(), singles: [], singlesHead: 0 }))
+    if (isSingle(m.kind)) {
+      lane.singles.push({ seq, marker: m })
+      return
+    }
+    const column = Math.floor(m.at / this.width)
+    // A marker stamped before the columns kept (out of order) would be in a column already dropped.
+    if (column < this.lowColumn) return
+    const key = column * 3 + KIND_ORDER[m.kind]
+    const c = lane.columns.get(key)
+    if (c) {
+      c.bin.count++
+      c.bin.bytes += m.bytes ?? 0
+      c.bin.last = m.at
+      c.seqs.push(seq)
+      c.ats.push(m.at)
+    } else {
+      const bin = { at: 0, kind: m.kind, count: 1, bytes: m.bytes ?? 0, first: m.at, last: m.at }
+      lane.columns.set(key, { column, bin, seqs: [seq], head: 0, ats: [m.at] })
+    }
+  }
+
+  /** Forgets the columns the window slid past. */
+  private dropBefore(column: number): void {
+    if (column <= this.lowColumn) return
+    this.lowColumn = column
+    for (const [source, lane] of this.lanes) {
+      // Columns were added in time order: the old ones come first (a straggler is caught by the full sweep).
+      let stragglers = false
+      for (const [key, c] of lane.columns) {
+        if (c.column >= column) {
+          stragglers = true
+          break
+        }
+        lane.columns.delete(key)
+      }
+      if (stragglers && lane.columns.size > 4096)
+        for (const [key, c] of lane.columns) if (c.column < column) lane.columns.delete(key)
+      const start = column * this.width
+      while (lane.singlesHead < lane.singles.length && lane.singles[lane.singlesHead]!.marker.at < start)
+        lane.singlesHead++
+      this.compactSingles(lane)
+      if (!lane.columns.size && lane.singlesHead === lane.singles.length) this.lanes.delete(source)
+    }
+  }
+
+  private compactSingles(lane: Lane): void {
+    if (lane.singlesHead > 1024 && lane.singlesHead > lane.singles.length / 2) {
+      lane.singles = lane.singles.slice(lane.singlesHead)
+      lane.singlesHead = 0
+    }
+  }
+}
