@@ -5,6 +5,10 @@ import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import type { SessionEvent } from '@/core/session/events'
 import type { MatchReply, MatchRequest } from '@/core/log/text-match'
+import { KEPT_HEAD_CHARS, KEPT_TAIL_CHARS } from '@/core/log/log-buffer'
+import { ROW_PREVIEW_CHARS } from '@/core/log/log-worker-side'
+import { channelWorkerHost } from '@/core/test-support/channel-worker-host'
+import { startEchoServer, until } from '@/core/test-support/ws-test-server'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
 
@@ -207,6 +211,43 @@ describe('log store', () => {
     append({ ...event({ kind: 'closing', direction: 'none', initiator: 'server', code: 1001, completes: true }) })
     await vi.waitFor(() => expect(log.total).toBe(4), settle)
     expect(log.entriesAt(-1)[0]).toMatchObject({ kind: 'closing', code: 1001 })
+  })
+
+  it('with the log in the connections worker, draws a large row cut and gives the selected one whole', async () => {
+    const server = await startEchoServer()
+    const { host, channel } = channelWorkerHost(server.url, { withWorker: true })
+    try {
+      start()
+      log.attach(host.logLink)
+      // As the session store wires them: the host's events reach the page's copy.
+      const observe = log.observer()
+      host.onUpdate((u) => u.events.forEach(observe))
+      host.command({ op: 'connect', id: 'c1' })
+      await until(() => host.state('c1')?.readyState === 1, 'open')
+      const big = `<${'y'.repeat(200_000)}>`
+      host.command({ op: 'send', id: 'c1', data: big })
+      await vi.waitFor(() => expect(log.total).toBe(4), settle)
+      await vi.waitFor(() => expect(log.placedRows(0, 10).map((r) => r.entry.kind)).toContain('received'), settle)
+      const [sentRow, receivedRow] = log.placedRows(0, 10).slice(2)
+      // The rows crossed with the start of each message: enough for the row, far less to copy at every change.
+      expect(receivedRow!.entry.data).toBe(big.slice(0, ROW_PREVIEW_CHARS))
+      expect(receivedRow!.entry.truncated).toBeUndefined()
+      const rowReplies = channel.received.filter((m) => m.type === 'logReply')
+      expect(Math.max(...rowReplies.map((m) => JSON.stringify(m).length))).toBeLessThan(10_000)
+      // Selected, it is asked for whole: undefined until the answer, then the whole message.
+      expect(log.entry(receivedRow!.entry.seq)).toBeUndefined()
+      await vi.waitFor(() => expect(log.entry(receivedRow!.entry.seq)?.data).toBe(big), settle)
+      expect(log.entry(sentRow!.entry.seq)).toBeUndefined()
+      await vi.waitFor(() => expect(log.entry(sentRow!.entry.seq)?.data).toBe(big), settle)
+      // Scripts read the page's copy: cut, and marked so.
+      expect(log.entriesAt(-1)[0]).toMatchObject({
+        data: big.slice(0, KEPT_HEAD_CHARS) + big.slice(-KEPT_TAIL_CHARS),
+        truncated: { chars: big.length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS },
+      })
+    } finally {
+      host.dispose()
+      await server.close()
+    }
   })
 
   it('clears everything, and keeps numbering new entries after the clear', async () => {

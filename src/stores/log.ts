@@ -174,9 +174,41 @@ export const useLogStore = defineStore('log', () => {
     return shown.rows[index - shown.start]
   }
 
-  /** A held entry by seq, if it is among the rows on screen. */
+  /**
+   * The last entry asked for whole: a worker's log sends long messages cut to their start in its rows (`cut`), and
+   * the selected one as held on request. One at a time: the inspector shows one entry.
+   */
+  let whole: { seq: number; entry: LogEntry | undefined } | undefined
+  let askingWhole: number | undefined
+
+  /**
+   * A held entry by seq, if it is among the rows on screen, its message whole. A row that came cut is asked for whole
+   * and answered a moment later (`rowsVersion` changes): undefined meanwhile.
+   */
   function entry(seq: number): LogEntry | undefined {
-    return shown?.rows.find((e) => e.seq === seq)
+    const row = shown?.rows.find((e) => e.seq === seq)
+    if (!row || !shown!.cut?.includes(seq)) return row
+    // Asked again when the log has since cut it to head and tail (the row says so).
+    if (whole?.seq === seq && (!whole.entry || !whole.entry.truncated === !row.truncated)) return whole.entry ?? row
+    askWhole(seq)
+    return undefined
+  }
+
+  function askWhole(seq: number): void {
+    if (askingWhole === seq || !host.wholeEntry) return
+    askingWhole = seq
+    host.wholeEntry(seq).then(
+      (answer) => {
+        if (askingWhole !== seq) return
+        askingWhole = undefined
+        // Dropped meanwhile: the cut row stands for it until the window moves on.
+        whole = { seq, entry: answer }
+        rowsVersion.value++
+      },
+      () => {
+        if (askingWhole === seq) askingWhole = undefined
+      },
+    )
   }
 
   /**
@@ -300,6 +332,7 @@ export const useLogStore = defineStore('log', () => {
 
   function clear(): void {
     host.clear()
+    whole = undefined
     restoredCount.value = 0
     // The kept copy is cleared too.
     queue.clear()

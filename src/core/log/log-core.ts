@@ -31,6 +31,11 @@ export interface RowWindow {
   rows: LogEntry[]
   /** When each socket of these rows opened (for "+1.2 s after open"). */
   openedAt: [connection: number, at: number][]
+  /**
+   * Rows whose message came cut to its first characters, enough for the row on screen: a worker's log sends long ones
+   * so, and gives one as held when asked (`LogHost.wholeEntry`).
+   */
+  cut?: number[]
 }
 
 export interface ExportOptions {

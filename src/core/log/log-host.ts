@@ -24,6 +24,8 @@ export interface LogHost {
   openFile(text: string): Promise<OpenResult>
   /** A window of the filtered view by position; the inline host answers at once. */
   rows(start: number, end: number): RowWindow | Promise<RowWindow>
+  /** A held entry by seq, its message as held (for a row that came `cut`); only a worker's log cuts rows. */
+  wholeEntry?(seq: number): Promise<LogEntry | undefined>
   exportAs(kind: 'ndjson' | 'json', options: ExportOptions): Promise<ExportFile>
   /** Entries by position in the whole log (as Array.slice) and one connection's newest, where the log is. */
   entriesAt(start: number, end?: number): LogEntry[]

@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../session/events'
+import type { LogEntry, SessionEvent } from '../session/events'
 import type { LogFilterSpec } from './log-filter'
 import type { ExportFile, ExportOptions, LogCounters, OpenResult, RowWindow } from './log-core'
 
@@ -16,15 +16,19 @@ export type LogRequest =
   | { op: 'load'; events: SessionEvent[]; skipRestoredOpenings?: boolean }
   | { op: 'openFile'; text: string }
   | { op: 'rows'; start: number; end: number }
+  /** One held entry, its message as held (rows carry long ones cut to their start). */
+  | { op: 'entry'; seq: number }
   | { op: 'export'; kind: 'ndjson' | 'json'; options: ExportOptions }
 
 /** The answer to each request that has one. */
 export interface LogAnswers {
   openFile: OpenResult
   rows: RowWindow
+  entry: LogEntry | null
   export: ExportFile
 }
 
-export type LogReply = { id: number; result: OpenResult | RowWindow | ExportFile } | { id: number; error: string }
+export type LogReply =
+  { id: number; result: OpenResult | RowWindow | ExportFile | LogEntry | null } | { id: number; error: string }
 
 export type { LogCounters }

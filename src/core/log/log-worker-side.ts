@@ -1,5 +1,5 @@
-import type { SessionEvent } from '../session/events'
-import { LogCore, type LogCounters } from './log-core'
+import type { LogEntry, SessionEvent } from '../session/events'
+import { LogCore, type LogCounters, type RowWindow } from './log-core'
 import { counterPacing } from './log-host'
 import type { LogReply, LogRequest } from './log-protocol'
 import { PatternRunner, type WorkerLike } from './pattern-runner'
@@ -65,7 +65,10 @@ export class WorkerLog {
         answer(core.openFile(request.text))
         break
       case 'rows':
-        answer(core.rows(request.start, request.end))
+        answer(forThePage(core.rows(request.start, request.end)))
+        return
+      case 'entry':
+        answer(core.entry(request.seq) ?? null)
         return
       case 'export':
         answer(core.exportAs(request.kind, request.options))
@@ -81,4 +84,29 @@ export class WorkerLog {
   dispose(): void {
     this.patterns?.stop()
   }
+}
+
+/** What a row shows of a message is its first 300 characters (96 of base64 for bytes): rows cross with this many. */
+export const ROW_PREVIEW_CHARS = 1024
+
+/**
+ * A window of rows as it crosses to the page: messages longer than ROW_PREVIEW_CHARS cut to their start, listed in
+ * `cut`. The page asks for a window each time the log moves, several times a second in a flood; a window of large
+ * messages sent as held (up to 32 KB each, the newest few whole) would copy megabytes to the page each time. The
+ * inspector asks for the one selected as held (`entry`).
+ */
+function forThePage(window: RowWindow): RowWindow {
+  if (!window.rows.some(isLong)) return window
+  const cut: number[] = []
+  const rows = window.rows.map((entry) => {
+    if (!isLong(entry)) return entry
+    cut.push(entry.seq)
+    // A slice: the reply is copied as it crosses, and this copy is dropped after.
+    return { ...entry, data: entry.data!.slice(0, ROW_PREVIEW_CHARS) } as LogEntry
+  })
+  return { ...window, rows, cut }
+}
+
+function isLong(entry: LogEntry): boolean {
+  return entry.data !== undefined && entry.data.length > ROW_PREVIEW_CHARS
 }

@@ -5,6 +5,7 @@ import { channelWorkerHost } from '../test-support/channel-worker-host'
 import { startEchoServer, until } from '../test-support/ws-test-server'
 import { LogCore, type LogCounters } from './log-core'
 import { KEPT_HEAD_CHARS, KEPT_TAIL_CHARS } from './log-buffer'
+import { ROW_PREVIEW_CHARS } from './log-worker-side'
 import { WorkerLogHost } from './worker-log-host'
 
 type EchoServer = Awaited<ReturnType<typeof startEchoServer>>
@@ -130,7 +131,21 @@ describe('WorkerLogHost and the worker’s log', () => {
       ...Array<string>(7).fill('cut'),
       ...Array<number>(3).fill(200_004),
     ])
-    expect((await log.rows(11, 12)).rows[0]).toMatchObject({ kind: 'received', data: big(4) })
+    // Its rows carry only the start of each (listed in `cut`); the selected one is asked for as held.
+    const window = await log.rows(0, 12)
+    expect(window.cut).toEqual(window.rows.slice(2).map((e) => e.seq))
+    expect(window.rows.slice(2).every((e) => e.data!.length === ROW_PREVIEW_CHARS)).toBe(true)
+    expect(window.rows.slice(2).map((e) => Boolean(e.truncated))).toEqual([
+      ...Array<boolean>(7).fill(true),
+      false,
+      false,
+      false,
+    ])
+    const newest = await log.wholeEntry(window.rows[11]!.seq)
+    expect(newest!.data).toBe(exported.entries[11]!.data)
+    expect(newest!.data!.length).toBe(200_004)
+    expect((await log.wholeEntry(window.rows[2]!.seq))!.truncated).toEqual(cut(Number(window.rows[2]!.data![1])))
+    expect(await log.wholeEntry(1000)).toBeUndefined()
   })
 
   it('falls back to the page’s copy, filter and all, when no worker can be created', async () => {

@@ -94,6 +94,11 @@ export class WorkerLogHost implements LogHost {
     return this.link.ask({ op: 'rows', start, end })
   }
 
+  async wholeEntry(seq: number): Promise<LogEntry | undefined> {
+    if (this.fallback) return this.mirror.entry(seq)
+    return (await this.link.ask({ op: 'entry', seq })) ?? undefined
+  }
+
   exportAs(kind: 'ndjson' | 'json', options: ExportOptions): Promise<ExportFile> {
     if (this.fallback) return this.fallback.exportAs(kind, options)
     return this.link.ask({ op: 'export', kind, options })
