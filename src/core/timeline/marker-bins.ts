@@ -115,6 +115,15 @@ interface Lane {
   singlesHead: number
 }
 
+/** The timeline's markers in arrival order: `markers[i]` has sequence number `base + i`; those before `head` are gone. */
+export interface MarkerRing {
+  markers: readonly TimelineMarker[]
+  base: number
+  head: number
+  /** The index of the first live marker at or after `at` (markers come in time order). */
+  lowerBound(at: number): number
+}
+
 /** A kept width is reused while the width asked for is within this factor of it (the `all` window grows). */
 const WIDTH_SLACK = 1.25
 
@@ -141,33 +150,29 @@ export class IncrementalMarkerBins {
     return this.width > 0 && this.width <= wanted && this.width * WIDTH_SLACK >= wanted ? this.width : wanted
   }
 
-  /**
-   * The binned markers of [from, to] by lane. `markers(fromAt)` gives the ring's markers from the first at or after
-   * `fromAt` (a rebuild) and `since(seq)` those added from sequence number `seq` on, each with its sequence number.
-   */
+  /** The binned markers of [from, to] by lane, from the timeline's ring of markers. */
   binned(
     from: number,
     to: number,
     bins: number,
-    ring: {
-      fromTime: (at: number) => Iterable<[number, TimelineMarker]>
-      fromSeq: (seq: number) => Iterable<[number, TimelineMarker]>
-      nextSeq: number
-    },
+    ring: MarkerRing,
   ): { range: ColumnRange; bySource: Map<string, BinnedMarker[]> } {
     const width = this.widthFor(to - from, bins)
     const range = columnRange(from, to, width)
+    const { markers, base } = ring
+    let start: number
     if (width !== this.width || range.first < this.lowColumn) {
       this.reset()
       this.work.rebuilds++
       this.width = width
       this.lowColumn = range.first
-      for (const [seq, m] of ring.fromTime(range.first * width)) this.fold(seq, m)
+      start = ring.lowerBound(range.first * width)
     } else {
-      for (const [seq, m] of ring.fromSeq(this.folded)) this.fold(seq, m)
+      start = Math.max(ring.head, this.folded - base)
       this.dropBefore(range.first)
     }
-    this.folded = ring.nextSeq
+    for (let i = start; i < markers.length; i++) this.fold(base + i, markers[i]!)
+    this.folded = base + markers.length
     const bySource = new Map<string, BinnedMarker[]>()
     for (const [source, lane] of this.lanes) {
       const out: BinnedMarker[] = []

@@ -185,15 +185,11 @@ export class TimelineModel {
   /** `binnedMarkersBySource` with the columns it used. */
   binnedColumns(from: number, to: number, bins: number) {
     return this.bins.binned(from, to, bins, {
-      fromTime: (at) => this.entriesFrom(this.lowerBound(at)),
-      fromSeq: (seq) => this.entriesFrom(Math.max(this.markerHead, seq - this.markerBase)),
-      nextSeq: this.markerBase + this.markers.length,
+      markers: this.markers,
+      base: this.markerBase,
+      head: this.markerHead,
+      lowerBound: (at) => this.lowerBound(at),
     })
-  }
-
-  /** The ring's markers from index `start` on, with their sequence numbers. */
-  private *entriesFrom(start: number): Generator<[number, TimelineMarker]> {
-    for (let i = start; i < this.markers.length; i++) yield [this.markerBase + i, this.markers[i]!]
   }
 
   /** The most recent state changes, newest last, for the text view beside the chart. */
