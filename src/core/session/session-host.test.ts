@@ -54,6 +54,20 @@ describe('InlineHost', () => {
     expect(host.command({ op: 'send', id: 'c9', data: 'x' })).toEqual({ ok: false, error: 'No such connection.' })
   })
 
+  it('hands large messages over whole (the log on the main thread keeps the newest few whole itself)', async () => {
+    host.command({ op: 'configure', id: 'c1', patch: { endpoint: server.url } })
+    host.command({ op: 'connect', id: 'c1' })
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    const big = 'z'.repeat(LARGE_MESSAGE_CHARS + 1)
+    host.command({ op: 'send', id: 'c1', data: big })
+    await until(() => events().some((e) => e.kind === 'received'), 'echo')
+    const large = events().filter((e) => e.data !== undefined)
+    expect(large.map((e) => [e.kind, e.data === big, e.truncated])).toEqual([
+      ['sent', true, undefined],
+      ['received', true, undefined],
+    ])
+  })
+
   it('adds, renames and removes connections, answering at once', () => {
     expect(host.command({ op: 'add', init: {} })).toEqual({ ok: true, id: 'c2' })
     expect(host.command({ op: 'rename', id: 'c2', name: 'A' })).toMatchObject({ ok: false })
