@@ -67,6 +67,23 @@ describe('chartGeometry', () => {
     expect(second!.label).toBe(`other · OPEN (1) · connection #1 · ${clockTime(101)} → now · 0:00`)
   })
 
+  it('slides: places everything from a given origin, draws a live segment to openUntil, and leaves its duration out', () => {
+    const t = new TimelineModel()
+    t.apply(ev(300, 'connecting'))
+    t.apply(ev(400, 'open'))
+    t.apply(ev(500, 'received', { direction: 'in', bytes: 2 }))
+    // Drawn when the window was 0…1000, read at 200…1200: 1 px per 10 ms from 0, the live segment to 1300.
+    const g = chartGeometry(t, 200, 1200, WIDTH, { origin: 0, openUntil: 1300 })
+    const [connecting, open] = g.lanes[0]!.segments
+    expect([connecting!.x, connecting!.w, connecting!.open]).toEqual([LEFT + 30, 10, false])
+    expect([open!.x, open!.w, open!.open]).toEqual([LEFT + 40, 90, true])
+    expect(connecting!.label).toMatch(/ · 0:00$/)
+    expect(open!.label).toBe(`other · OPEN (1) · connection #1 · ${clockTime(400)} → now`)
+    expect(g.lanes[0]!.markers.map((m) => Math.round(m.x))).toEqual([LEFT + 50])
+    // The axis is of the window read.
+    expect(g.ticks[0]!.label).toBe(clockTime(200, false))
+  })
+
   it('clips segments that started before the window to its left edge', () => {
     const t = new TimelineModel()
     t.apply(ev(-5000, 'connecting'))

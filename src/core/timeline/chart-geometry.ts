@@ -56,7 +56,13 @@ export interface PlacedSegment extends StateSegment {
   y: number
   /** Its height: a readyState row in a full group, the band in a compact lane. */
   h: number
+  /**
+   * Without its duration when `openUntil` is given and it reaches the right edge (`open`): the chart adds the
+   * duration when pointed at, rather than redrawing every tooltip as time passes.
+   */
   label: string
+  /** It lasts until now (reaches the right edge of the data read). */
+  open: boolean
 }
 
 /** The dashed vertical line from one segment's row to the next one's, at the moment of the change (full groups). */
@@ -127,6 +133,13 @@ export interface ChartOptions {
   lanes?: LaneSpec[]
   /** Name and colour of a lane not in `lanes` that has data in the window (a removed connection, the lab). */
   label?: (source: string) => { name: string; colour: string } | undefined
+  /**
+   * The time drawn at the plot's left edge (`from` by default). A chart that slides its drawing left as time passes
+   * (rather than redrawing it) places everything from where the window started when it was last drawn.
+   */
+  origin?: number
+  /** Where a segment that lasts until now is drawn to (`to` by default): past the right edge, for a sliding chart. */
+  openUntil?: number
 }
 
 /**
@@ -144,11 +157,13 @@ export function chartGeometry(
   const w = Math.max(MIN_WIDTH, width)
   const plot = w - LEFT - RIGHT_MARGIN
   const span = Math.max(1, to - from)
-  const x = (t: number) => LEFT + ((t - from) / span) * plot
+  const origin = options.origin ?? from
+  const x = (t: number) => LEFT + ((t - origin) / span) * plot
 
   // One pass over the window's segments and markers, grouped by lane.
   const segmentsBySource = new Map<string, StateSegment[]>()
-  for (const s of source.segmentsIn(from, to)) {
+  // From the origin when it is earlier: a sliding chart's segments keep their place (and their DOM) between redraws.
+  for (const s of source.segmentsIn(Math.min(from, origin), to)) {
     const key = s.source ?? ''
     let list = segmentsBySource.get(key)
     if (!list) segmentsBySource.set(key, (list = []))
@@ -169,13 +184,16 @@ export function chartGeometry(
   const lanes = specs.map((spec): PlacedLane => {
     const segments = (segmentsBySource.get(spec.source) ?? []).map((s): PlacedSegment => {
       const end = s.end ?? to
+      const open = end === to
+      const label = `${spec.name} · ${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${open ? 'now' : clockTime(end)}`
       return {
         ...s,
         x: x(s.start),
-        w: Math.max(1.5, x(end) - x(s.start)),
+        w: Math.max(1.5, x(open ? (options.openUntil ?? to) : end) - x(s.start)),
         y: compact ? BAND_Y : laneY(s.state),
         h: compact ? BAND_HEIGHT : LANE - 2,
-        label: `${spec.name} · ${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${end === to ? 'now' : clockTime(end)} · ${formatDuration(end - s.start)}`,
+        label: open && options.openUntil !== undefined ? label : `${label} · ${formatDuration(end - s.start)}`,
+        open,
       }
     })
     const steps = compact
@@ -197,13 +215,19 @@ export function chartGeometry(
     }
   })
 
+  return { w, compact, lanes, ticks: axisTicks(from, to, width) }
+}
+
+/** The time axis of [from, to] on a chart `width` pixels wide. */
+export function axisTicks(from: number, to: number, width: number): Tick[] {
+  const plot = Math.max(MIN_WIDTH, width) - LEFT - RIGHT_MARGIN
+  const x = (t: number) => LEFT + ((t - from) / Math.max(1, to - from)) * plot
   // As many axis labels as fit without touching (a label is about 60 px wide): 2 on a phone, 5 on a laptop.
   const tickCount = Math.max(2, Math.min(5, Math.floor(plot / 90) + 1))
-  const ticks = Array.from({ length: tickCount }, (_, i): Tick => {
+  return Array.from({ length: tickCount }, (_, i): Tick => {
     const t = from + ((to - from) * i) / (tickCount - 1)
     return { x: x(t), label: clockTime(t, false), anchor: i === 0 ? 'start' : i === tickCount - 1 ? 'end' : 'middle' }
   })
-  return { w, compact, lanes, ticks }
 }
 
 const TRAFFIC = ['sent', 'keepalive', 'received'] as const
