@@ -23,29 +23,31 @@ async function roundTrip(page: Page, wsUrl: string) {
   await expect(stateBadge(page)).toHaveText(/CLOSED/)
 }
 
-/** Asks for the connections worker before the page loads (the default is the main thread; src/main.ts says why). */
-async function askForWorker(page: Page) {
-  await page.addInitScript(() => {
-    ;(window as { __playgroundSessionHost?: string }).__playgroundSessionHost = 'worker'
-  })
+/** Says where the sockets should run before the page loads (src/main.ts: the worker by default). */
+async function askFor(page: Page, kind: 'worker' | 'inline') {
+  await page.addInitScript((k) => {
+    ;(window as { __playgroundSessionHost?: string }).__playgroundSessionHost = k
+  }, kind)
 }
 
-test('by default the sockets run on the main thread', async ({ page, gateway }) => {
-  await openPlayground(page)
-  await roundTrip(page, gateway.wsUrl)
-  expect(await hostInfo(page)).toEqual({ kind: 'inline' })
-  expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(false)
-})
+const askForWorker = (page: Page) => askFor(page, 'worker')
 
-test('a script can put the sockets in the connections worker (window.__playgroundSessionHost = "worker")', async ({
-  page,
-  gateway,
-}) => {
-  await askForWorker(page)
+test('by default the sockets run in the connections worker', async ({ page, gateway }) => {
   await openPlayground(page)
   await roundTrip(page, gateway.wsUrl)
   expect(await hostInfo(page)).toEqual({ kind: 'worker' })
   expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(true)
+})
+
+test('a script can keep the sockets on the main thread (window.__playgroundSessionHost = "inline")', async ({
+  page,
+  gateway,
+}) => {
+  await askFor(page, 'inline')
+  await openPlayground(page)
+  await roundTrip(page, gateway.wsUrl)
+  expect(await hostInfo(page)).toEqual({ kind: 'inline' })
+  expect(page.workers().some((w) => /session-worker/.test(w.url()))).toBe(false)
 })
 
 test('where the connections worker cannot be created, the page runs them on the main thread and says why', async ({

@@ -13,12 +13,11 @@ declare global {
 }
 
 /**
- * Sockets in a worker (the main thread only renders; where no worker can start, on the main thread). Off by default:
- * with it on, the hostile-server e2e (200 × 1 MB) grows the renderers past its 150 MB bound (each message exists in the
- * worker and on the page), and the bench's long tasks and clicks are worse than on the main thread (README, bench).
- * `window.__playgroundSessionHost = 'worker'` turns it on for one page.
+ * Sockets in a worker (the main thread only renders; where no worker can start, on the main thread): the default.
+ * `window.__playgroundSessionHost = 'inline'` set before the page loads keeps them on the main thread for one page
+ * (the bench compares both).
  */
-const SESSIONS_IN_WORKER = false
+const SESSIONS_IN_WORKER = true
 
 // WorkerHost is imported with the page (about 1 KB gzip), not on demand: the page mounts in the same task as
 // before, so nothing (a user's first key press, a script) meets a page that has not mounted yet.
