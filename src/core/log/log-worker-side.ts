@@ -65,7 +65,7 @@ export class WorkerLog {
         answer(core.openFile(request.text))
         break
       case 'rows':
-        answer(forThePage(core.rows(request.start, request.end)))
+        answer(rowsForThePage(core.rows(request.start, request.end)))
         return
       case 'entry':
         answer(core.entry(request.seq) ?? null)
@@ -95,7 +95,7 @@ export const ROW_PREVIEW_CHARS = 1024
  * messages sent as held (up to 32 KB each, the newest few whole) would copy megabytes to the page each time. The
  * inspector asks for the one selected as held (`entry`).
  */
-function forThePage(window: RowWindow): RowWindow {
+function rowsForThePage(window: RowWindow): RowWindow {
   if (!window.rows.some(isLong)) return window
   const cut: number[] = []
   const rows = window.rows.map((entry) => {
