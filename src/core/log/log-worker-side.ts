@@ -31,9 +31,13 @@ export class WorkerLog {
     })
   }
 
-  /** A socket event, as it happens (a copy: the buffer numbers and may cut what it holds). */
+  /**
+   * A socket event, as it happens. Not a copy (one object fewer per message of a flood): the buffer numbers it
+   * (`seq`) and cuts it when it is large, and the same object waits in the dispatcher for the page, which is why an
+   * update is packed (`packEvents` leaves `seq` out) and a large message crosses as a cut copy (`forThePage`).
+   */
   observe(event: SessionEvent): void {
-    this.core.append({ ...event })
+    this.core.append(event)
   }
 
   publish(): void {

@@ -3,6 +3,7 @@ import type { CollectionRecord, ConnectionInit } from './connection-collection'
 import type { ConnectionSettings, ConnectionState } from './page-connection'
 import type { Result } from './session'
 import type { LogCounters, LogReply, LogRequest } from '../log/log-protocol'
+import type { PackedHostUpdate } from './packed-events'
 
 /**
  * What the page asks of the host that runs its connections (on the main thread or in a worker). Plain data only:
@@ -69,7 +70,8 @@ export type PageToWorker =
 /** Messages from a worker host to the page. */
 export type WorkerToPage =
   | { type: 'ready' }
-  | { type: 'update'; update: HostUpdate }
+  /** A worker posts its updates packed (./packed-events.ts); the page unpacks them before it applies them. */
+  | { type: 'update'; update: HostUpdate | PackedHostUpdate }
   /** The log's counters, at most once per frame; a reply to a log request that has an id. */
   | { type: 'logCounters'; counters: LogCounters }
   | { type: 'logReply'; reply: LogReply }

@@ -1,6 +1,7 @@
 import { HostDispatcher, MAX_PENDING_EVENTS, WORKER_UPDATE_INTERVAL_MS, WORKER_UPDATE_PACING } from './host-dispatcher'
 import type { PageToWorker, WorkerToPage } from './host-protocol'
 import type { SocketFactory } from './session'
+import { packUpdate } from './packed-events'
 import { WorkerLog } from '../log/log-worker-side'
 import type { WorkerLike } from '../log/pattern-runner'
 
@@ -48,7 +49,7 @@ export function serveHost(
             maxPendingEvents: MAX_PENDING_EVENTS,
             paced: WORKER_UPDATE_PACING,
           },
-          deliver: (update) => scope.postMessage({ type: 'update', update }),
+          deliver: (update) => scope.postMessage({ type: 'update', update: packUpdate(update) }),
         })
         scope.postMessage({ type: 'ready' })
       } else if (!dispatcher) scope.postMessage({ type: 'fatal', message: 'The connections worker was not set up.' })

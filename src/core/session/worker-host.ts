@@ -9,6 +9,7 @@ import {
   type PageToWorker,
   type WorkerToPage,
 } from './host-protocol'
+import { unpackUpdate } from './packed-events'
 import type { ConnectionState } from './page-connection'
 import type { SocketFactory, SocketLike } from './session'
 import type { HostOptions, SessionHost } from './session-host'
@@ -231,7 +232,7 @@ export class WorkerHost implements SessionHost {
       this.listener({ ...emptyUpdate(), failures: [message.message] })
       return
     }
-    const update = message.update
+    const update = unpackUpdate(message.update)
     for (const [id, state] of update.states) {
       if (!this.local.collection.get(id)) continue
       this.states.set(id, state)
