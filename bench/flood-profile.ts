@@ -62,8 +62,9 @@ try {
       return true
     })()`)
   await new Promise((resolve) => setTimeout(resolve, 500))
+  if (process.env.PROFILE_SETUP) await tab.evaluate(process.env.PROFILE_SETUP)
   for (const send of [main, worker]) {
-    if (!send) continue
+    if (!send || process.env.PROFILE_CPU === '0') continue
     await send('Profiler.enable')
     await send('Profiler.setSamplingInterval', { interval: 250 })
     await send('Profiler.start')
@@ -88,7 +89,7 @@ try {
     return true
   })()`)
   const tracer = trace ? await startTrace(browser) : undefined
-  const busyBefore = await tab.mainThreadMs()
+  const startMetrics = await tab.mainThreadBreakdown()
   const t0 = Date.now()
   if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
   else {
@@ -101,7 +102,8 @@ try {
     await tab.waitFor(`window.playground.log.total >= ${before + each * connections + connections}`, 180_000, 100)
   }
   const wall = Date.now() - t0
-  const busy = (await tab.mainThreadMs()) - busyBefore
+  const endMetrics = await tab.mainThreadBreakdown()
+  const busy = endMetrics.task - startMetrics.task
   const units = idle ? (wall / 1000) * connections : each * connections
   const per = idle ? 'keepalive' : 'message'
   console.log(
@@ -114,8 +116,15 @@ try {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 20))
     console.log(`${String(count).padStart(7)}  ${name}`)
-  report('main thread', (await main<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
-  if (worker) report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
+  // The rest of the task time is mostly the browser's own rendering: paint, compositing, hit testing.
+  const part = (k: keyof typeof endMetrics) => `${k} ${(((endMetrics[k] - startMetrics[k]) * 1000) / units).toFixed(0)}`
+  console.log(
+    `main thread µs per ${per}: ${(['task', 'script', 'style', 'layout'] as const).map(part).join(', ')} (the rest is mostly paint and compositing)`,
+  )
+  if (process.env.PROFILE_CPU !== '0')
+    report('main thread', (await main<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
+  if (worker && process.env.PROFILE_CPU !== '0')
+    report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
   await tab.close()
 } finally {
   await browser.close()

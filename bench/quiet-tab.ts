@@ -109,6 +109,18 @@ export class QuietTab {
     return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN) * 1000
   }
 
+  /** DevTools' main-thread durations so far, in ms: tasks, script, style recalculation and layout. */
+  async mainThreadBreakdown(): Promise<{ task: number; script: number; style: number; layout: number }> {
+    const { metrics } = await this.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')
+    const ms = (name: string) => (metrics.find((m) => m.name === name)?.value ?? Number.NaN) * 1000
+    return {
+      task: ms('TaskDuration'),
+      script: ms('ScriptDuration'),
+      style: ms('RecalcStyleDuration'),
+      layout: ms('LayoutDuration'),
+    }
+  }
+
   /** A real left click at page coordinates, through the browser's input pipeline. */
   async click(x: number, y: number): Promise<void> {
     for (const type of ['mousePressed', 'mouseReleased'])

@@ -65,6 +65,47 @@ export interface PlacedSegment extends StateSegment {
   open: boolean
 }
 
+/**
+ * Where a compact lane and a full group put the same parts: the dot and name, the background bands (one, or one per
+ * readyState), the row labels (a full group's only), the close mark, the @connections mark's size and offset, and a
+ * marker's hover area (`y` undefined: the marker's own row).
+ */
+export interface LaneLook {
+  dot: { cx: number; cy: number; r: number }
+  name: { x: number; y: number }
+  bands: { y: number; h: number }[]
+  labels: { text: string; y: number }[]
+  close: { y1: number; y2: number; codeY: number }
+  aws: number
+  awsDy: number
+  hit: { y: number | undefined; h: number }
+}
+
+export const COMPACT_LOOK: LaneLook = {
+  dot: { cx: 7, cy: COMPACT_HEIGHT / 2, r: 4 },
+  name: { x: 15, y: COMPACT_HEIGHT / 2 + 4 },
+  bands: [{ y: BAND_Y, h: COMPACT_HEIGHT - BAND_Y * 2 }],
+  labels: [],
+  close: { y1: 1, y2: COMPACT_HEIGHT - 1, codeY: BAND_Y + 9 },
+  aws: 5,
+  awsDy: 0,
+  hit: { y: 0, h: COMPACT_HEIGHT },
+}
+
+export const FULL_LOOK: LaneLook = {
+  dot: { cx: 8, cy: TOP / 2, r: 5 },
+  name: { x: 18, y: TOP / 2 + 4 },
+  bands: READY_STATE_NAMES.map((_, state) => ({ y: laneY(state), h: LANE - 2 })),
+  labels: [
+    ...READY_STATE_NAMES.map((name, state) => ({ text: `${state} ${name}`, y: laneY(state) + LANE - 5 })),
+    ...MARK_LANES.map((name, i) => ({ text: name, y: MARKS_Y + MARK_LANE * i + 9 })),
+  ],
+  close: { y1: TOP, y2: MARK_Y.closed + 9, codeY: MARK_Y.closed + 8 },
+  aws: 7,
+  awsDy: 1,
+  hit: { y: undefined, h: 10 },
+}
+
 /** The dashed vertical line from one segment's row to the next one's, at the moment of the change (full groups). */
 export interface Step {
   x: number
