@@ -16,6 +16,35 @@ describe('message size', () => {
       expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length)
   })
 
+  it('counts as TextEncoder does, short and long text alike, wherever the first non-ASCII character falls', () => {
+    const encoded = (text: string) => new TextEncoder().encode(text).length
+    // 1-, 2-, 3- and 4-byte characters, a pair split by the end, lone and reversed surrogates, NUL and DEL.
+    const tricky = [
+      'é',
+      'ß',
+      'あ',
+      '€',
+      '😀',
+      '\ud83d',
+      '\ude00',
+      '\ude00\ud83d',
+      '\u0000',
+      '\u007f',
+      '\u0080',
+      '\uffff',
+    ]
+    for (const length of [0, 1, 100, 255, 256, 257, 1000, 5000])
+      for (const char of tricky)
+        for (const at of [0, Math.floor(length / 2), length]) {
+          const text = 'a'.repeat(at) + char + 'b'.repeat(Math.max(0, length - at))
+          expect(utf8Bytes(text), `${JSON.stringify(char)} at ${at} of ${text.length}`).toBe(encoded(text))
+        }
+    for (const length of [0, 255, 256, 257, 4096]) expect(utf8Bytes('x'.repeat(length))).toBe(length)
+    // A surrogate pair across the end of the ASCII run, and one that the text ends in the middle of.
+    expect(utf8Bytes('x'.repeat(255) + '😀')).toBe(259)
+    expect(utf8Bytes('x'.repeat(256) + '\ud83d')).toBe(259)
+  })
+
   it('judges sizes against the 32 KB frame and 128 KB message limits', () => {
     expect(sizeVerdict(32 * 1024).level).toBe('ok')
     expect(sizeVerdict(32 * 1024 + 1).level).toBe('over-frame')

@@ -143,7 +143,12 @@ export class LogCore {
     this.active = compiled.active
     // A batch of the old pattern may still be running: end it rather than wait for it.
     this.stopTextStage()
-    this.view.setFilter({ direction: compiled.direction, pattern: compiled.pattern, test: compiled.test })
+    this.view.setFilter({
+      direction: compiled.direction,
+      pattern: compiled.pattern,
+      test: compiled.test,
+      all: !compiled.active,
+    })
     this.changed()
   }
 

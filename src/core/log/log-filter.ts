@@ -53,8 +53,11 @@ const BATCH_ENTRIES = 2000
  * The seq numbers of the entries a filter lets through, kept up to date as entries arrive: appending tests only
  * the new entry, so a filter on a 100,000-entry log costs nothing per message. With a text pattern and a text
  * stage, entries that pass the direction test wait in `pending` and join the view when the stage answers.
+ * Without a filter (`all`) the view is the buffer itself and keeps no seqs: nothing to do per message.
  */
 export class FilteredView {
+  /** Every entry passes (no test, or a filter known to be inactive): positions are the buffer's. */
+  private all: boolean
   private seqs: number[] = []
   /** Index in `seqs` of the first seq still in the buffer; trimming is lazy to avoid shifting a big array. */
   private head = 0
@@ -79,6 +82,7 @@ export class FilteredView {
     private textStage?: TextStage,
   ) {
     if (test) this.test = test
+    this.all = test === undefined
     this.rebuild()
   }
 
@@ -87,12 +91,17 @@ export class FilteredView {
     this.setFilter({ direction: test })
   }
 
-  /** A direction test run here, and a text pattern run by the text stage (here if there is none). */
+  /**
+   * A direction test run here, and a text pattern run by the text stage (here if there is none). `all`: the filter
+   * lets every entry through (compileFilter's `active` is false), so the view need not test or list them.
+   */
   setFilter(filter: {
     direction: (entry: LogEntry) => boolean
     pattern?: TextPattern
     test?: (entry: LogEntry) => boolean
+    all?: boolean
   }): void {
+    this.all = filter.all === true && !filter.pattern
     this.direction = filter.direction
     this.pattern = filter.pattern
     this.test = filter.test ?? filter.direction
@@ -112,11 +121,13 @@ export class FilteredView {
     this.head = 0
     this.pending = []
     this.pendingHead = 0
+    if (this.all) return
     for (const entry of this.buffer.entries()) this.accept(entry)
     this.pump()
   }
 
   append(entry: LogEntry): void {
+    if (this.all) return
     this.accept(entry)
     this.trim()
     this.pump()
@@ -193,12 +204,14 @@ export class FilteredView {
   }
 
   get length(): number {
+    if (this.all) return this.buffer.size
     this.trim()
     return this.seqs.length - this.head
   }
 
   /** The i-th matching entry, oldest first. */
   at(i: number): LogEntry | undefined {
+    if (this.all) return Number.isInteger(i) && i >= 0 ? this.buffer.get(this.buffer.firstSeq + i) : undefined
     const seq = this.seqs[this.head + i]
     return seq === undefined ? undefined : this.buffer.get(seq)
   }
@@ -221,6 +234,7 @@ export class FilteredView {
   }
 
   indexOfSeq(seq: number): number {
+    if (this.all) return this.buffer.get(seq) ? seq - this.buffer.firstSeq : -1
     this.trim()
     let lo = this.head
     let hi = this.seqs.length - 1

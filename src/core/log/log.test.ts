@@ -196,6 +196,48 @@ describe('FilteredView', () => {
     view.setTest(() => true)
     expect(view.length).toBe(4)
   })
+
+  it('without a filter is the buffer itself, through drops, budget cuts, clears and resizes', () => {
+    // Two buffers fed alike: one seen through an unfiltered view, one through a view that tests every entry.
+    const buffers = [new LogBuffer({ capacity: 5, maxChars: 40 }), new LogBuffer({ capacity: 5, maxChars: 40 })]
+    const unfiltered = new FilteredView(buffers[0]!)
+    const tested = new FilteredView(buffers[1]!, () => true)
+    const views = [unfiltered, tested]
+    const same = () => {
+      expect(unfiltered.length).toBe(tested.length)
+      expect(unfiltered.slice(0, 10).map((e) => e.seq)).toEqual(tested.slice(0, 10).map((e) => e.seq))
+      expect([...unfiltered.entries()].map((e) => e.data)).toEqual([...tested.entries()].map((e) => e.data))
+      for (const i of [-1, 0, 1, 2.5, 4, 5]) expect(unfiltered.at(i)?.seq).toBe(tested.at(i)?.seq)
+      for (let seq = -1; seq < buffers[0]!.nextSeq + 1; seq++)
+        expect(unfiltered.indexOfSeq(seq)).toBe(tested.indexOfSeq(seq))
+    }
+    const feed = (data: string) => views.forEach((v, i) => v.append(buffers[i]!.push(received(data))))
+    for (const d of ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff']) feed(d)
+    same()
+    expect(unfiltered.slice(0, 10).map((e) => e.data)).toEqual(['bb', 'ccc', 'dddd', 'eeeee', 'ffffff'])
+    feed('x'.repeat(30)) // over the text budget: the oldest go
+    same()
+    expect(unfiltered.length).toBe(2)
+    buffers.forEach((b) => b.resize(1))
+    views.forEach((v) => v.rebuild())
+    same()
+    buffers.forEach((b) => b.clear())
+    views.forEach((v) => v.rebuild())
+    same()
+    expect(unfiltered.length).toBe(0)
+    feed('after')
+    same()
+    // A filter that lets some through, then none again.
+    const f = compileFilter({ text: '', regex: false, direction: 'out' })
+    if (!f.ok) throw new Error()
+    unfiltered.setFilter({ ...f, all: !f.active })
+    expect(unfiltered.length).toBe(0)
+    const none = compileFilter({ text: '', regex: false, direction: 'all' })
+    if (!none.ok) throw new Error()
+    unfiltered.setFilter({ ...none, all: !none.active })
+    same()
+    expect(unfiltered.at(0)?.data).toBe('after')
+  })
 })
 
 describe('exports', () => {
