@@ -14,6 +14,7 @@ import { startFloodServer } from '../e2e/flood-server'
 import { findChromium } from '../scripts/chromium-path.ts'
 import { openPlayground, type Host } from './flood-bench'
 import type { QuietTab } from './quiet-tab'
+import type { Browser } from '@playwright/test'
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]
@@ -25,6 +26,8 @@ type Send = <T>(method: string, params?: object) => Promise<T>
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const host: Host = args[0] === 'inline' ? 'inline' : 'worker'
 const idle = process.argv.includes('--idle')
+/** Also record a trace of the flood and sum the main thread's rendering work by kind (style, layout, paint…). */
+const trace = process.argv.includes('--trace')
 const connections = Number(args[1] ?? (idle ? 50 : 1))
 const MESSAGES = 50_000
 
@@ -66,6 +69,26 @@ try {
     await send('Profiler.setSamplingInterval', { interval: 250 })
     await send('Profiler.start')
   }
+  // Which parts of the page change during the flood, and how often (MutationObserver callbacks: about one per Vue
+  // flush that touched the DOM), bucketed by the nearest labelled ancestor.
+  await tab.evaluate(`(() => {
+    const counts = (window.__mutations = { flushes: 0, by: {} })
+    const label = (node) => {
+      for (let el = node.nodeType === 1 ? node : node.parentElement; el; el = el.parentElement) {
+        const name = el.getAttribute('aria-label') || el.id
+        if (name && el !== document.body) return (el.tagName.toLowerCase() + ' ' + name).slice(0, 60)
+      }
+      return '(page)'
+    }
+    new MutationObserver((records) => {
+      counts.flushes++
+      const seen = new Set()
+      for (const r of records) seen.add(label(r.target))
+      for (const k of seen) counts.by[k] = (counts.by[k] || 0) + 1
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+    return true
+  })()`)
+  const tracer = trace ? await startTrace(browser) : undefined
   const startMetrics = await tab.mainThreadBreakdown()
   const t0 = Date.now()
   if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
@@ -86,6 +109,13 @@ try {
   console.log(
     `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
   )
+  if (tracer) await tracer.stop(units, per)
+  const mutations = await tab.evaluate<{ flushes: number; by: Record<string, number> }>('window.__mutations')
+  console.log(`\nDOM changes: ${mutations.flushes} flushes that changed the DOM; flushes by region:`)
+  for (const [name, count] of Object.entries(mutations.by)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20))
+    console.log(`${String(count).padStart(7)}  ${name}`)
   // The rest of the task time is mostly the browser's own rendering: paint, compositing, hit testing.
   const part = (k: keyof typeof endMetrics) => `${k} ${(((endMetrics[k] - startMetrics[k]) * 1000) / units).toFixed(0)}`
   console.log(
@@ -158,4 +188,67 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
   }
   print('self time', self, 25)
   print('inclusive time', inclusive, 40)
+}
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  dur?: number
+  args?: { name?: string }
+}
+
+/** A browser-wide trace (timeline categories); `stop` prints the renderer main threads' work by event name. */
+async function startTrace(browser: Browser) {
+  const cdp = await browser.newBrowserCDPSession()
+  const events: TraceEvent[] = []
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute',
+    transferMode: 'ReportEvents',
+  })
+  return {
+    async stop(units: number, per: string) {
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
+      await cdp.send('Tracing.end')
+      await done
+      const mains = new Set(
+        events
+          .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+          .map((e) => `${e.pid}:${e.tid}`),
+      )
+      const byThread = new Map<string, Map<string, { ms: number; count: number }>>()
+      for (const e of events) {
+        const key = `${e.pid}:${e.tid}`
+        if (!mains.has(key) || e.ph !== 'X' || e.dur === undefined) continue
+        const names = byThread.get(key) ?? new Map<string, { ms: number; count: number }>()
+        byThread.set(key, names)
+        const sum = names.get(e.name) ?? { ms: 0, count: 0 }
+        sum.ms += e.dur / 1000
+        sum.count++
+        names.set(e.name, sum)
+      }
+      // The tab's thread is the busiest one.
+      const [, names] =
+        [...byThread].sort((a, b) => (b[1].get('RunTask')?.ms ?? 0) - (a[1].get('RunTask')?.ms ?? 0))[0] ?? []
+      console.log(`\nmain thread trace, by event (ms total, count, µs per ${per}; nested events overlap):`)
+      for (const [name, { ms, count }] of [...(names ?? [])].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
+        console.log(
+          `${ms.toFixed(1).padStart(9)} ${String(count).padStart(7)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`,
+        )
+      const tasks = [...events].filter((e) => {
+        const key = `${e.pid}:${e.tid}`
+        return e.name === 'RunTask' && e.dur !== undefined && names === byThread.get(key)
+      })
+      const long = tasks.map((e) => e.dur! / 1000).sort((a, b) => b - a)
+      console.log(
+        `longest main-thread tasks (ms): ${long
+          .slice(0, 10)
+          .map((ms) => ms.toFixed(0))
+          .join(', ')}`,
+      )
+      await cdp.detach()
+    },
+  }
 }

@@ -17,31 +17,35 @@ export function installWindowHook(): void {
     version: 1,
     /** The selected connection. */
     get session() {
+      // The exact state: the panels show traffic counters a few times a second during a flood.
+      const state = session.currentState(session.selected.id) ?? session.state
       return copy({
-        readyState: session.state.readyState,
-        connection: session.state.connection,
-        url: session.state.url,
-        lastClose: session.state.lastClose,
+        readyState: state.readyState,
+        connection: state.connection,
+        url: state.url,
+        lastClose: state.lastClose,
       })
     },
     /** The page's connections in list order: set-up and state, never credentials (URLs come redacted). */
     get connections() {
       return copy(
-        session.connections.map((c) => ({
-          id: c.id,
-          name: c.name,
-          colour: c.colour,
-          selected: c.id === session.selectedId,
-          endpoint: redactSecrets(c.settings.endpoint),
-          url: c.state.url,
-          readyState: c.state.readyState,
-          connection: c.state.connection,
-          sentCount: c.state.sentCount,
-          receivedCount: c.state.receivedCount,
-          keepaliveEnabled: c.state.keepaliveEnabled,
-          profile: c.settings.profileId,
-          lastClose: c.state.lastClose,
-        })),
+        session.connections
+          .map((c) => [c, session.currentState(c.id) ?? c.state] as const)
+          .map(([c, state]) => ({
+            id: c.id,
+            name: c.name,
+            colour: c.colour,
+            selected: c.id === session.selectedId,
+            endpoint: redactSecrets(c.settings.endpoint),
+            url: state.url,
+            readyState: state.readyState,
+            connection: state.connection,
+            sentCount: state.sentCount,
+            receivedCount: state.receivedCount,
+            keepaliveEnabled: state.keepaliveEnabled,
+            profile: c.settings.profileId,
+            lastClose: state.lastClose,
+          })),
       )
     },
     /**

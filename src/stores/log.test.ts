@@ -239,7 +239,8 @@ describe('log store', () => {
       await vi.waitFor(() => expect(log.entry(receivedRow!.entry.seq)?.data).toBe(big), settle)
       expect(log.entry(sentRow!.entry.seq)).toBeUndefined()
       await vi.waitFor(() => expect(log.entry(sentRow!.entry.seq)?.data).toBe(big), settle)
-      // Scripts read the page's copy: cut, and marked so.
+      // Scripts read the page's copy (it comes with the host's updates, paced): cut, and marked so.
+      await vi.waitFor(() => expect(log.entriesAt(-1)[0]?.kind).toBe('received'), settle)
       expect(log.entriesAt(-1)[0]).toMatchObject({
         data: big.slice(0, KEPT_HEAD_CHARS) + big.slice(-KEPT_TAIL_CHARS),
         truncated: { chars: big.length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS },

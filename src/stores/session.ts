@@ -10,6 +10,7 @@ import type { ConnectionSettings, ConnectionState, PageConnection } from '@/core
 import { expectedCloses, type TimeoutProfile } from '@/core/session/timeout-profiles'
 import type { HostCommand, HostUpdate } from '@/core/session/host-protocol'
 import { InlineHost, type HostOptions, type SessionHost } from '@/core/session/session-host'
+import { StatePacer } from '@/core/session/state-pacing'
 import { useLogStore } from './log'
 import { LOCAL_GATEWAY_URL, useSettingsStore } from './settings'
 import { useTimelineStore } from './timeline'
@@ -100,7 +101,11 @@ export const useSessionStore = defineStore('session', () => {
   /** Rebuilds the list after adds, removals and renames, and saves the tab's set-up. */
   function refresh(): void {
     const ids = new Set(collection.list.map((c) => c.id))
-    for (const id of entries.keys()) if (!ids.has(id)) entries.delete(id)
+    for (const id of entries.keys())
+      if (!ids.has(id)) {
+        entries.delete(id)
+        states.forget(id)
+      }
     list.value = collection.list.map((c) => {
       const entry = entryFor(c)
       entry.view.name = c.name
@@ -132,6 +137,17 @@ export const useSessionStore = defineStore('session', () => {
   const applyToTimeline = timeline.sink()
   const listeners = new Set<(event: SessionEvent) => void>()
   const idListeners = new Set<(source: string, ids: string[]) => void>()
+  // What the panels show changes a few times a second during a flood, not with every update: a state that only
+  // counts messages waits for the paced repaint; anything else (readyState, a close) shows at once. Scripts read
+  // the exact state (`currentState`).
+  const states = new StatePacer(
+    (id) => entries.get(id)?.live,
+    (id, state) => {
+      const entry = entries.get(id)
+      // Assigning the state whole triggers only the fields that changed.
+      if (entry) Object.assign(entry.live, state)
+    },
+  )
 
   // The host has done the per-message work (sizes, counters, redaction, connection ids): this applies the result.
   // Events come with the state of their connection when it changed (traffic's in batches); URLs come redacted.
@@ -150,11 +166,7 @@ export const useSessionStore = defineStore('session', () => {
       for (; next < found.length && found[next]![0] === index; next++)
         for (const listener of idListeners) listener(found[next]![1], found[next]![2])
     })
-    for (const [id, state] of update.states) {
-      const entry = entries.get(id)
-      // Assigning the state whole triggers only the fields that changed.
-      if (entry) Object.assign(entry.live, state)
-    }
+    for (const [id, state] of update.states) if (entries.has(id)) states.offer(id, state, commanding)
     if (update.failures.length) fail(update.failures.join(' '))
     if (update.skipped) skippedEvents.value += update.skipped
   })
@@ -195,11 +207,22 @@ export const useSessionStore = defineStore('session', () => {
     }),
   )
 
+  /** The states a command changes at once (the main-thread host answers with them) show at once, unpaced. */
+  let commanding = false
+  function runCommand(c: HostCommand): ReturnType<SessionHost['command']> {
+    commanding = true
+    try {
+      return host.command(c)
+    } finally {
+      commanding = false
+    }
+  }
+
   /** A command for one connection (the selected one without an id). */
   function withConnection(id: string | undefined, command: (id: string) => HostCommand): Result {
     const connection = id === undefined ? collection.selected : collection.get(id)
     if (!connection) return fail('No such connection.')
-    const result = host.command(command(connection.id))
+    const result = runCommand(command(connection.id))
     return result.ok ? ok() : fail(result.error)
   }
 
@@ -216,35 +239,35 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function add(init: ConnectionInit = {}): AddResult {
-    return added(host.command({ op: 'add', init: { ...init, settings: { ...init.settings } } }))
+    return added(runCommand({ op: 'add', init: { ...init, settings: { ...init.settings } } }))
   }
 
   function duplicate(id = selectedId.value): AddResult {
-    return added(host.command({ op: 'duplicate', id }))
+    return added(runCommand({ op: 'duplicate', id }))
   }
 
   function rename(id: string, name: string): Result {
-    const result = host.command({ op: 'rename', id, name })
+    const result = runCommand({ op: 'rename', id, name })
     refresh()
     return result.ok ? ok() : fail(result.error)
   }
 
   /** Closes its socket, stops its timers and forgets it (its rows stay in the log). */
   function remove(id: string): Result {
-    const result = host.command({ op: 'remove', id })
+    const result = runCommand({ op: 'remove', id })
     refresh()
     return result.ok ? ok() : fail(result.error)
   }
 
   function select(id: string): Result {
-    const result = host.command({ op: 'select', id })
+    const result = runCommand({ op: 'select', id })
     selectedId.value = collection.selectedId
     persist()
     return result.ok ? ok() : fail(result.error)
   }
 
   function selectNext(step: 1 | -1): void {
-    host.command({ op: 'selectNext', step })
+    runCommand({ op: 'selectNext', step })
     selectedId.value = collection.selectedId
     persist()
   }
@@ -283,7 +306,7 @@ export const useSessionStore = defineStore('session', () => {
         skipped++
         continue
       }
-      const result = host.command({ op: 'send', id: c.id, data })
+      const result = runCommand({ op: 'send', id: c.id, data })
       if (result.ok) sent++
       else errors.push(`${c.name}: ${result.error}`)
     }
@@ -297,6 +320,11 @@ export const useSessionStore = defineStore('session', () => {
     const result = withConnection(id, (target) => ({ op: 'setKeepalive', id: target, enabled }))
     persist()
     return result
+  }
+
+  /** A connection's state as the host last reported it, not yet painted perhaps (for scripts). */
+  function currentState(id: string): Readonly<PageSessionState> | undefined {
+    return states.latest(id) ?? entries.get(id)?.live
   }
 
   /** Name and colour of a connection by id, removed ones included (for log rows and timeline lanes). */
@@ -354,6 +382,7 @@ export const useSessionStore = defineStore('session', () => {
     subscribeConnectionIds,
     skippedEvents,
     labelOf,
+    currentState,
     hostInfo,
     setup,
   }

@@ -74,7 +74,9 @@ describe('WorkerLogHost and the worker’s log', () => {
     await until(() => latest()?.filterError !== undefined, 'bad pattern')
     expect(latest()?.matching).toBe(100)
 
-    // An event the page records goes to both; scripts read the page's copy, which matches the worker's log.
+    // An event the page records goes to both; scripts read the page's copy, which matches the worker's log once the
+    // host's updates (paced during heavy traffic) have brought it every socket event.
+    await until(() => mirror.buffer.size === 602, 'page copy caught up')
     log.append({ kind: 'aws', direction: 'none', at: Date.now(), connection: 0, message: 'a call' } as never)
     log.setFilter({ text: '', regex: false, direction: 'all' })
     await until(() => latest()?.total === 603, 'appended')

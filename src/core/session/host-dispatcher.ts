@@ -12,7 +12,10 @@ import { headAndTail, KEPT_HEAD_CHARS, KEPT_TAIL_CHARS, LARGE_MESSAGE_CHARS } fr
  * `intervalMs`, and never a new one before the page acknowledged the last (`ack`), so a slow page cannot queue
  * messages without bound: events wait here instead, up to `maxPendingEvents`. An update carries at most
  * `maxEventsPerUpdate` events and about `maxCharsPerUpdate` characters of message text (the page reads a whole
- * update in one task); the rest go in the next, sent as soon as the page acknowledged.
+ * update in one task); the rest go in the next, sent as soon as the page acknowledged. With `paced`, traffic at
+ * a tier's rate or more (events a second, measured over the last update) waits that tier's interval instead: the page
+ * then takes a few large updates a second during a flood, not one per frame. A lifecycle event, a failure or a
+ * command still goes at the next frame.
  */
 export type DeliveryPolicy =
   | { mode: 'immediate' }
@@ -22,7 +25,14 @@ export type DeliveryPolicy =
       maxPendingEvents: number
       maxEventsPerUpdate?: number
       maxCharsPerUpdate?: number
+      paced?: readonly PacingTier[]
     }
+
+/** From `perSecond` events a second on, updates go every `intervalMs`. */
+export interface PacingTier {
+  perSecond: number
+  intervalMs: number
+}
 
 export interface DispatcherOptions {
   collection?: CollectionOptions
@@ -35,6 +45,17 @@ export interface DispatcherOptions {
 
 /** A frame at 60 Hz: the page gets at most one update per frame. */
 export const WORKER_UPDATE_INTERVAL_MS = 16
+/**
+ * The worker's pacing: traffic of 50 events a second or more (keepalives of many idle connections, a chatty server)
+ * goes to the page 10 times a second, a flood of 1,000 a second or more 4 times a second (the panels repaint at most
+ * that often then anyway). A lone reply after a quiet moment still goes at once.
+ */
+export const WORKER_UPDATE_PACING: readonly PacingTier[] = [
+  { perSecond: 50, intervalMs: 100 },
+  { perSecond: 1000, intervalMs: 250 },
+]
+/** The shortest time the traffic's rate is measured over. */
+const RATE_WINDOW_MS = 100
 /** Events held while the page catches up; the log keeps at most this many by default anyway. */
 export const MAX_PENDING_EVENTS = 100_000
 /**
@@ -75,12 +96,21 @@ export class HostDispatcher {
   private inFlight = false
   private timer: ReturnType<typeof setTimeout> | undefined
   private lastSentAt = -Infinity
+  /** When the last update went (lastSentAt is -Infinity while a backlog waits), and when its timer is due. */
+  private lastFlushAt = -Infinity
+  private timerDue = 0
+  /** The interval the traffic's rate asks for (see `paced`), and what it is measured from. */
+  private intervalMs: number
+  private eventsSinceSent = 0
+  /** Something the page should see at the next frame whatever the pacing (a lifecycle event, a failure, a command). */
+  private urgent = false
   private disposed = false
   private readonly flushTrafficStates: () => void
   private readonly observe: ((event: SessionEvent) => void) | undefined
 
   constructor(options: DispatcherOptions) {
     this.policy = options.delivery
+    this.intervalMs = this.policy.mode === 'batched' ? this.policy.intervalMs : 0
     this.deliver = options.deliver
     this.observe = options.observe
     this.collection = new ConnectionCollection(options.collection, options.restored)
@@ -133,13 +163,18 @@ export class HostDispatcher {
         result = { ok: false, error: `Unknown command ${(command as { op: unknown }).op}.` }
     }
     if (this.policy.mode === 'immediate') this.flushStates()
-    else this.schedule()
+    else {
+      // What the user changed shows at the next frame; a send is traffic like the rest.
+      if (command.op !== 'send') this.urgent = true
+      this.schedule()
+    }
     return result
   }
 
   /** A failure to report with the next update (the page had answered `ok` before the host knew better). */
   fail(error: string): void {
     this.pending.failures.push(error)
+    this.urgent = true
     this.schedule()
   }
 
@@ -173,6 +208,7 @@ export class HostDispatcher {
     const pending = immediate ? emptyUpdate() : this.pending
     if (!immediate && pending.events.length >= this.policy.maxPendingEvents && event.direction !== 'none') {
       pending.skipped++
+      this.eventsSinceSent++
       this.schedule()
       return
     }
@@ -187,6 +223,8 @@ export class HostDispatcher {
     }
     if (!immediate) {
       pending.events.push(forThePage(event))
+      this.eventsSinceSent++
+      if (event.direction === 'none') this.urgent = true
       this.schedule()
       return
     }
@@ -219,14 +257,37 @@ export class HostDispatcher {
     this.dirty.clear()
   }
 
-  /** Batched delivery: at once when the last update went out a frame ago or more, else at the next frame. */
+  /**
+   * Batched delivery: at once when the last update went out an interval ago or more, else when it has. The interval
+   * is a frame, or the paced one while traffic is heavy; something urgent shortens a paced wait to a frame.
+   */
   private schedule(): void {
-    if (this.policy.mode === 'immediate' || this.disposed || this.inFlight || this.timer !== undefined) return
-    const wait = Math.max(0, this.lastSentAt + this.policy.intervalMs - performance.now())
+    if (this.policy.mode === 'immediate' || this.disposed || this.inFlight) return
+    const interval = this.urgent ? Math.min(this.intervalMs, this.policy.intervalMs) : this.intervalMs
+    const wait = Math.max(0, this.lastSentAt + interval - performance.now())
+    if (this.timer !== undefined) {
+      if (!this.urgent || wait >= this.timerDue - performance.now()) return
+      clearTimeout(this.timer)
+    }
+    this.timerDue = performance.now() + wait
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.flushBatch()
     }, wait)
+  }
+
+  /** The interval for the next update, from the rate of the events since the last one. */
+  private pace(now: number): void {
+    if (this.policy.mode !== 'batched') return
+    const base = this.policy.intervalMs
+    // Over at least RATE_WINDOW_MS: a couple of events within one frame are no flood.
+    const elapsed = Math.max(now - this.lastFlushAt, base, RATE_WINDOW_MS)
+    const rate = (this.eventsSinceSent * 1000) / elapsed
+    let interval = base
+    for (const tier of this.policy.paced ?? [])
+      if (rate >= tier.perSecond) interval = Math.max(interval, tier.intervalMs)
+    this.intervalMs = interval
+    this.eventsSinceSent = 0
   }
 
   private flushBatch(): void {
@@ -234,8 +295,12 @@ export class HostDispatcher {
     const update = this.takeBatch()
     this.takeStates(update)
     this.inFlight = true
+    this.urgent = false
+    const now = performance.now()
+    this.pace(now)
+    this.lastFlushAt = now
     // With events left over, the next update goes as soon as the page acknowledged this one.
-    this.lastSentAt = this.pending.events.length ? -Infinity : performance.now()
+    this.lastSentAt = this.pending.events.length ? -Infinity : now
     this.deliver(update)
   }
 

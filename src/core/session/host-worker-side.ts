@@ -1,4 +1,4 @@
-import { HostDispatcher, MAX_PENDING_EVENTS, WORKER_UPDATE_INTERVAL_MS } from './host-dispatcher'
+import { HostDispatcher, MAX_PENDING_EVENTS, WORKER_UPDATE_INTERVAL_MS, WORKER_UPDATE_PACING } from './host-dispatcher'
 import type { PageToWorker, WorkerToPage } from './host-protocol'
 import type { SocketFactory } from './session'
 import { packUpdate } from './packed-events'
@@ -13,7 +13,7 @@ export interface HostScope {
 
 /**
  * The worker's half of WorkerHost: runs the page's connections on a HostDispatcher and sends its updates in batches,
- * at most one per frame and never before the page acknowledged the last one. Bad messages get a `fatal` reply,
+ * at most one per frame (a few a second while traffic is heavy) and never before the page acknowledged the last one. Bad messages get a `fatal` reply,
  * never an exception that would end the worker.
  */
 export function serveHost(
@@ -43,7 +43,12 @@ export function serveHost(
             session: options.createSocket ? { createSocket: options.createSocket } : undefined,
           },
           restored: data.restored,
-          delivery: { mode: 'batched', intervalMs: WORKER_UPDATE_INTERVAL_MS, maxPendingEvents: MAX_PENDING_EVENTS },
+          delivery: {
+            mode: 'batched',
+            intervalMs: WORKER_UPDATE_INTERVAL_MS,
+            maxPendingEvents: MAX_PENDING_EVENTS,
+            paced: WORKER_UPDATE_PACING,
+          },
           deliver: (update) => scope.postMessage({ type: 'update', update: packUpdate(update) }),
         })
         scope.postMessage({ type: 'ready' })

@@ -1,0 +1,99 @@
+import type { ConnectionState } from './page-connection'
+import { pacedFlush, type PacedFlush } from '../timing/paced-flush'
+
+/** The fields that every message changes: only these may wait for the paced repaint. */
+const TRAFFIC_FIELDS = new Set<keyof ConnectionState>(['sentCount', 'receivedCount', 'lastSentAt', 'lastReceivedAt'])
+
+/** True when `next` differs from `shown` in traffic fields only (counters, last message times). */
+export function trafficOnly(shown: Readonly<ConnectionState>, next: Readonly<ConnectionState>): boolean {
+  for (const key of Object.keys(next) as (keyof ConnectionState)[]) {
+    if (TRAFFIC_FIELDS.has(key)) continue
+    const a = shown[key]
+    const b = next[key]
+    if (a === b) continue
+    // lastClose crosses from a worker as a fresh copy with every update: the same close is not a change.
+    if (key === 'lastClose' && a && b && sameFields(a as object, b as object)) continue
+    return false
+  }
+  return true
+}
+
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  const keys = Object.keys(x)
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k])
+}
+
+/** Messages a state accounts for beyond another (for the pacing's flood detection). */
+function messagesBetween(from: Readonly<ConnectionState> | undefined, to: Readonly<ConnectionState>): number {
+  if (!from) return 1
+  return Math.max(1, to.sentCount + to.receivedCount - from.sentCount - from.receivedCount)
+}
+
+/** Traffic states shown 10 times a second, 4 while messages arrive at 1,000/s or more. */
+export const STATE_REPAINT_MS = 100
+export const STATE_REPAINT_BUSY = { perSecond: 1000, ms: 250 }
+
+/**
+ * The connection states the page shows, paced: a state that changes anything but traffic (readyState, a close, the
+ * keepalive switch…) is shown at once, whole; a state that only counts messages is shown at once when none was for a
+ * window, else with the next paced repaint (at most 10 a second, 4 during a flood). `latest` always has the exact
+ * state, for scripts (window.playground) and anything that must not lag. `show` writes to the reactive copy.
+ */
+export class StatePacer {
+  private readonly latestStates = new Map<string, ConnectionState>()
+  private readonly waiting = new Set<string>()
+  private readonly paced: PacedFlush
+
+  constructor(
+    private readonly shown: (id: string) => Readonly<ConnectionState> | undefined,
+    private readonly show: (id: string, state: ConnectionState) => void,
+    options: { ms?: number; busy?: { perSecond: number; ms: number }; now?: () => number } = {},
+  ) {
+    this.paced = pacedFlush(
+      () => this.flush(),
+      options.ms ?? STATE_REPAINT_MS,
+      options.busy ?? STATE_REPAINT_BUSY,
+      options.now,
+    )
+  }
+
+  /** The exact, newest state of a connection (undefined before the host reported one). */
+  latest(id: string): ConnectionState | undefined {
+    return this.latestStates.get(id)
+  }
+
+  /** A connection's new state; `now`: show it at once whatever it changed (the answer to the user's command). */
+  offer(id: string, state: ConnectionState, now = false): void {
+    const before = this.latestStates.get(id)
+    this.latestStates.set(id, state)
+    const shown = this.shown(id)
+    if (now || !shown || !trafficOnly(shown, state)) {
+      this.waiting.delete(id)
+      this.show(id, state)
+      return
+    }
+    this.waiting.add(id)
+    this.paced(messagesBetween(before, state))
+  }
+
+  /** A connection that is gone: nothing of it is kept or shown. */
+  forget(id: string): void {
+    this.latestStates.delete(id)
+    this.waiting.delete(id)
+  }
+
+  dispose(): void {
+    this.paced.cancel()
+    this.waiting.clear()
+  }
+
+  private flush(): void {
+    for (const id of this.waiting) {
+      const state = this.latestStates.get(id)
+      if (state) this.show(id, state)
+    }
+    this.waiting.clear()
+  }
+}

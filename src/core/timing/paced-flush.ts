@@ -1,0 +1,51 @@
+import type { BusyPacing } from './interval-batch'
+
+/** A paced flush: call it with how many units (messages) the change stands for; `cancel` stops a waiting flush. */
+export interface PacedFlush {
+  (units?: number): void
+  cancel(): void
+}
+
+/**
+ * Flushes at most once per window, and at once when the last flush is a window old or more, so a lone change (one
+ * reply) shows without delay while a stream of them shows a few times a second. With `busy`, a window that saw
+ * `busy.perSecond` units a second or more makes the next one `busy.ms` long. `now` is the clock (Date.now, which
+ * fake timers move).
+ */
+export function pacedFlush(
+  flush: () => void,
+  ms: number,
+  busy?: BusyPacing,
+  now: () => number = () => Date.now(),
+): PacedFlush {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let lastAt = -Infinity
+  let units = 0
+  let windowMs = ms
+
+  const run = () => {
+    timer = undefined
+    const at = now()
+    const flooding = busy !== undefined && units >= (busy.perSecond * windowMs) / 1000
+    windowMs = flooding ? busy.ms : ms
+    units = 0
+    lastAt = at
+    flush()
+  }
+
+  const paced = ((count = 1) => {
+    units += count
+    if (timer !== undefined) return
+    const wait = lastAt + windowMs - now()
+    if (wait <= 0) {
+      // Quiet for a window or more: this change is not part of a stream (yet), and the short window follows.
+      windowMs = ms
+      run()
+    } else timer = setTimeout(run, wait)
+  }) as PacedFlush
+  paced.cancel = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+  }
+  return paced
+}
