@@ -31,14 +31,16 @@ const trace = process.argv.includes('--trace')
 const connections = Number(args[1] ?? (idle ? 50 : 1))
 const MESSAGES = 50_000
 
-const outDir = mkdtempSync(join(tmpdir(), 'flood-profile-'))
-execFileSync(
-  'npx',
-  ['vite', 'build', '--minify', 'false', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
-  {
-    stdio: 'inherit',
-  },
-)
+// PROFILE_DIST: a build made before (unminified for names), to compare two versions side by side.
+const outDir = process.env.PROFILE_DIST ?? mkdtempSync(join(tmpdir(), 'flood-profile-'))
+if (!process.env.PROFILE_DIST)
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--minify', 'false', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      stdio: 'inherit',
+    },
+  )
 const web = await preview({ build: { outDir }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' })
 const address = web.httpServer.address()
 if (!address || typeof address === 'string') throw new Error('preview server has no port')
@@ -104,6 +106,7 @@ try {
   }
   const wall = Date.now() - t0
   const endMetrics = await tab.mainThreadBreakdown()
+  if (process.env.PROFILE_REPORT) console.log(await tab.evaluate(process.env.PROFILE_REPORT))
   const busy = endMetrics.task - startMetrics.task
   const units = idle ? (wall / 1000) * connections : each * connections
   const per = idle ? 'keepalive' : 'message'
@@ -131,7 +134,7 @@ try {
   await browser.close()
   await flood.close()
   await web.close()
-  rmSync(outDir, { recursive: true, force: true })
+  if (!process.env.PROFILE_DIST) rmSync(outDir, { recursive: true, force: true })
 }
 
 /** The tab's connections worker, attached through the tab's own DevTools session (non-flattened). */

@@ -88,6 +88,14 @@ export interface ManagementCallRecord {
   error?: string
 }
 
+/**
+ * What a message event made in bulk (a received message, a message crossing from the worker) carries as `seq` until
+ * a log numbers it: `undefined`, present as a field. Every event ends up in a log, which adds `seq`; a field added to
+ * an object after it was made goes to a separate store, one allocation more per message of a flood (and more for the
+ * collector to copy while the log holds it). JSON and exports leave an undefined field out.
+ */
+export const LOG_SEQ_SLOT = undefined
+
 /** A session event once the log has numbered it. */
 export type LogEntry = SessionEvent & {
   seq: number

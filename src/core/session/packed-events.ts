@@ -1,3 +1,4 @@
+import { LOG_SEQ_SLOT } from './events'
 import type { HostEvent, HostUpdate } from './host-protocol'
 
 /**
@@ -88,7 +89,10 @@ export function packEvents(events: readonly HostEvent[]): PackedEvents {
   return { codes, numbers, data, sources, others }
 }
 
-/** The events `packEvents` packed, as objects with their fields in the order the session made them. */
+/**
+ * The events `packEvents` packed, as objects with their fields in the order the session made them (a message also
+ * with the place for the page's log to number it, `LOG_SEQ_SLOT`).
+ */
 export function unpackEvents(packed: PackedEvents): HostEvent[] {
   const { codes, numbers, data, sources, others } = packed
   const count = codes.length / CODES_PER_EVENT
@@ -117,6 +121,7 @@ export function unpackEvents(packed: PackedEvents): HostEvent[] {
         connection: numbers[at + 1]!,
         source: sources[source - 1]!,
         sinceOpen: numbers[at + 3]!,
+        seq: LOG_SEQ_SLOT,
       } as HostEvent
       continue
     }

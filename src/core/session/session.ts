@@ -1,4 +1,4 @@
-import type { CloseInitiator, ReadyState, SessionEvent, SessionEventBody } from './events'
+import { LOG_SEQ_SLOT, type CloseInitiator, type ReadyState, type SessionEvent, type SessionEventBody } from './events'
 import { checkClientCloseCode } from './close-codes'
 import { DEFAULT_KEEPALIVE, keepaliveIntervalProblem, type KeepaliveSettings } from './keepalive-settings'
 import { utf8Bytes } from '../composer/message-size'
@@ -276,7 +276,8 @@ export class WebSocketSession {
       const source = this.source
       const openedAt = this.openedAt
       // A flood's every message: the whole event in one literal, the fields in the order `emit` gives them (one
-      // object of one shape; completing a smaller one in place grows it, an allocation more per message).
+      // object of one shape; completing a smaller one in place grows it, an allocation more per message). With a
+      // place for the `seq` the log numbers it with (LOG_SEQ_SLOT), for the same reason.
       if (source !== undefined && openedAt !== undefined)
         this.dispatch({
           kind: 'received',
@@ -287,7 +288,8 @@ export class WebSocketSession {
           connection: this.connection,
           source,
           sinceOpen: at - openedAt,
-        })
+          seq: LOG_SEQ_SLOT,
+        } as SessionEvent)
       else this.emit({ kind: 'received', direction: 'in', data, bytes: utf8Bytes(data) }, at)
       return
     }
