@@ -85,7 +85,8 @@ try {
     new MutationObserver((records) => {
       counts.flushes++
       const seen = new Set()
-      for (const r of records) seen.add(label(r.target))
+      for (const r of records)
+        seen.add(label(r.target) + ' [' + (r.type === 'attributes' ? r.attributeName : r.type === 'characterData' ? 'text' : 'children') + ']')
       for (const k of seen) counts.by[k] = (counts.by[k] || 0) + 1
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
     return true
@@ -112,7 +113,7 @@ try {
   console.log(
     `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
   )
-  if (tracer) await tracer.stop(units, per)
+  if (tracer) await tracer.stop(units, per, tab)
   const mutations = await tab.evaluate<{ flushes: number; by: Record<string, number> }>('window.__mutations')
   console.log(`\nDOM changes: ${mutations.flushes} flushes that changed the DOM; flushes by region:`)
   for (const [name, count] of Object.entries(mutations.by)
@@ -199,7 +200,7 @@ interface TraceEvent {
   pid: number
   tid: number
   dur?: number
-  args?: { name?: string }
+  args?: { name?: string; data?: { nodeId?: number; layerId?: number } }
 }
 
 /** A browser-wide trace (timeline categories); `stop` prints the renderer main threads' work by event name. */
@@ -212,7 +213,7 @@ async function startTrace(browser: Browser) {
     transferMode: 'ReportEvents',
   })
   return {
-    async stop(units: number, per: string) {
+    async stop(units: number, per: string, tab: QuietTab) {
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
       await cdp.send('Tracing.end')
       await done
@@ -240,6 +241,26 @@ async function startTrace(browser: Browser) {
         console.log(
           `${ms.toFixed(1).padStart(9)} ${String(count).padStart(7)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`,
         )
+      // Paint by the element painted (its layer's root): which parts of the page cost the paint.
+      const paints = new Map<number, { ms: number; count: number }>()
+      for (const e of events) {
+        const node = e.args?.data?.nodeId
+        if (e.name !== 'Paint' || e.dur === undefined || node === undefined) continue
+        if (names !== byThread.get(`${e.pid}:${e.tid}`)) continue
+        const sum = paints.get(node) ?? { ms: 0, count: 0 }
+        sum.ms += e.dur / 1000
+        sum.count++
+        paints.set(node, sum)
+      }
+      console.log('paint by element (ms total, count):')
+      await tab.send('DOM.getDocument', { depth: 0 }).catch(() => undefined)
+      for (const [node, { ms, count }] of [...paints].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) {
+        const described = await tab
+          .send<{ node: { nodeName: string; attributes?: string[] } }>('DOM.describeNode', { backendNodeId: node })
+          .then(({ node: n }) => `${n.nodeName.toLowerCase()} ${(n.attributes ?? []).join(' ').slice(0, 90)}`)
+          .catch(() => `node ${node}`)
+        console.log(`${ms.toFixed(1).padStart(9)} ${String(count).padStart(7)}  ${described}`)
+      }
       const tasks = [...events].filter((e) => {
         const key = `${e.pid}:${e.tid}`
         return e.name === 'RunTask' && e.dur !== undefined && names === byThread.get(key)

@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowReactive, shallowReadonly, shallowRef } from 'vue'
+import { computed, shallowReactive, shallowReadonly, shallowRef, watch } from 'vue'
 import { useSessionStorage } from '@vueuse/core'
 import type { SessionEvent } from '@/core/session/events'
 import { rememberEndpoint } from '@/core/session/endpoint'
@@ -14,6 +14,7 @@ import { StatePacer } from '@/core/session/state-pacing'
 import { useLogStore } from './log'
 import { LOCAL_GATEWAY_URL, useSettingsStore } from './settings'
 import { useTimelineStore } from './timeline'
+import { now } from '@/composables/now'
 
 /** The state of one connection as the page shows it (the URL redacted, the next reconnect). */
 export type PageSessionState = ConnectionState
@@ -148,6 +149,8 @@ export const useSessionStore = defineStore('session', () => {
       if (entry) Object.assign(entry.live, state)
     },
   )
+  // During a flood the counters repaint with the clock's tick, which repaints the countdowns anyway.
+  watch(now, () => states.tick())
 
   // The host has done the per-message work (sizes, counters, redaction, connection ids): this applies the result.
   // Events come with the state of their connection when it changed (traffic's in batches); URLs come redacted.

@@ -91,6 +91,11 @@ describe('packed events', () => {
     const events = Array.from({ length: 300 }, (_, i) => message(i, { source: `c${i % 120}` }))
     expect(crossed(events)).toStrictEqual(asUnpacked(events))
     expect(packEvents(events).sources).toHaveLength(120)
+    // Runs of one connection's messages, the connections coming back in turn, a lifecycle event inside a run.
+    const runs = Array.from({ length: 100 }, (_, i) => message(i, { source: `c${Math.floor(i / 7) % 5}` }))
+    runs.splice(10, 0, { kind: 'open', direction: 'none', at: 1, connection: 4, source: 'c9' } as HostEvent)
+    expect(crossed(runs)).toStrictEqual(asUnpacked(runs))
+    expect(packEvents(runs).sources).toEqual(['c0', 'c1', 'c2', 'c3', 'c4'])
   })
 
   it('packs an update whole and unpacks it; an update that was not packed passes as it is', () => {

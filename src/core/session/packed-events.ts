@@ -50,15 +50,21 @@ export function packEvents(events: readonly HostEvent[]): PackedEvents {
   const sourceIndex = new Map<string, number>()
   const others: HostEvent[] = []
   let packed = 0
+  // Runs of one connection's messages are the rule: its index is kept rather than looked up again.
+  let lastSource: string | undefined
+  let lastIndex = 0
   for (let i = 0; i < count; i++) {
     const e = events[i]!
     const kind = kindCode(e.kind)
     let source = 0
-    if (kind && e.source !== undefined) {
+    if (kind && e.source !== undefined && e.source === lastSource) source = lastIndex
+    else if (kind && e.source !== undefined) {
       source = sourceIndex.get(e.source) ?? 0
+      lastSource = e.source
+      lastIndex = source
       if (!source && sources.length < MAX_SOURCES) {
         sources.push(e.source)
-        source = sources.length
+        source = lastIndex = sources.length
         sourceIndex.set(e.source, source)
       }
     }

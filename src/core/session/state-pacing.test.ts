@@ -95,6 +95,32 @@ describe('StatePacer', () => {
     expect(shows).toHaveLength(3)
   })
 
+  it('shows the waiting states with the clock’s tick during a flood, and leaves the tick alone otherwise', () => {
+    const { pacer, shows } = setup()
+    pacer.offer('c1', state())
+    pacer.offer('c1', state({ receivedCount: 1 }))
+    vi.advanceTimersByTime(10)
+    pacer.offer('c1', state({ receivedCount: 2 }))
+    // Quiet: a tick does not hurry the short window.
+    pacer.tick()
+    expect(shows).toHaveLength(2)
+    vi.advanceTimersByTime(90)
+    expect(shows).toHaveLength(3)
+    // A flood: 2,000 messages in the next window make the window after it a long one.
+    pacer.offer('c1', state({ receivedCount: 2001 }))
+    vi.advanceTimersByTime(100)
+    expect(shows).toHaveLength(4)
+    pacer.offer('c1', state({ receivedCount: 3000 }))
+    vi.advanceTimersByTime(50)
+    expect(shows).toHaveLength(4)
+    pacer.tick()
+    expect(shows.map(([, , s]) => s.receivedCount)).toEqual([0, 1, 2, 2001, 3000])
+    // Nothing waits: a tick shows nothing again, and the fallback timer was stopped.
+    pacer.tick()
+    vi.advanceTimersByTime(1000)
+    expect(shows).toHaveLength(5)
+  })
+
   it('paces each connection and forgets a removed one', () => {
     const { pacer, shows } = setup()
     pacer.offer('c1', state())

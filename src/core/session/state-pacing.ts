@@ -31,9 +31,12 @@ function messagesBetween(from: Readonly<ConnectionState> | undefined, to: Readon
   return Math.max(1, to.sentCount + to.receivedCount - from.sentCount - from.receivedCount)
 }
 
-/** Traffic states shown 10 times a second, 4 while messages arrive at 1,000/s or more. */
+/**
+ * Traffic states shown 10 times a second, and while messages arrive at 1,000/s or more with the page's clock tick
+ * (4 a second, see `tick`), else every 300 ms.
+ */
 export const STATE_REPAINT_MS = 100
-export const STATE_REPAINT_BUSY = { perSecond: 1000, ms: 250 }
+export const STATE_REPAINT_BUSY = { perSecond: 1000, ms: 300 }
 
 /**
  * The connection states the page shows, paced: a state that changes anything but traffic (readyState, a close, the
@@ -82,6 +85,14 @@ export class StatePacer {
   forget(id: string): void {
     this.latestStates.delete(id)
     this.waiting.delete(id)
+  }
+
+  /**
+   * A clock tick that repaints anyway (the page's shared clock): during a flood the waiting states are shown with it,
+   * so the panels that follow both the clock and the counters repaint once, not once for each.
+   */
+  tick(): void {
+    if (this.paced.busy) this.paced.flushNow()
   }
 
   dispose(): void {

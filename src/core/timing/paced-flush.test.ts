@@ -61,6 +61,23 @@ describe('pacedFlush', () => {
     expect(flushedAt.map((t) => t - t0)).toEqual([0, 250])
   })
 
+  it('flushNow runs a waiting flush at once and restarts the window from there', () => {
+    const flushedAt: number[] = []
+    const paced = pacedFlush(() => flushedAt.push(Date.now()), 100, { perSecond: 1000, ms: 300 })
+    const t0 = Date.now()
+    paced(1000)
+    expect(paced.busy).toBe(true)
+    vi.advanceTimersByTime(40)
+    paced.flushNow()
+    expect(flushedAt).toHaveLength(1)
+    paced(500)
+    vi.advanceTimersByTime(60)
+    paced.flushNow()
+    paced(1)
+    vi.advanceTimersByTime(1000)
+    expect(flushedAt.map((t) => t - t0)).toEqual([0, 100, 400])
+  })
+
   it('cancel drops a waiting flush', () => {
     const flush = vi.fn()
     const paced = pacedFlush(flush, 100)

@@ -1,9 +1,14 @@
 import type { BusyPacing } from './interval-batch'
 
-/** A paced flush: call it with how many units (messages) the change stands for; `cancel` stops a waiting flush. */
+/**
+ * A paced flush: call it with how many units (messages) the change stands for; `cancel` stops a waiting flush,
+ * `flushNow` runs a waiting one at once (to share a repaint with something else), `busy` says the long window is on.
+ */
 export interface PacedFlush {
   (units?: number): void
   cancel(): void
+  flushNow(): void
+  readonly busy: boolean
 }
 
 /**
@@ -47,5 +52,11 @@ export function pacedFlush(
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
   }
+  paced.flushNow = () => {
+    if (timer === undefined) return
+    clearTimeout(timer)
+    run()
+  }
+  Object.defineProperty(paced, 'busy', { get: () => busy !== undefined && windowMs === busy.ms })
   return paced
 }
