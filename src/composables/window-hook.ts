@@ -29,9 +29,9 @@ export function installWindowHook(): void {
     /** The page's connections in list order: set-up and state, never credentials (URLs come redacted). */
     get connections() {
       return copy(
-        session.connections
-          .map((c) => [c, session.currentState(c.id) ?? c.state] as const)
-          .map(([c, state]) => ({
+        session.connections.map((c) => {
+          const state = session.currentState(c.id) ?? c.state
+          return {
             id: c.id,
             name: c.name,
             colour: c.colour,
@@ -45,7 +45,8 @@ export function installWindowHook(): void {
             keepaliveEnabled: state.keepaliveEnabled,
             profile: c.settings.profileId,
             lastClose: state.lastClose,
-          })),
+          }
+        }),
       )
     },
     /**

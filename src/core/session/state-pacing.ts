@@ -1,5 +1,6 @@
 import type { ConnectionState } from './page-connection'
 import { pacedFlush, type PacedFlush } from '../timing/paced-flush'
+import { samePlain } from '../same-plain'
 
 /** The fields that every message changes: only these may wait for the paced repaint. */
 const TRAFFIC_FIELDS = new Set<keyof ConnectionState>(['sentCount', 'receivedCount', 'lastSentAt', 'lastReceivedAt'])
@@ -12,17 +13,10 @@ export function trafficOnly(shown: Readonly<ConnectionState>, next: Readonly<Con
     const b = next[key]
     if (a === b) continue
     // lastClose crosses from a worker as a fresh copy with every update: the same close is not a change.
-    if (key === 'lastClose' && a && b && sameFields(a as object, b as object)) continue
+    if (key === 'lastClose' && samePlain(a, b)) continue
     return false
   }
   return true
-}
-
-function sameFields(a: object, b: object): boolean {
-  const x = a as Record<string, unknown>
-  const y = b as Record<string, unknown>
-  const keys = Object.keys(x)
-  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k])
 }
 
 /** Messages a state accounts for beyond another (for the pacing's flood detection). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { chartGeometry, LEFT, RIGHT_MARGIN, type LaneSpec } from './chart-geometry'
-import { reuseUnchangedLanes, samePlain } from './lane-reuse'
+import { reuseUnchangedLanes } from './lane-reuse'
 import { TimelineModel } from './timeline'
 
 // Fixtures fill only the fields a test reads.
@@ -60,23 +60,5 @@ describe('reuseUnchangedLanes', () => {
     const first = reuseUnchangedLanes([], drawing(t, 1000))
     const slid = chartGeometry(t, 50, 1050, WIDTH, { lanes: LANES, origin: 50, openUntil: 1150 }).lanes
     expect(reuseUnchangedLanes(first, slid).every((lane, i) => lane !== first[i])).toBe(true)
-  })
-})
-
-describe('samePlain', () => {
-  it('compares plain data deeply', () => {
-    expect(samePlain({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true)
-    expect(samePlain({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false)
-    expect(samePlain([1, 2], [1, 2, 3])).toBe(false)
-    expect(samePlain([1], { 0: 1 })).toBe(false)
-    expect(samePlain({ a: 1 }, { a: 1, b: 2 })).toBe(false)
-    expect(samePlain({ a: 1, b: 2 }, { a: 1 })).toBe(false)
-    expect(samePlain(null, {})).toBe(false)
-    expect(samePlain(Number.NaN, Number.NaN)).toBe(true)
-  })
-
-  it('takes a property that is undefined as absent (a marker with no code equals one whose code is undefined)', () => {
-    expect(samePlain({ a: 1, code: undefined }, { a: 1 })).toBe(true)
-    expect(samePlain({ a: 1 }, { a: 1, code: undefined })).toBe(true)
   })
 })
