@@ -136,6 +136,7 @@ export const useSessionStore = defineStore('session', () => {
   // A worker host keeps the log next to the sockets: the page then gets counters and the rows it shows.
   if (host.logLink) log.attach(host.logLink)
   const applyToTimeline = timeline.sink()
+  const applyAllToTimeline = timeline.batchSink()
   const listeners = new Set<(event: SessionEvent) => void>()
   const idListeners = new Set<(source: string, ids: string[]) => void>()
   // What the panels show changes a few times a second during a flood, not with every update: a state that only
@@ -159,16 +160,18 @@ export const useSessionStore = defineStore('session', () => {
       // Only endpoints that open join the recent list: typos and refused handshakes would crowd it out.
       if (entries.has(source)) settings.recentEndpoints = rememberEndpoint(settings.recentEndpoints, endpoint)
     }
-    const found = update.connectionIds
+    const { events, connectionIds: found } = update
+    // Each store takes the whole update in one loop of its own (the log and the timeline depend on nothing else).
+    for (let i = 0; i < events.length; i++) observeInLog(events[i]!)
+    applyAllToTimeline(events)
     let next = 0
-    update.events.forEach((event, index) => {
-      observeInLog(event)
-      applyToTimeline(event)
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!
       for (const listener of listeners) listener(event)
       // Ids found in this event, after it: a reconnect (which forgets the learned id) keeps its place in the order.
-      for (; next < found.length && found[next]![0] === index; next++)
+      for (; next < found.length && found[next]![0] === i; next++)
         for (const listener of idListeners) listener(found[next]![1], found[next]![2])
-    })
+    }
     for (const [id, state] of update.states) if (entries.has(id)) states.offer(id, state, commanding)
     if (update.failures.length) fail(update.failures.join(' '))
     if (update.skipped) skippedEvents.value += update.skipped

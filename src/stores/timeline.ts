@@ -20,6 +20,15 @@ export const useTimelineStore = defineStore('timeline', () => {
     return apply
   }
 
+  /** An update's events at once (one call, one pacing count per event as with `sink`). */
+  function batchSink(): (events: readonly SessionEvent[]) => void {
+    return (events) => {
+      if (!events.length) return
+      model.applyAll(events)
+      bump(events.length)
+    }
+  }
+
   function segmentsIn(from: number, to: number) {
     return model.segmentsIn(from, to)
   }
@@ -45,7 +54,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     version.value++
   }
 
-  return { version, sink, segmentsIn, binnedMarkers, binnedMarkersBySource, transitions, firstAt, clear }
+  return { version, sink, batchSink, segmentsIn, binnedMarkers, binnedMarkersBySource, transitions, firstAt, clear }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimelineStore, import.meta.hot))

@@ -1,4 +1,5 @@
 import type { MarkerKind, TimelineMarker } from './timeline'
+import { LONE_KINDS, MARKER_KINDS, type MarkerRing } from './marker-ring'
 
 /** A column of one traffic kind's markers (or one close, error, call or reconnect), as the chart draws it. */
 export interface BinnedMarker {
@@ -100,6 +101,8 @@ export function binMarkers(markers: Iterable<TimelineMarker>, range: ColumnRange
 
 /** One traffic kind's column in one lane, with the markers it holds (by sequence number) so they can leave it. */
 interface Column {
+  /** Its key in the lane: column × 3 + kind. */
+  key: number
   column: number
   bin: BinnedMarker
   seqs: number[]
@@ -113,15 +116,6 @@ interface Lane {
   columns: Map<number, Column>
   singles: { seq: number; marker: TimelineMarker }[]
   singlesHead: number
-}
-
-/** The timeline's markers in arrival order: `markers[i]` has sequence number `base + i`; those before `head` are gone. */
-export interface MarkerRing {
-  markers: readonly TimelineMarker[]
-  base: number
-  head: number
-  /** The index of the first live marker at or after `at` (markers come in time order). */
-  lowerBound(at: number): number
 }
 
 /** A kept width is reused while the width asked for is within this factor of it (the `all` window grows). */
@@ -143,6 +137,9 @@ export class IncrementalMarkerBins {
   private folded = 0
   /** Markers folded in and rebuilds from the ring, for tests that a redraw reads only what is new. */
   readonly work = { folded: 0, rebuilds: 0 }
+  /** The column the last marker went into, and its lane's source (the fast path of `fold`). */
+  private lastColumn: Column | undefined
+  private lastSource = ''
 
   /** The width in use for a window of `span` ms drawn in `bins` columns (the one kept, if close enough). */
   widthFor(span: number, bins: number): number {
@@ -159,7 +156,6 @@ export class IncrementalMarkerBins {
   ): { range: ColumnRange; bySource: Map<string, BinnedMarker[]> } {
     const width = this.widthFor(to - from, bins)
     const range = columnRange(from, to, width)
-    const { markers, base } = ring
     let start: number
     if (width !== this.width || range.first < this.lowColumn) {
       this.reset()
@@ -168,11 +164,12 @@ export class IncrementalMarkerBins {
       this.lowColumn = range.first
       start = ring.lowerBound(range.first * width)
     } else {
-      start = Math.max(ring.head, this.folded - base)
+      start = Math.max(ring.first, this.folded)
       this.dropBefore(range.first)
     }
-    for (let i = start; i < markers.length; i++) this.fold(base + i, markers[i]!)
-    this.folded = base + markers.length
+    const end = ring.next
+    for (let seq = start; seq < end; seq++) this.fold(seq, ring)
+    this.folded = end
     const bySource = new Map<string, BinnedMarker[]>()
     for (const [source, lane] of this.lanes) {
       const out: BinnedMarker[] = []
@@ -187,24 +184,26 @@ export class IncrementalMarkerBins {
     return { range, bySource }
   }
 
-  /** The ring dropped marker `seq`: it leaves its column (it is always the oldest one there). */
-  evict(seq: number, m: TimelineMarker): void {
+  /** The ring is about to drop marker `seq`: it leaves its column (it is always the oldest one there). */
+  evict(seq: number, ring: MarkerRing): void {
     if (seq >= this.folded) return
-    const lane = this.lanes.get(m.source ?? '')
+    const lane = this.lanes.get(ring.sourceOf(seq) ?? '')
     if (!lane) return
-    if (isSingle(m.kind)) {
+    const kind = ring.kindOf(seq)
+    if (kind >= LONE_KINDS) {
       if (lane.singles[lane.singlesHead]?.seq === seq) lane.singlesHead++
       this.compactSingles(lane)
       return
     }
-    const key = Math.floor(m.at / this.width) * 3 + KIND_ORDER[m.kind]
+    const key = Math.floor(ring.atOf(seq) / this.width) * 3 + kind
     const c = lane.columns.get(key)
     if (!c || c.seqs[c.head] !== seq) return
     c.head++
     c.bin.count--
-    c.bin.bytes -= m.bytes ?? 0
+    c.bin.bytes -= ring.bytesOf(seq)
     if (c.bin.count === 0) {
       lane.columns.delete(key)
+      if (this.lastColumn === c) this.lastColumn = undefined
       return
     }
     c.bin.first = c.ats[c.head]!
@@ -217,42 +216,59 @@ export class IncrementalMarkerBins {
   }
 
   reset(): void {
+    this.lastColumn = undefined
     this.lanes.clear()
     this.width = 0
     this.lowColumn = 0
     this.folded = 0
   }
 
-  private fold(seq: number, m: TimelineMarker): void {
+  private fold(seq: number, ring: MarkerRing): void {
     this.work.folded++
-    const source = m.source ?? ''
-    let lane = this.lanes.get(source)
-    if (!lane) this.lanes.set(source, (lane = { columns: new Map(), singles: [], singlesHead: 0 }))
-    if (isSingle(m.kind)) {
-      lane.singles.push({ seq, marker: m })
+    const kind = ring.kindOf(seq)
+    const at = ring.atOf(seq)
+    const column = Math.floor(at / this.width)
+    const key = column * 3 + kind
+    const source = ring.sourceOf(seq) ?? ''
+    // A flood is runs of one lane's markers in one column: the column of the last fold is most often the one.
+    const last = this.lastColumn
+    if (last !== undefined && kind < LONE_KINDS && last.key === key && this.lastSource === source) {
+      last.bin.count++
+      last.bin.bytes += ring.bytesOf(seq)
+      last.bin.last = at
+      last.seqs.push(seq)
+      last.ats.push(at)
       return
     }
-    const column = Math.floor(m.at / this.width)
+    let lane = this.lanes.get(source)
+    if (!lane) this.lanes.set(source, (lane = { columns: new Map(), singles: [], singlesHead: 0 }))
+    if (kind >= LONE_KINDS) {
+      lane.singles.push({ seq, marker: ring.marker(seq) })
+      return
+    }
     // A marker stamped before the columns kept (out of order) would be in a column already dropped.
     if (column < this.lowColumn) return
-    const key = column * 3 + KIND_ORDER[m.kind]
-    const c = lane.columns.get(key)
+    let c = lane.columns.get(key)
     if (c) {
       c.bin.count++
-      c.bin.bytes += m.bytes ?? 0
-      c.bin.last = m.at
+      c.bin.bytes += ring.bytesOf(seq)
+      c.bin.last = at
       c.seqs.push(seq)
-      c.ats.push(m.at)
+      c.ats.push(at)
     } else {
-      const bin = { at: 0, kind: m.kind, count: 1, bytes: m.bytes ?? 0, first: m.at, last: m.at }
-      lane.columns.set(key, { column, bin, seqs: [seq], head: 0, ats: [m.at] })
+      const bytes = ring.bytesOf(seq)
+      const bin = { at: 0, kind: MARKER_KINDS[kind]!, count: 1, bytes, first: at, last: at }
+      lane.columns.set(key, (c = { key, column, bin, seqs: [seq], head: 0, ats: [at] }))
     }
+    this.lastColumn = c
+    this.lastSource = source
   }
 
   /** Forgets the columns the window slid past. */
   private dropBefore(column: number): void {
     if (column <= this.lowColumn) return
     this.lowColumn = column
+    this.lastColumn = undefined
     for (const [source, lane] of this.lanes) {
       // Columns were added in time order: the old ones come first (a straggler is caught by the full sweep).
       let stragglers = false

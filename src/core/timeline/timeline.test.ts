@@ -169,6 +169,27 @@ describe('binned markers kept between redraws', () => {
     expect(t.bins.work.folded).toBeLessThanOrEqual(t.markerCount + 40 * 2500)
   })
 
+  it('equal a full re-bin when a flood comes in runs of one lane, an update at a time', () => {
+    // Runs of one connection's messages fill the same column one after another (the fold's shortcut), while the
+    // ring turns over mid-run and the window slides.
+    const t = new TimelineModel(700)
+    let now = 0
+    for (let update = 0; update < 30; update++) {
+      const events: SessionEvent[] = []
+      for (let i = 0; i < 90; i++) {
+        const lane = Math.floor(i / 30) + (update % 2)
+        const kind = i % 31 === 0 ? 'sent' : i === 45 ? 'closed' : 'received'
+        events.push(at(now + i * 7, kind, { source: `c${lane}`, bytes: i, code: kind === 'closed' ? 4000 : undefined }))
+      }
+      t.applyAll(events)
+      now += 900
+      const from = now - 20_000
+      expect(t.binnedMarkersBySource(from, now, 40)).toEqual(fullRebin(t, from, now, 40))
+    }
+    expect(t.markerCount).toBe(700)
+    expect(t.bins.work.rebuilds).toBe(1)
+  })
+
   it('read only the markers added since the last redraw, however many the window holds', () => {
     const t = new TimelineModel()
     feed(t, 50_000, 0, 1)

@@ -1,6 +1,7 @@
 import type { ReadyState, SessionEvent } from '../session/events'
 import { readyStateName } from '../session/events'
 import { binMarkers, columnRange, IncrementalMarkerBins, type BinnedMarker } from './marker-bins'
+import { KIND_CODE, LONE_KINDS, MarkerRing } from './marker-ring'
 
 export type { BinnedMarker } from './marker-bins'
 
@@ -51,20 +52,31 @@ export class TimelineModel {
   readonly segments: StateSegment[] = []
   /** Each lane's last segment: connections run side by side, so a change in one never ends another's segment. */
   private readonly laneEnds = new Map<string, StateSegment>()
-  private markers: TimelineMarker[] = []
-  private markerHead = 0
-  /** Sequence number of `markers[0]` (markers are numbered from 0 as they come, across compactions). */
-  private markerBase = 0
+  private readonly markers: MarkerRing
   /** The chart's binned markers, kept between redraws. */
   readonly bins = new IncrementalMarkerBins()
 
-  constructor(private readonly markerCapacity = DEFAULT_MARKER_CAPACITY) {}
+  constructor(markerCapacity = DEFAULT_MARKER_CAPACITY) {
+    this.markers = new MarkerRing(markerCapacity)
+  }
+
+  /** An update's events, in order. */
+  applyAll(events: readonly SessionEvent[]): void {
+    for (let i = 0; i < events.length; i++) this.apply(events[i]!)
+  }
 
   apply(event: SessionEvent): void {
     const state = STATE_OF[event.kind]
     if (state !== undefined) this.enter(state, event)
     const kind = MARKER_OF[event.kind]
     if (!kind) return
+    const code = KIND_CODE[kind]
+    if (code < LONE_KINDS) {
+      // Traffic: no object per marker (see MarkerRing).
+      if (this.markers.full) this.dropOldestMarker()
+      this.markers.push(event.at, code, event.connection, event.source, event.bytes)
+      return
+    }
     const label = event.aws
       ? `${event.aws.op} ${event.aws.ok ? 'ok' : 'failed'} ${event.aws.status ?? ''} · ${event.aws.latencyMs} ms`
       : kind === 'reconnect'
@@ -110,20 +122,17 @@ export class TimelineModel {
   }
 
   private addMarker(marker: TimelineMarker): void {
-    this.markers.push(marker)
-    if (this.markers.length - this.markerHead > this.markerCapacity) {
-      this.bins.evict(this.markerBase + this.markerHead, this.markers[this.markerHead]!)
-      this.markerHead++
-    }
-    if (this.markerHead > 8192 && this.markerHead > this.markers.length / 2) {
-      this.markers = this.markers.slice(this.markerHead)
-      this.markerBase += this.markerHead
-      this.markerHead = 0
-    }
+    if (this.markers.full) this.dropOldestMarker()
+    this.markers.pushLone(marker)
+  }
+
+  private dropOldestMarker(): void {
+    this.bins.evict(this.markers.first, this.markers)
+    this.markers.shift()
   }
 
   get markerCount(): number {
-    return this.markers.length - this.markerHead
+    return this.markers.size
   }
 
   get firstAt(): number | undefined {
@@ -151,13 +160,12 @@ export class TimelineModel {
 
   /** Markers with from ≤ at ≤ to, oldest first; only one lane's with `source`. */
   markersIn(from: number, to: number, source?: string): TimelineMarker[] {
-    const start = this.lowerBound(from)
+    const ring = this.markers
     const out: TimelineMarker[] = []
-    for (let i = start; i < this.markers.length; i++) {
-      const m = this.markers[i]!
-      if (m.at > to) break
-      if (source !== undefined && (m.source ?? '') !== source) continue
-      out.push(m)
+    for (let seq = ring.lowerBound(from); seq < ring.next; seq++) {
+      if (ring.atOf(seq) > to) break
+      if (source !== undefined && (ring.sourceOf(seq) ?? '') !== source) continue
+      out.push(ring.marker(seq))
     }
     return out
   }
@@ -184,12 +192,7 @@ export class TimelineModel {
 
   /** `binnedMarkersBySource` with the columns it used. */
   binnedColumns(from: number, to: number, bins: number) {
-    return this.bins.binned(from, to, bins, {
-      markers: this.markers,
-      base: this.markerBase,
-      head: this.markerHead,
-      lowerBound: (at) => this.lowerBound(at),
-    })
+    return this.bins.binned(from, to, bins, this.markers)
   }
 
   /** The most recent state changes, newest last, for the text view beside the chart. */
@@ -206,21 +209,8 @@ export class TimelineModel {
   clear(): void {
     this.segments.length = 0
     this.laneEnds.clear()
-    this.markers = []
-    this.markerHead = 0
-    this.markerBase = 0
+    this.markers.clear()
     this.bins.reset()
-  }
-
-  private lowerBound(at: number): number {
-    let lo = this.markerHead
-    let hi = this.markers.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (this.markers[mid]!.at < at) lo = mid + 1
-      else hi = mid
-    }
-    return lo
   }
 }
 

@@ -18,6 +18,20 @@ describe('intervalBatch', () => {
     expect(flush).toHaveBeenCalledTimes(1)
   })
 
+  it('counts a call that hands over many at once as that many towards the busy rate', () => {
+    const flushedAt: number[] = []
+    const schedule = intervalBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 200 })
+    const t0 = Date.now()
+    // One call per 10 ms, each for 20 (2,000/s), for 600 ms.
+    for (let ms = 0; ms < 600; ms += 10) {
+      schedule(20)
+      vi.advanceTimersByTime(10)
+    }
+    vi.advanceTimersByTime(1000)
+    const gaps = flushedAt.map((t, i) => t - (i ? flushedAt[i - 1]! : t0))
+    expect(gaps.slice(0, 3)).toEqual([50, 200, 200])
+  })
+
   it('stretches the next window while calls arrive at the busy rate, and returns to the short one after', () => {
     const flushedAt: number[] = []
     const schedule = intervalBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 200 })

@@ -11,12 +11,13 @@ export interface BusyPacing {
  * reads individual rows, and every repaint skipped leaves the main thread to the messages (measured in bench/:
  * the page then keeps up with a bare page). Light traffic keeps the short interval, so typing and clicking stay snappy.
  */
-export function intervalBatch(flush: () => void, ms: number, busy?: BusyPacing): () => void {
+export function intervalBatch(flush: () => void, ms: number, busy?: BusyPacing): (count?: number) => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let calls = 0
   let windowMs = ms
-  return () => {
-    calls++
+  // `count`: a caller that hands over many at once (an update's events) counts them all in one call.
+  return (count = 1) => {
+    calls += count
     if (timer !== undefined) return
     const started = windowMs
     timer = setTimeout(() => {
