@@ -67,7 +67,8 @@ try {
     const before = browserPid ? threadCpu(browserPid) : undefined
     const ms = await tab.evaluate<number>(`new Promise((resolve, reject) => {
       const worker = new Worker(window.__bare)
-      worker.onmessage = (e) => e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms)
+      // Anything else a BARE_ONMESSAGE handler posts is only received.
+      worker.onmessage = (e) => e.data.error ? reject(new Error(e.data.error)) : e.data.ms !== undefined && resolve(e.data.ms)
     })`)
     const after = browserPid ? threadCpu(browserPid) : undefined
     await tab.close()
