@@ -134,7 +134,7 @@ export async function runFloodBench(
  * The bare page: `connections` sockets share the messages and only count them, on the main thread or in a worker;
  * once all are open each asks for its share at the same moment; timed from the sends to the last message of all.
  */
-const BARE_COUNTER = (url: string, each: number, connections: number) => `
+export const BARE_COUNTER = (url: string, each: number, connections: number) => `
   let count = 0, open = 0, t0 = 0
   const sockets = []
   for (let i = 0; i < ${connections}; i++) {

@@ -2,9 +2,13 @@
  * Where a flood's (or idle keepalives') time goes: CPU profiles of the playground's main thread and, with the worker
  * host, of its connections worker, in a quiet tab, from an unminified build so functions keep their names. Prints
  * self and inclusive ms and µs per message (or per keepalive). A diagnosis aid, not a bench:
- * `npx tsx bench/flood-profile.ts [worker|inline] [connections] [--idle]`.
+ * `npx tsx bench/flood-profile.ts [worker|inline] [connections] [--idle]`; `bare-worker`: the bench's bare worker page's
+ * threads' CPU time for the same flood, for comparison (BARE_ONMESSAGE replaces the start of its handler,
+ * `ws.onmessage = () => {`, e.g. with `ws.onmessage = (e) => { self.x = e.data;` to see what reading the text costs).
+ * The threads' CPU time comes from /proc (Linux): a JS profile of a worker files most of its native work (the socket's
+ * message events) under "(idle)", so only the /proc and trace lines say what the worker costs in all.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -12,8 +16,8 @@ import { chromium } from '@playwright/test'
 import { preview } from 'vite'
 import { startFloodServer } from '../e2e/flood-server'
 import { findChromium } from '../scripts/chromium-path.ts'
-import { openPlayground, type Host } from './flood-bench'
-import type { QuietTab } from './quiet-tab'
+import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
+import { QuietTab } from './quiet-tab'
 import type { Browser } from '@playwright/test'
 
 interface CpuProfile {
@@ -47,9 +51,32 @@ if (!address || typeof address === 'string') throw new Error('preview server has
 const flood = await startFloodServer()
 const browser = await chromium.launch({
   executablePath: findChromium(),
-  args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+  // The marker finds this browser's processes in /proc (see threadCpu).
+  args: ['--disable-background-networking', '--disable-dev-shm-usage', `--flood-profile=${process.pid}`],
 })
 try {
+  if (args[0] === 'bare-worker') {
+    // The bench's bare worker page (counts messages in a worker), its threads measured while it is open.
+    const tab = await QuietTab.open(browser, 'about:blank')
+    const browserPid = markedBrowser()
+    const each = Math.floor(MESSAGES / connections)
+    const body = `const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });${BARE_COUNTER(flood.url, each, connections).replace('ws.onmessage = () => {', process.env.BARE_ONMESSAGE || 'ws.onmessage = () => {')}`
+    await tab.evaluate(
+      `(window.__bare = URL.createObjectURL(new Blob([${JSON.stringify(body)}], { type: 'text/javascript' })), true)`,
+    )
+    const before = browserPid ? threadCpu(browserPid) : undefined
+    const ms = await tab.evaluate<number>(`new Promise((resolve, reject) => {
+      const worker = new Worker(window.__bare)
+      worker.onmessage = (e) => e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms)
+    })`)
+    const after = browserPid ? threadCpu(browserPid) : undefined
+    await tab.close()
+    console.log(
+      `bare worker page, ${connections} connection(s), ${each * connections} messages: ${((each * connections * 1000) / ms).toFixed(0)} msg/s, load ${loadavg()[0]!.toFixed(1)}`,
+    )
+    if (before && after) printThreads(before, after, each * connections, 'message', 'flood')
+    process.exit(0)
+  }
   const query = `endpoint=${encodeURIComponent(flood.url)}${idle ? '&keepalive=1' : ''}`
   const tab = await openPlayground(browser, `http://127.0.0.1:${address.port}`, query, connections, host)
   const each = Math.floor(MESSAGES / connections)
@@ -92,6 +119,8 @@ try {
     return true
   })()`)
   const tracer = trace ? await startTrace(browser) : undefined
+  const browserPid = markedBrowser()
+  const startThreads = browserPid ? threadCpu(browserPid) : undefined
   const startMetrics = await tab.mainThreadBreakdown()
   const t0 = Date.now()
   if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
@@ -105,6 +134,7 @@ try {
     await tab.waitFor(`window.playground.log.total >= ${before + each * connections + connections}`, 180_000, 100)
   }
   const wall = Date.now() - t0
+  const endThreads = browserPid ? threadCpu(browserPid) : undefined
   const endMetrics = await tab.mainThreadBreakdown()
   if (process.env.PROFILE_REPORT) console.log(await tab.evaluate(process.env.PROFILE_REPORT))
   const busy = endMetrics.task - startMetrics.task
@@ -113,6 +143,11 @@ try {
   console.log(
     `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
   )
+  if (startThreads && endThreads) {
+    // CPU time of the browser's threads by name over the flood, from /proc (no tracing or sampling overhead): the
+    // worker's line is what the connections worker costs the machine per message, its message events included.
+    printThreads(startThreads, endThreads, units, per, idle ? 'run' : 'flood')
+  }
   if (tracer) await tracer.stop(units, per, tab)
   const mutations = await tab.evaluate<{ flushes: number; by: Record<string, number> }>('window.__mutations')
   console.log(`\nDOM changes: ${mutations.flushes} flushes that changed the DOM; flushes by region:`)
@@ -173,8 +208,15 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
     `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
   const self = new Map<string, number>()
   const inclusive = new Map<string, number>()
-  profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000
+  // Samples can arrive out of order (negative deltas, most often in a worker): each sample's time is the gap to the
+  // next one in time order, as DevTools counts it.
+  let clock = 0
+  const stamps = profile.timeDeltas.map((delta) => (clock += delta))
+  const order = profile.samples.map((_, i) => i).sort((a, b) => stamps[a]! - stamps[b]!)
+  order.forEach((i, at) => {
+    const id = profile.samples[i]!
+    const next = order[at + 1]
+    const ms = next === undefined ? 0 : (stamps[next]! - stamps[i]!) / 1000
     const k = key(byId.get(id)!.callFrame)
     self.set(k, (self.get(k) ?? 0) + ms)
     const seen = new Set<string>()
@@ -199,7 +241,10 @@ interface TraceEvent {
   ph: string
   pid: number
   tid: number
+  ts?: number
   dur?: number
+  /** Thread (CPU) time of a complete event, where the trace has it. */
+  tdur?: number
   args?: { name?: string; data?: { nodeId?: number; layerId?: number } }
 }
 
@@ -261,6 +306,7 @@ async function startTrace(browser: Browser) {
           .catch(() => `node ${node}`)
         console.log(`${ms.toFixed(1).padStart(9)} ${String(count).padStart(7)}  ${described}`)
       }
+      workerSummary(events, units, per)
       const tasks = [...events].filter((e) => {
         const key = `${e.pid}:${e.tid}`
         return e.name === 'RunTask' && e.dur !== undefined && names === byThread.get(key)
@@ -275,4 +321,139 @@ async function startTrace(browser: Browser) {
       await cdp.detach()
     },
   }
+}
+
+/**
+ * The connections worker's thread in the trace: its top-level tasks' wall and CPU time (what the worker costs the
+ * machine, native work such as the socket's message events included, which a JS profile of a worker mostly files
+ * under "(idle)" or leaves out) and its events by name.
+ */
+function workerSummary(events: TraceEvent[], units: number, per: string) {
+  const workers = new Set(
+    events.filter((e) => e.name === 'thread_name' && /Worker/.test(e.args?.name ?? '')).map((e) => `${e.pid}:${e.tid}`),
+  )
+  const byThread = new Map<string, TraceEvent[]>()
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`
+    if (!workers.has(key) || e.ph !== 'X' || e.dur === undefined) continue
+    const list = byThread.get(key) ?? []
+    byThread.set(key, list)
+    list.push(e)
+  }
+  // The connections worker is the busiest worker thread (the pattern worker idles without a filter).
+  const [, list] = [...byThread].sort((a, b) => busy(b[1]).wall - busy(a[1]).wall)[0] ?? []
+  if (!list) {
+    console.log('\nworker thread: not in the trace')
+    return
+  }
+  const { wall, cpu } = busy(list)
+  const us = (ms: number) => ((ms * 1000) / units).toFixed(2)
+  console.log(
+    `\nworker thread trace: top-level tasks ${wall.toFixed(0)} ms wall (${us(wall)} µs per ${per}), ${cpu.toFixed(0)} ms CPU (${us(cpu)} µs per ${per})`,
+  )
+  const names = new Map<string, { ms: number; cpu: number; count: number }>()
+  for (const e of list) {
+    const sum = names.get(e.name) ?? { ms: 0, cpu: 0, count: 0 }
+    sum.ms += e.dur! / 1000
+    sum.cpu += (e.tdur ?? 0) / 1000
+    sum.count++
+    names.set(e.name, sum)
+  }
+  console.log(`worker thread trace, by event (ms wall, ms CPU, count, µs wall per ${per}; nested events overlap):`)
+  for (const [name, { ms, cpu: c, count }] of [...names].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15))
+    console.log(
+      `${ms.toFixed(1).padStart(9)} ${c.toFixed(1).padStart(9)} ${String(count).padStart(7)} ${us(ms).padStart(8)}  ${name}`,
+    )
+}
+
+/** Sum of the events not nested in another (a thread's top-level tasks). */
+function busy(list: TraceEvent[]): { wall: number; cpu: number } {
+  const sorted = [...list].sort((a, b) => a.ts! - b.ts!)
+  let wall = 0
+  let cpu = 0
+  let end = -Infinity
+  for (const e of sorted) {
+    const ts = e.ts!
+    if (ts < end) continue
+    end = ts + e.dur!
+    wall += e.dur! / 1000
+    cpu += (e.tdur ?? 0) / 1000
+  }
+  return { wall, cpu }
+}
+
+/**
+ * CPU time (user + system, ms) of the threads of a process and its descendants, summed by thread name: Chromium's
+ * processes' main threads show as `main`, a dedicated worker's thread as DedicatedWorker (Linux only; 10 ms ticks).
+ */
+function threadCpu(root: number): Map<string, number> {
+  const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
+  const children = new Map<number, number[]>()
+  const stat = (path: string) => {
+    try {
+      const text = readFileSync(path, 'utf8')
+      const close = text.lastIndexOf(')')
+      const comm = text.slice(text.indexOf('(') + 1, close)
+      const fields = text.slice(close + 2).split(' ')
+      // After the name: state, ppid, …; utime and stime are the 14th and 15th fields of the whole line.
+      return { comm, ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) * tick }
+    } catch {
+      return undefined
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const s = stat(`/proc/${entry}/stat`)
+    if (s) children.set(s.ppid, [...(children.get(s.ppid) ?? []), Number(entry)])
+  }
+  const byName = new Map<string, number>()
+  for (const pids = [root]; pids.length;) {
+    const pid = pids.pop()!
+    pids.push(...(children.get(pid) ?? []))
+    let tasks: string[] = []
+    let type = 'browser'
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`)
+      // Chromium rewrites its children's command lines (one string, spaces between the switches).
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      type = /--type=(\S+)/.exec(cmdline)?.[1] ?? type
+      type = /--utility-sub-type=\S*?(\w+)\s/.exec(cmdline + ' ')?.[1] ?? type
+    } catch {
+      continue
+    }
+    for (const tid of tasks) {
+      const s = stat(`/proc/${pid}/task/${tid}/stat`)
+      const name = `${type} ${s?.comm === 'chromium' ? 'main' : s?.comm}`
+      if (s) byName.set(name, (byName.get(name) ?? 0) + s.cpu)
+    }
+  }
+  return byName
+}
+
+/** The browser launched with this process's `--flood-profile` marker (its child processes inherit no switches). */
+function markedBrowser(): number | undefined {
+  const marker = `--flood-profile=${process.pid}`
+  const marked = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+  // The lowest pid: the browser itself rather than a helper it started with the same switches.
+  return marked.length ? Math.min(...marked) : undefined
+}
+
+function printThreads(start: Map<string, number>, end: Map<string, number>, units: number, per: string, what: string) {
+  console.log(`\nthread CPU time over the ${what} (/proc; ms, µs per ${per}):`)
+  const rows = [...end]
+    .map(([name, ms]) => [name, ms - (start.get(name) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+  for (const [name, ms] of rows)
+    console.log(`${ms.toFixed(0).padStart(9)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`)
 }

@@ -90,4 +90,17 @@ describe('HostDispatcher’s paced delivery', () => {
     expect(closing.at - fifth.at).toBe(16)
     expect(closing.update.events.map((e) => e.kind)).toContain('closing')
   })
+
+  it('reads the clock once for a run of traffic waiting for its update, not once per event', async () => {
+    d.handle({ op: 'connect', id: 'c1' })
+    nextUpdate()
+    await until(() => d.collection.get('c1')!.snapshot().readyState === 1, 'open')
+    nextUpdate()
+    const clock = vi.spyOn(performance, 'now')
+    await exchange(100)
+    // The first of the 200 events schedules the update; the other 199 find it scheduled.
+    expect(clock).toHaveBeenCalledTimes(1)
+    clock.mockRestore()
+    expect(nextUpdate().update.events).toHaveLength(200)
+  })
 })

@@ -263,13 +263,16 @@ export class HostDispatcher {
    */
   private schedule(): void {
     if (this.policy.mode === 'immediate' || this.disposed || this.inFlight) return
+    // A flood's every message lands here with the timer already set: it reads no clock then.
+    if (this.timer !== undefined && !this.urgent) return
     const interval = this.urgent ? Math.min(this.intervalMs, this.policy.intervalMs) : this.intervalMs
-    const wait = Math.max(0, this.lastSentAt + interval - performance.now())
+    const now = performance.now()
+    const wait = Math.max(0, this.lastSentAt + interval - now)
     if (this.timer !== undefined) {
-      if (!this.urgent || wait >= this.timerDue - performance.now()) return
+      if (wait >= this.timerDue - now) return
       clearTimeout(this.timer)
     }
-    this.timerDue = performance.now() + wait
+    this.timerDue = now + wait
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.flushBatch()
@@ -317,9 +320,10 @@ export class HostDispatcher {
     while (count < all.events.length && count < maxEvents && (count === 0 || chars < maxChars))
       chars += all.events[count++]!.data?.length ?? 0
     if (count === all.events.length) return all
+    // The rest stays in its array (moved up in place, not copied into a new one: a backlog can be long).
     const rest = this.pending
-    rest.events = all.events.slice(count)
-    all.events.length = count
+    rest.events = all.events
+    all.events = rest.events.splice(0, count)
     const split = all.connectionIds.findIndex(([index]) => index >= count)
     if (split >= 0) {
       rest.connectionIds = all.connectionIds.slice(split).map(([index, source, ids]) => [index - count, source, ids])
