@@ -9,6 +9,9 @@ import { KEPT_HEAD_CHARS, KEPT_TAIL_CHARS } from '@/core/log/log-buffer'
 import { ROW_PREVIEW_CHARS } from '@/core/log/log-worker-side'
 import { channelWorkerHost } from '@/core/test-support/channel-worker-host'
 import { startEchoServer, until } from '@/core/test-support/ws-test-server'
+import { LogCore, type LogCounters } from '@/core/log/log-core'
+import type { LogLink } from '@/core/log/worker-log-host'
+import type { LogRequest } from '@/core/log/log-protocol'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
 
@@ -249,6 +252,68 @@ describe('log store', () => {
       host.dispose()
       await server.close()
     }
+  })
+
+  it('with the log in the worker and the screen at the bottom, shows new counters with the rows they bring', async () => {
+    // The worker's log, answered by hand: each rows question waits until the test lets it through.
+    const worker = new LogCore()
+    let sendCounters: (c: LogCounters) => void = () => {}
+    const questions: { start: number; end: number; answer: () => void }[] = []
+    const link: LogLink = {
+      alive: true,
+      post: () => {},
+      ask: ((request: LogRequest) =>
+        new Promise((resolve) => {
+          if (request.op !== 'rows') return resolve(undefined as never)
+          questions.push({ ...request, answer: () => resolve(worker.rows(request.start, request.end) as never) })
+        })) as LogLink['ask'],
+      onCounters: (listener) => (sendCounters = listener),
+      onLost: () => {},
+    }
+    const feed = (n: number) => {
+      for (let i = 0; i < n; i++) worker.append(received(`m${i}`))
+      sendCounters(worker.counters())
+    }
+    start()
+    log.attach(link)
+    feed(100)
+    expect(log.matching).toBe(100)
+    // The screen shows the last ten rows; their window comes.
+    expect(log.placedRows(90, 100)).toEqual([])
+    questions.shift()!.answer()
+    await vi.waitFor(() => expect(log.rowsVersion).toBe(1), settle)
+    expect(log.placedRows(90, 100).map((r) => r.index)).toEqual([...Array(10).keys()].map((i) => 90 + i))
+
+    // Ten more: the counters wait for the rows of the screen moved down by ten.
+    feed(10)
+    expect(log.matching).toBe(100)
+    expect(questions).toHaveLength(1)
+    expect(questions[0]).toMatchObject({ start: 100 - 40, end: 110 + 40 })
+    questions.shift()!.answer()
+    await vi.waitFor(() => expect(log.matching).toBe(110), settle)
+    // Drawn from what came with them: no second question, no second drawing.
+    const rows = log.placedRows(100, 110)
+    expect(rows.map((r) => r.entry.seq)).toEqual([...Array(10).keys()].map((i) => 100 + i))
+    expect(questions).toHaveLength(0)
+    expect(log.rowsVersion).toBe(1)
+
+    // Counters that come meanwhile wait for the answer, then the latest goes the same way.
+    feed(5)
+    feed(5)
+    expect(questions).toHaveLength(1)
+    questions.shift()!.answer()
+    await vi.waitFor(() => expect(questions).toHaveLength(1), settle)
+    expect(log.matching).toBe(115)
+    log.placedRows(105, 115)
+    questions.shift()!.answer()
+    await vi.waitFor(() => expect(log.matching).toBe(120), settle)
+
+    // A screen scrolled up takes the counters at once.
+    log.placedRows(0, 10)
+    questions.shift()?.answer()
+    await vi.waitFor(() => expect(log.rowsVersion).toBe(2), settle)
+    feed(3)
+    expect(log.matching).toBe(123)
   })
 
   it('clears everything, and keeps numbering new entries after the clear', async () => {

@@ -64,7 +64,7 @@ export const useLogStore = defineStore('log', () => {
   /** Entries the filter worker has yet to answer for. */
   const filtering = shallowRef(0)
 
-  host.onCounters(applyCounters)
+  host.onCounters(onCounters)
   function applyCounters(c: LogCounters): void {
     total.value = c.total
     matching.value = c.matching
@@ -83,7 +83,7 @@ export const useLogStore = defineStore('log', () => {
    */
   function attach(link: LogLink): void {
     host = new WorkerLogHost(link, core)
-    host.onCounters(applyCounters)
+    host.onCounters(onCounters)
     host.setLimits({ capacity: core.buffer.capacity, maxChars: core.buffer.charBudget })
     host.setFilter(filter)
     if (core.buffer.size) host.load(core.buffer.toArray(), { skipRestoredOpenings: true })
@@ -110,7 +110,54 @@ export const useLogStore = defineStore('log', () => {
     openedAt = new Map(answer.openedAt)
   }
 
+  /**
+   * New rows at the bottom of a screen that shows the bottom (following the newest): the rows that will be on screen
+   * are asked for first, and the counters shown with them, in one change. Shown at once, the counters would draw the
+   * last window moved up, and its answer a moment later would draw the list again: twice per batch in a flood.
+   */
+  let prefetching = false
+  let laterCounters: LogCounters | undefined
+  /** The range the screen last asked for, without the margins, and at which version (a list drawn since). */
+  let screen: { start: number; end: number; at: number } | undefined
+
+  function onCounters(c: LogCounters): void {
+    if (prefetching) {
+      laterCounters = c
+      return
+    }
+    const before = matching.value
+    // New entries (at the cap, as many old ones leave: the count stays) under a screen that reaches the last row.
+    const following = screen && screen.at === version.value && screen.end >= before
+    if (host.kind !== 'worker' || !following || c.appended <= appended.value || c.matching < before)
+      return applyCounters(c)
+    prefetching = true
+    // Following the bottom, the screen moves down by as many rows as came.
+    const moved = c.matching - before
+    const next = { start: screen!.start + moved, end: screen!.end + moved }
+    const asked = { start: Math.max(0, next.start - WINDOW_MARGIN), end: next.end + WINDOW_MARGIN }
+    const done = () => {
+      prefetching = false
+      const later = laterCounters
+      laterCounters = undefined
+      if (later) onCounters(later)
+    }
+    Promise.resolve(host.rows(asked.start, asked.end)).then(
+      (rows) => {
+        applyCounters(c)
+        accept(rows, version.value, asked)
+        // Where the screen goes next (it asks for it when drawn): counters that came meanwhile follow on from there.
+        screen = { ...next, at: version.value }
+        done()
+      },
+      () => {
+        applyCounters(c)
+        done()
+      },
+    )
+  }
+
   function ask(start: number, end: number): void {
+    screen = { start, end, at: version.value }
     if (covers(start, end)) return
     asking = { start, end }
     if (inFlight) return
