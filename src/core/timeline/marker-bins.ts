@@ -1,5 +1,5 @@
 import type { MarkerKind, TimelineMarker } from './timeline'
-import { LONE_KINDS, MARKER_KINDS, type MarkerRing } from './marker-ring'
+import { KIND_CODE, LONE_KINDS, MARKER_KINDS, type MarkerRing } from './marker-ring'
 
 /** A column of one traffic kind's markers (or one close, error, call or reconnect), as the chart draws it. */
 export interface BinnedMarker {
@@ -19,15 +19,8 @@ export function isSingle(kind: MarkerKind): boolean {
   return kind === 'closed' || kind === 'error' || kind === 'aws' || kind === 'reconnect'
 }
 
-const KIND_ORDER: Record<MarkerKind, number> = {
-  sent: 0,
-  received: 1,
-  keepalive: 2,
-  closed: 3,
-  error: 4,
-  aws: 5,
-  reconnect: 6,
-}
+/** Markers at the same time sort by kind in this order (the ring's kind codes). */
+const KIND_ORDER = KIND_CODE
 
 /**
  * The columns a window [from, to] is drawn in: aligned to absolute multiples of `width` (not to `from`), so that as
