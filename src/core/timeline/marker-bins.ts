@@ -16,11 +16,8 @@ export interface BinnedMarker {
 
 /** Markers that are never merged: each keeps its code, reason or label for the tooltip. */
 export function isSingle(kind: MarkerKind): boolean {
-  return kind === 'closed' || kind === 'error' || kind === 'aws' || kind === 'reconnect'
+  return KIND_CODE[kind] >= LONE_KINDS
 }
-
-/** Markers at the same time sort by kind in this order (the ring's kind codes). */
-const KIND_ORDER = KIND_CODE
 
 /**
  * The columns a window [from, to] is drawn in: aligned to absolute multiples of `width` (not to `from`), so that as
@@ -39,7 +36,7 @@ export function columnRange(from: number, to: number, width: number): ColumnRang
 
 /** Oldest first by position, then by kind (so two ways of binning the same markers list them alike). */
 function byPosition(a: BinnedMarker, b: BinnedMarker): number {
-  return a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]
+  return a.at - b.at || KIND_CODE[a.kind] - KIND_CODE[b.kind]
 }
 
 function single(m: TimelineMarker): BinnedMarker {
@@ -77,7 +74,7 @@ export function binMarkers(markers: Iterable<TimelineMarker>, range: ColumnRange
     }
     const column = Math.floor(m.at / width)
     if (column < range.first || column > range.last) continue
-    const key = column * 3 + KIND_ORDER[m.kind]
+    const key = column * 3 + KIND_CODE[m.kind]
     const existing = grouped.get(key)
     if (existing) {
       existing.bin.count++

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { KIND_CODE, MarkerRing } from './marker-ring'
+import { isSingle } from './marker-bins'
+import { KIND_CODE, MARKER_KINDS, MarkerRing } from './marker-ring'
+
+describe('marker kinds', () => {
+  it('turn into codes and back, traffic first and the lone kinds after it', () => {
+    expect(MARKER_KINDS).toEqual(['sent', 'received', 'keepalive', 'closed', 'error', 'aws', 'reconnect'])
+    for (const kind of MARKER_KINDS) expect(MARKER_KINDS[KIND_CODE[kind]]).toBe(kind)
+    expect(MARKER_KINDS.filter(isSingle)).toEqual(['closed', 'error', 'aws', 'reconnect'])
+  })
+})
 
 describe('MarkerRing', () => {
   it('numbers markers as they come and gives them back as objects, sizes and sources as they were', () => {

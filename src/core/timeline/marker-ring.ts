@@ -1,16 +1,10 @@
 import type { MarkerKind, TimelineMarker } from './timeline'
 
-/** Kind codes, in the chart's drawing order; from LONE_KINDS on, markers are never merged into columns. */
-export const MARKER_KINDS: readonly MarkerKind[] = [
-  'sent',
-  'received',
-  'keepalive',
-  'closed',
-  'error',
-  'aws',
-  'reconnect',
-]
 export const LONE_KINDS = 3
+/**
+ * Kind codes, in the chart's drawing order; from LONE_KINDS on, markers are never merged into columns. A record, so
+ * the compiler sees every kind has one.
+ */
 export const KIND_CODE: Readonly<Record<MarkerKind, number>> = {
   sent: 0,
   received: 1,
@@ -20,6 +14,10 @@ export const KIND_CODE: Readonly<Record<MarkerKind, number>> = {
   aws: 5,
   reconnect: 6,
 }
+/** The kinds by code: KIND_CODE turned round (one table, so the two directions cannot disagree). */
+export const MARKER_KINDS: readonly MarkerKind[] = (Object.keys(KIND_CODE) as MarkerKind[]).sort(
+  (a, b) => KIND_CODE[a] - KIND_CODE[b],
+)
 
 /**
  * The timeline's markers, oldest first, numbered by a sequence number that only grows; at `capacity` the oldest
