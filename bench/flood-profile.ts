@@ -233,8 +233,10 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
     for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
       console.log(`${ms.toFixed(1).padStart(9)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`)
   }
-  print('self time', self, 25)
-  print('inclusive time', inclusive, 40)
+  // PROFILE_TOP: more lines of each list (the ingest's small parts sit below the top 40).
+  const top = Number(process.env.PROFILE_TOP) || 40
+  print('self time', self, Math.min(25, top))
+  print('inclusive time', inclusive, top)
 }
 
 interface TraceEvent {
