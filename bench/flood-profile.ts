@@ -8,7 +8,7 @@
  * The threads' CPU time comes from /proc (Linux): a JS profile of a worker files most of its native work (the socket's
  * message events) under "(idle)", so only the /proc and trace lines say what the worker costs in all.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -123,6 +123,7 @@ try {
   const browserPid = markedBrowser()
   const startThreads = browserPid ? threadCpu(browserPid) : undefined
   const startMetrics = await tab.mainThreadBreakdown()
+  const startCounts = await renderCounts(tab)
   const t0 = Date.now()
   if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
   else {
@@ -137,12 +138,17 @@ try {
   const wall = Date.now() - t0
   const endThreads = browserPid ? threadCpu(browserPid) : undefined
   const endMetrics = await tab.mainThreadBreakdown()
+  const endCounts = await renderCounts(tab)
   if (process.env.PROFILE_REPORT) console.log(await tab.evaluate(process.env.PROFILE_REPORT))
   const busy = endMetrics.task - startMetrics.task
   const units = idle ? (wall / 1000) * connections : each * connections
   const per = idle ? 'keepalive' : 'message'
   console.log(
     `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
+  )
+  // Style recalculations and layouts over the flood: about one style recalculation per frame the page drew.
+  console.log(
+    `style recalculations ${endCounts.style - startCounts.style}, layouts ${endCounts.layout - startCounts.layout}`,
   )
   if (startThreads && endThreads) {
     // CPU time of the browser's threads by name over the flood, from /proc (no tracing or sampling overhead): the
@@ -171,6 +177,13 @@ try {
   await flood.close()
   await web.close()
   if (!process.env.PROFILE_DIST) rmSync(outDir, { recursive: true, force: true })
+}
+
+/** How many style recalculations and layouts the tab has done so far (DevTools' counters). */
+async function renderCounts(tab: QuietTab): Promise<{ style: number; layout: number }> {
+  const { metrics } = await tab.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')
+  const count = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN
+  return { style: count('RecalcStyleCount'), layout: count('LayoutCount') }
 }
 
 /** The tab's connections worker, attached through the tab's own DevTools session (non-flattened). */
@@ -265,6 +278,7 @@ async function startTrace(browser: Browser) {
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
       await cdp.send('Tracing.end')
       await done
+      if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, JSON.stringify({ traceEvents: events }))
       const mains = new Set(
         events
           .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
