@@ -126,6 +126,7 @@ try {
   const browserPid = markedBrowser()
   const startThreads = browserPid ? threadCpu(browserPid) : undefined
   const startMetrics = await tab.mainThreadBreakdown()
+  const startCounts = await renderCounts(tab)
   const t0 = Date.now()
   if (idle) await new Promise((resolve) => setTimeout(resolve, 10_000))
   else {
@@ -153,12 +154,17 @@ try {
   const wall = Date.now() - t0
   const endThreads = browserPid ? threadCpu(browserPid) : undefined
   const endMetrics = await tab.mainThreadBreakdown()
+  const endCounts = await renderCounts(tab)
   if (process.env.PROFILE_REPORT) console.log(await tab.evaluate(process.env.PROFILE_REPORT))
   const busy = endMetrics.task - startMetrics.task
   const units = idle ? (wall / 1000) * connections : each * connections
   const per = idle ? 'keepalive' : 'message'
   console.log(
     `${host} host, ${connections} connection(s), ${idle ? 'idle with keepalives' : `${units} messages`}: wall ${wall} ms, main-thread task time ${busy.toFixed(0)} ms (${((busy * 1000) / units).toFixed(1)} µs per ${per}), load ${loadavg()[0]!.toFixed(1)}`,
+  )
+  // Style recalculations and layouts over the flood: about one style recalculation per frame the page drew.
+  console.log(
+    `style recalculations ${endCounts.style - startCounts.style}, layouts ${endCounts.layout - startCounts.layout}`,
   )
   if (startThreads && endThreads) {
     // CPU time of the browser's threads by name over the flood, from /proc (no tracing or sampling overhead): the
@@ -187,6 +193,13 @@ try {
   await flood.close()
   await web.close()
   if (!process.env.PROFILE_DIST) rmSync(outDir, { recursive: true, force: true })
+}
+
+/** How many style recalculations and layouts the tab has done so far (DevTools' counters). */
+async function renderCounts(tab: QuietTab): Promise<{ style: number; layout: number }> {
+  const { metrics } = await tab.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')
+  const count = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN
+  return { style: count('RecalcStyleCount'), layout: count('LayoutCount') }
 }
 
 /** The tab's connections worker, attached through the tab's own DevTools session (non-flattened). */
@@ -249,8 +262,10 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
     for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
       console.log(`${ms.toFixed(1).padStart(9)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`)
   }
-  print('self time', self, 25)
-  print('inclusive time', inclusive, 40)
+  // PROFILE_TOP: more lines of each list (the ingest's small parts sit below the top 40).
+  const top = Number(process.env.PROFILE_TOP) || 40
+  print('self time', self, Math.min(25, top))
+  print('inclusive time', inclusive, top)
 }
 
 interface TraceEvent {
@@ -285,8 +300,7 @@ async function startTrace(browser: Browser) {
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
       await cdp.send('Tracing.end')
       await done
-      // PROFILE_TRACE_OUT: keep the raw events (JSON) for a closer look.
-      if (process.env.PROFILE_TRACE_OUT) writeFileSync(process.env.PROFILE_TRACE_OUT, JSON.stringify(events))
+      if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, JSON.stringify({ traceEvents: events }))
       const mains = new Set(
         events
           .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
