@@ -23,6 +23,19 @@ export interface Flooded {
   longestTaskMs?: number
   /** Event Timing of the click during the flood, input to paint (16: under 16 ms, the API's least). */
   clickMs?: number
+  /** Where the click's time went (its longest Event Timing entry); absent under 16 ms. */
+  clickSplit?: ClickSplit
+}
+
+/**
+ * An Event Timing entry's parts: input delay (startTime → processingStart: the thread was busy), handlers
+ * (processingStart → processingEnd) and presentation (processingEnd → the next paint: rendering, compositing).
+ */
+export interface ClickSplit {
+  event: string
+  inputDelay: number
+  handlers: number
+  presentation: number
 }
 
 export interface PlaygroundFigures {
@@ -37,6 +50,7 @@ export interface PlaygroundFigures {
   longestTasks: number[]
   clickMs: number
   clicks: number[]
+  clickSplits: (ClickSplit | undefined)[]
   mainThreadUs: number
 }
 
@@ -47,6 +61,9 @@ export interface FloodCase {
   bareWorkerPerSecond: number
   bareMainThreadUs: number
   bareWorkerMainThreadUs: number
+  /** The same click on a bare page's checkbox during its flood (what the machine itself allows), every round. */
+  bareClicks: number[]
+  bareWorkerClicks: number[]
   playground: Record<Host, PlaygroundFigures>
   /** The 1-minute load average after each round. */
   loads: number[]
@@ -84,6 +101,9 @@ export async function runFloodBench(
           console.log(
             `  ${connections} connection(s), round ${round + 1}: bare ${rate(r.bare)}, bare worker ${rate(r.bareWorker)}, inline ${rate(r.inline)}, worker ${rate(r.worker)} msg/s; longest task inline ${r.inline.longestTaskMs} / worker ${r.worker.longestTaskMs} ms (load ${loads.at(-1)!.toFixed(1)})`,
           )
+          console.log(
+            `    click ms: bare ${clickText(r.bare)}, bare worker ${clickText(r.bareWorker)}, inline ${clickText(r.inline)}, worker ${clickText(r.worker)}`,
+          )
         },
       )
       const rates = (f: Flooded[]) => f.map((x) => x.perSecond)
@@ -102,6 +122,7 @@ export async function runFloodBench(
           longestTasks,
           clickMs: Math.max(...clicks),
           clicks,
+          clickSplits: runs[host].map((f) => f.clickSplit),
           mainThreadUs: median(runs[host].map((f) => f.mainThreadUs)),
         }
       }
@@ -112,6 +133,8 @@ export async function runFloodBench(
         bareWorkerPerSecond: median(rates(runs.bareWorker)),
         bareMainThreadUs: median(runs.bare.map((f) => f.mainThreadUs)),
         bareWorkerMainThreadUs: median(runs.bareWorker.map((f) => f.mainThreadUs)),
+        bareClicks: runs.bare.map((f) => f.clickMs ?? 0),
+        bareWorkerClicks: runs.bareWorker.map((f) => f.clickMs ?? 0),
         playground: { inline: figures('inline'), worker: figures('worker') },
         loads,
       }
@@ -145,7 +168,10 @@ export const BARE_COUNTER = (url: string, each: number, connections: number) => 
     ws.onerror = () => fail('bare page: socket error')
   }`
 
-async function bareFlood(
+/** Where the playground's "Regular expression" checkbox sits in the bench's 1440×900 viewport (top left). */
+const FILTER_CHECKBOX = { x: 635, y: 682 }
+
+export async function bareFlood(
   browser: Browser,
   url: string,
   messages: number,
@@ -156,6 +182,18 @@ async function bareFlood(
   try {
     const each = Math.floor(messages / connections)
     const body = BARE_COUNTER(url, each, connections)
+    // The control for the playground's click: a plain checkbox on the bare page where the playground's filter
+    // checkbox is (at 1440×900), clicked the same way.
+    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
+      const label = document.body.appendChild(document.createElement('label'))
+      label.style.cssText = 'position: absolute; left: ${FILTER_CHECKBOX.x}px; top: ${FILTER_CHECKBOX.y}px'
+      const input = label.appendChild(document.createElement('input'))
+      input.type = 'checkbox'
+      label.append(' Regular expression')
+      const r = input.getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })()`)
+    await tab.evaluate(OBSERVE)
     const script = inWorker
       ? `new Promise((resolve, reject) => {
           const source = 'const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });' + ${JSON.stringify(body)}
@@ -164,25 +202,69 @@ async function bareFlood(
         })`
       : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${body} })`
     const before = await tab.mainThreadMs()
-    const ms = await tab.evaluate<number>(script)
+    await tab.evaluate(`(window.__flood = ${script}, true)`)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await tab.click(box.x, box.y)
+    const ms = await tab.evaluate<number>('window.__flood')
     const received = each * connections
-    return {
-      perSecond: (received / ms) * 1000,
-      mainThreadUs: ((await tab.mainThreadMs()) - before) * (1000 / received),
-    }
+    const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
+    const clicked = await tab.evaluate<ClickResult & { checked: boolean }>(
+      `({ ...(${CLICK_RESULT}), checked: document.querySelector('input').checked })`,
+    )
+    if (!clicked.checked) throw new Error('bare page: the click during the flood was lost')
+    return { perSecond: (received / ms) * 1000, mainThreadUs, ...clickFigures(clicked) }
   } finally {
     await tab.close()
   }
 }
 
-/** Observers installed before the flood: long tasks, and Event Timing for input to the next paint (≥ 16 ms only). */
+/**
+ * Observers installed before the flood: long tasks, and Event Timing for input to the next paint (≥ 16 ms only),
+ * each event's split kept.
+ */
 const OBSERVE = `(() => {
   window.__longTasks = []
   window.__inputs = []
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration) }).observe({ type: 'longtask' })
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__inputs.push(e.duration) }).observe({ type: 'event', durationThreshold: 16 })
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__inputs.push({ event: e.name, duration: e.duration, inputDelay: e.processingStart - e.startTime, handlers: e.processingEnd - e.processingStart, presentation: e.startTime + e.duration - e.processingEnd })
+  }).observe({ type: 'event', durationThreshold: 16 })
   return true
 })()`
+
+/** The longest Event Timing entry (the click's duration) and the longest task, read after the flood. */
+const CLICK_RESULT = `(() => {
+  const longest = window.__inputs.reduce((a, e) => (!a || e.duration > a.duration ? e : a), undefined)
+  return { longest: Math.max(0, ...window.__longTasks), click: Math.max(16, longest ? longest.duration : 0), split: longest }
+})()`
+
+interface ClickResult {
+  longest: number
+  click: number
+  split?: ClickSplit & { duration: number }
+}
+
+function clickFigures(r: ClickResult): Pick<Flooded, 'longestTaskMs' | 'clickMs' | 'clickSplit'> {
+  const round = (ms: number) => Math.round(ms * 10) / 10
+  return {
+    longestTaskMs: r.longest,
+    clickMs: r.click,
+    clickSplit: r.split && {
+      event: r.split.event,
+      inputDelay: round(r.split.inputDelay),
+      handlers: round(r.split.handlers),
+      presentation: round(r.split.presentation),
+    },
+  }
+}
+
+/** "144 (pointerdown: delay 3.2 + handlers 0.4 + presentation 140.4)", or "< 16". */
+export function clickText(f: Flooded): string {
+  const s = f.clickSplit
+  if (!s) return '< 16'
+  return `${Math.round(f.clickMs ?? 0)} (${s.event}: delay ${s.inputDelay} + handlers ${s.handlers} + presentation ${s.presentation})`
+}
 
 interface LoggedEntry {
   kind: string
@@ -232,7 +314,7 @@ export async function openPlayground(
  * Timed by the log's own entries, from the first send to the last message, as the bare page times its sends and its
  * last onmessage; the connections' counters must account for every message.
  */
-async function playgroundFlood(
+export async function playgroundFlood(
   browser: Browser,
   baseUrl: string,
   floodUrl: string,
@@ -269,21 +351,20 @@ async function playgroundFlood(
       100,
     )
     const mainThreadUs = ((await tab.mainThreadMs()) - busyBefore) * (1000 / received)
-    const result = await tab.evaluate<{
-      firstSent?: LoggedEntry
-      last?: LoggedEntry
-      sent: number
-      received: number
-      longest: number
-      click: number
-      checked: boolean
-    }>(`({
+    const result = await tab.evaluate<
+      ClickResult & {
+        firstSent?: LoggedEntry
+        last?: LoggedEntry
+        sent: number
+        received: number
+        checked: boolean
+      }
+    >(`({
+      ...(${CLICK_RESULT}),
       firstSent: window.playground.log.entries(${before}, ${before + 100}).find((e) => e.kind === 'sent'),
       last: window.playground.log.entries(-1)[0],
       sent: window.playground.connections.reduce((n, c) => n + c.sentCount, 0),
       received: window.playground.connections.reduce((n, c) => n + c.receivedCount, 0),
-      longest: Math.max(0, ...window.__longTasks),
-      click: Math.max(16, ...window.__inputs),
       checked: document.querySelector('input[aria-label="Regular expression"]').checked,
     })`)
     if (
@@ -298,7 +379,7 @@ async function playgroundFlood(
       )
     if (!result.checked) throw new Error(`${host} host: the click during the flood was lost`)
     const ms = result.last.at - result.firstSent.at
-    return { perSecond: (received / ms) * 1000, longestTaskMs: result.longest, clickMs: result.click, mainThreadUs }
+    return { perSecond: (received / ms) * 1000, mainThreadUs, ...clickFigures(result) }
   } finally {
     await tab.close()
   }

@@ -32,6 +32,9 @@ const host: Host = args[0] === 'inline' ? 'inline' : 'worker'
 const idle = process.argv.includes('--idle')
 /** Also record a trace of the flood and sum the main thread's rendering work by kind (style, layout, paint…). */
 const trace = process.argv.includes('--trace')
+/** A real click on the log filter's "Regular expression" checkbox 150 ms into the flood, as the bench clicks; with
+ * --trace, the main thread's work from that input to the frame that shows it. */
+const click = process.argv.includes('--click')
 const connections = Number(args[1] ?? (idle ? 50 : 1))
 const MESSAGES = 50_000
 
@@ -132,8 +135,21 @@ try {
       connections > 1
         ? 'button[title="Send to every OPEN connection of this tab"]'
         : 'button.primary[title="Ctrl+Enter"]'
+    const box = await tab.evaluate<{ x: number; y: number }>(`(() => {
+      const r = document.querySelector('input[aria-label="Regular expression"]').getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })()`)
+    await tab.evaluate(`(window.__inputs = [], new PerformanceObserver((list) => { for (const e of list.getEntries())
+      window.__inputs.push({ event: e.name, duration: e.duration, inputDelay: e.processingStart - e.startTime,
+        handlers: e.processingEnd - e.processingStart, presentation: e.startTime + e.duration - e.processingEnd }) })
+      .observe({ type: 'event', durationThreshold: 16 }), true)`)
     await tab.evaluate(`(document.querySelector(${JSON.stringify(button)}).click(), true)`)
+    if (click) {
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      await tab.click(box.x, box.y)
+    }
     await tab.waitFor(`window.playground.log.total >= ${before + each * connections + connections}`, 180_000, 100)
+    if (click) console.log('click Event Timing (≥ 16 ms):', JSON.stringify(await tab.evaluate('window.__inputs')))
   }
   const wall = Date.now() - t0
   const endThreads = browserPid ? threadCpu(browserPid) : undefined
@@ -246,8 +262,10 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
     for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
       console.log(`${ms.toFixed(1).padStart(9)} ${((ms * 1000) / units).toFixed(2).padStart(8)}  ${name}`)
   }
-  print('self time', self, 25)
-  print('inclusive time', inclusive, 40)
+  // PROFILE_TOP: more lines of each list (the ingest's small parts sit below the top 40).
+  const top = Number(process.env.PROFILE_TOP) || 40
+  print('self time', self, Math.min(25, top))
+  print('inclusive time', inclusive, top)
 }
 
 interface TraceEvent {
@@ -268,7 +286,13 @@ async function startTrace(browser: Browser) {
   const events: TraceEvent[] = []
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
   await cdp.send('Tracing.start', {
-    categories: process.env.TRACE_CATEGORIES ?? 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute',
+    // PROFILE_TRACE_CATEGORIES adds categories (e.g. cc,viz,gpu to follow a frame past the main thread).
+    categories: [
+      'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute',
+      process.env.PROFILE_TRACE_CATEGORIES,
+    ]
+      .filter(Boolean)
+      .join(','),
     transferMode: 'ReportEvents',
   })
   return {
@@ -322,6 +346,7 @@ async function startTrace(browser: Browser) {
         console.log(`${ms.toFixed(1).padStart(9)} ${String(count).padStart(7)}  ${described}`)
       }
       workerSummary(events, units, per)
+      if (click) clickTimeline(events, names === undefined ? undefined : [...byThread].find(([, n]) => n === names)![0])
       const tasks = [...events].filter((e) => {
         const key = `${e.pid}:${e.tid}`
         return e.name === 'RunTask' && e.dur !== undefined && names === byThread.get(key)
@@ -379,6 +404,73 @@ function workerSummary(events: TraceEvent[], units: number, per: string) {
     console.log(
       `${ms.toFixed(1).padStart(9)} ${c.toFixed(1).padStart(9)} ${String(count).padStart(7)} ${us(ms).padStart(8)}  ${name}`,
     )
+}
+
+/**
+ * From the click's first pointer event on the tab's main thread to 400 ms later: every task (wall and CPU time: a
+ * task whose CPU time is far below its wall time waited for a core), its main nested events, and the compositor's
+ * frames, so the gap between the click's handlers and the paint that shows them can be read.
+ */
+function clickTimeline(events: TraceEvent[], main: string | undefined) {
+  if (!main) return
+  const [pid] = main.split(':')
+  type Data = { type?: string; url?: string; functionName?: string; frame?: string }
+  const data = (e: TraceEvent) => (e.args as { data?: Data } | undefined)?.data
+  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ts !== undefined)
+  const input = onMain.find((e) => e.name === 'EventDispatch' && /^(pointerdown|mousedown)$/.test(data(e)?.type ?? ''))
+  if (!input) {
+    console.log('\nclick: no pointerdown on the main thread in the trace')
+    return
+  }
+  const from = input.ts!
+  const to = from + 400_000
+  const at = (ts: number) => ((ts - from) / 1000).toFixed(1).padStart(7)
+  const threadNames = new Map(
+    events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '']),
+  )
+  const interesting = new Set([
+    'EventDispatch',
+    'FunctionCall',
+    'TimerFire',
+    'FireAnimationFrame',
+    'UpdateLayoutTree',
+    'Layout',
+    'PrePaint',
+    'Paint',
+    'Layerize',
+    'Commit',
+    'HitTest',
+    'ParseHTML',
+    'MajorGC',
+    'MinorGC',
+    'V8.GC_SCAVENGER',
+    'BeginMainThreadFrame',
+    'UpdateLayer',
+    'ScheduleStyleRecalculation',
+  ])
+  console.log(`\nclick timeline (ms from the pointerdown; wall / CPU ms):`)
+  for (const e of events) {
+    if (e.ts === undefined || e.ts < from - 20_000 || e.ts > to) continue
+    const key = `${e.pid}:${e.tid}`
+    const thread = threadNames.get(key) ?? ''
+    if (key === main) {
+      if (e.name === 'RunTask' && e.dur !== undefined && e.dur >= 1000)
+        console.log(`${at(e.ts)}  task ${(e.dur / 1000).toFixed(1)} / ${((e.tdur ?? 0) / 1000).toFixed(1)}`)
+      else if (interesting.has(e.name) && (e.dur ?? 0) >= 300) {
+        const d = data(e)
+        const what = d?.type ?? d?.functionName ?? d?.url?.split('/').pop() ?? ''
+        console.log(
+          `${at(e.ts)}    ${e.name} ${what} ${((e.dur ?? 0) / 1000).toFixed(1)} / ${((e.tdur ?? 0) / 1000).toFixed(1)}`,
+        )
+      } else if (e.ph === 'I' || e.ph === 'R' || e.ph === 'n') {
+        if (/Frame|Input|Presentation/.test(e.name)) console.log(`${at(e.ts)}    · ${e.name}`)
+      }
+    } else if (thread && !/Worker|CrBrowserMain/.test(thread) && (e.dur ?? 0) >= 1000 && e.ts >= from - 5000)
+      // Other threads' work: raster, the compositors (renderer and viz), the GPU process.
+      console.log(
+        `${at(e.ts)}      [${e.pid === Number(pid) ? '' : `${e.pid} `}${thread}] ${e.name} ${((e.dur ?? 0) / 1000).toFixed(1)} / ${((e.tdur ?? 0) / 1000).toFixed(1)}`,
+      )
+  }
 }
 
 /** Sum of the events not nested in another (a thread's top-level tasks). */

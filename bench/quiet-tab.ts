@@ -61,6 +61,17 @@ export class QuietTab {
     // ignored `initScript`. Its events (navigations, lifecycle) are few.
     await tab.send('Page.enable')
     await tab.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false })
+    // The window itself gets the viewport's size too: headless Chromium's window is 780×580, and the display only
+    // draws what lies inside it, so a change further down (the playground's log filter, at y ≈ 680) reached the
+    // screen only with the next frame that also changed something inside the window: a click there measured the
+    // page's next paint elsewhere (60–200 ms in a flood), not its own.
+    if (process.env.QUIET_TAB_SMALL_WINDOW !== '1') {
+      const { windowId } = await cdp.send('Browser.getWindowForTarget', { targetId })
+      await cdp.send('Browser.setWindowBounds', {
+        windowId,
+        bounds: { width: viewport.width, height: viewport.height },
+      })
+    }
     // The bench drives the page: its links connect without the consent dialog. Sockets made on the main thread are
     // counted (the constructor only, nothing per message), so a row can tell where the page's sockets ran.
     await tab.send('Page.addScriptToEvaluateOnNewDocument', {

@@ -13,22 +13,51 @@ export class WorkerLog {
   readonly core: LogCore
   private readonly patterns: PatternRunner | undefined
   private readonly schedule: () => void
+  /** The log changed since the page last got its counters. */
+  private unsent = false
 
   constructor(
     private readonly send: {
       counters: (counters: LogCounters) => void
       reply: (reply: LogReply) => void
     },
-    options: { createPatternWorker?: () => WorkerLike } = {},
+    options: {
+      createPatternWorker?: () => WorkerLike
+      /**
+       * True while an update is on its way to the page or due to go (events wait for it): the paced counters then go
+       * with the next one (`takeCounters`), or once the page applied the last (`publishUnsent`), rather than in a
+       * message of their own. A flood then makes one task on the page per update, not one more for the counters, and
+       * the log repaints with the events it counts, never ahead of the page's copy.
+       */
+      updateDue?: () => boolean
+    } = {},
   ) {
     this.patterns = options.createPatternWorker ? new PatternRunner(options.createPatternWorker) : undefined
     const patterns = this.patterns
-    this.schedule = counterPacing(() => this.publish())
+    const updateDue = options.updateDue ?? (() => false)
+    this.schedule = counterPacing(() => {
+      if (this.unsent && !updateDue()) this.publish()
+    })
     this.core = new LogCore({
       textStage: patterns ? (pattern, seqs, texts) => patterns.match(pattern, seqs, texts) : undefined,
       stopTextStage: () => patterns?.stop(),
-      onChange: () => this.schedule(),
+      onChange: () => {
+        this.unsent = true
+        this.schedule()
+      },
     })
+  }
+
+  /** Sends the counters if the log changed since the page last got them (no update is due to carry them). */
+  publishUnsent(): void {
+    if (this.unsent) this.publish()
+  }
+
+  /** The counters to go with an update, if the log changed since the page last got them. */
+  takeCounters(): LogCounters | undefined {
+    if (!this.unsent) return undefined
+    this.unsent = false
+    return this.core.counters()
   }
 
   /**
@@ -41,6 +70,7 @@ export class WorkerLog {
   }
 
   publish(): void {
+    this.unsent = false
     this.send.counters(this.core.counters())
   }
 

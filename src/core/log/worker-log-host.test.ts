@@ -97,6 +97,28 @@ describe('WorkerLogHost and the worker’s log', () => {
     expect((await log.rows(0, 5)).rows.map((e) => e.data)).toEqual(['imported', 'imported'])
   })
 
+  it('sends the counters with the update that brings their events: never ahead of the page’s copy, rarely alone', async () => {
+    const channel = start({ withWorker: true })
+    // Each time the page hears the counters: how many entries the worker's log and the page's copy hold.
+    const seen: [number, number][] = []
+    log.onCounters((c) => {
+      counters.push(c)
+      seen.push([c.total, mirror.buffer.size])
+    })
+    expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })
+    await until(() => host.state('c1')?.readyState === 1, 'open')
+    for (let i = 0; i < 1000; i++) host.command({ op: 'send', id: 'c1', data: `m${i}` })
+    await until(() => latest()?.total === 2002, 'counters')
+    expect(seen.every(([total, copy]) => total === copy)).toBe(true)
+    const withCounters = channel.received.filter((m) => m.type === 'update' && m.counters !== undefined).length
+    const alone = channel.received.filter((m) => m.type === 'logCounters').length
+    expect(withCounters).toBeGreaterThan(0)
+    expect(alone).toBeLessThanOrEqual(withCounters)
+    // A change the page asks for shows at once, in a message of its own.
+    log.setFilter({ text: 'm99', regex: false, direction: 'in' })
+    await until(() => latest()?.matching === 11 && latest()!.filterActive, 'filtered')
+  })
+
   it('keeps large messages whole in the worker’s log; the page gets them already cut to head and tail, once', async () => {
     const channel = start({ withWorker: true })
     expect(host.command({ op: 'connect', id: 'c1' })).toEqual({ ok: true })

@@ -178,6 +178,11 @@ export class HostDispatcher {
     this.schedule()
   }
 
+  /** Batched delivery: an update is on its way to the page, or will go without anything else asking for it. */
+  updateDue(): boolean {
+    return this.policy.mode === 'batched' && !this.disposed && (this.inFlight || this.hasPending())
+  }
+
   /** The page applied the last update (batched delivery only). */
   ack(): void {
     this.inFlight = false

@@ -70,9 +70,12 @@ export type PageToWorker =
 /** Messages from a worker host to the page. */
 export type WorkerToPage =
   | { type: 'ready' }
-  /** A worker posts its updates packed (./packed-events.ts); the page unpacks them before it applies them. */
-  | { type: 'update'; update: HostUpdate | PackedHostUpdate }
-  /** The log's counters, at most once per frame; a reply to a log request that has an id. */
+  /**
+   * A worker posts its updates packed (./packed-events.ts); the page unpacks them before it applies them. `counters`:
+   * the log's, when it changed since the page last heard (the log's events came with this update), applied after it.
+   */
+  | { type: 'update'; update: HostUpdate | PackedHostUpdate; counters?: LogCounters }
+  /** The log's counters when no update is on its way to carry them, at most once per frame; a reply to a log request that has an id. */
   | { type: 'logCounters'; counters: LogCounters }
   | { type: 'logReply'; reply: LogReply }
   /** Something went wrong in the worker that no command caused: shown as the page's last error. */

@@ -32,7 +32,7 @@ export function serveHost(
             counters: (counters) => scope.postMessage({ type: 'logCounters', counters }),
             reply: (reply) => scope.postMessage({ type: 'logReply', reply }),
           },
-          { createPatternWorker: options.createPatternWorker },
+          { createPatternWorker: options.createPatternWorker, updateDue: () => dispatcher?.updateDue() ?? false },
         ))
         dispatcher = new HostDispatcher({
           observe: (event) => workerLog.observe(event),
@@ -49,12 +49,18 @@ export function serveHost(
             maxPendingEvents: MAX_PENDING_EVENTS,
             paced: WORKER_UPDATE_PACING,
           },
-          deliver: (update) => scope.postMessage({ type: 'update', update: packUpdate(update) }),
+          deliver: (update) => {
+            const counters = workerLog.takeCounters()
+            scope.postMessage({ type: 'update', update: packUpdate(update), ...(counters ? { counters } : {}) })
+          },
         })
         scope.postMessage({ type: 'ready' })
       } else if (!dispatcher) scope.postMessage({ type: 'fatal', message: 'The connections worker was not set up.' })
-      else if (data.type === 'ack') dispatcher.ack()
-      else if (data.type === 'log') log?.handle(data.request, data.id)
+      else if (data.type === 'ack') {
+        dispatcher.ack()
+        // Nothing more to go: the counters the last update could not carry (the log changed after it went).
+        if (!dispatcher.updateDue()) log?.publishUnsent()
+      } else if (data.type === 'log') log?.handle(data.request, data.id)
       else if (data.type === 'dispose') {
         dispatcher.dispose()
         dispatcher = undefined

@@ -238,15 +238,16 @@ export class WorkerHost implements SessionHost {
       this.states.set(id, state)
       this.connecting.delete(id)
     }
-    this.apply(update)
+    this.apply(update, message.counters)
   }
 
   /**
    * Hands the update to the page in slices, a new task whenever one has taken `budgetMs`: events in order, then the
-   * states, failures, endpoints and skipped count with the last slice, and only then the acknowledgement (the worker
-   * sends nothing new before it, so updates never overlap).
+   * states, failures, endpoints and skipped count with the last slice, then the log's counters that came with it (the
+   * page's copy of the log has the events they count), and only then the acknowledgement (the worker sends nothing new
+   * before it, so updates never overlap).
    */
-  private apply(update: HostUpdate): void {
+  private apply(update: HostUpdate, counters?: LogCounters): void {
     const { events, connectionIds } = update
     const { budgetMs, chunk, now, nextTask } = this.pacing
     let from = 0
@@ -268,10 +269,14 @@ export class WorkerHost implements SessionHost {
             : { ...emptyUpdate(), events: events.slice(from, to), connectionIds: ids },
         )
         from = to
-        if (last) return this.worker?.postMessage({ type: 'ack' })
+        if (last) return done()
         if (now() - started >= budgetMs) return nextTask(slice)
       }
       this.hand(update)
+      done()
+    }
+    const done = () => {
+      if (counters) this.report(() => this.countersListener(counters))
       this.worker?.postMessage({ type: 'ack' })
     }
     slice()
@@ -279,8 +284,12 @@ export class WorkerHost implements SessionHost {
 
   /** One slice to the store; a listener that throws is reported, and the rest of the update still applied. */
   private hand(update: HostUpdate): void {
+    this.report(() => this.listener(update))
+  }
+
+  private report(run: () => void): void {
     try {
-      this.listener(update)
+      run()
     } catch (e) {
       setTimeout(() => {
         throw e
