@@ -1,4 +1,5 @@
 import { shallowRef } from 'vue'
+import type { TickingClock } from '@/core/timing/interval-batch'
 
 /** How often the clock ticks: the article logged readyState every second, and a countdown that skips one looks broken. */
 const INTERVAL = 250
@@ -8,6 +9,9 @@ const INTERVAL = 250
  * for both rather than one for each a few milliseconds apart.
  */
 const EARLY = 100
+
+/** The clock as paced batches see it (see clockedBatch): their busy windows end on its ticks. */
+export const CLOCK: TickingClock = { intervalMs: INTERVAL, earlyMs: EARLY }
 
 /** One shared clock for every live display (badge, countdowns, timeline, paced counters), ticking four times a second. */
 export const now = shallowRef(new Date())

@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowRef } from 'vue'
+import { computed, shallowRef, watch } from 'vue'
 import { useLocalStorage } from '@vueuse/core'
 import {
   DEFAULT_PRICES,
@@ -11,8 +11,8 @@ import {
   type Projection,
   type RegionPrices,
 } from '@/core/timeline/pricing'
-import { intervalBatch } from '@/core/timing/interval-batch'
-import { now } from '@/composables/now'
+import { clockedBatch } from '@/core/timing/interval-batch'
+import { CLOCK, now } from '@/composables/now'
 import { useSessionStore } from './session'
 
 /** Live metering of this page's traffic and a monthly projection, with dated prices the user can edit. */
@@ -22,24 +22,33 @@ export const useCostStore = defineStore('cost', () => {
   const messages = shallowRef(0)
   const meteredMessages = shallowRef(0)
 
-  const publish = intervalBatch(
+  // During a flood the counts show with the clock's tick, which repaints the connection minutes anyway.
+  const publish = clockedBatch(
     () => {
       messages.value = meter.messages
       meteredMessages.value = meter.meteredMessages
     },
     250,
     { perSecond: 1000, ms: 500 },
+    CLOCK,
   )
-  session.subscribe((event) => {
-    if (event.kind === 'open') meter.opened(event.at, event.source)
-    else if (event.kind === 'closed') meter.closed(event.at, event.source)
-    else if (
-      (event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') &&
-      event.bytes !== undefined
-    ) {
-      meter.message(event.bytes)
-      publish()
+  watch(now, () => publish.tick())
+  session.subscribeBatches((events) => {
+    let metered = 0
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!
+      if (event.kind === 'open') meter.opened(event.at, event.source)
+      else if (event.kind === 'closed') meter.closed(event.at, event.source)
+      else if (
+        (event.kind === 'sent' || event.kind === 'keepalive' || event.kind === 'received') &&
+        event.bytes !== undefined
+      ) {
+        meter.message(event.bytes)
+        metered++
+      }
     }
+    // One call for the batch, counted as its messages towards the flood pace.
+    if (metered) publish(metered)
   })
 
   const prices = useLocalStorage<RegionPrices[]>(

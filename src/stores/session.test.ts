@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { startEchoServer } from '@/core/test-support/ws-test-server'
+import { useCostStore } from './cost'
 import { useLogStore } from './log'
 import { TAB_CONNECTIONS_KEY, useSessionStore } from './session'
 
@@ -174,6 +175,24 @@ describe('session store', () => {
       ['c1', 'renamed', server.url, undefined],
     ])
     session = reloaded
+  })
+
+  it('hands batch subscribers the same events in the same order, and the cost meter counts every message', async () => {
+    const cost = useCostStore()
+    const one: string[] = []
+    const batched: string[] = []
+    session.subscribe((e) => one.push(`${e.kind} ${e.data ?? ''}`))
+    session.subscribeBatches((events) => batched.push(...events.map((e) => `${e.kind} ${e.data ?? ''}`)))
+    session.configure({ endpoint: server.url })
+    expect(session.connect()).toEqual({ ok: true })
+    await vi.waitFor(() => expect(session.state.readyState).toBe(1), settle)
+    for (let i = 0; i < 20; i++) session.send(`m${i}`)
+    await vi.waitFor(() => expect(session.state.receivedCount).toBe(20), settle)
+    expect(batched).toEqual(one)
+    expect(one.filter((e) => e.startsWith('received'))).toHaveLength(20)
+    // 20 sent, 20 echoed: the meter's counts show within a (short) window.
+    await vi.waitFor(() => expect(cost.messages).toBe(40), settle)
+    expect(cost.meteredMessages).toBe(40)
   })
 
   it('records events that did not come from the socket in the log and tells subscribers nothing of them', async () => {

@@ -138,6 +138,7 @@ export const useSessionStore = defineStore('session', () => {
   const applyToTimeline = timeline.sink()
   const applyAllToTimeline = timeline.batchSink()
   const listeners = new Set<(event: SessionEvent) => void>()
+  const batchListeners = new Set<(events: readonly SessionEvent[]) => void>()
   const idListeners = new Set<(source: string, ids: string[]) => void>()
   // What the panels show changes a few times a second during a flood, not with every update: a state that only
   // counts messages waits for the paced repaint; anything else (readyState, a close) shows at once. Scripts read
@@ -164,6 +165,7 @@ export const useSessionStore = defineStore('session', () => {
     // Each store takes the whole update in one loop of its own (the log and the timeline depend on nothing else).
     for (let i = 0; i < events.length; i++) observeInLog(events[i]!)
     applyAllToTimeline(events)
+    if (events.length) for (const listener of batchListeners) listener(events)
     let next = 0
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!
@@ -188,6 +190,15 @@ export const useSessionStore = defineStore('session', () => {
   function subscribe(listener: (event: SessionEvent) => void): () => void {
     listeners.add(listener)
     return () => listeners.delete(listener)
+  }
+
+  /**
+   * The same events as `subscribe`, a batch at a time (each update of the host, or a slice of it), for a listener
+   * whose work per message is a count: one call per batch rather than one per message of a flood.
+   */
+  function subscribeBatches(listener: (events: readonly SessionEvent[]) => void): () => void {
+    batchListeners.add(listener)
+    return () => batchListeners.delete(listener)
   }
 
   /** API Gateway connection ids the host found in a connection's received messages (see findConnectionIds). */
@@ -385,6 +396,7 @@ export const useSessionStore = defineStore('session', () => {
     setKeepalive,
     record,
     subscribe,
+    subscribeBatches,
     subscribeConnectionIds,
     skippedEvents,
     labelOf,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { intervalBatch } from './interval-batch'
+import { clockedBatch, intervalBatch, type ClockedBatch } from './interval-batch'
 
 describe('intervalBatch', () => {
   beforeEach(() => vi.useFakeTimers())
@@ -71,5 +71,70 @@ describe('intervalBatch', () => {
     }
     // Calls at 0, 2 … 498 ms: a flush every 50 ms from the first call, none stretched to the busy 200 ms.
     expect(flushedAt.map((t) => t - t0)).toEqual([50, 100, 150, 200, 250, 300, 350, 400, 450, 500])
+  })
+})
+
+describe('clockedBatch', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+  const clock = { intervalMs: 250, earlyMs: 100 }
+
+  /** Calls at 2,000 a second for `ms`, with the clock ticking every 250 ms (a tick at each multiple of 250). */
+  function flood(batch: ClockedBatch, ms: number, ticking = true) {
+    for (let t = 0; t < ms; t++) {
+      batch(2)
+      vi.advanceTimersByTime(1)
+      if (ticking && (Date.now() - start) % 250 === 0) batch.tick()
+    }
+  }
+  let start = 0
+
+  it('flushes a light stream once per short window, ticks or not', () => {
+    const flushedAt: number[] = []
+    const batch = clockedBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 500 }, clock)
+    start = Date.now()
+    batch()
+    batch.tick()
+    vi.advanceTimersByTime(49)
+    batch.tick()
+    expect(flushedAt).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(flushedAt.map((t) => t - start)).toEqual([50])
+    vi.advanceTimersByTime(1000)
+    expect(flushedAt).toHaveLength(1)
+  })
+
+  it('while busy, flushes only with the tick that ends the long window, and leaves the busy pace when calls stop', () => {
+    const flushedAt: number[] = []
+    const batch = clockedBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
+    start = Date.now()
+    flood(batch, 2000)
+    // The first (short) window on its own timer, then every other tick: never between ticks.
+    expect(flushedAt[0]).toBe(250)
+    expect(flushedAt.slice(1)).toEqual([750, 1250, 1750])
+    // The calls stopped: the tick that ends the window flushes what is left, and the busy pace ends with the next.
+    vi.advanceTimersByTime(250)
+    batch.tick()
+    expect(flushedAt.at(-1)).toBe(2250)
+    vi.advanceTimersByTime(1000)
+    batch.tick()
+    const count = flushedAt.length
+    batch()
+    vi.advanceTimersByTime(250)
+    expect(flushedAt).toHaveLength(count + 1)
+  })
+
+  it('flushes a busy window by itself when the clock stops ticking', () => {
+    const flushedAt: number[] = []
+    const batch = clockedBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
+    start = Date.now()
+    flood(batch, 2000, false)
+    // 250 (short), then busy windows of 500 + the clock's 250 each.
+    expect(flushedAt).toEqual([250, 1000, 1750])
+    // What came after the last flush still shows.
+    vi.advanceTimersByTime(1000)
+    expect(flushedAt).toEqual([250, 1000, 1750, 2500])
+    vi.advanceTimersByTime(2000)
+    expect(flushedAt).toHaveLength(4)
   })
 })

@@ -29,3 +29,59 @@ export function intervalBatch(flush: () => void, ms: number, busy?: BusyPacing):
     }, started)
   }
 }
+
+/** The page's shared clock, as a ClockedBatch sees it: how far apart its ticks are at most, and how early one may come. */
+export interface TickingClock {
+  intervalMs: number
+  earlyMs: number
+}
+
+/** An intervalBatch whose long windows end on the ticks of a clock that ticks anyway. */
+export interface ClockedBatch {
+  (count?: number): void
+  /** The shared clock ticked (a repaint is under way): a busy window that is over, or nearly, flushes with it. */
+  tick(): void
+}
+
+/**
+ * Like intervalBatch, but a busy window sets no timer of its own: the page's clock ticks a few times a second and the
+ * page repaints with it, so a flush that waits for the tick ending its window shares that task and that frame rather
+ * than making one more of each. A tick ends a busy window up to `clock.earlyMs` before it is due (the ticks are not
+ * aligned with the window); a timer flushes a window the clock let run past its next tick (a clock that stopped).
+ * `now` is the clock (Date.now, which fake timers move).
+ */
+export function clockedBatch(
+  flush: () => void,
+  ms: number,
+  busy: BusyPacing,
+  clock: TickingClock,
+  now: () => number = () => Date.now(),
+): ClockedBatch {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let calls = 0
+  let busyWindow = false
+  let lastFlushAt = 0
+
+  const end = (windowMs: number) => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    busyWindow = calls >= (busy.perSecond * windowMs) / 1000
+    const had = calls
+    calls = 0
+    lastFlushAt = now()
+    if (had) flush()
+  }
+  const batch = ((count = 1) => {
+    calls += count
+    if (timer !== undefined) return
+    if (!busyWindow) timer = setTimeout(() => end(ms), ms)
+    else
+      timer = setTimeout(() => end(now() - lastFlushAt), Math.max(0, lastFlushAt + busy.ms + clock.intervalMs - now()))
+  }) as ClockedBatch
+  batch.tick = () => {
+    if (!busyWindow) return
+    const elapsed = now() - lastFlushAt
+    if (elapsed >= busy.ms - clock.earlyMs) end(elapsed)
+  }
+  return batch
+}
