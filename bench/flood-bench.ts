@@ -64,6 +64,9 @@ export interface FloodCase {
   /** The same click on a bare page's checkbox during its flood (what the machine itself allows), every round. */
   bareClicks: number[]
   bareWorkerClicks: number[]
+  /** The bare pages' longest main-thread task in each round (0: none of 50 ms): what the machine's load alone makes. */
+  bareLongestTasks: number[]
+  bareWorkerLongestTasks: number[]
   playground: Record<Host, PlaygroundFigures>
   /** The 1-minute load average after each round. */
   loads: number[]
@@ -99,7 +102,7 @@ export async function runFloodBench(
           loads.push(loadavg()[0]!)
           const rate = (f: Flooded) => Math.round(f.perSecond)
           console.log(
-            `  ${connections} connection(s), round ${round + 1}: bare ${rate(r.bare)}, bare worker ${rate(r.bareWorker)}, inline ${rate(r.inline)}, worker ${rate(r.worker)} msg/s; longest task inline ${r.inline.longestTaskMs} / worker ${r.worker.longestTaskMs} ms (load ${loads.at(-1)!.toFixed(1)})`,
+            `  ${connections} connection(s), round ${round + 1}: bare ${rate(r.bare)}, bare worker ${rate(r.bareWorker)}, inline ${rate(r.inline)}, worker ${rate(r.worker)} msg/s; longest task bare ${r.bare.longestTaskMs} / bare worker ${r.bareWorker.longestTaskMs} / inline ${r.inline.longestTaskMs} / worker ${r.worker.longestTaskMs} ms (load ${loads.at(-1)!.toFixed(1)})`,
           )
           console.log(
             `    click ms: bare ${clickText(r.bare)}, bare worker ${clickText(r.bareWorker)}, inline ${clickText(r.inline)}, worker ${clickText(r.worker)}`,
@@ -135,6 +138,8 @@ export async function runFloodBench(
         bareWorkerMainThreadUs: median(runs.bareWorker.map((f) => f.mainThreadUs)),
         bareClicks: runs.bare.map((f) => f.clickMs ?? 0),
         bareWorkerClicks: runs.bareWorker.map((f) => f.clickMs ?? 0),
+        bareLongestTasks: runs.bare.map((f) => f.longestTaskMs ?? 0),
+        bareWorkerLongestTasks: runs.bareWorker.map((f) => f.longestTaskMs ?? 0),
         playground: { inline: figures('inline'), worker: figures('worker') },
         loads,
       }

@@ -118,7 +118,8 @@ async function floodFigures() {
     add('flood', '  bare page counting in a worker', c.bareWorkerPerSecond, 'msg/s')
     add('flood', '  main-thread µs per message: bare main thread', c.bareMainThreadUs, 'µs')
     add('flood', '    bare worker', c.bareWorkerMainThreadUs, 'µs')
-    // The control for the playground's click: the same click on a bare page's checkbox (what the machine allows).
+    // The controls for the playground's click and longest task: the same click on a bare page's checkbox, and the bare
+    // pages' own longest tasks (what the machine allows: a bare worker page's main thread does nothing at all).
     const clickRounds = (clicks: number[]) => clicks.map((t) => Math.round(t)).join(', ')
     add(
       'flood',
@@ -130,6 +131,18 @@ async function floodFigures() {
       'flood',
       `  bare page click, worker (rounds ${clickRounds(c.bareWorkerClicks)})`,
       Math.max(...c.bareWorkerClicks),
+      'ms',
+    )
+    add(
+      'flood',
+      `  bare page longest task, main thread (rounds ${clickRounds(c.bareLongestTasks)})`,
+      Math.max(...c.bareLongestTasks),
+      'ms',
+    )
+    add(
+      'flood',
+      `  bare page longest task, worker (rounds ${clickRounds(c.bareWorkerLongestTasks)})`,
+      Math.max(...c.bareWorkerLongestTasks),
       'ms',
     )
     for (const host of ['worker', 'inline'] as const) {

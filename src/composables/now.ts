@@ -10,22 +10,39 @@ const INTERVAL = 250
  */
 const EARLY = 100
 
-/** The clock as paced batches see it (see clockedBatch): their busy windows end on its ticks. */
-export const CLOCK: TickingClock = { intervalMs: INTERVAL, earlyMs: EARLY }
-
 /** One shared clock for every live display (badge, countdowns, timeline, paced counters), ticking four times a second. */
 export const now = shallowRef(new Date())
 
+/**
+ * How late a tick may come, while traffic is rendering the page, to wait for its next render (and join it, see
+ * alignClock): a flood renders a few times a second, out of step with the clock, and a tick of its own between two
+ * renders is a frame of its own. Ticks stay under 400 ms apart, so a countdown in seconds never skips one.
+ */
+const LATE = 150
+/** Traffic rendered within this long: more is on its way. */
+const TRAFFIC_MS = 2 * INTERVAL
+
+/** The clock as paced batches see it (see clockedBatch): their busy windows end on its ticks, at most this far apart. */
+export const CLOCK: TickingClock = { intervalMs: INTERVAL + LATE, earlyMs: EARLY }
+
 let timer: ReturnType<typeof setTimeout> | undefined
+/** When traffic last rendered (alignClock). */
+let renderedAt = -Infinity
 
 function tick() {
   now.value = new Date()
   clearTimeout(timer)
-  timer = setTimeout(tick, INTERVAL)
+  timer = setTimeout(due, INTERVAL)
 }
-timer = setTimeout(tick, INTERVAL)
+
+function due() {
+  if (Date.now() - renderedAt < TRAFFIC_MS) timer = setTimeout(tick, LATE)
+  else tick()
+}
+timer = setTimeout(due, INTERVAL)
 
 /** A render is under way: tick now if the next tick is due within EARLY (see above), else leave the clock be. */
 export function alignClock() {
-  if (Date.now() - now.value.getTime() >= INTERVAL - EARLY) tick()
+  renderedAt = Date.now()
+  if (renderedAt - now.value.getTime() >= INTERVAL - EARLY) tick()
 }
