@@ -12,6 +12,7 @@ import { startEchoServer, until } from '@/core/test-support/ws-test-server'
 import { LogCore, type LogCounters } from '@/core/log/log-core'
 import type { LogLink } from '@/core/log/worker-log-host'
 import type { LogRequest } from '@/core/log/log-protocol'
+import { now } from '@/composables/now'
 import { useLogStore } from './log'
 import { useSettingsStore } from './settings'
 
@@ -314,6 +315,20 @@ describe('log store', () => {
     await vi.waitFor(() => expect(log.rowsVersion).toBe(2), settle)
     feed(3)
     expect(log.matching).toBe(123)
+
+    // A flood (hundreds of entries within moments) at the bottom: the rows and counters wait for the clock's tick,
+    // to be drawn in the frame it draws anyway.
+    log.placedRows(113, 123)
+    questions.shift()?.answer()
+    await vi.waitFor(() => expect(log.rowsVersion).toBe(3), settle)
+    feed(500)
+    questions.shift()!.answer()
+    for (let i = 0; i < 10; i++) await Promise.resolve()
+    expect(log.matching).toBe(123)
+    now.value = new Date()
+    await nextTick()
+    expect(log.matching).toBe(623)
+    expect(log.placedRows(613, 623).map((r) => r.entry.seq)).toEqual([...Array(10).keys()].map((i) => 613 + i))
   })
 
   it('clears everything, and keeps numbering new entries after the clear', async () => {

@@ -21,6 +21,7 @@ import { WorkerLogHost, type LogLink } from '@/core/log/worker-log-host'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { IndexedDbLogStorage, restorable, storable, WriteQueue, type LogStorage } from '@/core/log/log-persistence'
+import { CLOCK, now } from '@/composables/now'
 import { useSettingsStore } from './settings'
 
 /**
@@ -31,6 +32,13 @@ import { useSettingsStore } from './settings'
 const MB = 1024 * 1024
 /** Rows asked for beyond each edge of the screen. */
 const WINDOW_MARGIN = 40
+/**
+ * New entries a second from which the rows that follow the bottom are shown with the clock's tick: in a flood the
+ * page's clock repaints the countdowns, the timeline and the panels four times a second, and the log's new rows
+ * drawn in that same frame save the page a frame of its own each time. Measured over at least FLOOD_WINDOW_MS.
+ */
+const FLOOD_ENTRIES_PER_SECOND = 1000
+const FLOOD_WINDOW_MS = 100
 
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
@@ -65,7 +73,10 @@ export const useLogStore = defineStore('log', () => {
   const filtering = shallowRef(0)
 
   host.onCounters(onCounters)
+  /** When the counters shown were applied (Date.now), to tell a flood from a trickle. */
+  let shownAt = 0
   function applyCounters(c: LogCounters): void {
+    shownAt = Date.now()
     total.value = c.total
     matching.value = c.matching
     filtering.value = c.pending
@@ -141,13 +152,19 @@ export const useLogStore = defineStore('log', () => {
       laterCounters = undefined
       if (later) onCounters(later)
     }
+    const flooding =
+      (c.appended - appended.value) * 1000 >= FLOOD_ENTRIES_PER_SECOND * Math.max(FLOOD_WINDOW_MS, Date.now() - shownAt)
     Promise.resolve(host.rows(asked.start, asked.end)).then(
       (rows) => {
-        applyCounters(c)
-        accept(rows, version.value, asked)
-        // Where the screen goes next (it asks for it when drawn): counters that came meanwhile follow on from there.
-        screen = { ...next, at: version.value }
-        done()
+        const show = () => {
+          applyCounters(c)
+          accept(rows, version.value, asked)
+          // Where the screen goes next (it asks for it when drawn): counters that came meanwhile follow on from there.
+          screen = { ...next, at: version.value }
+          done()
+        }
+        if (flooding) holdForTick(show)
+        else show()
       },
       () => {
         applyCounters(c)
@@ -155,6 +172,21 @@ export const useLogStore = defineStore('log', () => {
       },
     )
   }
+
+  // Rows held for the clock's next tick (see FLOOD_ENTRIES_PER_SECOND); a timer shows them if the clock is late.
+  let held: (() => void) | undefined
+  let heldTimer: ReturnType<typeof setTimeout> | undefined
+  function holdForTick(show: () => void): void {
+    held = show
+    heldTimer = setTimeout(showHeld, CLOCK.intervalMs + CLOCK.earlyMs)
+  }
+  function showHeld(): void {
+    clearTimeout(heldTimer)
+    const show = held
+    held = undefined
+    show?.()
+  }
+  watch(now, showHeld)
 
   function ask(start: number, end: number): void {
     screen = { start, end, at: version.value }
