@@ -14,7 +14,7 @@ import { StatePacer } from '@/core/session/state-pacing'
 import { useLogStore } from './log'
 import { LOCAL_GATEWAY_URL, useSettingsStore } from './settings'
 import { useTimelineStore } from './timeline'
-import { now } from '@/composables/now'
+import { CLOCK, now } from '@/composables/now'
 
 /** The state of one connection as the page shows it (the URL redacted, the next reconnect). */
 export type PageSessionState = ConnectionState
@@ -150,6 +150,8 @@ export const useSessionStore = defineStore('session', () => {
       // Assigning the state whole triggers only the fields that changed.
       if (entry) Object.assign(entry.live, state)
     },
+    // During a flood its own timer would draw a frame between two ticks: the tick shows the states.
+    { clock: CLOCK },
   )
   // During a flood the counters repaint with the clock's tick, which repaints the countdowns anyway.
   watch(now, () => states.tick())

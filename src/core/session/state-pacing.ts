@@ -1,5 +1,6 @@
 import type { ConnectionState } from './page-connection'
 import { pacedFlush, type PacedFlush } from '../timing/paced-flush'
+import type { TickingClock } from '../timing/interval-batch'
 import { samePlain } from '../same-plain'
 
 /** The fields that every message changes: only these may wait for the paced repaint. */
@@ -46,13 +47,14 @@ export class StatePacer {
   constructor(
     private readonly shown: (id: string) => Readonly<ConnectionState> | undefined,
     private readonly show: (id: string, state: ConnectionState) => void,
-    options: { ms?: number; busy?: { perSecond: number; ms: number }; now?: () => number } = {},
+    options: { ms?: number; busy?: { perSecond: number; ms: number }; now?: () => number; clock?: TickingClock } = {},
   ) {
     this.paced = pacedFlush(
       () => this.flush(),
       options.ms ?? STATE_REPAINT_MS,
       options.busy ?? STATE_REPAINT_BUSY,
       options.now,
+      options.clock,
     )
   }
 

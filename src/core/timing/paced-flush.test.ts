@@ -88,3 +88,29 @@ describe('pacedFlush', () => {
     expect(flush).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('pacedFlush with the page clock', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+  const clock = { intervalMs: 400, earlyMs: 100 }
+
+  it('leaves a busy window to the clock’s tick, and flushes it itself only when the clock stops', () => {
+    const flushedAt: number[] = []
+    const paced = pacedFlush(() => flushedAt.push(Date.now() - t0), 100, { perSecond: 1000, ms: 300 }, undefined, clock)
+    const t0 = Date.now()
+    // A flood of 2,000 a second; the clock ticks every 400 ms.
+    for (let ms = 1; ms <= 2000; ms++) {
+      paced(2)
+      vi.advanceTimersByTime(1)
+      if (ms % 400 === 0 && paced.busy) paced.flushNow()
+    }
+    // At once, then the short window (100), then only with the ticks: none of the busy windows' own timers fired.
+    expect(flushedAt).toEqual([0, 100, 400, 800, 1200, 1600, 2000])
+    // The clock stopped: the timer flushes a window and a tick late.
+    paced(2)
+    vi.advanceTimersByTime(699)
+    expect(flushedAt).toHaveLength(7)
+    vi.advanceTimersByTime(1)
+    expect(flushedAt.at(-1)).toBe(2700)
+  })
+})

@@ -1,4 +1,4 @@
-import type { BusyPacing } from './interval-batch'
+import type { BusyPacing, TickingClock } from './interval-batch'
 
 /**
  * A paced flush: call it with how many units (messages) the change stands for; `cancel` stops a waiting flush,
@@ -15,13 +15,15 @@ export interface PacedFlush {
  * Flushes at most once per window, and at once when the last flush is a window old or more, so a lone change (one
  * reply) shows without delay while a stream of them shows a few times a second. With `busy`, a window that saw
  * `busy.perSecond` units a second or more makes the next one `busy.ms` long. `now` is the clock (Date.now, which
- * fake timers move).
+ * fake timers move). With `clock` (the page's, whose ticks call `flushNow`), a long window's timer waits a tick longer:
+ * the tick flushes it, in the frame the clock draws anyway, and the timer only if the clock stopped.
  */
 export function pacedFlush(
   flush: () => void,
   ms: number,
   busy?: BusyPacing,
   now: () => number = () => Date.now(),
+  clock?: TickingClock,
 ): PacedFlush {
   let timer: ReturnType<typeof setTimeout> | undefined
   let lastAt = -Infinity
@@ -46,7 +48,7 @@ export function pacedFlush(
       // Quiet for a window or more: this change is not part of a stream (yet), and the short window follows.
       windowMs = ms
       run()
-    } else timer = setTimeout(run, wait)
+    } else timer = setTimeout(run, clock && busy && windowMs === busy.ms ? wait + clock.intervalMs : wait)
   }) as PacedFlush
   paced.cancel = () => {
     if (timer !== undefined) clearTimeout(timer)
