@@ -44,4 +44,13 @@ describe('the page clock', () => {
     expect(ticks).toEqual([200, 600, 850, 1100])
     expect(Math.max(...ticks.slice(1).map((at, i) => at - ticks[i]!))).toBeLessThan(1000)
   })
+
+  it('keeps its pace when what renders is held for its ticks (their render is not traffic of its own)', async () => {
+    const { alignClock, now, ticks } = await freshClock()
+    const { watch } = await import('vue')
+    // The log shows held rows with each tick, and its update calls alignClock as any render does.
+    watch(now, () => alignClock())
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(ticks).toEqual([250, 500, 750, 1000])
+  })
 })

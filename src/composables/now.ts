@@ -29,7 +29,13 @@ let timer: ReturnType<typeof setTimeout> | undefined
 /** When traffic last rendered (alignClock). */
 let renderedAt = -Infinity
 
+/** The render under way is the tick's own (renders held for the tick, see the log store): not traffic's. */
+let ticking = false
+
 function tick() {
+  // The tick's render runs in this task (its microtasks): over when the next task runs.
+  ticking = true
+  setTimeout(() => (ticking = false))
   now.value = new Date()
   clearTimeout(timer)
   timer = setTimeout(due, INTERVAL)
@@ -43,6 +49,7 @@ timer = setTimeout(due, INTERVAL)
 
 /** A render is under way: tick now if the next tick is due within EARLY (see above), else leave the clock be. */
 export function alignClock() {
+  if (ticking) return
   renderedAt = Date.now()
   if (renderedAt - now.value.getTime() >= INTERVAL - EARLY) tick()
 }
