@@ -33,7 +33,11 @@ export interface LogHost {
   onCounters(listener: (counters: LogCounters) => void): void
 }
 
-/** Counters go out at 20 a second, 8 while messages pour in at 1,000/s or more (a flood then spends its time on messages). */
+/**
+ * Counters go out at 20 a second, 8 while messages pour in at 1,000/s or more (a flood then spends its time on
+ * messages). In the connections worker they wait for the next update instead while one is due (WorkerLog), and the
+ * page draws the rows of a flood with its clock's tick (the log store).
+ */
 export function counterPacing(publish: () => void): () => void {
   return intervalBatch(publish, 50, { perSecond: 1000, ms: 125 })
 }
