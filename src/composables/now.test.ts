@@ -27,7 +27,7 @@ describe('the page clock', () => {
     const { alignClock, ticks } = await freshClock()
     // Renders every 280 ms, out of step with the clock's 250 ms.
     for (let at = 280; at <= 2800; at += 280) {
-      vi.advanceTimersByTime(280)
+      await vi.advanceTimersByTimeAsync(280)
       alignClock()
     }
     // The first tick came before any traffic; every later one with a render.
@@ -36,10 +36,10 @@ describe('the page clock', () => {
 
   it('waits for a render at most LATE past its interval, and ticks on its own again when the traffic stops', async () => {
     const { alignClock, ticks } = await freshClock()
-    vi.advanceTimersByTime(200)
+    await vi.advanceTimersByTimeAsync(200)
     alignClock()
     expect(ticks).toEqual([200])
-    vi.advanceTimersByTime(1000)
+    await vi.advanceTimersByTimeAsync(1000)
     // Due at 450, waited until 600 for a render; then no traffic for 500 ms: ticks every 250 ms.
     expect(ticks).toEqual([200, 600, 850, 1100])
     expect(Math.max(...ticks.slice(1).map((at, i) => at - ticks[i]!))).toBeLessThan(1000)

@@ -1,4 +1,4 @@
-import { shallowRef } from 'vue'
+import { nextTick, shallowRef } from 'vue'
 import type { TickingClock } from '@/core/timing/interval-batch'
 
 /** How often the clock ticks: the article logged readyState every second, and a countdown that skips one looks broken. */
@@ -22,7 +22,7 @@ const LATE = 150
 /** Traffic rendered within this long: more is on its way. */
 const TRAFFIC_MS = 2 * INTERVAL
 
-/** The clock as paced batches see it (see clockedBatch): their busy windows end on its ticks, at most this far apart. */
+/** The clock as paced batches see it (see intervalBatch): their busy windows end on its ticks, at most this far apart. */
 export const CLOCK: TickingClock = { intervalMs: INTERVAL + LATE, earlyMs: EARLY }
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -33,10 +33,10 @@ let renderedAt = -Infinity
 let ticking = false
 
 function tick() {
-  // The tick's render runs in this task (its microtasks): over when the next task runs.
+  // The tick's render is the flush its change queues: over when Vue's next tick comes (a microtask, not a task).
   ticking = true
-  setTimeout(() => (ticking = false))
   now.value = new Date()
+  void nextTick(() => (ticking = false))
   clearTimeout(timer)
   timer = setTimeout(due, INTERVAL)
 }

@@ -11,7 +11,7 @@ import {
   type Projection,
   type RegionPrices,
 } from '@/core/timeline/pricing'
-import { clockedBatch } from '@/core/timing/interval-batch'
+import { intervalBatch } from '@/core/timing/interval-batch'
 import { CLOCK, now } from '@/composables/now'
 import { useSessionStore } from './session'
 
@@ -23,7 +23,7 @@ export const useCostStore = defineStore('cost', () => {
   const meteredMessages = shallowRef(0)
 
   // During a flood the counts show with the clock's tick, which repaints the connection minutes anyway.
-  const publish = clockedBatch(
+  const publish = intervalBatch(
     () => {
       messages.value = meter.messages
       meteredMessages.value = meter.meteredMessages

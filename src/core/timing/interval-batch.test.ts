@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clockedBatch, intervalBatch, type ClockedBatch } from './interval-batch'
+import { intervalBatch, type IntervalBatch } from './interval-batch'
 
 describe('intervalBatch', () => {
   beforeEach(() => vi.useFakeTimers())
@@ -61,6 +61,18 @@ describe('intervalBatch', () => {
     expect(flushedAt[1]! - second).toBe(50)
   })
 
+  it('ignores ticks when made without a clock: its busy windows end on their own timer', () => {
+    const flushedAt: number[] = []
+    const schedule = intervalBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 200 })
+    const t0 = Date.now()
+    for (let ms = 0; ms < 600; ms++) {
+      schedule(2)
+      vi.advanceTimersByTime(1)
+      if (ms % 25 === 0) schedule.tick()
+    }
+    expect(flushedAt.map((t) => t - t0)).toEqual([50, 250, 450])
+  })
+
   it('stays at the short interval for traffic below the busy rate', () => {
     const flushedAt: number[] = []
     const schedule = intervalBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 200 })
@@ -74,13 +86,13 @@ describe('intervalBatch', () => {
   })
 })
 
-describe('clockedBatch', () => {
+describe('intervalBatch with the page clock', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
   const clock = { intervalMs: 250, earlyMs: 100 }
 
   /** Calls at 2,000 a second for `ms`, with the clock ticking every 250 ms (a tick at each multiple of 250). */
-  function flood(batch: ClockedBatch, ms: number, ticking = true) {
+  function flood(batch: IntervalBatch, ms: number, ticking = true) {
     for (let t = 0; t < ms; t++) {
       batch(2)
       vi.advanceTimersByTime(1)
@@ -91,7 +103,7 @@ describe('clockedBatch', () => {
 
   it('flushes a light stream once per short window, ticks or not', () => {
     const flushedAt: number[] = []
-    const batch = clockedBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 500 }, clock)
+    const batch = intervalBatch(() => flushedAt.push(Date.now()), 50, { perSecond: 1000, ms: 500 }, clock)
     start = Date.now()
     batch()
     batch.tick()
@@ -106,7 +118,7 @@ describe('clockedBatch', () => {
 
   it('while busy, flushes only with the tick that ends the long window, and leaves the busy pace when calls stop', () => {
     const flushedAt: number[] = []
-    const batch = clockedBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
+    const batch = intervalBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
     start = Date.now()
     flood(batch, 2000)
     // The first (short) window on its own timer, then every other tick: never between ticks.
@@ -126,7 +138,7 @@ describe('clockedBatch', () => {
 
   it('flushes a busy window by itself when the clock stops ticking', () => {
     const flushedAt: number[] = []
-    const batch = clockedBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
+    const batch = intervalBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)
     start = Date.now()
     flood(batch, 2000, false)
     // 250 (short), then busy windows of 500 + the clock's 250 each.

@@ -5,58 +5,41 @@ export interface BusyPacing {
   ms: number
 }
 
-/**
- * Coalesces calls into one flush every `ms` milliseconds, for views that need not follow every message. With `busy`,
- * a window that saw calls at `busy.perSecond` or more makes the next window `busy.ms` long: during a flood nobody
- * reads individual rows, and every repaint skipped leaves the main thread to the messages (measured in bench/:
- * the page then keeps up with a bare page). Light traffic keeps the short interval, so typing and clicking stay snappy.
- */
-export function intervalBatch(flush: () => void, ms: number, busy?: BusyPacing): (count?: number) => void {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let calls = 0
-  let windowMs = ms
-  // `count`: a caller that hands over many at once (an update's events) counts them all in one call.
-  return (count = 1) => {
-    calls += count
-    if (timer !== undefined) return
-    const started = windowMs
-    timer = setTimeout(() => {
-      timer = undefined
-      const flooding = busy !== undefined && calls >= (busy.perSecond * started) / 1000
-      windowMs = flooding ? busy.ms : ms
-      calls = 0
-      flush()
-    }, started)
-  }
-}
-
-/** The page's shared clock, as a ClockedBatch sees it: how far apart its ticks are at most, and how early one may come. */
+/** The page's shared clock, as an intervalBatch sees it: how far apart its ticks are at most, and how early one may come. */
 export interface TickingClock {
   intervalMs: number
   earlyMs: number
 }
 
-/** An intervalBatch whose long windows end on the ticks of a clock that ticks anyway. */
-export interface ClockedBatch {
+export interface IntervalBatch {
+  /** `count`: a caller that hands over many at once (an update's events) counts them all in one call. */
   (count?: number): void
-  /** The shared clock ticked (a repaint is under way): a busy window that is over, or nearly, flushes with it. */
+  /**
+   * The shared clock ticked (a repaint is under way): a busy window that is over, or nearly, flushes with it.
+   * Does nothing for a batch made without a clock.
+   */
   tick(): void
 }
 
 /**
- * Like intervalBatch, but a busy window sets no timer of its own: the page's clock ticks a few times a second and the
- * page repaints with it, so a flush that waits for the tick ending its window shares that task and that frame rather
- * than making one more of each. A tick ends a busy window up to `clock.earlyMs` before it is due (the ticks are not
- * aligned with the window); a timer flushes a window the clock let run past its next tick (a clock that stopped).
- * `now` is the clock (Date.now, which fake timers move).
+ * Coalesces calls into one flush every `ms` milliseconds, for views that need not follow every message. With `busy`,
+ * a window that saw calls at `busy.perSecond` or more makes the next window `busy.ms` long: during a flood nobody
+ * reads individual rows, and every repaint skipped leaves the main thread to the messages (measured in bench/:
+ * the page then keeps up with a bare page). Light traffic keeps the short interval, so typing and clicking stay snappy.
+ *
+ * With `clock` (the page's, which ticks a few times a second and repaints with each tick; its ticks call `tick`), a
+ * busy window sets no timer of its own: a flush that waits for the tick ending its window shares that task and that
+ * frame rather than making one more of each. A tick ends a busy window up to `clock.earlyMs` before it is due (the
+ * ticks are not aligned with the window); a timer flushes a window the clock let run past its next tick (a clock that
+ * stopped). `now` is the clock the windows are measured on (Date.now, which fake timers move).
  */
-export function clockedBatch(
+export function intervalBatch(
   flush: () => void,
   ms: number,
-  busy: BusyPacing,
-  clock: TickingClock,
+  busy?: BusyPacing,
+  clock?: TickingClock,
   now: () => number = () => Date.now(),
-): ClockedBatch {
+): IntervalBatch {
   let timer: ReturnType<typeof setTimeout> | undefined
   let calls = 0
   let busyWindow = false
@@ -65,7 +48,7 @@ export function clockedBatch(
   const end = (windowMs: number) => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    busyWindow = calls >= (busy.perSecond * windowMs) / 1000
+    busyWindow = busy !== undefined && calls >= (busy.perSecond * windowMs) / 1000
     const had = calls
     calls = 0
     lastFlushAt = now()
@@ -74,12 +57,13 @@ export function clockedBatch(
   const batch = ((count = 1) => {
     calls += count
     if (timer !== undefined) return
-    if (!busyWindow) timer = setTimeout(() => end(ms), ms)
+    if (!busy || !busyWindow) timer = setTimeout(() => end(ms), ms)
+    else if (!clock) timer = setTimeout(() => end(busy.ms), busy.ms)
     else
       timer = setTimeout(() => end(now() - lastFlushAt), Math.max(0, lastFlushAt + busy.ms + clock.intervalMs - now()))
-  }) as ClockedBatch
+  }) as IntervalBatch
   batch.tick = () => {
-    if (!busyWindow) return
+    if (!clock || !busy || !busyWindow) return
     const elapsed = now() - lastFlushAt
     if (elapsed >= busy.ms - clock.earlyMs) end(elapsed)
   }
