@@ -183,8 +183,12 @@ try {
   console.log(
     `main thread µs per ${per}: ${(['task', 'script', 'style', 'layout'] as const).map(part).join(', ')} (the rest is mostly paint and compositing)`,
   )
-  if (process.env.PROFILE_CPU !== '0')
-    report('main thread', (await main<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
+  if (process.env.PROFILE_CPU !== '0') {
+    const { profile } = await main<{ profile: CpuProfile }>('Profiler.stop')
+    // PROFILE_OUT: the main thread's CPU profile kept (its timestamps are the trace's: samples can be read by task).
+    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile))
+    report('main thread', profile, units, per)
+  }
   if (worker && process.env.PROFILE_CPU !== '0')
     report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
   await tab.close()
@@ -351,10 +355,16 @@ async function startTrace(browser: Browser) {
         const key = `${e.pid}:${e.tid}`
         return e.name === 'RunTask' && e.dur !== undefined && names === byThread.get(key)
       })
-      const long = tasks.map((e) => e.dur! / 1000).sort((a, b) => b - a)
+      // Wall and CPU time: a task far longer than its CPU time waited for a core (the machine's load, not the page).
+      const long = tasks.sort((a, b) => b.dur! - a.dur!)
       console.log(
-        `longest main-thread tasks (ms): ${long
+        `longest main-thread tasks (wall / CPU ms): ${long
           .slice(0, 10)
+          .map((e) => `${(e.dur! / 1000).toFixed(0)} / ${((e.tdur ?? 0) / 1000).toFixed(0)}`)
+          .join(', ')}; most CPU: ${tasks
+          .map((e) => (e.tdur ?? 0) / 1000)
+          .sort((a, b) => b - a)
+          .slice(0, 5)
           .map((ms) => ms.toFixed(0))
           .join(', ')}`,
       )

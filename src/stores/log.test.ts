@@ -255,8 +255,8 @@ describe('log store', () => {
     }
   })
 
-  it('with the log in the worker and the screen at the bottom, shows new counters with the rows they bring', async () => {
-    // The worker's log, answered by hand: each rows question waits until the test lets it through.
+  /** The worker's log, answered by hand: each rows question waits until the test lets it through. */
+  function handAnsweredLog() {
     const worker = new LogCore()
     let sendCounters: (c: LogCounters) => void = () => {}
     const questions: { start: number; end: number; answer: () => void }[] = []
@@ -275,6 +275,21 @@ describe('log store', () => {
       for (let i = 0; i < n; i++) worker.append(received(`m${i}`))
       sendCounters(worker.counters())
     }
+    /** `n` more at the bottom, their rows answered: shown only with the clock's next tick (before it, still `shown`). */
+    const heldForTick = async (n: number, shown: number) => {
+      feed(n)
+      questions.shift()!.answer()
+      for (let i = 0; i < 10; i++) await Promise.resolve()
+      expect(log.matching).toBe(shown)
+      now.value = new Date()
+      await nextTick()
+      expect(log.matching).toBe(shown + n)
+    }
+    return { link, questions, feed, heldForTick }
+  }
+
+  it('with the log in the worker and the screen at the bottom, shows new counters with the rows they bring', async () => {
+    const { link, questions, feed, heldForTick } = handAnsweredLog()
     start()
     log.attach(link)
     feed(100)
@@ -321,14 +336,37 @@ describe('log store', () => {
     log.placedRows(113, 123)
     questions.shift()?.answer()
     await vi.waitFor(() => expect(log.rowsVersion).toBe(3), settle)
-    feed(500)
-    questions.shift()!.answer()
-    for (let i = 0; i < 10; i++) await Promise.resolve()
-    expect(log.matching).toBe(123)
-    now.value = new Date()
-    await nextTick()
-    expect(log.matching).toBe(623)
+    await heldForTick(500, 123)
     expect(log.placedRows(613, 623).map((r) => r.entry.seq)).toEqual([...Array(10).keys()].map((i) => 613 + i))
+  })
+
+  it('at the bottom, holds the rows for the tick of the clock once entries have come at 20 a second for a second', async () => {
+    // Date alone is faked (the clock the rate is measured on); the rows' answers are promises as in the page.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const { link, questions, feed, heldForTick } = handAnsweredLog()
+      start()
+      // Set at each step (vi.waitFor moves faked time on as it polls).
+      const t0 = Date.now()
+      log.attach(link)
+      feed(10)
+      log.placedRows(0, 10)
+      questions.shift()!.answer()
+      await vi.waitFor(() => expect(log.rowsVersion).toBe(1), settle)
+      // Fifty idle connections' keepalives: two entries every 40 ms. Until a second has passed, each shows as it comes.
+      for (let i = 1; i < 25; i++) {
+        vi.setSystemTime(t0 + 40 * i)
+        feed(2)
+        questions.shift()!.answer()
+        await vi.waitFor(() => expect(log.matching).toBe(10 + 2 * i), settle)
+        log.placedRows(2 * i, 10 + 2 * i)
+      }
+      // A second of 50 a second: the next rows wait for the tick, drawn in the frame it draws anyway.
+      vi.setSystemTime(t0 + 1000)
+      await heldForTick(2, 58)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('clears everything, and keeps numbering new entries after the clear', async () => {

@@ -39,6 +39,13 @@ const WINDOW_MARGIN = 40
  */
 const FLOOD_ENTRIES_PER_SECOND = 1000
 const FLOOD_WINDOW_MS = 100
+/**
+ * New entries a second, sustained over a second or more, from which the rows that follow the bottom wait for the
+ * tick too: fifty idle connections' keepalives (50 a second, one or two per update) each drew a frame of their own
+ * for a row nobody reads one by one, the whole document repainted each time (a third of the main thread).
+ */
+const BUSY_ENTRIES_PER_SECOND = 20
+const BUSY_WINDOW_MS = 1000
 
 export const useLogStore = defineStore('log', () => {
   const settings = useSettingsStore()
@@ -130,6 +137,17 @@ export const useLogStore = defineStore('log', () => {
   let laterCounters: LogCounters | undefined
   /** The range the screen last asked for, without the margins, and at which version (a list drawn since). */
   let screen: { start: number; end: number; at: number } | undefined
+  /** Where the sustained rate (BUSY_ENTRIES_PER_SECOND) is counted from, and whether the last window reached it. */
+  let busyFrom = { at: Date.now(), appended: 0 }
+  let busy = false
+  function sustained(c: LogCounters): boolean {
+    const at = Date.now()
+    if (at - busyFrom.at >= BUSY_WINDOW_MS) {
+      busy = (c.appended - busyFrom.appended) * 1000 >= BUSY_ENTRIES_PER_SECOND * (at - busyFrom.at)
+      busyFrom = { at, appended: c.appended }
+    }
+    return busy
+  }
 
   function onCounters(c: LogCounters): void {
     if (prefetching) {
@@ -153,6 +171,7 @@ export const useLogStore = defineStore('log', () => {
       if (later) onCounters(later)
     }
     const flooding =
+      sustained(c) ||
       (c.appended - appended.value) * 1000 >= FLOOD_ENTRIES_PER_SECOND * Math.max(FLOOD_WINDOW_MS, Date.now() - shownAt)
     Promise.resolve(host.rows(asked.start, asked.end)).then(
       (rows) => {
