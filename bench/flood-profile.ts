@@ -12,10 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { chromium } from '@playwright/test'
-import { preview } from 'vite'
-import { startFloodServer } from '../e2e/flood-server'
-import { findChromium } from '../scripts/chromium-path.ts'
+import { serveForProfile } from './profile-page'
 import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
 import type { Browser } from '@playwright/test'
@@ -48,22 +45,19 @@ if (!process.env.PROFILE_DIST)
       stdio: 'inherit',
     },
   )
-const web = await preview({ build: { outDir }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' })
-const address = web.httpServer.address()
-if (!address || typeof address === 'string') throw new Error('preview server has no port')
-const flood = await startFloodServer()
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  // The marker finds this browser's processes in /proc (see threadCpu).
-  args: ['--disable-background-networking', '--disable-dev-shm-usage', `--flood-profile=${process.pid}`],
-})
+// The marker finds this browser's processes in /proc (see threadCpu).
+const { baseUrl, floodUrl, browser, close } = await serveForProfile(outDir, [
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+  `--flood-profile=${process.pid}`,
+])
 try {
   if (args[0] === 'bare-worker') {
     // The bench's bare worker page (counts messages in a worker), its threads measured while it is open.
     const tab = await QuietTab.open(browser, 'about:blank')
     const browserPid = markedBrowser()
     const each = Math.floor(MESSAGES / connections)
-    const body = `const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });${BARE_COUNTER(flood.url, each, connections).replace('ws.onmessage = () => {', process.env.BARE_ONMESSAGE || 'ws.onmessage = () => {')}`
+    const body = `const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });${BARE_COUNTER(floodUrl, each, connections).replace('ws.onmessage = () => {', process.env.BARE_ONMESSAGE || 'ws.onmessage = () => {')}`
     await tab.evaluate(
       `(window.__bare = URL.createObjectURL(new Blob([${JSON.stringify(body)}], { type: 'text/javascript' })), true)`,
     )
@@ -81,8 +75,8 @@ try {
     if (before && after) printThreads(before, after, each * connections, 'message', 'flood')
     process.exit(0)
   }
-  const query = `endpoint=${encodeURIComponent(flood.url)}${idle ? '&keepalive=1' : ''}`
-  const tab = await openPlayground(browser, `http://127.0.0.1:${address.port}`, query, connections, host)
+  const query = `endpoint=${encodeURIComponent(floodUrl)}${idle ? '&keepalive=1' : ''}`
+  const tab = await openPlayground(browser, baseUrl, query, connections, host)
   const each = Math.floor(MESSAGES / connections)
   const main: Send = (method, params) => tab.send(method, params)
   const worker = host === 'worker' ? await workerSession(tab) : undefined
@@ -193,9 +187,7 @@ try {
     report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
   await tab.close()
 } finally {
-  await browser.close()
-  await flood.close()
-  await web.close()
+  await close()
   if (!process.env.PROFILE_DIST) rmSync(outDir, { recursive: true, force: true })
 }
 
