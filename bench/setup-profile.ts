@@ -35,6 +35,16 @@ const count = Number(args[1] ?? 50)
 const load = process.argv.includes('--load') || process.argv.includes('--cold')
 /** Profile the first load of the page in a new browser (no code cache), as the benches open it: trace only. */
 const cold = process.argv.includes('--cold')
+/**
+ * Long tasks since the page loaded, kept as [start, duration] in `window.__longTasks` beside `window.__actions` (the
+ * set-up's steps, [start, label]); resolves after `settleMs` (the buffered entries come in an observer task).
+ */
+const observeSinceLoad = (actions: string, settleMs: number) => `(() => {
+  window.__longTasks = []
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]) }).observe({ type: 'longtask', buffered: true })
+  window.__actions = ${actions}
+  return new Promise((resolve) => setTimeout(() => resolve(true), ${settleMs}))
+})()`
 const outDir = process.env.PROFILE_DIST
 if (!outDir) throw new Error('PROFILE_DIST: a build (vite build --minify false) to profile')
 const { baseUrl, floodUrl, browser, close } = await serveForProfile(outDir, [
@@ -46,11 +56,12 @@ try {
   const cdp = await browser.newBrowserCDPSession()
   const events: TraceEvent[] = []
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
-  if (cold)
-    await cdp.send('Tracing.start', {
+  const startTracing = () =>
+    cdp.send('Tracing.start', {
       categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8',
       transferMode: 'ReportEvents',
     })
+  if (cold) await startTracing()
   const tab = await QuietTab.open(
     browser,
     `${baseUrl}/?${query}`,
@@ -59,19 +70,10 @@ try {
   )
   await tab.waitFor(`window.playground && window.playground.connections.length === 1`, 30_000)
   // What the idle bench counts as the set-up's longest task: long tasks since the page loaded.
-  await tab.evaluate(`(() => {
-    window.__longTasks = []
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]) }).observe({ type: 'longtask', buffered: true })
-    window.__actions = [[0, 'load'], [Math.round(performance.now()), 'loaded']]
-    return new Promise((resolve) => setTimeout(() => resolve(true), 0))
-  })()`)
+  await tab.evaluate(observeSinceLoad(`[[0, 'load'], [Math.round(performance.now()), 'loaded']]`, 0))
   const first = await tab.evaluate<string>(`window.playground.connections[0].name`)
   await new Promise((resolve) => setTimeout(resolve, 500))
-  if (!cold)
-    await cdp.send('Tracing.start', {
-      categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8',
-      transferMode: 'ReportEvents',
-    })
+  if (!cold) await startTracing()
   // PROFILE_CPU=0: the trace only (starting the profiler is itself a task of 60–100 ms, listed before the set-up).
   const profiling = process.env.PROFILE_CPU !== '0'
   if (profiling) {
@@ -85,12 +87,7 @@ try {
       `location.href.includes('again') && window.playground && window.playground.connections.length === 1`,
       30_000,
     )
-    await tab.evaluate(`(() => {
-      window.__longTasks = []
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]) }).observe({ type: 'longtask', buffered: true })
-      window.__actions = [[0, 'load']]
-      return new Promise((resolve) => setTimeout(() => resolve(true), 500))
-    })()`)
+    await tab.evaluate(observeSinceLoad(`[[0, 'load']]`, 500))
   }
   const before = await tab.mainThreadMs()
   const t0 = Date.now()
@@ -135,7 +132,9 @@ try {
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`
     if (!mains.has(key) || e.name !== 'RunTask' || e.dur === undefined) continue
-    tasksOf.set(key, [...(tasksOf.get(key) ?? []), e])
+    const list = tasksOf.get(key)
+    if (list) list.push(e)
+    else tasksOf.set(key, [e])
   }
   const [mainKey, tasks] = [...tasksOf].sort(
     (a, b) => b[1].reduce((s, e) => s + e.dur!, 0) - a[1].reduce((s, e) => s + e.dur!, 0),
