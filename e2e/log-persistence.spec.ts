@@ -91,6 +91,8 @@ test('kept log: a full storage quota is explained, keeping turns off, and the lo
   const rows = logList(page).getByRole('option')
   const sent = (text: string) => logList(page).locator('[data-kind="sent"]').filter({ hasText: text })
   await expect(sent('stays on the page')).toHaveCount(1)
+  // Count only once the backend's reply is in, or a late reply reads as a row the failure added.
+  await expect(logList(page).locator('[data-kind="received"]')).toHaveCount(1)
   const before = await rows.count()
   await keep(page).click() // not check(): the switch turns itself off again, which is the point
   await expect(page.getByRole('alert', { name: 'Keeping the log failed' })).toContainText(
