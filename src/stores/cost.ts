@@ -22,17 +22,27 @@ export const useCostStore = defineStore('cost', () => {
   const messages = shallowRef(0)
   const meteredMessages = shallowRef(0)
 
+  /**
+   * When the connection minutes shown were counted: with the clock's tick, and during a flood with the counts. Ten
+   * open connections add to their two decimals with every tick: counted on every tick, the usage text redrew with
+   * each one, not only with the counts' every other one.
+   */
+  const countedAt = shallowRef(Date.now())
   // During a flood the counts show with the clock's tick, which repaints the connection minutes anyway.
   const publish = intervalBatch(
     () => {
       messages.value = meter.messages
       meteredMessages.value = meter.meteredMessages
+      countedAt.value = Date.now()
     },
     250,
     { perSecond: 1000, ms: 500 },
     CLOCK,
   )
-  watch(now, () => publish.tick())
+  watch(now, (date) => {
+    publish.tick()
+    if (!publish.busy()) countedAt.value = date.getTime()
+  })
   session.subscribeBatches((events) => {
     let metered = 0
     for (let i = 0; i < events.length; i++) {
@@ -66,7 +76,7 @@ export const useCostStore = defineStore('cost', () => {
   const price = computed(
     () => prices.value.find((p) => p.region === region.value) ?? prices.value[0] ?? DEFAULT_PRICES[0]!,
   )
-  const connectionMinutes = computed(() => meter.connectionMinutes(now.value.getTime()))
+  const connectionMinutes = computed(() => meter.connectionMinutes(countedAt.value))
   const sessionCost = computed(
     () => connectionMinuteCost(connectionMinutes.value, price.value) + messageCost(meteredMessages.value, price.value),
   )

@@ -285,7 +285,16 @@ describe('log store', () => {
       await nextTick()
       expect(log.matching).toBe(shown + n)
     }
-    return { link, questions, feed, heldForTick }
+    /** The store on this log, `n` entries in it, the screen at the bottom with their rows. */
+    const attachedAtBottom = async (n: number) => {
+      start()
+      log.attach(link)
+      feed(n)
+      log.placedRows(0, n)
+      questions.shift()!.answer()
+      await vi.waitFor(() => expect(log.rowsVersion).toBe(1), settle)
+    }
+    return { link, questions, feed, heldForTick, attachedAtBottom }
   }
 
   it('with the log in the worker and the screen at the bottom, shows new counters with the rows they bring', async () => {
@@ -344,15 +353,10 @@ describe('log store', () => {
     // Date alone is faked (the clock the rate is measured on); the rows' answers are promises as in the page.
     vi.useFakeTimers({ toFake: ['Date'] })
     try {
-      const { link, questions, feed, heldForTick } = handAnsweredLog()
-      start()
+      const { questions, feed, heldForTick, attachedAtBottom } = handAnsweredLog()
       // Set at each step (vi.waitFor moves faked time on as it polls).
       const t0 = Date.now()
-      log.attach(link)
-      feed(10)
-      log.placedRows(0, 10)
-      questions.shift()!.answer()
-      await vi.waitFor(() => expect(log.rowsVersion).toBe(1), settle)
+      await attachedAtBottom(10)
       // Fifty idle connections' keepalives: two entries every 40 ms. Until a second has passed, each shows as it comes.
       for (let i = 1; i < 25; i++) {
         vi.setSystemTime(t0 + 40 * i)
@@ -364,6 +368,46 @@ describe('log store', () => {
       // A second of 50 a second: the next rows wait for the tick, drawn in the frame it draws anyway.
       vi.setSystemTime(t0 + 1000)
       await heldForTick(2, 58)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('at the bottom in a flood, shows new rows with every other tick of the clock (half a second apart)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const { questions, feed, attachedAtBottom } = handAnsweredLog()
+      const t0 = Date.now()
+      await attachedAtBottom(10)
+      /** A tick of the clock at `ms` after t0, and the entries shown after it. */
+      const tick = async (ms: number) => {
+        vi.setSystemTime(t0 + ms)
+        now.value = new Date()
+        await nextTick()
+        return log.matching
+      }
+      /** Hundreds within moments: a flood, whose rows are held for a tick. */
+      const flood = async (ms: number, shown: number) => {
+        vi.setSystemTime(t0 + ms)
+        feed(500)
+        questions.shift()!.answer()
+        for (let i = 0; i < 10; i++) await Promise.resolve()
+        expect(log.matching).toBe(shown)
+      }
+      // The flood's first rows show with the next tick.
+      await flood(10, 10)
+      expect(await tick(250)).toBe(510)
+      log.placedRows(500, 510)
+      // The next ones not with the tick a quarter of a second later, but with the one after.
+      for (const [at, before] of [
+        [260, 510],
+        [760, 1010],
+      ] as const) {
+        await flood(at, before)
+        expect(await tick(at + 240)).toBe(before)
+        expect(await tick(at + 490)).toBe(before + 500)
+        log.placedRows(before + 490, before + 500)
+      }
     } finally {
       vi.useRealTimers()
     }

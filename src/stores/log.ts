@@ -40,6 +40,12 @@ const WINDOW_MARGIN = 40
 const FLOOD_ENTRIES_PER_SECOND = 1000
 const FLOOD_WINDOW_MS = 100
 /**
+ * In a flood, the rows that follow the bottom show at most this often: with every other tick of the clock, the ticks
+ * on which the timeline and the cost meter redraw in a flood (their busy windows are as long). Nobody reads rows that
+ * come a thousand a second, and the log's redraw (rows patched, laid out and painted) was most of each tick's task.
+ */
+const FLOOD_SHOW_MS = 500
+/**
  * New entries a second, sustained over a second or more, from which the rows that follow the bottom wait for the
  * tick too: fifty idle connections' keepalives (50 a second, one or two per update) each drew a frame of their own
  * for a row nobody reads one by one, the whole document repainted each time (a third of the main thread).
@@ -170,9 +176,9 @@ export const useLogStore = defineStore('log', () => {
       laterCounters = undefined
       if (later) onCounters(later)
     }
-    const flooding =
-      sustained(c) ||
+    const flood =
       (c.appended - appended.value) * 1000 >= FLOOD_ENTRIES_PER_SECOND * Math.max(FLOOD_WINDOW_MS, Date.now() - shownAt)
+    const flooding = sustained(c) || flood
     Promise.resolve(host.rows(asked.start, asked.end)).then(
       (rows) => {
         const show = () => {
@@ -182,7 +188,7 @@ export const useLogStore = defineStore('log', () => {
           screen = { ...next, at: version.value }
           done()
         }
-        if (flooding) holdForTick(show)
+        if (flooding) holdForTick(show, flood)
         else show()
       },
       () => {
@@ -192,12 +198,22 @@ export const useLogStore = defineStore('log', () => {
     )
   }
 
-  // Rows held for the clock's next tick (see FLOOD_ENTRIES_PER_SECOND); a timer shows them if the clock is late.
+  // Rows held for the clock's next tick (see FLOOD_ENTRIES_PER_SECOND), in a flood for the first tick FLOOD_SHOW_MS
+  // after the flood's last rows shown (a tick may come CLOCK.earlyMs early); a timer shows them if the clock is late.
   let held: (() => void) | undefined
+  let heldNotBefore = 0
   let heldTimer: ReturnType<typeof setTimeout> | undefined
-  function holdForTick(show: () => void): void {
-    held = show
-    heldTimer = setTimeout(showHeld, CLOCK.intervalMs + CLOCK.earlyMs)
+  /** When the rows of a flood last showed. */
+  let floodShownAt = -Infinity
+  function holdForTick(show: () => void, flood: boolean): void {
+    held = flood
+      ? () => {
+          floodShownAt = Date.now()
+          show()
+        }
+      : show
+    heldNotBefore = flood ? floodShownAt + FLOOD_SHOW_MS : 0
+    heldTimer = setTimeout(showHeld, Math.max(0, heldNotBefore - Date.now()) + CLOCK.intervalMs + CLOCK.earlyMs)
   }
   function showHeld(): void {
     clearTimeout(heldTimer)
@@ -205,7 +221,9 @@ export const useLogStore = defineStore('log', () => {
     held = undefined
     show?.()
   }
-  watch(now, showHeld)
+  watch(now, () => {
+    if (Date.now() >= heldNotBefore - CLOCK.earlyMs) showHeld()
+  })
 
   function ask(start: number, end: number): void {
     screen = { start, end, at: version.value }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { startEchoServer } from '@/core/test-support/ws-test-server'
+import { now } from '@/composables/now'
 import { useCostStore } from './cost'
 import { useLogStore } from './log'
 import { TAB_CONNECTIONS_KEY, useSessionStore } from './session'
@@ -193,6 +195,32 @@ describe('session store', () => {
     // 20 sent, 20 echoed: the meter's counts show within a (short) window.
     await vi.waitFor(() => expect(cost.messages).toBe(40), settle)
     expect(cost.meteredMessages).toBe(40)
+  })
+
+  it('counts the connection minutes shown with every tick, and during a flood with the messages shown', async () => {
+    const cost = useCostStore()
+    session.configure({ endpoint: server.url })
+    expect(session.connect()).toEqual({ ok: true })
+    await vi.waitFor(() => expect(session.state.readyState).toBe(1), settle)
+    // Date alone is faked (the clock the meter counts minutes on and its batch measures windows on).
+    vi.useFakeTimers({ toFake: ['Date'] })
+    /** A tick of the clock `ms` later, and the connection minutes shown after it. */
+    const tick = async (ms: number) => {
+      vi.setSystemTime(Date.now() + ms)
+      now.value = new Date()
+      await nextTick()
+      return cost.connectionMinutes
+    }
+    const idle = cost.connectionMinutes
+    expect(await tick(60_000)).toBeGreaterThan(idle + 0.9)
+    // Hundreds in the meter's first window: the next window is a flood's, which the clock's tick ends.
+    for (let i = 0; i < 400; i++) session.send(`m${i}`)
+    await vi.waitFor(() => expect(cost.messages).toBeGreaterThan(0), settle)
+    const flooding = cost.connectionMinutes
+    // A tick within the window: the minutes shown stay with the counts shown (they redraw together).
+    expect(await tick(300)).toBe(flooding)
+    // A minute later, the tick ends the window: the minutes move on.
+    expect(await tick(60_000)).toBeGreaterThan(flooding + 0.9)
   })
 
   it('records events that did not come from the socket in the log and tells subscribers nothing of them', async () => {

@@ -136,6 +136,17 @@ describe('intervalBatch with the page clock', () => {
     expect(flushedAt).toHaveLength(count + 1)
   })
 
+  it('says whether the window under way is a busy one, until the tick that ends it after the calls stopped', () => {
+    const batch = intervalBatch(() => {}, 250, { perSecond: 1000, ms: 500 }, clock)
+    start = Date.now()
+    expect(batch.busy()).toBe(false)
+    flood(batch, 1000)
+    expect(batch.busy()).toBe(true)
+    vi.advanceTimersByTime(500)
+    batch.tick()
+    expect(batch.busy()).toBe(false)
+  })
+
   it('flushes a busy window by itself when the clock stops ticking', () => {
     const flushedAt: number[] = []
     const batch = intervalBatch(() => flushedAt.push(Date.now() - start), 250, { perSecond: 1000, ms: 500 }, clock)

@@ -19,6 +19,8 @@ export interface IntervalBatch {
    * Does nothing for a batch made without a clock.
    */
   tick(): void
+  /** The window under way is a busy one (see `busy`): its flush waits for the clock, if made with one. */
+  busy(): boolean
 }
 
 /**
@@ -67,5 +69,6 @@ export function intervalBatch(
     const elapsed = now() - lastFlushAt
     if (elapsed >= busy.ms - clock.earlyMs) end(elapsed)
   }
+  batch.busy = () => busyWindow
   return batch
 }
