@@ -72,7 +72,10 @@ export interface FloodCase {
   loads: number[]
 }
 
-const CONNECTIONS = [1, 10]
+/** BENCH_FLOOD_CONNECTIONS (e.g. `10`): only those cases, for A/B runs of one of them. */
+const CONNECTIONS = process.env.BENCH_FLOOD_CONNECTIONS
+  ? process.env.BENCH_FLOOD_CONNECTIONS.split(',').map(Number)
+  : [1, 10]
 
 export async function runFloodBench(
   baseUrl: string,

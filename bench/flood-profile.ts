@@ -2,8 +2,8 @@
  * Where a flood's (or idle keepalives') time goes: CPU profiles of the playground's main thread and, with the worker
  * host, of its connections worker, in a quiet tab, from an unminified build so functions keep their names. Prints
  * self and inclusive ms and µs per message (or per keepalive). A diagnosis aid, not a bench:
- * `npx tsx bench/flood-profile.ts [worker|inline] [connections] [--idle]`; `bare-worker`: the bench's bare worker page's
- * threads' CPU time for the same flood, for comparison (BARE_ONMESSAGE replaces the start of its handler,
+ * `npx tsx bench/flood-profile.ts [worker|inline] [connections] [--idle]`; `bare-worker` (`bare-main`): the bench's bare
+ * worker page's (bare main-thread page's) threads' CPU time for the same flood, for comparison (BARE_ONMESSAGE replaces the start of its handler,
  * `ws.onmessage = () => {`, e.g. with `ws.onmessage = (e) => { self.x = e.data;` to see what reading the text costs).
  * The threads' CPU time comes from /proc (Linux): a JS profile of a worker files most of its native work (the socket's
  * message events) under "(idle)", so only the /proc and trace lines say what the worker costs in all.
@@ -52,25 +52,37 @@ const { baseUrl, floodUrl, browser, close } = await serveForProfile(outDir, [
   `--flood-profile=${process.pid}`,
 ])
 try {
-  if (args[0] === 'bare-worker') {
-    // The bench's bare worker page (counts messages in a worker), its threads measured while it is open.
+  if (args[0] === 'bare-worker' || args[0] === 'bare-main') {
+    // The bench's bare worker page (counts messages in a worker), or with `bare-main` its bare page counting on its
+    // main thread, its threads measured while it is open.
+    const inWorker = args[0] === 'bare-worker'
     const tab = await QuietTab.open(browser, 'about:blank')
     const browserPid = markedBrowser()
     const each = Math.floor(MESSAGES / connections)
-    const body = `const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });${BARE_COUNTER(floodUrl, each, connections).replace('ws.onmessage = () => {', process.env.BARE_ONMESSAGE || 'ws.onmessage = () => {')}`
+    const counter = BARE_COUNTER(floodUrl, each, connections).replace(
+      'ws.onmessage = () => {',
+      process.env.BARE_ONMESSAGE || 'ws.onmessage = () => {',
+    )
+    const body = `const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });${counter}`
     await tab.evaluate(
       `(window.__bare = URL.createObjectURL(new Blob([${JSON.stringify(body)}], { type: 'text/javascript' })), true)`,
     )
+    const tracer = trace ? await startTrace(browser) : undefined
     const before = browserPid ? threadCpu(browserPid) : undefined
-    const ms = await tab.evaluate<number>(`new Promise((resolve, reject) => {
+    const ms = await tab.evaluate<number>(
+      inWorker
+        ? `new Promise((resolve, reject) => {
       const worker = new Worker(window.__bare)
       // Anything else a BARE_ONMESSAGE handler posts is only received.
       worker.onmessage = (e) => e.data.error ? reject(new Error(e.data.error)) : e.data.ms !== undefined && resolve(e.data.ms)
-    })`)
+    })`
+        : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${counter} })`,
+    )
     const after = browserPid ? threadCpu(browserPid) : undefined
+    if (tracer) await tracer.stop(each * connections, 'message', tab)
     await tab.close()
     console.log(
-      `bare worker page, ${connections} connection(s), ${each * connections} messages: ${((each * connections * 1000) / ms).toFixed(0)} msg/s, load ${loadavg()[0]!.toFixed(1)}`,
+      `bare ${inWorker ? 'worker' : 'main-thread'} page, ${connections} connection(s), ${each * connections} messages: ${((each * connections * 1000) / ms).toFixed(0)} msg/s, load ${loadavg()[0]!.toFixed(1)}`,
     )
     if (before && after) printThreads(before, after, each * connections, 'message', 'flood')
     process.exit(0)

@@ -66,9 +66,11 @@ test('named saved messages persist across reloads', async ({ page }) => {
 test('the log filters by text, regex and direction, and exports NDJSON and JSON', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
-  await sendMessage(page, '{"action":"echo","data":"apple"}')
-  await sendMessage(page, '{"action":"echo","data":"banana"}')
   const rows = logList(page).getByRole('option')
+  await sendMessage(page, '{"action":"echo","data":"apple"}')
+  // The export below lists apple's echo before banana: a reply that came after the second send would not be.
+  await expect(rows.filter({ hasText: 'apple' })).toHaveCount(2)
+  await sendMessage(page, '{"action":"echo","data":"banana"}')
   await expect(rows.filter({ hasText: 'banana' })).toHaveCount(2)
 
   await page.getByLabel('Filter log').fill('apple')

@@ -53,6 +53,8 @@ export async function openPlayground(page: Page, params: Record<string, string |
 /** The lab, the management API and the cost meter are tabs of the work area. */
 export async function openTool(page: Page, name: 'Timeout lab' | 'Management API' | 'Cost meter') {
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name }).click()
+  // Each tool's code loads after the first paint: a check of the page made at once could find its panel still empty.
+  await expect(page.getByRole('tabpanel', { name })).not.toBeEmpty()
 }
 
 export function stateBadge(page: Page) {

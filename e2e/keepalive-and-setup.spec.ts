@@ -52,10 +52,16 @@ test('keepalive stops on a close and never sends on a closed socket', async ({ p
   expect(seen.length).toBeGreaterThan(0)
   await expect(page.getByLabel('Next keepalive in')).toHaveCount(0)
   await expect(page.getByText('waiting for OPEN')).toBeVisible()
-  const count = () => page.getByLabel('Log entry count').textContent()
-  const atClose = await count()
+  const count = page.getByLabel('Log entry count')
+  // The count follows the badge by a moment (its rows come from the worker's log first): read it once it shows
+  // every entry the page had at the close.
+  const entries = await page.evaluate(
+    () => (window as unknown as { playground: { log: { total: number } } }).playground.log.total,
+  )
+  await expect(count).toHaveText(new RegExp(`^${entries.toLocaleString('en-US')} entries`))
+  const atClose = await count.textContent()
   await page.waitForTimeout(1000) // more than three intervals: a live timer would have logged a keepalive or an error
-  expect(await count()).toBe(atClose)
+  expect(await count.textContent()).toBe(atClose)
 })
 
 test('URL parameters restore a set-up: endpoint, autoconnect, keepalive, payload and profile', async ({

@@ -56,6 +56,8 @@ test('kept log: off by default; on, it survives a reload marked restored, withou
   await sendMessage(page, 'after the reload', 'Text')
   await expect(sent('after the reload')).toHaveCount(1)
   await expect(sent('after the reload')).not.toContainText('restored')
+  // Its reply too (the restored one and this one): a reply that came after the Clear below would be kept anew.
+  await expect(logList(page).locator('[data-kind="received"]')).toHaveCount(2)
   await expect.poll(async () => (await keptRecords(page)).filter((r) => r.data === 'after the reload').length).toBe(1)
   expect((await keptRecords(page)).length).toBeGreaterThanOrEqual(7)
 
