@@ -12,16 +12,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
+import { collectTraceEvents, type CpuProfile, type TraceEvent } from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
 import type { Browser } from '@playwright/test'
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]
-  samples: number[]
-  timeDeltas: number[]
-}
 type Send = <T>(method: string, params?: object) => Promise<T>
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
@@ -276,23 +272,10 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
   print('inclusive time', inclusive, top)
 }
 
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  ts?: number
-  dur?: number
-  /** Thread (CPU) time of a complete event, where the trace has it. */
-  tdur?: number
-  args?: { name?: string; data?: { nodeId?: number; layerId?: number } }
-}
-
 /** A browser-wide trace (timeline categories); `stop` prints the renderer main threads' work by event name. */
 async function startTrace(browser: Browser) {
   const cdp = await browser.newBrowserCDPSession()
-  const events: TraceEvent[] = []
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
+  const events = collectTraceEvents(cdp)
   await cdp.send('Tracing.start', {
     // PROFILE_TRACE_CATEGORIES adds categories (e.g. cc,viz,gpu to follow a frame past the main thread).
     categories: [
@@ -430,13 +413,13 @@ function clickTimeline(events: TraceEvent[], main: string | undefined) {
   const [pid] = main.split(':')
   type Data = { type?: string; url?: string; functionName?: string; frame?: string }
   const data = (e: TraceEvent) => (e.args as { data?: Data } | undefined)?.data
-  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ts !== undefined)
+  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main)
   const input = onMain.find((e) => e.name === 'EventDispatch' && /^(pointerdown|mousedown)$/.test(data(e)?.type ?? ''))
   if (!input) {
     console.log('\nclick: no pointerdown on the main thread in the trace')
     return
   }
-  const from = input.ts!
+  const from = input.ts
   const to = from + 400_000
   const at = (ts: number) => ((ts - from) / 1000).toFixed(1).padStart(7)
   const threadNames = new Map(
@@ -464,7 +447,7 @@ function clickTimeline(events: TraceEvent[], main: string | undefined) {
   ])
   console.log(`\nclick timeline (ms from the pointerdown; wall / CPU ms):`)
   for (const e of events) {
-    if (e.ts === undefined || e.ts < from - 20_000 || e.ts > to) continue
+    if (e.ts < from - 20_000 || e.ts > to) continue
     const key = `${e.pid}:${e.tid}`
     const thread = threadNames.get(key) ?? ''
     if (key === main) {
@@ -489,12 +472,12 @@ function clickTimeline(events: TraceEvent[], main: string | undefined) {
 
 /** Sum of the events not nested in another (a thread's top-level tasks). */
 function busy(list: TraceEvent[]): { wall: number; cpu: number } {
-  const sorted = [...list].sort((a, b) => a.ts! - b.ts!)
+  const sorted = [...list].sort((a, b) => a.ts - b.ts)
   let wall = 0
   let cpu = 0
   let end = -Infinity
   for (const e of sorted) {
-    const ts = e.ts!
+    const ts = e.ts
     if (ts < end) continue
     end = ts + e.dur!
     wall += e.dur! / 1000

@@ -8,23 +8,7 @@ import { chromium, type Page } from '@playwright/test'
 import { preview } from 'vite'
 import { startHostileServer } from '../e2e/hostile-server'
 import { findChromium } from '../scripts/chromium-path.ts'
-
-interface TraceEvent {
-  name: string
-  ph: string
-  ts: number
-  dur?: number
-  pid: number
-  tid: number
-  args?: { name?: string; data?: Record<string, unknown> }
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]
-  samples: number[]
-  timeDeltas: number[]
-  startTime: number
-}
+import { collectTraceEvents, type CpuProfile, type TraceEvent } from './chromium-trace'
 
 const ROUNDS = Number(process.argv[2] ?? 3)
 /** `--arrival`: click the 50 MB message as soon as its row shows, as the bench does, tracing from before it is sent. */
@@ -93,8 +77,7 @@ function settle(page: Page) {
 
 async function profileClick(page: Page, label: string, click: () => Promise<void>) {
   const cdp = await page.context().newCDPSession(page)
-  const events: TraceEvent[] = []
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
+  const events = collectTraceEvents(cdp)
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
   await cdp.send('Tracing.start', {

@@ -7,26 +7,10 @@
  * `--load` profiles a second load of the tab instead, `--cold` (trace only) its first load in a new browser.
  */
 import { loadavg } from 'node:os'
+import { collectTraceEvents, type CpuProfile, type TraceEvent } from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import type { Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]
-  startTime: number
-  samples: number[]
-  timeDeltas: number[]
-}
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  ts: number
-  dur?: number
-  tdur?: number
-  args?: { name?: string; data?: { message?: string } }
-}
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const host: Host = args[0] === 'inline' ? 'inline' : 'worker'
@@ -54,8 +38,7 @@ const { baseUrl, floodUrl, browser, close } = await serveForProfile(outDir, [
 try {
   const query = `endpoint=${encodeURIComponent(floodUrl)}&keepalive=1`
   const cdp = await browser.newBrowserCDPSession()
-  const events: TraceEvent[] = []
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])))
+  const events = collectTraceEvents(cdp)
   const startTracing = () =>
     cdp.send('Tracing.start', {
       categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8',
