@@ -1,6 +1,7 @@
 /**
  * What Chromium's `Profiler.stop` and `Tracing.dataCollected` hand the diagnosis scripts (flood-profile.ts,
- * setup-profile.ts, open-profile.ts), typed as far as they read them, and the one way they gather a trace.
+ * setup-profile.ts, open-profile.ts), typed as far as they read them; the one way they gather a trace, and the one way
+ * they read a profile's samples.
  */
 import type { CDPSession } from '@playwright/test'
 
@@ -34,4 +35,24 @@ export function collectTraceEvents(cdp: CDPSession): TraceEvent[] {
     for (const event of e.value as unknown as TraceEvent[]) events.push(event)
   })
   return events
+}
+
+/** A function as the scripts print it: name, file, line. */
+export function functionKey(f: CpuProfile['nodes'][number]['callFrame']): string {
+  return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+}
+
+/**
+ * A CPU profile's samples in time order (`at` in µs on the trace's clock), each with the ms it stands for: the gap to
+ * the next one in time, as DevTools counts it. Samples can arrive out of order (negative deltas, most often in a
+ * worker), so array order is not time order.
+ */
+export function profileSamples(profile: CpuProfile): { at: number; id: number; ms: number }[] {
+  let clock = profile.startTime
+  const stamps = profile.timeDeltas.map((delta) => (clock += delta))
+  const order = profile.samples.map((_, i) => i).sort((a, b) => stamps[a]! - stamps[b]!)
+  return order.map((i, k) => {
+    const next = order[k + 1]
+    return { at: stamps[i]!, id: profile.samples[i]!, ms: next === undefined ? 0 : (stamps[next]! - stamps[i]!) / 1000 }
+  })
 }

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { collectTraceEvents, type CpuProfile, type TraceEvent } from './chromium-trace'
+import { collectTraceEvents, functionKey, profileSamples, type CpuProfile, type TraceEvent } from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
@@ -238,29 +238,19 @@ function report(thread: string, profile: CpuProfile, units: number, per: string)
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const parent = new Map<number, number>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
-  const key = (f: CpuProfile['nodes'][number]['callFrame']) =>
-    `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
   const self = new Map<string, number>()
   const inclusive = new Map<string, number>()
-  // Samples can arrive out of order (negative deltas, most often in a worker): each sample's time is the gap to the
-  // next one in time order, as DevTools counts it.
-  let clock = 0
-  const stamps = profile.timeDeltas.map((delta) => (clock += delta))
-  const order = profile.samples.map((_, i) => i).sort((a, b) => stamps[a]! - stamps[b]!)
-  order.forEach((i, at) => {
-    const id = profile.samples[i]!
-    const next = order[at + 1]
-    const ms = next === undefined ? 0 : (stamps[next]! - stamps[i]!) / 1000
-    const k = key(byId.get(id)!.callFrame)
+  for (const { id, ms } of profileSamples(profile)) {
+    const k = functionKey(byId.get(id)!.callFrame)
     self.set(k, (self.get(k) ?? 0) + ms)
     const seen = new Set<string>()
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const name = key(byId.get(at)!.callFrame)
+      const name = functionKey(byId.get(at)!.callFrame)
       if (seen.has(name)) continue
       seen.add(name)
       inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
     }
-  })
+  }
   const print = (title: string, map: Map<string, number>, top: number) => {
     console.log(`\n${thread}, ${title} (ms, µs per ${per}):`)
     for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))

@@ -7,7 +7,7 @@
  * `--load` profiles a second load of the tab instead, `--cold` (trace only) its first load in a new browser.
  */
 import { loadavg } from 'node:os'
-import { collectTraceEvents, type CpuProfile, type TraceEvent } from './chromium-trace'
+import { collectTraceEvents, functionKey, profileSamples, type CpuProfile, type TraceEvent } from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import type { Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
@@ -159,15 +159,13 @@ try {
   }
   // CPU profile samples inside a task, self time by function.
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-  let clock = profile.startTime
-  const sampleAt = profile.timeDeltas.map((delta) => (clock += delta))
+  const samples = profileSamples(profile)
   const selfIn = (from: number, to: number) => {
     const self = new Map<string, number>()
-    for (let i = 0; i < profile.samples.length - 1; i++) {
-      if (sampleAt[i]! < from || sampleAt[i]! > to) continue
-      const f = byId.get(profile.samples[i]!)!.callFrame
-      const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
-      self.set(k, (self.get(k) ?? 0) + (sampleAt[i + 1]! - sampleAt[i]!) / 1000)
+    for (const { at, id, ms } of samples) {
+      if (at < from || at > to) continue
+      const k = functionKey(byId.get(id)!.callFrame)
+      self.set(k, (self.get(k) ?? 0) + ms)
     }
     return [...self].sort((a, b) => b[1] - a[1])
   }
