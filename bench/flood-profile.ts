@@ -267,10 +267,12 @@ async function startTrace(browser: Browser) {
   const cdp = await browser.newBrowserCDPSession()
   const events = collectTraceEvents(cdp)
   await cdp.send('Tracing.start', {
-    // PROFILE_TRACE_CATEGORIES adds categories (e.g. cc,viz,gpu to follow a frame past the main thread).
+    // PROFILE_TRACE_CATEGORIES adds categories (e.g. cc,viz,gpu to follow a frame past the main thread); PROFILE_TASKS
+    // adds what invalidated style and layout (see heaviestTasks).
     categories: [
       'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute',
       process.env.PROFILE_TRACE_CATEGORIES,
+      process.env.PROFILE_TASKS && 'disabled-by-default-devtools.timeline.invalidationTracking',
     ]
       .filter(Boolean)
       .join(','),
@@ -345,8 +347,74 @@ async function startTrace(browser: Browser) {
           .map((ms) => ms.toFixed(0))
           .join(', ')}`,
       )
+      if (process.env.PROFILE_TASKS) heaviestTasks(events, tasks, Number(process.env.PROFILE_TASKS))
       await cdp.detach()
     },
+  }
+}
+
+/** A Layout event's extent: objects laid out of the total, and its roots (#document: the whole page). */
+function layoutExtent(e: TraceEvent): string {
+  const args = e.args as
+    | {
+        beginData?: { dirtyObjects?: number; totalObjects?: number }
+        endData?: { layoutRoots?: { nodeName?: string }[] }
+      }
+    | undefined
+  const roots = (args?.endData?.layoutRoots ?? []).map((r) => r.nodeName).join(' ')
+  return `${args?.beginData?.dirtyObjects} of ${args?.beginData?.totalObjects} objects from ${roots}`
+}
+
+/**
+ * PROFILE_TASKS=n: what invalidated style and layout over the flood (by element and reason), the layouts by their
+ * roots, and the n main-thread tasks with the most CPU time with what ran inside each: what makes a task long.
+ */
+function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number) {
+  const thread = tasks[0] && `${tasks[0].pid}:${tasks[0].tid}`
+  const inside = events
+    .filter((e) => `${e.pid}:${e.tid}` === thread && e.dur !== undefined && e.name !== 'RunTask')
+    .sort((a, b) => a.ts - b.ts)
+  const count = (keys: string[]) => {
+    const counts = new Map<string, number>()
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1)
+    return [...counts].sort((a, b) => b[1] - a[1])
+  }
+  console.log('invalidations (count, kind, element, reason):')
+  const invalidations = events
+    .filter((e) => e.name.endsWith('InvalidationTracking'))
+    .map((e) => `${e.name.replace('InvalidationTracking', '')} ${e.args?.data?.nodeName} · ${e.args?.data?.reason}`)
+  for (const [key, times] of count(invalidations).slice(0, 25)) console.log(`${String(times).padStart(7)}  ${key}`)
+  const layouts = inside.filter((e) => e.name === 'Layout')
+  const byRoot = new Map<string, { ms: number; count: number }>()
+  for (const e of layouts) {
+    const roots = layoutExtent(e).replace(/.* from /, '')
+    const sum = byRoot.get(roots) ?? { ms: 0, count: 0 }
+    sum.ms += e.dur! / 1000
+    sum.count++
+    byRoot.set(roots, sum)
+  }
+  console.log('layouts by root (ms, count):')
+  for (const [roots, { ms, count: times }] of [...byRoot].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8))
+    console.log(`${ms.toFixed(1).padStart(9)} ${String(times).padStart(5)}  ${roots.slice(0, 100)}`)
+  const start = Math.min(...tasks.map((t) => t.ts))
+  for (const task of [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, n)) {
+    const end = task.ts + task.dur!
+    const within = inside.filter((e) => e.ts >= task.ts && e.ts < end)
+    const parts = new Map<string, number>()
+    for (const e of within) {
+      const data = e.args?.data as { functionName?: string; url?: string; lineNumber?: number } | undefined
+      const what = data?.functionName
+        ? `${e.name} ${data.functionName} ${data.url?.split('/').pop()}:${data.lineNumber}`
+        : e.name
+      parts.set(what, (parts.get(what) ?? 0) + e.dur! / 1000)
+    }
+    console.log(
+      `task ${(task.dur! / 1000).toFixed(1)} ms wall / ${((task.tdur ?? 0) / 1000).toFixed(1)} CPU, ${((task.ts - start) / 1000).toFixed(0)} ms in:`,
+    )
+    for (const [what, ms] of [...parts].sort((a, b) => b[1] - a[1]).slice(0, 10))
+      console.log(`  ${ms.toFixed(1).padStart(7)}  ${what}`)
+    for (const e of within.filter((x) => x.name === 'Layout'))
+      console.log(`  layout ${(e.dur! / 1000).toFixed(1)} ms: ${layoutExtent(e)}`)
   }
 }
 
