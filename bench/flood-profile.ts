@@ -173,7 +173,7 @@ try {
     // worker's line is what the connections worker costs the machine per message, its message events included.
     printThreads(startThreads, endThreads, units, per, idle ? 'run' : 'flood')
   }
-  if (tracer) await tracer.stop(units, per, tab)
+  const heavy = tracer ? await tracer.stop(units, per, tab) : []
   const mutations = await tab.evaluate<{ flushes: number; by: Record<string, number> }>('window.__mutations')
   console.log(`\nDOM changes: ${mutations.flushes} flushes that changed the DOM; flushes by region:`)
   for (const [name, count] of Object.entries(mutations.by)
@@ -190,6 +190,10 @@ try {
     // PROFILE_OUT: the main thread's CPU profile kept (its timestamps are the trace's: samples can be read by task).
     if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile))
     report('main thread', profile, units, per)
+    if (heavy.length) {
+      console.log("\nthe heaviest tasks' script (self ms by function):")
+      scriptInTasks(profile, heavy)
+    }
   }
   if (worker && process.env.PROFILE_CPU !== '0')
     report('worker', (await worker<{ profile: CpuProfile }>('Profiler.stop')).profile, units, per)
@@ -347,8 +351,9 @@ async function startTrace(browser: Browser) {
           .map((ms) => ms.toFixed(0))
           .join(', ')}`,
       )
-      if (process.env.PROFILE_TASKS) heaviestTasks(events, tasks, Number(process.env.PROFILE_TASKS))
+      const heavy = process.env.PROFILE_TASKS ? heaviestTasks(events, tasks, Number(process.env.PROFILE_TASKS)) : []
       await cdp.detach()
+      return heavy
     },
   }
 }
@@ -369,7 +374,7 @@ function layoutExtent(e: TraceEvent): string {
  * PROFILE_TASKS=n: what invalidated style and layout over the flood (by element and reason), the layouts by their
  * roots, and the n main-thread tasks with the most CPU time with what ran inside each: what makes a task long.
  */
-function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number) {
+function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number): TraceEvent[] {
   const thread = tasks[0] && `${tasks[0].pid}:${tasks[0].tid}`
   const inside = events
     .filter((e) => `${e.pid}:${e.tid}` === thread && e.dur !== undefined && e.name !== 'RunTask')
@@ -397,7 +402,8 @@ function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number) {
   for (const [roots, { ms, count: times }] of [...byRoot].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8))
     console.log(`${ms.toFixed(1).padStart(9)} ${String(times).padStart(5)}  ${roots.slice(0, 100)}`)
   const start = Math.min(...tasks.map((t) => t.ts))
-  for (const task of [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, n)) {
+  const heaviest = [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, n)
+  for (const task of heaviest) {
     const end = task.ts + task.dur!
     const within = inside.filter((e) => e.ts >= task.ts && e.ts < end)
     const parts = new Map<string, number>()
@@ -415,6 +421,25 @@ function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number) {
       console.log(`  ${ms.toFixed(1).padStart(7)}  ${what}`)
     for (const e of within.filter((x) => x.name === 'Layout'))
       console.log(`  layout ${(e.dur! / 1000).toFixed(1)} ms: ${layoutExtent(e)}`)
+  }
+  return heaviest
+}
+
+/** The script in each of the heaviest tasks: the main thread's CPU profile samples in its time, by function (self). */
+function scriptInTasks(profile: CpuProfile, heavy: TraceEvent[]) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
+  const samples = profileSamples(profile)
+  for (const task of heavy) {
+    const self = new Map<string, number>()
+    for (const { at, id, ms } of samples) {
+      if (at < task.ts || at >= task.ts + task.dur!) continue
+      const key = functionKey(nodes.get(id)!.callFrame)
+      self.set(key, (self.get(key) ?? 0) + ms)
+    }
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8)
+    console.log(
+      `task ${(task.dur! / 1000).toFixed(1)} ms: ${top.map(([key, ms]) => `${key} ${ms.toFixed(1)}`).join(' · ')}`,
+    )
   }
 }
 

@@ -118,9 +118,7 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     await expect(page.getByText('1 sent · 20000 received')).toBeVisible()
     // Scripts read the same log through window.playground: copies, by position, at most 10,000 per call.
     const script = await page.evaluate(() => {
-      type Entry = { kind: string; data?: string }
-      const log = (window as unknown as { playground: { log: { entries(start?: number, end?: number): Entry[] } } })
-        .playground.log
+      const log = window.playground.log
       log.entries(-1)[0]!.data = 'changed by a script'
       return {
         first: log.entries(0, 3).map((e) => e.kind),

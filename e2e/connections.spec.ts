@@ -1,8 +1,6 @@
 import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
 
-type ConnectionInfo = { name: string; readyState?: number; sentCount: number; receivedCount: number }
-const connections = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => (window as unknown as { playground: { connections: ConnectionInfo[] } }).playground.connections)
+const connections = (page: import('@playwright/test').Page) => page.evaluate(() => window.playground.connections)
 
 test('two connections side by side: each its own state, send to all, and the management picker names both', async ({
   page,
@@ -69,12 +67,7 @@ test('two tabs do not affect each other, and a reload restores the tab’s set-u
 })
 
 test('window.playground.experiment reads the same before the Timeout lab has loaded and after', async ({ page }) => {
-  const experiment = () =>
-    page.evaluate(
-      () =>
-        (window as unknown as { playground: { experiment: { id: string; status: string; rows: unknown[] } } })
-          .playground.experiment,
-    )
+  const experiment = () => page.evaluate(() => window.playground.experiment)
   await openPlayground(page)
   // The lab's code loads when the lab opens: a script still sees the lab idle, with the chosen experiment.
   expect(await experiment()).toMatchObject({ id: 'idle', status: 'idle', rows: [] })

@@ -43,9 +43,7 @@ async function signedRoundTrip(page: Page, gateway: Gateway, text: string) {
 /** Everything the page keeps or can hand out: localStorage, the DOM, the log export (and the URL unless it was given). */
 async function pageLeaks(page: Page): Promise<string> {
   const stored = await page.evaluate(
-    () =>
-      JSON.stringify({ ...localStorage }) +
-      JSON.stringify((window as unknown as { playground: { session: unknown } }).playground.session),
+    () => JSON.stringify({ ...localStorage }) + JSON.stringify(window.playground.session),
   )
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,18 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, openPlayground, stateBadge, test } from './fixtures'
 
-type ConnectionInfo = {
-  id: string
-  name: string
-  endpoint: string
-  readyState?: number
-  sentCount: number
-  receivedCount: number
-  keepaliveEnabled: boolean
-  profile: string
-}
-const connections = (page: Page) =>
-  page.evaluate(() => (window as unknown as { playground: { connections: ConnectionInfo[] } }).playground.connections)
+const connections = (page: Page) => page.evaluate(() => window.playground.connections)
 const connectionList = (page: Page) => page.getByRole('list', { name: 'Connections' })
 const demoStatus = (page: Page) => page.getByRole('status', { name: 'Demo status' })
 const consentDialog = (page: Page) => page.getByRole('dialog', { name: 'This link wants to act for you' })
@@ -47,9 +36,7 @@ test('broadcast demo: three connections, one broadcasts, all three receive it', 
   const logs = await page.evaluate(
     (ids) =>
       ids.map((id) =>
-        (
-          window as unknown as { playground: { connectionLog(id: string): { kind: string; data?: string }[] } }
-        ).playground
+        window.playground
           .connectionLog(id)
           .filter((e) => e.kind === 'received')
           .map((e) => JSON.parse(e.data!)),

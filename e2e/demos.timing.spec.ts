@@ -1,8 +1,6 @@
 import { expect, openPlayground, test } from './fixtures'
 
-type ConnectionInfo = { name: string; readyState?: number; lastClose?: { code: number }; sentCount: number }
-const connections = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => (window as unknown as { playground: { connections: ConnectionInfo[] } }).playground.connections)
+const connections = (page: import('@playwright/test').Page) => page.evaluate(() => window.playground.connections)
 
 // Real time: a gateway with a 1.5 s idle timeout. Only outcomes and their order are asserted, never durations. At load
 // 30+ on 2 cores one run in two saw the page stalled for longer than the idle timeout (the keepalive connection closed

@@ -43,6 +43,9 @@ export const test = base.extend<Fixtures & Options>({
 
 export { expect }
 
+/** The type of `window.playground`, which specs read as is inside page.evaluate (see playground-api.d.ts). */
+export type { PlaygroundApi } from '../src/core/playground-api'
+
 /** Opens the playground with a set-up in the URL, as a link or a script would. */
 export async function openPlayground(page: Page, params: Record<string, string | number> = {}) {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()

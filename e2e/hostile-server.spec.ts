@@ -131,8 +131,7 @@ test('a catastrophic filter pattern on a stream of messages leaves the page answ
     await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
     await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
     await sendMessage(page, `drip ${BACKTRACKING_SUBJECT} 50`, 'Text')
-    const total = () =>
-      page.evaluate(() => (window as unknown as { playground: { log: { total: number } } }).playground.log.total)
+    const total = () => page.evaluate(() => window.playground.log.total)
     await expect.poll(total).toBeGreaterThan(10)
     await page.getByLabel('Regular expression').check()
     await page.getByLabel('Filter log').fill('(a+)+$')

@@ -55,9 +55,7 @@ test('keepalive stops on a close and never sends on a closed socket', async ({ p
   const count = page.getByLabel('Log entry count')
   // The count follows the badge by a moment (its rows come from the worker's log first): read it once it shows
   // every entry the page had at the close.
-  const entries = await page.evaluate(
-    () => (window as unknown as { playground: { log: { total: number } } }).playground.log.total,
-  )
+  const entries = await page.evaluate(() => window.playground.log.total)
   await expect(count).toHaveText(new RegExp(`^${entries.toLocaleString('en-US')} entries`))
   const atClose = await count.textContent()
   await page.waitForTimeout(1000) // more than three intervals: a live timer would have logged a keepalive or an error

@@ -76,11 +76,7 @@ test.describe('a link opened by a person', () => {
     await expect(dialog).toHaveCount(0)
     // The lab is set up as the link said, idle, and ready for the user's own start.
     await expect(page.getByRole('button', { name: 'Start experiment' })).toBeEnabled()
-    expect(
-      await page.evaluate(
-        () => (window as unknown as { playground: { experiment: { status: string } } }).playground.experiment.status,
-      ),
-    ).toBe('idle')
+    expect(await page.evaluate(() => window.playground.experiment.status)).toBe('idle')
     expect(sockets).toEqual([])
   })
 })

@@ -1,13 +1,8 @@
 import type { Page } from '@playwright/test'
 import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
 
-interface HostInfo {
-  kind: 'worker' | 'inline'
-  fallback?: string
-}
-
-function hostInfo(page: Page): Promise<HostInfo> {
-  return page.evaluate(() => (window as unknown as { playground: { sessionHost: HostInfo } }).playground.sessionHost)
+function hostInfo(page: Page) {
+  return page.evaluate(() => window.playground.sessionHost)
 }
 
 /** Connect, send, see the echo, close: the same steps wherever the sockets run. */

@@ -1,21 +1,11 @@
 import type { Page } from '@playwright/test'
-import { expect, logList, openPlayground, openTool, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, test, type PlaygroundApi } from './fixtures'
 
-interface LabView {
-  status: string
-  rows: {
-    run: number
-    endpointKind: string
-    measured: Record<string, number | string | boolean | null>
-    documented: Record<string, unknown>
-    error?: string
-  }[]
-  summary: { measure: string; kind: string; mean?: number }[]
-}
+type LabView = PlaygroundApi['experiment']
 
 /** Reads the documented read-only hook, as a script would. */
 async function lab(page: Page): Promise<LabView> {
-  return page.evaluate(() => (window as unknown as { playground: { experiment: LabView } }).playground.experiment)
+  return page.evaluate(() => window.playground.experiment)
 }
 
 async function finished(page: Page, timeout = 30_000): Promise<LabView> {
@@ -102,8 +92,7 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     expect(alive.measured.survived).toBe(true)
     // The lab's keepalives are logged as keepalives, like the page's own.
     const outgoing = await page.evaluate(() => {
-      type Entry = { kind: string; direction: string; connection: number }
-      const log = (window as unknown as { playground: { log: { entries(): Entry[] } } }).playground.log
+      const log = window.playground.log
       return log
         .entries()
         .filter((e) => e.connection > 1000 && e.direction === 'out')

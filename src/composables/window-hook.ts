@@ -3,17 +3,19 @@ import { useLogStore } from '@/stores/log'
 import { useSessionStore } from '@/stores/session'
 import { redactSecrets } from '@/core/session/endpoint'
 import { DEFAULT_EXPERIMENT, EXPERIMENT_CHOICE_KEY } from '@/core/experiments/choice'
+import type { PlaygroundApi } from '@/core/playground-api'
 import { labStoreIfLoaded } from './lab-store'
 
 /**
- * `window.playground`: a documented, read-only view for scripts (Playwright, `npm run experiment`). Every getter
- * returns a fresh plain copy, so a script cannot change the page through it. No credentials are reachable here.
+ * `window.playground`: a documented, read-only view for scripts (Playwright, `npm run experiment`), of the type
+ * PlaygroundApi. Every getter returns a fresh plain copy, so a script cannot change the page through it. No
+ * credentials are reachable here.
  */
 export function installWindowHook(): void {
   const session = useSessionStore()
   const log = useLogStore()
   const copy = <T>(value: T): T => structuredClone(toRaw(value))
-  const hook = Object.freeze({
+  const hook = Object.freeze<PlaygroundApi>({
     version: 1,
     /** The selected connection. */
     get session() {
@@ -72,7 +74,7 @@ export function installWindowHook(): void {
         },
       }
     },
-    get experiment() {
+    get experiment(): PlaygroundApi['experiment'] {
       const lab = labStoreIfLoaded()
       // The lab loads when opened or chosen by a link: until then it is idle, with the user's last choice.
       if (!lab) {

@@ -16,6 +16,7 @@ import {
   summarise,
   type ExperimentId,
   type ExperimentProgress,
+  type LabStatus,
   type ResultRow,
 } from '@/core/experiments'
 import { EXPERIMENT_CHOICE_KEY, DEFAULT_EXPERIMENT } from '@/core/experiments/choice'
@@ -25,9 +26,6 @@ import { redactSecrets } from '@/core/session/endpoint'
 import { errorMessage } from '@/core/error-message'
 import { useCallsStore } from './calls'
 import { useSessionStore } from './session'
-
-/** `partly failed`: some runs gave a row with an error (e.g. a connection that never opened); `failed`: all did. */
-export type LabStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancelled' | 'failed'
 
 /** Experiment connections are numbered from here in the log and on the timeline, apart from the page's own. */
 

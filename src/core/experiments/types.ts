@@ -134,6 +134,9 @@ export interface ResultRow {
   error?: string
 }
 
+/** `partly failed`: some runs gave a row with an error (e.g. a connection that never opened); `failed`: all did. */
+export type LabStatus = 'idle' | 'running' | 'done' | 'partly failed' | 'cancelled' | 'failed'
+
 export interface ExperimentProgress {
   experimentId: ExperimentId
   /** 0 to 1, over all runs. */

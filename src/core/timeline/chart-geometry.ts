@@ -203,8 +203,10 @@ export function chartGeometry(
 
   // One pass over the window's segments and markers, grouped by lane.
   const segmentsBySource = new Map<string, StateSegment[]>()
-  // From the origin when it is earlier: a sliding chart's segments keep their place (and their DOM) between redraws.
-  for (const s of source.segmentsIn(Math.min(from, origin), to)) {
+  // A sliding chart keeps what it drew in place between redraws (the same coordinates, the same DOM): segments are
+  // cut at a time that moves on a whole window at a time from the origin, not with every redraw.
+  const since = from <= origin ? from : origin + Math.floor((from - origin) / span) * span
+  for (const s of source.segmentsIn(since, to)) {
     const key = s.source ?? ''
     let list = segmentsBySource.get(key)
     if (!list) segmentsBySource.set(key, (list = []))
@@ -229,6 +231,8 @@ export function chartGeometry(
       const label = `${spec.name} · ${READY_STATE_NAMES[s.state]} (${s.state}) · connection ${connectionLabel(s.connection)} · ${clockTime(s.start)} → ${open ? 'now' : clockTime(end)}`
       return {
         ...s,
+        // A live segment's end is `to`, which moves with every redraw: left out, so an unchanged lane stays equal.
+        end: open ? undefined : s.end,
         x: x(s.start),
         w: Math.max(1.5, x(open ? (options.openUntil ?? to) : end) - x(s.start)),
         y: compact ? BAND_Y : laneY(s.state),
