@@ -56,3 +56,21 @@ export function profileSamples(profile: CpuProfile): { at: number; id: number; m
     return { at: stamps[i]!, id: profile.samples[i]!, ms: next === undefined ? 0 : (stamps[next]! - stamps[i]!) / 1000 }
   })
 }
+
+/**
+ * Self time by function (ms) of a profile's samples in a window [from, to) on the trace's clock, most first: what
+ * script ran inside a task the trace shows.
+ */
+export function selfTimeIn(profile: CpuProfile): (from: number, to: number) => [string, number][] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const samples = profileSamples(profile)
+  return (from, to) => {
+    const self = new Map<string, number>()
+    for (const { at, id, ms } of samples) {
+      if (at < from || at >= to) continue
+      const key = functionKey(byId.get(id)!.callFrame)
+      self.set(key, (self.get(key) ?? 0) + ms)
+    }
+    return [...self].sort((a, b) => b[1] - a[1])
+  }
+}

@@ -12,7 +12,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { collectTraceEvents, functionKey, profileSamples, type CpuProfile, type TraceEvent } from './chromium-trace'
+import {
+  collectTraceEvents,
+  functionKey,
+  profileSamples,
+  selfTimeIn,
+  type CpuProfile,
+  type TraceEvent,
+} from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
@@ -299,10 +306,7 @@ async function startTrace(browser: Browser) {
         if (!mains.has(key) || e.ph !== 'X' || e.dur === undefined) continue
         const names = byThread.get(key) ?? new Map<string, { ms: number; count: number }>()
         byThread.set(key, names)
-        const sum = names.get(e.name) ?? { ms: 0, count: 0 }
-        sum.ms += e.dur / 1000
-        sum.count++
-        names.set(e.name, sum)
+        addDuration(names, e.name, e.dur)
       }
       // The tab's thread is the busiest one.
       const [, names] =
@@ -318,10 +322,7 @@ async function startTrace(browser: Browser) {
         const node = e.args?.data?.nodeId
         if (e.name !== 'Paint' || e.dur === undefined || node === undefined) continue
         if (names !== byThread.get(`${e.pid}:${e.tid}`)) continue
-        const sum = paints.get(node) ?? { ms: 0, count: 0 }
-        sum.ms += e.dur / 1000
-        sum.count++
-        paints.set(node, sum)
+        addDuration(paints, node, e.dur)
       }
       console.log('paint by element (ms total, count):')
       await tab.send('DOM.getDocument', { depth: 0 }).catch(() => undefined)
@@ -358,6 +359,14 @@ async function startTrace(browser: Browser) {
   }
 }
 
+/** Adds an event's duration (µs) to its key's total (ms) and count. */
+function addDuration<K>(totals: Map<K, { ms: number; count: number }>, key: K, micros: number) {
+  const sum = totals.get(key) ?? { ms: 0, count: 0 }
+  sum.ms += micros / 1000
+  sum.count++
+  totals.set(key, sum)
+}
+
 /** A Layout event's extent: objects laid out of the total, and its roots (#document: the whole page). */
 function layoutExtent(e: TraceEvent): string {
   const args = e.args as
@@ -392,11 +401,7 @@ function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number): Tr
   const layouts = inside.filter((e) => e.name === 'Layout')
   const byRoot = new Map<string, { ms: number; count: number }>()
   for (const e of layouts) {
-    const roots = layoutExtent(e).replace(/.* from /, '')
-    const sum = byRoot.get(roots) ?? { ms: 0, count: 0 }
-    sum.ms += e.dur! / 1000
-    sum.count++
-    byRoot.set(roots, sum)
+    addDuration(byRoot, layoutExtent(e).replace(/.* from /, ''), e.dur!)
   }
   console.log('layouts by root (ms, count):')
   for (const [roots, { ms, count: times }] of [...byRoot].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8))
@@ -427,16 +432,9 @@ function heaviestTasks(events: TraceEvent[], tasks: TraceEvent[], n: number): Tr
 
 /** The script in each of the heaviest tasks: the main thread's CPU profile samples in its time, by function (self). */
 function scriptInTasks(profile: CpuProfile, heavy: TraceEvent[]) {
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
-  const samples = profileSamples(profile)
+  const selfIn = selfTimeIn(profile)
   for (const task of heavy) {
-    const self = new Map<string, number>()
-    for (const { at, id, ms } of samples) {
-      if (at < task.ts || at >= task.ts + task.dur!) continue
-      const key = functionKey(nodes.get(id)!.callFrame)
-      self.set(key, (self.get(key) ?? 0) + ms)
-    }
-    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8)
+    const top = selfIn(task.ts, task.ts + task.dur!).slice(0, 8)
     console.log(
       `task ${(task.dur! / 1000).toFixed(1)} ms: ${top.map(([key, ms]) => `${key} ${ms.toFixed(1)}`).join(' · ')}`,
     )

@@ -7,7 +7,7 @@
  * `--load` profiles a second load of the tab instead, `--cold` (trace only) its first load in a new browser.
  */
 import { loadavg } from 'node:os'
-import { collectTraceEvents, functionKey, profileSamples, type CpuProfile, type TraceEvent } from './chromium-trace'
+import { collectTraceEvents, selfTimeIn, type CpuProfile, type TraceEvent } from './chromium-trace'
 import { serveForProfile } from './profile-page'
 import type { Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
@@ -158,17 +158,7 @@ try {
       .join(', ')
   }
   // CPU profile samples inside a task, self time by function.
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-  const samples = profileSamples(profile)
-  const selfIn = (from: number, to: number) => {
-    const self = new Map<string, number>()
-    for (const { at, id, ms } of samples) {
-      if (at < from || at > to) continue
-      const k = functionKey(byId.get(id)!.callFrame)
-      self.set(k, (self.get(k) ?? 0) + ms)
-    }
-    return [...self].sort((a, b) => b[1] - a[1])
-  }
+  const selfIn = selfTimeIn(profile)
   const phases = new Map<string, { wall: number; cpu: number; n: number; longest: number }>()
   for (const t of tasks) {
     const phase = actionAt(t.ts).replace(/ \d+$/, '')
