@@ -4,7 +4,11 @@
  * of medians (or of bests) measured minutes apart.
  */
 
-/** Runs `rounds` rounds of every contender in order; returns each contender's results in round order. */
+/**
+ * Runs `rounds` rounds of every contender; returns each contender's results in round order. Each round starts one
+ * contender further on, so none always runs first or last: whatever a run leaves behind (the browser's garbage, a
+ * server's buffers, a neighbour's burst that follows) falls on every contender in turn.
+ */
 export async function pairedRounds<K extends string, T>(
   rounds: number,
   contenders: Record<K, () => Promise<T>>,
@@ -14,7 +18,8 @@ export async function pairedRounds<K extends string, T>(
   const all = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>
   for (let round = 0; round < rounds; round++) {
     const results = {} as Record<K, T>
-    for (const name of names) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!
       results[name] = await contenders[name]()
       all[name].push(results[name])
     }

@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowReactive, shallowReadonly, shallowRef, watch } from 'vue'
+import { computed, shallowReactive, shallowReadonly, shallowRef, toRaw, watch } from 'vue'
 import { useSessionStorage } from '@vueuse/core'
 import type { SessionEvent } from '@/core/session/events'
 import { rememberEndpoint } from '@/core/session/endpoint'
@@ -144,7 +144,11 @@ export const useSessionStore = defineStore('session', () => {
   // counts messages waits for the paced repaint; anything else (readyState, a close) shows at once. Scripts read
   // the exact state (`currentState`).
   const states = new StatePacer(
-    (id) => entries.get(id)?.live,
+    // Compared field by field on every update of a flood: read past the reactive proxy (no tracking is wanted here).
+    (id) => {
+      const live = entries.get(id)?.live
+      return live && toRaw(live)
+    },
     (id, state) => {
       const entry = entries.get(id)
       // Assigning the state whole triggers only the fields that changed.
