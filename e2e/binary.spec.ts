@@ -1,4 +1,4 @@
-import { expect, exportNdjson, logList, openPlayground, stateBadge, test } from './fixtures'
+import { connectionUrl, expect, exportNdjson, logList, openPlayground, stateBadge, test } from './fixtures'
 
 test('a binary frame from the server is marked, shown as hex or base64 with its byte count, and exported as base64', async ({
   page,
@@ -8,13 +8,10 @@ test('a binary frame from the server is marked, shown as hex or base64 with its 
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   const [connection] = gateway.connections()
   // Bytes that are not UTF-8: the local gateway sends them to the client as a binary frame.
-  const response = await fetch(
-    `${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`,
-    {
-      method: 'POST',
-      body: new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff]),
-    },
-  )
+  const response = await fetch(connectionUrl(gateway, connection!.connectionId), {
+    method: 'POST',
+    body: new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff]),
+  })
   expect(response.status).toBe(200)
   const row = logList(page).getByRole('option').filter({ hasText: 'de ad be ef ff' })
   await expect(row).toHaveCount(1)

@@ -1,4 +1,4 @@
-import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { connectionUrl, expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
 
 test('connects to the local gateway, sends, and sees the article backend’s echo', async ({ page, gateway }) => {
   await openPlayground(page)
@@ -79,10 +79,7 @@ test('DeleteConnection through @connections closes the socket with 1000', async 
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
   const [connection] = gateway.connections()
-  const response = await fetch(
-    `${gateway.connectionsUrl}/@connections/${encodeURIComponent(connection!.connectionId)}`,
-    { method: 'DELETE' },
-  )
+  const response = await fetch(connectionUrl(gateway, connection!.connectionId), { method: 'DELETE' })
   expect(response.status).toBe(204)
   await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1000')
   // The server's close frame put the socket in CLOSING: recorded from the close event, not left to the 1 s sample.

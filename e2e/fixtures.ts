@@ -46,6 +46,11 @@ export { expect }
 /** The type of `window.playground`, which specs read as is inside page.evaluate (see playground-api.d.ts). */
 export type { PlaygroundApi } from '../src/core/playground-api'
 
+/** One connection's `@connections` URL at a local gateway (POST to send, GET to ask, DELETE to close), unsigned. */
+export function connectionUrl(gateway: Gateway, connectionId: string): string {
+  return `${gateway.connectionsUrl}/@connections/${encodeURIComponent(connectionId)}`
+}
+
 /** Opens the playground with a set-up in the URL, as a link or a script would. */
 export async function openPlayground(page: Page, params: Record<string, string | number> = {}) {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()

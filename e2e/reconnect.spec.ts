@@ -1,4 +1,4 @@
-import { expect, logList, openPlayground, stateBadge, test } from './fixtures'
+import { connectionUrl, expect, logList, openPlayground, stateBadge, test } from './fixtures'
 
 test('auto-reconnect (off by default) connects again after a server close, shown in the log and on the timeline', async ({
   page,
@@ -15,9 +15,7 @@ test('auto-reconnect (off by default) connects again after a server close, shown
   // after it too, five rows each 3 s, and the log draws only the rows in view (9 here), so a loaded machine that
   // looked for connection #2's row 8 s after Connect found none.
   const [first] = gateway.connections()
-  const response = await fetch(`${gateway.connectionsUrl}/@connections/${encodeURIComponent(first!.connectionId)}`, {
-    method: 'DELETE',
-  })
+  const response = await fetch(connectionUrl(gateway, first!.connectionId), { method: 'DELETE' })
   expect(response.status).toBe(204)
   // The page schedules attempt 1 after 1 s and opens connection #2, which stays open.
   const rows = logList(page).getByRole('option')
