@@ -12,6 +12,7 @@ import {
   type RegionPrices,
 } from '@/core/timeline/pricing'
 import { intervalBatch } from '@/core/timing/interval-batch'
+import { floodPacing } from '@/core/timing/flood-rate'
 import { CLOCK, now } from '@/composables/now'
 import { useSessionStore } from './session'
 
@@ -36,7 +37,7 @@ export const useCostStore = defineStore('cost', () => {
       countedAt.value = Date.now()
     },
     250,
-    { perSecond: 1000, ms: 500 },
+    floodPacing(500),
     CLOCK,
   )
   watch(now, (date) => {

@@ -20,6 +20,7 @@ import {
 import { WorkerLogHost, type LogLink } from '@/core/log/worker-log-host'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
+import { atRate, FLOOD_PER_SECOND } from '@/core/timing/flood-rate'
 import { IndexedDbLogStorage, restorable, storable, WriteQueue, type LogStorage } from '@/core/log/log-persistence'
 import { CLOCK, now } from '@/composables/now'
 import { useSettingsStore } from './settings'
@@ -33,11 +34,10 @@ const MB = 1024 * 1024
 /** Rows asked for beyond each edge of the screen. */
 const WINDOW_MARGIN = 40
 /**
- * New entries a second from which the rows that follow the bottom are shown with the clock's tick: in a flood the
- * page's clock repaints the countdowns, the timeline and the panels four times a second, and the log's new rows
- * drawn in that same frame save the page a frame of its own each time. Measured over at least FLOOD_WINDOW_MS.
+ * In a flood (FLOOD_PER_SECOND new entries a second, measured over at least this long) the rows that follow the
+ * bottom are shown with the clock's tick: the page's clock then repaints the countdowns, the timeline and the panels
+ * four times a second, and the log's new rows drawn in that same frame save the page a frame of its own each time.
  */
-const FLOOD_ENTRIES_PER_SECOND = 1000
 const FLOOD_WINDOW_MS = 100
 /**
  * In a flood, the rows that follow the bottom show at most this often: with every other tick of the clock, the ticks
@@ -149,7 +149,7 @@ export const useLogStore = defineStore('log', () => {
   function sustained(c: LogCounters): boolean {
     const at = Date.now()
     if (at - busyFrom.at >= BUSY_WINDOW_MS) {
-      busy = (c.appended - busyFrom.appended) * 1000 >= BUSY_ENTRIES_PER_SECOND * (at - busyFrom.at)
+      busy = atRate(c.appended - busyFrom.appended, at - busyFrom.at, BUSY_ENTRIES_PER_SECOND)
       busyFrom = { at, appended: c.appended }
     }
     return busy
@@ -176,8 +176,7 @@ export const useLogStore = defineStore('log', () => {
       laterCounters = undefined
       if (later) onCounters(later)
     }
-    const flood =
-      (c.appended - appended.value) * 1000 >= FLOOD_ENTRIES_PER_SECOND * Math.max(FLOOD_WINDOW_MS, Date.now() - shownAt)
+    const flood = atRate(c.appended - appended.value, Math.max(FLOOD_WINDOW_MS, Date.now() - shownAt), FLOOD_PER_SECOND)
     const flooding = sustained(c) || flood
     Promise.resolve(host.rows(asked.start, asked.end)).then(
       (rows) => {
@@ -198,7 +197,7 @@ export const useLogStore = defineStore('log', () => {
     )
   }
 
-  // Rows held for the clock's next tick (see FLOOD_ENTRIES_PER_SECOND), in a flood for the first tick FLOOD_SHOW_MS
+  // Rows held for the clock's next tick (see FLOOD_PER_SECOND), in a flood for the first tick FLOOD_SHOW_MS
   // after the flood's last rows shown (a tick may come CLOCK.earlyMs early); a timer shows them if the clock is late.
   let held: (() => void) | undefined
   let heldNotBefore = 0

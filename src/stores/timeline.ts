@@ -3,6 +3,7 @@ import { shallowRef, watch } from 'vue'
 import type { SessionEvent } from '@/core/session/events'
 import { TimelineModel } from '@/core/timeline/timeline'
 import { intervalBatch } from '@/core/timing/interval-batch'
+import { floodPacing } from '@/core/timing/flood-rate'
 import { CLOCK, now } from '@/composables/now'
 
 /** The readyState timeline's model, kept out of reactivity; `version` tells the chart to redraw. */
@@ -10,7 +11,7 @@ export const useTimelineStore = defineStore('timeline', () => {
   const model = new TimelineModel()
   const version = shallowRef(0)
   // During a flood the chart redraws with the clock's tick (which moves the axis anyway): one repaint, not two.
-  const bump = intervalBatch(() => version.value++, 200, { perSecond: 1000, ms: 500 }, CLOCK)
+  const bump = intervalBatch(() => version.value++, 200, floodPacing(500), CLOCK)
   watch(now, () => bump.tick())
 
   function apply(event: SessionEvent): void {

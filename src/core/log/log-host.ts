@@ -2,6 +2,7 @@ import type { LogEntry, SessionEvent } from '../session/events'
 import type { LogFilterSpec } from './log-filter'
 import type { ExportFile, ExportOptions, LogCore, LogCounters, OpenResult, RowWindow } from './log-core'
 import { intervalBatch } from '../timing/interval-batch'
+import { floodPacing } from '../timing/flood-rate'
 
 export type { ExportFile, ExportOptions, LogCounters, OpenResult, RowWindow }
 
@@ -39,7 +40,7 @@ export interface LogHost {
  * page draws the rows of a flood with its clock's tick (the log store).
  */
 export function counterPacing(publish: () => void): () => void {
-  return intervalBatch(publish, 50, { perSecond: 1000, ms: 125 })
+  return intervalBatch(publish, 50, floodPacing(125))
 }
 
 /** The log on the main thread: the core itself, its answers at once. */

@@ -2,6 +2,7 @@ import type { SessionEvent } from './events'
 import { redactSecrets } from './endpoint'
 import { findConnectionIds } from '../management/connection-ids'
 import { intervalBatch } from '../timing/interval-batch'
+import { FLOOD_PER_SECOND, floodPacing } from '../timing/flood-rate'
 import { ConnectionCollection, type CollectionOptions, type CollectionRecord } from './connection-collection'
 import { emptyUpdate, type CommandResult, type HostCommand, type HostEvent, type HostUpdate } from './host-protocol'
 import { headAndTail, KEPT_HEAD_CHARS, KEPT_TAIL_CHARS, LARGE_MESSAGE_CHARS } from '../log/log-buffer'
@@ -52,7 +53,7 @@ export const WORKER_UPDATE_INTERVAL_MS = 16
  */
 export const WORKER_UPDATE_PACING: readonly PacingTier[] = [
   { perSecond: 50, intervalMs: 100 },
-  { perSecond: 1000, intervalMs: 250 },
+  { perSecond: FLOOD_PER_SECOND, intervalMs: 250 },
 ]
 /** The shortest time the traffic's rate is measured over. */
 const RATE_WINDOW_MS = 100
@@ -116,7 +117,7 @@ export class HostDispatcher {
     this.collection = new ConnectionCollection(options.collection, options.restored)
     this.collection.subscribe((event) => this.onEvent(event))
     // Traffic can be thousands of messages a second: its states go out in batches (as the page always did).
-    this.flushTrafficStates = intervalBatch(() => this.flushStates(), 100, { perSecond: 1000, ms: 250 })
+    this.flushTrafficStates = intervalBatch(() => this.flushStates(), 100, floodPacing(250))
   }
 
   handle(command: HostCommand): CommandResult {

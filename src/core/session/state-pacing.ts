@@ -1,6 +1,7 @@
 import type { ConnectionState } from './page-connection'
 import { pacedFlush, type PacedFlush } from '../timing/paced-flush'
-import type { TickingClock } from '../timing/interval-batch'
+import type { BusyPacing, TickingClock } from '../timing/interval-batch'
+import { floodPacing } from '../timing/flood-rate'
 import { samePlain } from '../same-plain'
 
 /** The fields that every message changes: only these may wait for the paced repaint. */
@@ -31,7 +32,7 @@ function messagesBetween(from: Readonly<ConnectionState> | undefined, to: Readon
  * (4 a second, see `tick`), else every 300 ms.
  */
 export const STATE_REPAINT_MS = 100
-export const STATE_REPAINT_BUSY = { perSecond: 1000, ms: 300 }
+export const STATE_REPAINT_BUSY = floodPacing(300)
 
 /**
  * The connection states the page shows, paced: a state that changes anything but traffic (readyState, a close, the
@@ -47,7 +48,7 @@ export class StatePacer {
   constructor(
     private readonly shown: (id: string) => Readonly<ConnectionState> | undefined,
     private readonly show: (id: string, state: ConnectionState) => void,
-    options: { ms?: number; busy?: { perSecond: number; ms: number }; now?: () => number; clock?: TickingClock } = {},
+    options: { ms?: number; busy?: BusyPacing; now?: () => number; clock?: TickingClock } = {},
   ) {
     this.paced = pacedFlush(
       () => this.flush(),

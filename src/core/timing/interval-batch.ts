@@ -1,3 +1,5 @@
+import { atRate } from './flood-rate'
+
 export interface BusyPacing {
   /** Calls per second from which the source counts as flooding. */
   perSecond: number
@@ -50,7 +52,7 @@ export function intervalBatch(
   const end = (windowMs: number) => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    busyWindow = busy !== undefined && calls >= (busy.perSecond * windowMs) / 1000
+    busyWindow = busy !== undefined && atRate(calls, windowMs, busy.perSecond)
     const had = calls
     calls = 0
     lastFlushAt = now()

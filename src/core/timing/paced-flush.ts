@@ -1,4 +1,5 @@
 import type { BusyPacing, TickingClock } from './interval-batch'
+import { atRate } from './flood-rate'
 
 /**
  * A paced flush: call it with how many units (messages) the change stands for; `cancel` stops a waiting flush,
@@ -33,7 +34,7 @@ export function pacedFlush(
   const run = () => {
     timer = undefined
     const at = now()
-    const flooding = busy !== undefined && units >= (busy.perSecond * windowMs) / 1000
+    const flooding = busy !== undefined && atRate(units, windowMs, busy.perSecond)
     windowMs = flooding ? busy.ms : ms
     units = 0
     lastAt = at
