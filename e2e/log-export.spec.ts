@@ -63,3 +63,41 @@ test('an exported log opens in the page to browse and filter; a file that is not
   await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\nworld') })
   await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('not valid JSON')
 })
+
+test('exports name each entry’s connection, and a reopened file shows those names', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, name: 'orders', autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, '{"action":"echo","data":"apple"}')
+  await expect(logList(page).getByRole('option').filter({ hasText: 'received' })).toHaveCount(1)
+  const lines = await exportNdjson(page)
+  expect(lines.length).toBeGreaterThanOrEqual(4)
+  expect(lines.every((l) => l.connectionName === 'orders')).toBe(true)
+
+  // A file from another tab: its `source` ids mean nothing here, the names it carries do.
+  const file = page.getByLabel('Open an exported log')
+  await file.setInputFiles({
+    name: 'elsewhere.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(
+      [
+        {
+          at: 1_700_000_000_000,
+          connection: 3,
+          source: 'c9',
+          connectionName: 'payments',
+          kind: 'sent',
+          direction: 'out',
+          data: 'x',
+        },
+        { at: 1_700_000_000_100, connection: 4, kind: 'received', direction: 'in', data: 'y' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    ),
+  })
+  const rows = logList(page).getByRole('option')
+  await expect(rows).toHaveCount(2)
+  await expect(rows.first().locator('.conn')).toHaveText('payments')
+  // An entry without a name (an older export) keeps its connection number.
+  await expect(rows.last().locator('.conn')).toHaveText('#4')
+})

@@ -466,7 +466,7 @@ export const useLogStore = defineStore('log', () => {
    */
   function exportAs(
     kind: 'ndjson' | 'json',
-    options: { onlyMatching?: boolean; connectionName?: string } = {},
+    options: { onlyMatching?: boolean; connectionName?: string; connectionNames?: Record<string, string> } = {},
   ): Promise<ExportFile> {
     return host.exportAs(kind, { ...options, userAgent: navigator.userAgent })
   }

@@ -350,6 +350,13 @@ export const useSessionStore = defineStore('session', () => {
     return states.latest(id) ?? entries.get(id)?.live
   }
 
+  /** Every connection's name by id, removed ones included (for exports). */
+  function connectionNames(): Record<string, string> {
+    const names: Record<string, string> = {}
+    for (const [id, label] of labels) names[id] = label.name
+    return names
+  }
+
   /** Name and colour of a connection by id, removed ones included (for log rows and timeline lanes). */
   function labelOf(source: string | undefined): { name: string; colour: string } | undefined {
     return source === undefined ? undefined : labels.get(source)
@@ -406,6 +413,7 @@ export const useSessionStore = defineStore('session', () => {
     subscribeConnectionIds,
     skippedEvents,
     labelOf,
+    connectionNames,
     currentState,
     hostInfo,
     setup,

@@ -1,7 +1,7 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec, type TextStage } from './log-filter'
-import { exportFileName, toJson, toNdjson } from './log-export'
+import { exportFileName, toJson, toNdjson, type ConnectionNames } from './log-export'
 import { parseLogFile } from './log-import'
 
 const MB = 1024 * 1024
@@ -41,6 +41,8 @@ export interface RowWindow {
 export interface ExportOptions {
   onlyMatching?: boolean
   connectionName?: string
+  /** Every connection's name by id, written into each entry (see log-export.ts). */
+  connectionNames?: ConnectionNames
   /** The browser's, written into a JSON export. */
   userAgent?: string
 }
@@ -271,7 +273,8 @@ export class LogCore {
       ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
       ...(filtered ? { filter: this.appliedFilter(options.connectionName) } : {}),
     }
-    const text = kind === 'ndjson' ? toNdjson(entries) : toJson(entries, meta)
+    const names = options.connectionNames ?? {}
+    const text = kind === 'ndjson' ? toNdjson(entries, names) : toJson(entries, meta, names)
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
 

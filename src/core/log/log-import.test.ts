@@ -75,6 +75,21 @@ describe('opening an exported log', () => {
     expect(result.entries[1]!.url).not.toContain('SECRET')
   })
 
+  it('keeps the connection names an export wrote, and drops the other tab’s ids', () => {
+    const file = toNdjson(
+      [
+        { seq: 1, at: 1, connection: 1, source: 'c1', kind: 'sent', direction: 'out', data: 'a', bytes: 1 },
+        { seq: 2, at: 2, connection: 2, source: 'c7', kind: 'sent', direction: 'out', data: 'b', bytes: 1 },
+      ],
+      { c1: 'orders' },
+    )
+    const result = parseLogFile(file, 10)
+    expect(result.ok && result.entries.map((e) => [e.connectionName, e.source])).toEqual([
+      ['orders', undefined],
+      [undefined, undefined],
+    ])
+  })
+
   it('says what is wrong with a file that is not a log export', () => {
     expect(parseLogFile('', 10)).toMatchObject({ ok: false, error: 'The file is empty.' })
     expect(parseLogFile('{"at":1,"kind":"sent","direction":"out"}\nnot json', 10)).toMatchObject({

@@ -17,7 +17,7 @@ const KINDS: readonly LogKind[] = [
   'reconnect',
 ]
 const DIRECTIONS: readonly Direction[] = ['out', 'in', 'none']
-const STRING_FIELDS = ['data', 'url', 'protocol', 'reason', 'message'] as const
+const STRING_FIELDS = ['data', 'url', 'protocol', 'reason', 'message', 'connectionName'] as const
 const NUMBER_FIELDS = ['sinceOpen', 'bytes', 'code', 'delayMs'] as const
 const BOOLEAN_FIELDS = ['binary', 'wasClean', 'beforeOpen'] as const
 

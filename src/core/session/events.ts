@@ -73,6 +73,11 @@ export type SessionEvent = SessionEventBody & {
    * sockets. Absent in logs exported before the page had several connections.
    */
   source?: string
+  /**
+   * The connection's name when the entry was exported (exports write it; an opened file's rows show it, since its
+   * `source` ids name connections of another tab).
+   */
+  connectionName?: string
   /** ms since this connection opened; absent before open. */
   sinceOpen?: number
   /** Read back from the log kept by a previous visit of the page (see log-persistence). */
