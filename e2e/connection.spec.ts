@@ -107,7 +107,7 @@ test('an oversize message is warned about, can still be sent, and the gateway cl
   await expect(page.getByText(/Over the 32 KB frame limit/)).toBeVisible()
   await page.getByRole('button', { name: 'Send', exact: true }).click()
   const confirm = page.getByRole('alertdialog', { name: 'Oversize message' })
-  await expect(confirm).toBeVisible()
+  await expect(confirm).toContainText('Send 32,769 B anyway?')
   await confirm.getByRole('button', { name: 'Send anyway' }).click()
   await expect(page.getByRole('group', { name: 'Last close' }).getByLabel('Close code')).toHaveText('1009')
 })

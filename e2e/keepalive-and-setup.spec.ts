@@ -85,6 +85,45 @@ test('URL parameters restore a set-up: endpoint, autoconnect, keepalive, payload
   await expect(page.getByLabel('Maximum duration countdown')).toHaveText(/1:[23]\d/)
 })
 
+test('a keepalive interval over a day and a bad handshake timeout are refused with a message', async ({
+  page,
+  gateway,
+}) => {
+  const seen: string[] = []
+  gateway.on('message', (m: { body?: string }) => seen.push(String(m.body)))
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  // 3,000,000 s is past what a browser timer can wait: it would fire at once, over and over.
+  const interval = page.getByLabel('Keepalive interval (seconds)')
+  await interval.fill('3000000')
+  await expect(page.getByRole('alert').filter({ hasText: 'from 0.1 s to a day (86,400 s)' })).toBeVisible()
+  await expect(interval).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByRole('switch', { name: 'Keepalive' })).toBeDisabled()
+  await page.waitForTimeout(1000)
+  expect(seen).toEqual([])
+  await interval.fill('86400')
+  await expect(page.getByRole('alert').filter({ hasText: 'to a day' })).toHaveCount(0)
+  await page.getByRole('switch', { name: 'Keepalive' }).check()
+  await expect(page.getByLabel('Next keepalive in')).toHaveText(/next in 8639\d\.\d s/)
+
+  const timeout = page.getByLabel('Handshake timeout (seconds, 0 = off)')
+  await timeout.fill('-1')
+  // The page's alert says what was refused; the panel says it beside the field, and what it turned off.
+  await expect(page.getByRole('alert').filter({ hasText: 'between 0 (off) and 600 seconds' })).toBeVisible()
+  await expect(page.getByLabel('Handshake timeout refused')).toHaveText(
+    'The handshake timeout is between 0 (off) and 600 seconds. Until then, auto-reconnect and the handshake timeout are off.',
+  )
+  await expect(timeout).toHaveAttribute('aria-invalid', 'true')
+  await timeout.fill('0.0001')
+  await expect(page.getByLabel('Handshake timeout refused')).toContainText('under 0.1 s would cut off every handshake')
+  await timeout.fill('5')
+  await expect(page.getByLabel('Handshake timeout refused')).toHaveCount(0)
+  await expect(page.getByRole('alert').filter({ hasText: 'handshake' })).toHaveCount(0)
+  await expect(timeout).not.toHaveAttribute('aria-invalid', 'true')
+  expect(seen).toEqual([])
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+})
+
 test('bad URL parameters are reported, not fatal', async ({ page }) => {
   await openPlayground(page, { keepalive: 'soon', profile: 'fast' })
   await expect(page.getByText('Ignored keepalive=soon')).toBeVisible()

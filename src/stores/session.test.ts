@@ -114,7 +114,7 @@ describe('session store', () => {
     setActivePinia(createPinia())
     session = useSessionStore()
     session.configure({ keepaliveSeconds: 0, endpoint: server.url })
-    expect(session.setKeepalive(true)).toMatchObject({ ok: false, error: expect.stringContaining('at least') })
+    expect(session.setKeepalive(true)).toMatchObject({ ok: false, error: expect.stringContaining('from 0.1 s') })
     expect(session.state.keepaliveEnabled).toBe(false)
 
     session.configure({ keepaliveSeconds: 30 })

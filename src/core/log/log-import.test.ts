@@ -81,6 +81,17 @@ describe('opening an exported log', () => {
       ok: false,
       error: expect.stringContaining('Line 2 is not JSON'),
     })
+    // A broken first record of an NDJSON file is named by its line too, not reported as "not valid JSON".
+    expect(
+      parseLogFile('{"at":1,"kind":"sent",direction":"out"}\n{"at":2,"kind":"sent","direction":"out"}', 10),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^Line 1 is not JSON \(.+\): is this an NDJSON log export\?$/),
+    })
+    expect(parseLogFile('{\n  "entries": [\n', 10)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not valid JSON'),
+    })
     expect(parseLogFile('[1,2]', 10)).toMatchObject({ ok: false, error: expect.stringContaining('JSON array') })
     expect(parseLogFile('{"entries": [{"hello": 1}]}', 10)).toMatchObject({
       ok: false,

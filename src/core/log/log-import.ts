@@ -40,11 +40,14 @@ export function parseLogFile(text: string, max: number): ImportResult {
       error: 'This is a JSON array, not a log export: open a .ndjson file or a .json file with an "entries" list.',
     }
   }
-  const firstLine = trimmed.split('\n', 1)[0]!
+  const firstLine = trimmed.split('\n', 1)[0]!.trim()
+  // One object per line, even a broken one: read line by line, so the error names the line (a pretty-printed JSON
+  // file's first line is a lone brace).
+  const looksLineByLine = firstLine.length > 1 && firstLine.startsWith('{') && firstLine.endsWith('}')
   if (whole.ok) {
     const entries = (whole.value as { entries?: unknown } | null)?.entries
     records = Array.isArray(entries) ? entries : [whole.value]
-  } else if (trimmed.includes('\n') && tryJson(firstLine).ok) {
+  } else if (trimmed.includes('\n') && (looksLineByLine || tryJson(firstLine).ok)) {
     records = []
     const lines = trimmed.split('\n')
     for (let i = 0; i < lines.length; i++) {

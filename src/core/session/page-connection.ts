@@ -232,7 +232,8 @@ export class PageConnection {
     const result = this.auto.configure({
       ...DEFAULT_RECONNECT,
       enabled: this.currentSettings.reconnect,
-      handshakeTimeoutMs: Math.round(this.currentSettings.handshakeTimeoutSeconds * 1000),
+      // Not rounded: 0.0001 s is a timeout under 0.1 s (refused), not 0 (off).
+      handshakeTimeoutMs: this.currentSettings.handshakeTimeoutSeconds * 1000,
     })
     if (!result.ok) this.auto.configure({ ...DEFAULT_RECONNECT })
     return result

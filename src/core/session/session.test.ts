@@ -259,6 +259,21 @@ describe('keepalive with fake timers', () => {
   it('refuses intervals below the minimum', () => {
     expect(session.setKeepalive({ enabled: true, intervalMs: 10, payload: 'ping' })).toMatchObject({ ok: false })
   })
+
+  it('refuses intervals over a day, which a browser timer would run at once, over and over', async () => {
+    session.connect(server.url)
+    await until(() => session.readyState === 1, 'open')
+    // 3,000,000 s: past 2^31 - 1 ms, where timers wrap around to fire after 1 ms.
+    expect(session.setKeepalive({ enabled: true, intervalMs: 3e9, payload: 'ping' })).toMatchObject({
+      ok: false,
+      error: 'The keepalive interval must be from 0.1 s to a day (86,400 s).',
+    })
+    vi.advanceTimersByTime(1000)
+    expect(events.filter((e) => e.kind === 'keepalive')).toHaveLength(0)
+    expect(session.nextKeepaliveAt).toBeUndefined()
+    expect(session.setKeepalive({ enabled: true, intervalMs: 86_400_000, payload: 'ping' })).toEqual({ ok: true })
+    expect(session.nextKeepaliveAt).toBe(Date.now() + 86_400_000)
+  })
 })
 
 describe('a server close whose CLOSING the 1 s sample caught before the close event', () => {

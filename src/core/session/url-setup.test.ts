@@ -45,13 +45,21 @@ describe('a link with several connections', () => {
     )
     expect(link.problems).toEqual([
       'Ignored name=shared before the first endpoint: a name goes after its endpoint.',
-      'Connection 1: Ignored keepalive=0.01: the keepalive interval must be at least 0.1 s.',
+      'Connection 1: Ignored keepalive=0.01: the keepalive interval must be from 0.1 s to a day (86,400 s).',
       'Connection 2: Ignored profile=fast: use aws, article or custom.',
       'Connection 2: Ignored idle=-3: expected a positive number of seconds.',
       'Connection 2: Ignored name=X: another connection of the link has that name.',
       'Connection 3: Ignored a name of 41 characters: at most 40.',
     ])
     expect(link.connections.map((c) => c.name)).toEqual(['x', undefined, undefined])
+  })
+
+  it('ignores a keepalive over a day, and the consent never offers it', () => {
+    const link = parseLinkSetup('?endpoint=ws://a/dev&keepalive=3000000')
+    expect(link.problems).toEqual([
+      'Ignored keepalive=3000000: the keepalive interval must be from 0.1 s to a day (86,400 s).',
+    ])
+    expect(link.connections).toEqual([{ endpoint: 'ws://a/dev' }])
   })
 
   it(`sets up at most ${MAX_LINK_CONNECTIONS} connections and says how many it left out`, () => {

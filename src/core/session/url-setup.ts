@@ -140,8 +140,8 @@ function readConnection(raw: RawGroup, problem: (text: string) => void): Connect
   if (raw.protocols) setup.protocols = raw.protocols
   if (raw.keepalive !== 'off' && raw.keepalive !== '0') {
     const keepalive = seconds('keepalive')
-    const tooShort = keepalive === undefined ? undefined : keepaliveIntervalProblem(keepalive * 1000)
-    if (tooShort) problem(`Ignored keepalive=${raw.keepalive}: ${tooShort.charAt(0).toLowerCase()}${tooShort.slice(1)}`)
+    const refused = keepalive === undefined ? undefined : keepaliveIntervalProblem(keepalive * 1000)
+    if (refused) problem(`Ignored keepalive=${raw.keepalive}: ${refused.charAt(0).toLowerCase()}${refused.slice(1)}`)
     else if (keepalive !== undefined) setup.keepaliveSeconds = keepalive
   }
   if (raw.payload !== undefined) setup.payload = raw.payload
