@@ -79,3 +79,32 @@ test('window.playground.experiment reads the same before the Timeout lab has loa
   await expect(page.getByRole('heading', { name: 'API Gateway WebSocket Playground' })).toBeVisible()
   expect(await experiment()).toMatchObject({ id: 'keepalive', status: 'idle', rows: [] })
 })
+
+test('rename: ✎ puts the cursor in the name field; a refused name is explained there and the old name kept', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+
+  // Typed straight after the click, with no click into the field.
+  await list.getByRole('button', { name: 'Rename A' }).click()
+  await page.keyboard.type('Primary')
+  await page.keyboard.press('Enter')
+  await expect(list.getByRole('button', { name: /^Primary:/ })).toBeVisible()
+
+  await list.getByRole('button', { name: 'Rename B' }).click()
+  await page.keyboard.type('Primary')
+  await page.keyboard.press('Enter')
+  const field = list.getByRole('textbox', { name: 'New name for B' })
+  await expect(field).toBeVisible()
+  await expect(field).toHaveAttribute('aria-invalid', 'true')
+  await expect(list.getByRole('alert')).toHaveText('Another connection is already called “Primary”.')
+  await expect(list.getByRole('button', { name: /^B:/ })).toBeVisible()
+  // Escape still cancels, and the message goes with the field.
+  await page.keyboard.press('Escape')
+  await expect(field).toHaveCount(0)
+  await expect(list.getByRole('alert')).toHaveCount(0)
+  expect((await connections(page)).map((c) => c.name)).toEqual(['Primary', 'B'])
+})

@@ -71,6 +71,34 @@ test('at 390 px the URL box takes most of the width and log rows stay readable',
   expect(text!.width).toBeGreaterThanOrEqual(150)
 })
 
+test('at 390 px the Management API connection id field is usable beside both pickers: wide, its label not cut', async ({
+  page,
+  gateway,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  // Two connections that have both learned their ids: the row then also holds both pickers.
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: /^B:/ }).click()
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await page.getByRole('button', { name: 'Connect A' }).click()
+  await page.getByRole('button', { name: 'Connect B' }).click()
+  await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel('JSON').check()
+  await page.getByLabel('Message', { exact: true }).fill('{"action":"whoami"}')
+  await page.getByRole('button', { name: 'Send to all' }).click()
+  await openTool(page, 'Management API')
+  await expect(page.getByRole('combobox', { name: 'Known connection ids' }).getByRole('option')).toHaveCount(2)
+  await expect(page.getByRole('combobox', { name: "This page's connections" })).toBeVisible()
+  const field = page.getByRole('combobox', { name: 'Connection id', exact: true })
+  expect((await field.boundingBox())!.width).toBeGreaterThanOrEqual(200)
+  // Its label holds the word and the field without running under the pickers ("Connectio" showed before).
+  const label = page.locator('.mgmt label').filter({ has: field })
+  await expect(label.getByText('Connection', { exact: true })).toBeVisible()
+  expect(await label.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1)
+  const whoami = await page.getByRole('button', { name: /^whoami/ }).boundingBox()
+  expect(whoami!.x + whoami!.width).toBeLessThanOrEqual(390)
+})
+
 test('at 390 px the demos menu opens inside the screen', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 })
   await openPlayground(page)
