@@ -208,6 +208,22 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
   })
 })
 
+test('keepalive survival says what the planned timers will do to its parameters before it starts', async ({ page }) => {
+  await openPlayground(page, { endpoint: 'ws://127.0.0.1:9/dev', ...profile, experiment: 'keepalive' })
+  await openTool(page, 'Timeout lab')
+  const advice = page.getByRole('note', { name: 'What this run will show' })
+  // The defaults (60 s, 900 s) are AWS's: under a 4 s idle timeout they cannot keep anything.
+  await expect(advice).toHaveText(
+    'A keepalive every 60 s is not faster than the idle timeout planned (4 s): expect the idle close at about 4 s, not 900 s of life.',
+  )
+  await page.getByLabel('Keepalive every').fill('2')
+  await expect(advice).toHaveText(
+    'The maximum duration planned (12 s) ends the connection before 900 s, whatever the keepalive: expect its close at about 12 s.',
+  )
+  await page.getByLabel('Must live').fill('10')
+  await expect(advice).toHaveCount(0)
+})
+
 test.describe('timeout lab against the local gateway in IAM mode', () => {
   const KEYS = { accessKeyId: 'AKIAE2ELABKEYS000001', secretAccessKey: 'lab-secret-e2e' }
 

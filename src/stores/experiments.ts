@@ -9,6 +9,7 @@ import {
   findExperiment,
   isExperimentId,
   loadHistory,
+  resolveParams,
   resultsToCsv,
   resultsToJson,
   runExperiment,
@@ -57,6 +58,11 @@ export const useExperimentsStore = defineStore('experiments', () => {
   let controller: AbortController | undefined
 
   const definition = computed(() => findExperiment(selectedId.value) ?? EXPERIMENTS[0]!)
+  /** What the run will show under the planned timers, when its parameters ask for something else (see advise). */
+  const advice = computed(() => {
+    const check = resolveParams(definition.value, input())
+    return check.ok ? (definition.value.advise?.(check.params) ?? []) : []
+  })
   /** The summary counts successful runs only; failed ones are listed apart with their reasons. */
   const summary = computed(() => summarise(rows.value))
   const failedRows = computed(() => rows.value.filter((row) => row.error))
@@ -169,6 +175,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     history,
     errors,
     definition,
+    advice,
     summary,
     select,
     start,

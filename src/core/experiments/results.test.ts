@@ -117,6 +117,40 @@ describe('catalog and parameters', () => {
   })
 })
 
+describe('keepalive survival under the planned timers', () => {
+  const keepalive = findExperiment('keepalive')!
+  const planned = (input: Record<string, string>) => {
+    const check = resolveParams(keepalive, { endpoint: 'ws://localhost:4001/dev', ...input })
+    if (!check.ok) throw new Error(check.errors.join(' '))
+    return check.params
+  }
+
+  it('says nothing, and plans the whole target, when the timers allow it', () => {
+    const params = planned({ idleSeconds: '600', maxSeconds: '7200' })
+    expect(keepalive.advise!(params)).toEqual([])
+    expect(keepalive.estimateRunMs(params)).toBe(900_500)
+  })
+
+  it('expects the idle close when the keepalive is not faster than the idle timeout', () => {
+    const params = planned({ idleSeconds: '10', maxSeconds: '60' })
+    expect(keepalive.advise!(params)).toEqual([
+      'A keepalive every 60 s is not faster than the idle timeout planned (10 s): expect the idle close at about 10 s, not 900 s of life.',
+    ])
+    expect(keepalive.estimateRunMs(params)).toBe(10_500)
+  })
+
+  it('expects the maximum-duration close when it comes before the target', () => {
+    const params = planned({ idleSeconds: '10', maxSeconds: '60', intervalSeconds: '3' })
+    expect(keepalive.advise!(params)).toEqual([
+      'The maximum duration planned (60 s) ends the connection before 900 s, whatever the keepalive: expect its close at about 60 s.',
+    ])
+    expect(keepalive.estimateRunMs(params)).toBe(60_500)
+    expect(
+      keepalive.advise!(planned({ idleSeconds: '10', maxSeconds: '60', intervalSeconds: '3', targetSeconds: '30' })),
+    ).toEqual([])
+  })
+})
+
 describe('summary', () => {
   it('gives mean, min and max per numeric measure, skipping failed runs, with the documented value', () => {
     const rows = [

@@ -111,6 +111,11 @@ export interface ExperimentDefinition {
   params: ParamSpec[]
   /** Checks across parameters that single ranges cannot express. */
   validate?(params: ResolvedParams): string[]
+  /**
+   * What the run will show instead of what its parameters ask, under the timers it plans around (e.g. a keepalive
+   * slower than the idle timeout): said before the start, not refused, since showing it fail is an experiment too.
+   */
+  advise?(params: ResolvedParams): string[]
   needsManagement?(params: ResolvedParams): boolean
   /** Expected length of one run, for the progress bar and the countdown. */
   estimateRunMs(params: ResolvedParams): number
