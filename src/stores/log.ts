@@ -12,6 +12,7 @@ import { LogCore } from '@/core/log/log-core'
 import {
   InlineLogHost,
   type ExportFile,
+  type ExportOptions,
   type LogCounters,
   type LogHost,
   type OpenResult,
@@ -464,10 +465,7 @@ export const useLogStore = defineStore('log', () => {
    * The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through; a JSON export
    * then says which filter (and connection, by id and `connectionName`) it applied.
    */
-  function exportAs(
-    kind: 'ndjson' | 'json',
-    options: { onlyMatching?: boolean; connectionName?: string; connectionNames?: Record<string, string> } = {},
-  ): Promise<ExportFile> {
+  function exportAs(kind: 'ndjson' | 'json', options: Omit<ExportOptions, 'userAgent'> = {}): Promise<ExportFile> {
     return host.exportAs(kind, { ...options, userAgent: navigator.userAgent })
   }
 

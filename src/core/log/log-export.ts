@@ -33,9 +33,7 @@ export function toJson(
  */
 function exportable(entry: LogEntry, names: ConnectionNames): Record<string, unknown> {
   const record: Record<string, unknown> = { ...entry, time: new Date(entry.at).toISOString() }
-  const name =
-    entry.source === undefined ? undefined : Object.hasOwn(names, entry.source) ? names[entry.source] : undefined
-  if (name !== undefined) record.connectionName = name
+  if (entry.source !== undefined && Object.hasOwn(names, entry.source)) record.connectionName = names[entry.source]
   if (typeof entry.url === 'string') record.url = redactSecrets(entry.url)
   // Binary frames are exported as the bytes, base64-encoded, and say so.
   if (entry.binary) record.encoding = 'base64'

@@ -1,7 +1,7 @@
 import type { SessionEvent } from './events'
 import { checkEndpoint, checkSubprotocols, redactSecrets, withoutSecrets } from './endpoint'
 import { keepaliveIntervalProblem } from './keepalive-settings'
-import { AutoReconnect, DEFAULT_RECONNECT } from './reconnect'
+import { AutoReconnect, DEFAULT_RECONNECT, type ReconnectSettings } from './reconnect'
 import { WebSocketSession, type Result, type SessionOptions, type SessionState } from './session'
 import {
   ARTICLE_PROFILE,
@@ -72,6 +72,18 @@ export function timeoutProfile(
   if (settings.profileId === 'article') return ARTICLE_PROFILE
   if (settings.profileId === 'custom') return customProfile(settings.customIdleSeconds, settings.customMaxSeconds)
   return AWS_PROFILE
+}
+
+/** What auto-reconnect is given for a connection's settings (the panel checks the same settings it shows). */
+export function reconnectSettings(
+  settings: Pick<ConnectionSettings, 'reconnect' | 'handshakeTimeoutSeconds'>,
+): ReconnectSettings {
+  return {
+    ...DEFAULT_RECONNECT,
+    enabled: settings.reconnect,
+    // Not rounded: 0.0001 s is a timeout under 0.1 s (refused), not 0 (off).
+    handshakeTimeoutMs: settings.handshakeTimeoutSeconds * 1000,
+  }
 }
 
 /**
@@ -229,12 +241,7 @@ export class PageConnection {
   }
 
   private applyReconnect(): Result {
-    const result = this.auto.configure({
-      ...DEFAULT_RECONNECT,
-      enabled: this.currentSettings.reconnect,
-      // Not rounded: 0.0001 s is a timeout under 0.1 s (refused), not 0 (off).
-      handshakeTimeoutMs: this.currentSettings.handshakeTimeoutSeconds * 1000,
-    })
+    const result = this.auto.configure(reconnectSettings(this.currentSettings))
     if (!result.ok) this.auto.configure({ ...DEFAULT_RECONNECT })
     return result
   }
