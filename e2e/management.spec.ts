@@ -143,6 +143,56 @@ test.describe('management panel against the local gateway in IAM mode', () => {
   })
 })
 
+test('whoami fills the id field; ids and results stay with the API they came from', async ({ page, startGateway }) => {
+  const first = await startGateway()
+  const second = await startGateway()
+  await openPlayground(page, { endpoint: first.wsUrl })
+  await openTool(page, 'Management API')
+  const idField = page.getByLabel('Connection id', { exact: true })
+  const knownIds = page.locator('#known-connection-ids option')
+  const result = page.getByRole('status', { name: 'Management call result' })
+  const error = page.getByRole('alert', { name: 'Management error' })
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+
+  // A mistyped id is replaced by the server's answer: that is what the button promises.
+  await idField.fill('AAAAAAAAAAAAAAA=')
+  await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+  const firstId = first.connections()[0]!.connectionId
+  await expect(idField).toHaveValue(firstId)
+
+  await page.getByRole('button', { name: 'Post', exact: true }).click()
+  await expect(result).toHaveText(/PostToConnection → 200/)
+  // A call refused before it is sent leaves no earlier result beside its error.
+  await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('Access keys').check()
+  await page.getByRole('button', { name: 'Post', exact: true }).click()
+  await expect(error).toContainText('No credentials')
+  await expect(result).toHaveCount(0)
+  await page.getByRole('radiogroup', { name: 'Credential source' }).getByLabel('No signing').check()
+  await page.getByRole('button', { name: 'Get', exact: true }).click()
+  await expect(result).toHaveText(/GetConnection → 200/)
+
+  // Another gateway: the first one's ids are neither in the field nor offered, and the last result is gone.
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  await page.getByLabel('Endpoint URL').fill(second.wsUrl)
+  await expect(idField).toHaveValue('')
+  await expect(knownIds).toHaveCount(0)
+  await expect(result).toHaveCount(0)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(\d\)/)
+  await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+  const secondId = second.connections()[0]!.connectionId
+  await expect(idField).toHaveValue(secondId)
+  await expect(knownIds).toHaveCount(1)
+
+  // Back on the first gateway's URL, its id is offered again.
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  await page.getByLabel('Endpoint URL').fill(first.wsUrl)
+  await expect(idField).toHaveValue(firstId)
+  await expect(knownIds).toHaveCount(1)
+  await expect(knownIds.first()).toHaveAttribute('value', firstId)
+})
+
 test('the relay refuses hosts other than execute-api', async ({ request }) => {
   const refused = await request.post('/__aws-relay', {
     headers: { 'x-playground-relay-target': 'https://example.com/prod/@connections/abc%3D' },

@@ -4,6 +4,7 @@ import { cliCommand, decodePayload, type ManagementCall, type PayloadEncoding } 
 import { errorMessage } from '@/core/error-message'
 import { describeEndpoint } from '@/core/session/endpoint'
 import { checkManagementEndpoint, managementEndpointFor } from '@/core/management/management-endpoint'
+import { KnownConnectionIds } from '@/core/management/known-ids'
 import { explainManagementError, type ManagementErrorExplanation } from '@/core/management/management-errors'
 import type { ConnectionInfo, ManagementOutcome } from '@/aws/management-api'
 import type { ManagementApi, ManagementResult } from '@/core/experiments/types'
@@ -27,7 +28,9 @@ export const useCallsStore = defineStore('calls', () => {
   const endpointOverride = shallowRef('')
   const useRelay = shallowRef(false)
   const connectionId = shallowRef('')
-  const knownIds = shallowRef<string[]>([])
+  const known = new KnownConnectionIds()
+  /** Bumped when `known` changes (it is a plain object, kept out of Vue's reach). */
+  const knownVersion = shallowRef(0)
   const busy = shallowRef(false)
 
   const lastOutcome = shallowRef<ManagementOutcome>()
@@ -43,6 +46,15 @@ export const useCallsStore = defineStore('calls', () => {
     endpoint.value ? checkManagementEndpoint(endpoint.value) : 'Enter a WebSocket endpoint first.',
   )
   const endpointKind = computed(() => describeEndpoint(wsEndpoint.value).kind)
+  /** The API the panel calls, as the key of the ids learned from it: the selected connection's management endpoint. */
+  const api = computed(() => derived.value?.endpoint)
+  /** Connection ids learned from the selected connection's API, newest first. */
+  const knownIds = computed(() => {
+    void knownVersion.value
+    return [...known.list(api.value)]
+  })
+  /** The connection that was sent whoami and has yet to answer: its answer goes into the connection id field. */
+  let awaitingWhoami: string | undefined
 
   /**
    * Each page connection's API Gateway connection id, learned from what it received (the article's $default reply and
@@ -51,6 +63,7 @@ export const useCallsStore = defineStore('calls', () => {
   const idsByConnection = shallowRef<Record<string, string>>({})
 
   session.subscribe((event) => {
+    if (event.kind === 'connecting' && event.source === awaitingWhoami) awaitingWhoami = undefined
     if (event.kind === 'connecting' && event.source && idsByConnection.value[event.source]) {
       const rest = { ...idsByConnection.value }
       delete rest[event.source]
@@ -60,7 +73,14 @@ export const useCallsStore = defineStore('calls', () => {
   // Connection ids show up in received messages: the article's $default reply and whoami both carry one. The
   // session host looks for them where the messages arrive (a worker), so the page does not parse every message.
   session.subscribeConnectionIds((source, ids) => {
-    for (const id of ids) addKnownId(id)
+    const from = session.connections.find((c) => c.id === source)
+    const sourceApi = from ? managementEndpointFor(from.state.url ?? from.settings.endpoint)?.endpoint : api.value
+    for (const id of ids) addKnownId(id, sourceApi)
+    // The answer to whoami replaces whatever the field held: that is what the button promises.
+    if (source === awaitingWhoami && ids.length === 1) {
+      awaitingWhoami = undefined
+      if (sourceApi === api.value) connectionId.value = ids[0]!
+    }
     if (ids.length === 1 && idsByConnection.value[source] !== ids[0])
       idsByConnection.value = { ...idsByConnection.value, [source]: ids[0]! }
   })
@@ -76,10 +96,25 @@ export const useCallsStore = defineStore('calls', () => {
     })),
   )
 
-  function addKnownId(id: string) {
-    if (knownIds.value.includes(id)) return
-    knownIds.value = [id, ...knownIds.value].slice(0, 50)
-    if (!connectionId.value) connectionId.value = id
+  function addKnownId(id: string, from: string | undefined = api.value) {
+    if (from === undefined || !known.add(from, id)) return
+    knownVersion.value++
+    if (!connectionId.value && from === api.value) connectionId.value = id
+  }
+
+  /** Asks the selected connection's server for its connection id (the whoami route); the answer fills the field. */
+  function whoami() {
+    const result = session.send('{"action":"whoami"}')
+    if (result.ok) awaitingWhoami = session.selected.id
+    return result
+  }
+
+  /** Forgets the last call's result: shown beside a later call's refusal, or under another API, it misleads. */
+  function clearResult() {
+    lastOutcome.value = undefined
+    lastConnection.value = undefined
+    lastExplanation.value = undefined
+    lastCli.value = undefined
   }
 
   function explain(
@@ -119,9 +154,8 @@ export const useCallsStore = defineStore('calls', () => {
     payload = '',
     encoding: PayloadEncoding = 'text',
   ): Promise<ManagementOutcome | undefined> {
-    lastExplanation.value = undefined
-    // A call refused before it is sent has no CLI equivalent: never leave the previous call's command on show.
-    lastCli.value = undefined
+    // A call refused before it is sent has no result and no CLI equivalent: never leave the previous call's on show.
+    clearResult()
     const id = connectionId.value.trim()
     if (!id) {
       lastExplanation.value = {
@@ -239,13 +273,19 @@ export const useCallsStore = defineStore('calls', () => {
     return { management, signUrl: (url) => signer.presign(url, apiRegion.value) }
   }
 
-  // A new WebSocket endpoint means new connection ids and another management endpoint.
+  // A new WebSocket endpoint means another management endpoint; another API also means other connection ids, and the
+  // last result was about a connection of the old one.
   watch(
     () => wsEndpoint.value,
     () => {
       endpointOverride.value = ''
     },
   )
+  watch(api, (current, previous) => {
+    clearResult()
+    const id = connectionId.value.trim()
+    if (id && known.has(previous, id) && !known.has(current, id)) connectionId.value = known.list(current)[0] ?? ''
+  })
 
   return {
     endpointOverride,
@@ -265,6 +305,7 @@ export const useCallsStore = defineStore('calls', () => {
     endpointProblem,
     endpointKind,
     call,
+    whoami,
     connectSigned,
     addKnownId,
     experimentAws,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cliCommand, decodePayload, shellQuote } from './aws-cli'
 import { findConnectionIds, isConnectionId } from './connection-ids'
+import { KnownConnectionIds } from './known-ids'
 import { explainManagementError, manageConnectionsPolicy } from './management-errors'
 import { checkManagementEndpoint, connectionUrl, managementEndpointFor } from './management-endpoint'
 
@@ -72,6 +73,33 @@ describe('connection ids', () => {
     expect(findConnectionIds('{"connectionId": 5}')).toEqual([])
     // Past API Gateway's 128 KB a message is not parsed at all.
     expect(findConnectionIds(`{"connectionId":"A","pad":"${'x'.repeat(128 * 1024)}"}`)).toEqual([])
+  })
+})
+
+describe('known connection ids', () => {
+  it('keeps each API its own ids, newest first, without repeats', () => {
+    const known = new KnownConnectionIds()
+    expect(known.add('http://127.0.0.1:4001/dev', 'AAAAAAAAAAAAAAA=')).toBe(true)
+    expect(known.add('http://127.0.0.1:4001/dev', 'BBBBBBBBBBBBBBB=')).toBe(true)
+    expect(known.add('http://127.0.0.1:4001/dev', 'AAAAAAAAAAAAAAA=')).toBe(false)
+    expect(known.add('https://x.execute-api.us-east-1.amazonaws.com/prod', 'CCCCCCCCCCCCCCC=')).toBe(true)
+    expect(known.list('http://127.0.0.1:4001/dev')).toEqual(['BBBBBBBBBBBBBBB=', 'AAAAAAAAAAAAAAA='])
+    expect(known.list('https://x.execute-api.us-east-1.amazonaws.com/prod')).toEqual(['CCCCCCCCCCCCCCC='])
+    expect(known.has('https://x.execute-api.us-east-1.amazonaws.com/prod', 'AAAAAAAAAAAAAAA=')).toBe(false)
+    expect(known.list('http://127.0.0.1:4002/dev')).toEqual([])
+    expect(known.list(undefined)).toEqual([])
+  })
+
+  it('is bounded in ids per API and in APIs, forgetting the least recently used API', () => {
+    const known = new KnownConnectionIds(3, 2)
+    for (let i = 0; i < 5; i++) known.add('a', `id${i}`)
+    expect(known.list('a')).toEqual(['id4', 'id3', 'id2'])
+    known.add('b', 'x')
+    known.add('a', 'id5') // a is now the most recently used
+    known.add('c', 'y')
+    expect(known.list('b')).toEqual([])
+    expect(known.list('a')).toEqual(['id5', 'id4', 'id3'])
+    expect(known.list('c')).toEqual(['y'])
   })
 })
 
