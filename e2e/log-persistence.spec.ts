@@ -78,6 +78,51 @@ test('kept log: off by default; on, it survives a reload marked restored, withou
   await expect(rows).toHaveCount(0)
 })
 
+test('kept log in another tab: restored rows name the connections they came from', async ({ page, gateway }) => {
+  test.setTimeout(180_000) // a reload, a second tab and several round trips to IndexedDB on a loaded machine
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  await keep(page).check()
+  const list = page.getByRole('list', { name: 'Connections' })
+  const rename = async (from: string, to: string) => {
+    await list.getByRole('button', { name: `Rename ${from}` }).click()
+    await page.keyboard.type(to)
+    await page.keyboard.press('Enter')
+    await expect(list.getByRole('button', { name: new RegExp(`^${to}:`) })).toBeVisible()
+  }
+  await rename('A', 'Primary')
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await list.getByRole('button', { name: /^B:/ }).click()
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await rename('B', 'Orders')
+  await page.getByRole('button', { name: 'Connect Primary' }).click()
+  await page.getByRole('button', { name: 'Connect Orders' }).click()
+  await expect(list.getByRole('button', { name: 'Orders: OPEN' })).toBeVisible()
+  await sendMessage(page, 'from orders', 'Text')
+  await list.getByRole('button', { name: /^Primary:/ }).click()
+  await expect(list.getByRole('button', { name: 'Primary: OPEN' })).toBeVisible()
+  await sendMessage(page, 'from primary', 'Text')
+  const wasKept = async (texts: string[]) =>
+    (await keptRecords(page)).filter((r) => r.kind === 'sent' && texts.includes(r.data as string)).length
+  await expect.poll(() => wasKept(['from orders', 'from primary'])).toBe(2)
+
+  // The same tab, reloaded, has the same connections: its restored rows follow a rename.
+  await rename('Primary', 'Main')
+  await page.reload()
+  const sentIn = (p: Page, text: string) => logList(p).locator('[data-kind="sent"]').filter({ hasText: text })
+  await expect(sentIn(page, 'from primary')).toContainText('restored')
+  await expect(sentIn(page, 'from primary').locator('.conn')).toHaveText('Main')
+  await expect(sentIn(page, 'from orders').locator('.conn')).toHaveText('Orders')
+
+  // Another tab has its own connections (its A is another connection, and it has no B): the rows keep their names.
+  const other = await page.context().newPage()
+  await openPlayground(other)
+  await expect(other.getByRole('status', { name: 'Restored log' })).toBeVisible()
+  await expect(sentIn(other, 'from primary').locator('.conn')).toHaveText('Main')
+  await expect(sentIn(other, 'from orders').locator('.conn')).toHaveText('Orders')
+  // Nor do they carry the first tab's connection ids, which here would put them under this tab's connections.
+  expect(await sentIn(other, 'from primary').getAttribute('data-source')).toBeNull()
+})
+
 test('kept log: a full storage quota is explained, keeping turns off, and the log on the page stays', async ({
   page,
   gateway,

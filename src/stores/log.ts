@@ -22,7 +22,15 @@ import { WorkerLogHost, type LogLink } from '@/core/log/worker-log-host'
 import { PatternRunner, type WorkerLike } from '@/core/log/pattern-runner'
 import { intervalBatch } from '@/core/timing/interval-batch'
 import { atRate, FLOOD_PER_SECOND } from '@/core/timing/flood-rate'
-import { IndexedDbLogStorage, restorable, storable, WriteQueue, type LogStorage } from '@/core/log/log-persistence'
+import {
+  IndexedDbLogStorage,
+  restorable,
+  storable,
+  WriteQueue,
+  type KeptBy,
+  type LogStorage,
+} from '@/core/log/log-persistence'
+import { tabId } from '@/composables/tab-id'
 import { CLOCK, now } from '@/composables/now'
 import { useSettingsStore } from './settings'
 
@@ -350,7 +358,15 @@ export const useLogStore = defineStore('log', () => {
   let persisting = false
   let storageOps: Promise<void> = Promise.resolve()
   const queue = new WriteQueue(core.buffer.capacity)
-  const flushSoon = intervalBatch(() => storageOp((s) => s.write(queue.take(core.buffer.firstSeq))), 500)
+  /** The session store names the connections (`nameSources`): the log knows them only by id. */
+  let nameOf: (source: string) => string | undefined = () => undefined
+  const keptBy: KeptBy = { tab: tabId(), nameOf: (source) => nameOf(source) }
+  const keep = (entry: LogEntry) => storable(entry, keptBy)
+  const flushSoon = intervalBatch(() => storageOp((s) => s.write(queue.take(core.buffer.firstSeq, keptBy))), 500)
+
+  function nameSources(names: (source: string) => string | undefined): void {
+    nameOf = names
+  }
 
   function storageOp(op: (storage: LogStorage) => Promise<void>): void {
     storageOps = storageOps.then(async () => {
@@ -381,7 +397,7 @@ export const useLogStore = defineStore('log', () => {
     persisting = true
     persistError.value = undefined
     // Everything shown now is kept, then each new entry as it comes.
-    storageOp((s) => s.replaceAll(core.buffer.toArray().map(storable)))
+    storageOp((s) => s.replaceAll(core.buffer.toArray().map(keep)))
   }
 
   function stopPersisting(): void {
@@ -403,7 +419,7 @@ export const useLogStore = defineStore('log', () => {
   async function restore(): Promise<void> {
     try {
       storage ??= new IndexedDbLogStorage()
-      const restored = restorable(await storage.readAll())
+      const restored = restorable(await storage.readAll(), keptBy.tab)
       host.load([...restored, ...core.buffer.toArray()], { skipRestoredOpenings: true })
       restoredCount.value = restored.length
     } catch (e) {
@@ -477,7 +493,7 @@ export const useLogStore = defineStore('log', () => {
     const result = await host.openFile(text)
     if (result.ok) {
       restoredCount.value = 0
-      storageOp((s) => s.replaceAll(core.buffer.toArray().map(storable)))
+      storageOp((s) => s.replaceAll(core.buffer.toArray().map(keep)))
     }
     return result
   }
@@ -515,6 +531,7 @@ export const useLogStore = defineStore('log', () => {
     connectionOpenedAt,
     restoredCount,
     persistError,
+    nameSources,
     /** Resolves once the writes asked for so far are done (for tests and the page hook). */
     persisted: () => storageOps,
   }

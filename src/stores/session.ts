@@ -132,6 +132,7 @@ export const useSessionStore = defineStore('session', () => {
   /** Events a worker host left out because the page fell behind (the counters stay exact); 0 on the main thread. */
   const skippedEvents = shallowRef(0)
   const appendToLog = log.sink()
+  log.nameSources((source) => labels.get(source)?.name)
   const observeInLog = log.observer()
   // A worker host keeps the log next to the sockets: the page then gets counters and the rows it shows.
   if (host.logLink) log.attach(host.logLink)

@@ -29,7 +29,7 @@ describe('what is kept across reloads', () => {
     expect(storable(message)).not.toBe(message)
     // The live entry keeps its URL for the page: only the copy is masked.
     expect(connecting.url).toContain('SECRET')
-    expect(JSON.stringify([connecting, error].map(storable))).not.toMatch(/SECRET/)
+    expect(JSON.stringify([connecting, error].map((e) => storable(e)))).not.toMatch(/SECRET/)
   })
 
   it('reads back entries oldest first, marked restored, skipping what is not an entry and keeping unknown fields', () => {
@@ -49,6 +49,45 @@ describe('what is kept across reloads', () => {
     expect(back[2]).toMatchObject({ truncated: { chars: 300_000 } })
     // And they never come back marked twice or carry the flag into storage.
     expect(storable({ ...back[0]!, seq: 0 } as LogEntry)).not.toHaveProperty('restored')
+  })
+})
+
+describe('kept entries across tabs', () => {
+  const keptBy = (tab: string, names: Record<string, string>) => ({ tab, nameOf: (source: string) => names[source] })
+
+  it('keeps each entry with its tab and connection name', () => {
+    const kept = storable(entry(1, { source: 'c2' }), keptBy('tab-a', { c2: 'Orders API' }))
+    expect(kept).toMatchObject({ source: 'c2', connectionName: 'Orders API', keptInTab: 'tab-a' })
+    // An entry this tab cannot name (opened from a file, restored from another tab) keeps the name it came with; one
+    // it can gets the name its connection has now.
+    expect(storable(entry(2, { connectionName: 'From a file' }), keptBy('tab-a', {})).connectionName).toBe(
+      'From a file',
+    )
+    expect(
+      storable(entry(2, { source: 'c2', connectionName: 'Orders' }), keptBy('tab-a', { c2: 'Shop' })),
+    ).toMatchObject({ connectionName: 'Shop' })
+    expect(storable(entry(3, { source: 'lab' }), keptBy('tab-a', {}))).not.toHaveProperty('connectionName')
+  })
+
+  it('gives back the connection ids in the tab that kept them, and names only in another tab', () => {
+    const records = [
+      storable(entry(1, { source: 'c1' }), keptBy('tab-a', { c1: 'Connection 1' })),
+      storable(entry(2, { source: 'c2' }), keptBy('tab-a', { c2: 'Orders API' })),
+      storable(entry(3, { source: 'lab' }), keptBy('tab-a', {})),
+      storable(entry(4, { source: 'c1' })),
+    ]
+    // The same tab after a reload: its connections have the same ids, so rows follow renames.
+    expect(restorable(records, 'tab-a').map((e) => e.source)).toEqual(['c1', 'c2', 'lab', 'c1'])
+    // Another tab: its c1 is another connection and it has no c2; the rows show the names they were kept with. The
+    // lab's id is the same in every tab, and entries kept before tabs were recorded stay as they were.
+    const elsewhere = restorable(records, 'tab-b')
+    expect(elsewhere.map((e) => [e.source, e.connectionName])).toEqual([
+      [undefined, 'Connection 1'],
+      [undefined, 'Orders API'],
+      ['lab', undefined],
+      ['c1', undefined],
+    ])
+    expect(elsewhere.some((e) => 'keptInTab' in e)).toBe(false)
   })
 })
 

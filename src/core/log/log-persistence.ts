@@ -7,8 +7,20 @@ import { redactSecrets } from '../session/endpoint'
  * This file holds the pure parts (what is written, when, and what is read back) and a small IndexedDB adapter.
  */
 
-/** A stored entry: the log entry as exported, URLs inside it redacted. Readers ignore fields they do not know. */
-export type StoredEntry = LogEntry
+/**
+ * A stored entry: the log entry as exported, URLs inside it redacted, and the tab that kept it. Readers ignore fields
+ * they do not know.
+ */
+export type StoredEntry = LogEntry & { keptInTab?: string }
+
+/**
+ * Who keeps the entries: connection ids (`source`) are one tab's (a reload keeps them, another tab has its own), so
+ * each entry is kept with its tab and its connection's name, which is what another tab can show.
+ */
+export interface KeptBy {
+  tab: string
+  nameOf: (source: string) => string | undefined
+}
 
 const URL_IN_TEXT = /\b(?:wss?|https?):\/\/[^\s'"<>]+/gi
 
@@ -16,22 +28,33 @@ const URL_IN_TEXT = /\b(?:wss?|https?):\/\/[^\s'"<>]+/gi
  * The copy that may be stored: URLs (in `url`, and inside messages such as a refused-socket error) with credential
  * parameters masked. Entries never hold credentials otherwise: keys live only in memory, in the credentials store.
  */
-export function storable(entry: LogEntry): StoredEntry {
+export function storable(entry: LogEntry, keptBy?: KeptBy): StoredEntry {
   const copy: StoredEntry = { ...entry }
   delete copy.restored
+  if (keptBy) {
+    copy.keptInTab = keptBy.tab
+    // The connection's name now, when this tab knows it; else the one the entry came with (a file's, another tab's).
+    const name = copy.source === undefined ? undefined : keptBy.nameOf(copy.source)
+    if (name !== undefined) copy.connectionName = name
+  }
   if (typeof copy.url === 'string') copy.url = redactSecrets(copy.url)
   if (typeof copy.message === 'string') copy.message = copy.message.replace(URL_IN_TEXT, (u) => redactSecrets(u))
   if (typeof copy.reason === 'string') copy.reason = copy.reason.replace(URL_IN_TEXT, (u) => redactSecrets(u))
   return copy
 }
 
-/** Reads back what a store held, oldest first, skipping records that are not log entries; each marked restored. */
-export function restorable(records: readonly unknown[]): SessionEvent[] {
+/**
+ * Reads back what a store held, oldest first, skipping records that are not log entries; each marked restored. Entries
+ * another tab kept lose their connection id, which here would name another connection (or none: "#2"), and show the
+ * connection's name they were kept with instead, as an opened file's do.
+ */
+export function restorable(records: readonly unknown[], tab?: string): SessionEvent[] {
   const out: SessionEvent[] = []
   for (const record of records) {
     if (!isEntryLike(record)) continue
-    const { seq: _seq, ...rest } = record as LogEntry
+    const { seq: _seq, keptInTab, ...rest } = record as StoredEntry
     void _seq
+    if (keptInTab !== undefined && keptInTab !== tab && rest.connectionName !== undefined) delete rest.source
     out.push({ ...rest, restored: true } as SessionEvent)
   }
   return out
@@ -81,10 +104,10 @@ export class WriteQueue {
   }
 
   /** Takes everything queued that the buffer still holds (seq ≥ firstSeq), oldest first. */
-  take(firstSeq: number): WriteBatch {
+  take(firstSeq: number, keptBy?: KeptBy): WriteBatch {
     const puts: StoredEntry[] = []
     for (const entry of [...this.pending.values()].sort((a, b) => a.seq - b.seq))
-      if (entry.seq >= firstSeq) puts.push(storable(entry))
+      if (entry.seq >= firstSeq) puts.push(storable(entry, keptBy))
     this.pending.clear()
     return { puts, deleteBelow: firstSeq }
   }
