@@ -165,3 +165,90 @@ test('bad link parameters are listed once, above the work area, and can be dismi
   await problems.getByRole('button', { name: 'Dismiss' }).click()
   await expect(problems).toBeHidden()
 })
+
+/** The right end of a close-code label and of the plot it is drawn in (the lane's background band), in page pixels. */
+async function closeCodeEdges(page: Page) {
+  const lane = page.getByRole('img', { name: /readyState over time/ }).first()
+  const code = lane.locator('g.marker[data-kind="closed"] text.close-code').last()
+  await expect(code).toHaveText('4321')
+  return lane.evaluate((svg) => {
+    const plot = svg.querySelector('rect.lane')!.getBoundingClientRect()
+    const text = Array.from(svg.querySelectorAll('g.marker[data-kind="closed"] text.close-code')).at(-1)!
+    const box = text.getBoundingClientRect()
+    return { left: box.left, right: box.right, plotLeft: plot.left, plotRight: plot.right }
+  })
+}
+
+for (const width of [1440, 390]) {
+  test(`at ${width} px a close code drawn at the chart's right edge is whole ("4321", not "43")`, async ({
+    page,
+    gateway,
+  }) => {
+    await page.setViewportSize({ width, height: 900 })
+    await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+    await expect(page.getByRole('status', { name: 'Connection state' })).toHaveText(/OPEN \(1\)/)
+    await page.getByLabel('Close code').fill('4321')
+    await page.getByRole('button', { name: 'Disconnect' }).click()
+    await expect(page.getByRole('status', { name: 'Connection state' })).toHaveText(/CLOSED \(3\)/)
+    // Just closed: its line is at "now", the plot's right edge.
+    const edges = await closeCodeEdges(page)
+    expect(edges.right).toBeLessThanOrEqual(edges.plotRight)
+    expect(edges.left).toBeGreaterThanOrEqual(edges.plotLeft)
+  })
+}
+
+test('a long connection name is shown whole in the State changes list', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const name = 'orders-service-eu-west-1-primary-socket'
+  await page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: 'Rename A' }).click()
+  await page.keyboard.type(name)
+  await page.keyboard.press('Enter')
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  const changes = page.getByRole('list', { name: 'State changes' })
+  await expect(changes.getByRole('listitem').first()).toContainText('OPEN (1)')
+  for (const entry of await changes.getByRole('listitem').all()) {
+    await expect(entry).toContainText(name)
+    // Nothing in it cut off (with an ellipsis or not), and nothing past the list's side.
+    const cut = await entry.evaluate((li) => {
+      const list = li.parentElement!.getBoundingClientRect()
+      return [li, ...Array.from(li.querySelectorAll('*'))]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > list.right + 1)
+        .map((el) => `${el.className}: ${el.textContent}`)
+    })
+    expect(cut).toEqual([])
+  }
+})
+
+test('at 390 px the subprotocols field shows its whole placeholder, connected or not', async ({ page, gateway }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const field = page.getByLabel('Subprotocols')
+  /** The field's text area against the placeholder's width in the field's own font. */
+  const room = () =>
+    field.evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input)
+      const context = document.createElement('canvas').getContext('2d')!
+      context.font = style.font
+      const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      return { inner, text: context.measureText(input.placeholder).width }
+    })
+  /** Pairs of the endpoint line's controls whose boxes overlap. */
+  const overlaps = () =>
+    page.locator('.endpoint-form .line').evaluate((line) => {
+      const boxes = Array.from(line.children, (el) => ({ el, r: el.getBoundingClientRect() }))
+      return boxes.flatMap((a, i) =>
+        boxes
+          .slice(i + 1)
+          .filter((b) => a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom)
+          .map((b) => `${a.el.className} × ${b.el.className}`),
+      )
+    })
+  const idle = await room()
+  expect(idle.inner).toBeGreaterThanOrEqual(idle.text)
+  expect(await overlaps()).toEqual([])
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(page.getByRole('status', { name: 'Connection state' })).toHaveText(/OPEN \(1\)/)
+  const open = await room()
+  expect(open.inner).toBeGreaterThanOrEqual(open.text)
+  expect(await overlaps()).toEqual([])
+})

@@ -5,6 +5,7 @@ import {
   BAND_HEIGHT,
   BAND_Y,
   chartGeometry,
+  closeCode,
   COMPACT_HEIGHT,
   FULL_LANES_MAX,
   GROUP_HEIGHT,
@@ -119,6 +120,22 @@ describe('chartGeometry', () => {
     ])
     const narrow = chartGeometry(new TimelineModel(), 0, 1000, WIDTH)
     expect(narrow.ticks.map((t) => t.anchor)).toEqual(['start', 'end'])
+  })
+
+  it("draws a close's code left of its line where, right of it, the code would pass the plot's right edge", () => {
+    const t = new TimelineModel()
+    t.apply(ev(0, 'open'))
+    t.apply(ev(600, 'closed', { code: 4321 }))
+    t.apply(ev(1480, 'error'))
+    t.apply(ev(1490, 'closed', { code: 4321 }))
+    // Slid 500 ms past its origin: the close at 1490 is 1 px from the right edge, the one at 600 far from it.
+    const g = chartGeometry(t, 500, 1500, WIDTH, { origin: 0 })
+    expect(g.lanes[0]!.markers.map((m) => [m.kind, m.x, m.codeEnd])).toEqual([
+      ['closed', LEFT + 60, undefined],
+      ['error', LEFT + 148, true],
+      ['closed', LEFT + 149, true],
+    ])
+    expect(g.lanes[0]!.markers.map(closeCode)).toEqual(['4321', '!', '4321'])
   })
 
   it('bins a flood into 3 px columns but keeps every close with its code', () => {

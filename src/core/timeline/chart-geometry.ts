@@ -37,6 +37,10 @@ export const AXIS_HEIGHT = 18
 export const MIN_WIDTH = 200
 /** A name longer than this is cut (with …) where it labels a compact lane; the tooltip has it whole. */
 export const SHORT_NAME_CHARS = 12
+/** A close mark's code is drawn this far right of its line (or left, see PlacedMarker's `codeEnd`). */
+export const CODE_DX = 3
+/** A close code's character width, a little over that of the 10 px bold monospace it is drawn in. */
+const CODE_CHAR_WIDTH = 6.5
 
 /** Top of each marker kind's row in a full group; closes, errors and reconnect decisions share the bottom row. */
 export const MARK_Y: Record<MarkerKind, number> = {
@@ -118,6 +122,11 @@ export interface PlacedMarker extends BinnedMarker {
   /** Top of the marker's row. */
   y: number
   label: string
+  /**
+   * A close mark's code is drawn left of its line: right of it, it would pass the plot's right edge (a close at "now"
+   * showed "43" of 4321). Decided where the mark is when drawn; the drawing only slides left until it is drawn again.
+   */
+  codeEnd?: true
 }
 
 export interface Tick {
@@ -247,7 +256,14 @@ export function chartGeometry(
     const binned = markersBySource.get(spec.source) ?? []
     const markers = binned
       .filter((m) => !compact || !isTraffic(m.kind))
-      .map((m): PlacedMarker => ({ ...m, x: x(m.at), y: compact ? TICK_Y : MARK_Y[m.kind], label: markerLabel(m) }))
+      .map((m): PlacedMarker => {
+        const placed: PlacedMarker = { ...m, x: x(m.at), y: compact ? TICK_Y : MARK_Y[m.kind], label: markerLabel(m) }
+        const code = closeCode(m)
+        // Where the mark is on screen now: `x` counts from the origin, which the drawing has slid past.
+        const shown = LEFT + ((m.at - from) / span) * plot
+        if (code && shown + CODE_DX + [...code].length * CODE_CHAR_WIDTH > LEFT + plot) placed.codeEnd = true
+        return placed
+      })
     return {
       ...spec,
       shortName: shortName(spec.name),
@@ -318,6 +334,14 @@ export function markerLabel(m: BinnedMarker): string {
   if (m.kind === 'reconnect') return `${m.label ?? 'reconnect'} · ${when}`
   if (m.kind === 'aws') return `${m.label ?? '@connections call'} · ${when}`
   return `${m.count} ${m.kind} · ${m.bytes} bytes · ${when}`
+}
+
+/** The text a close, error or reconnect mark is drawn with beside its line; other marks have none. */
+export function closeCode(m: BinnedMarker): string | undefined {
+  if (m.kind === 'closed') return String(m.code ?? '')
+  if (m.kind === 'error') return '!'
+  if (m.kind === 'reconnect') return '↻'
+  return undefined
 }
 
 /** The row a readyState is drawn in, in a full group. */
