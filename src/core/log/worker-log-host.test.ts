@@ -129,9 +129,13 @@ describe('WorkerLogHost and the worker’s log', () => {
     await until(() => mirror.buffer.size === 12, 'page copy')
     await until(() => latest()?.total === 12, 'counters')
 
-    // No update carried a whole one.
+    // No update carried a whole one. (Each event's text, not each update's size: when the echoes come quickly, one
+    // update carries all ten cut messages, 330 KB, and a bound on the update's size failed half the runs.)
     const crossed = channel.received.filter((m) => m.type === 'update')
-    expect(Math.max(...crossed.map((m) => JSON.stringify(m).length))).toBeLessThan(200_000)
+    expect(crossed.length).toBeGreaterThan(0)
+    const texts = updates.flatMap((u) => u.events.map((e) => e.data?.length ?? 0))
+    expect(texts.filter((length) => length > 0)).toHaveLength(10)
+    expect(Math.max(...texts)).toBe(KEPT_HEAD_CHARS + KEPT_TAIL_CHARS)
     // The page's copy (window.playground's entries, the kept log) holds head and tail, marked, each counted once.
     const cut = (i: number) => ({ chars: big(i).length, head: KEPT_HEAD_CHARS, tail: KEPT_TAIL_CHARS })
     const headAndTail = (text: string) => text.slice(0, KEPT_HEAD_CHARS) + text.slice(-KEPT_TAIL_CHARS)
