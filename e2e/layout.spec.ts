@@ -252,3 +252,34 @@ test('at 390 px the subprotocols field shows its whole placeholder, connected or
   expect(open.inner).toBeGreaterThanOrEqual(open.text)
   expect(await overlaps()).toEqual([])
 })
+
+test("at 390 px a long connection name in the lane's head is cut to fit, its state in sight", async ({
+  page,
+  gateway,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const name = 'orders-service-eu-west-1-primary-socket'
+  await page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: 'Rename A' }).click()
+  await page.keyboard.type(name)
+  await page.keyboard.press('Enter')
+  const lane = page.getByRole('img', {
+    name: `readyState over time, with sent, received and keepalive messages and closes: ${name}`,
+  })
+  const head = lane.locator('text.name')
+  const fits = async (state: string) => {
+    await expect(head).toContainText(state)
+    const edges = await head.evaluate((text) => ({
+      right: text.getBoundingClientRect().right,
+      svgRight: text.closest('svg')!.getBoundingClientRect().right,
+    }))
+    expect(edges.right, state).toBeLessThanOrEqual(edges.svgRight)
+  }
+  await fits('nothing in this window')
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await fits('OPEN (1)')
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  await fits('CLOSED (3)')
+  // The whole name is still there, for the pointer and for assistive technology.
+  await expect(head.locator('title')).toHaveText(name)
+})

@@ -6,6 +6,7 @@ import {
   BAND_Y,
   chartGeometry,
   closeCode,
+  headName,
   COMPACT_HEIGHT,
   FULL_LANES_MAX,
   GROUP_HEIGHT,
@@ -136,6 +137,17 @@ describe('chartGeometry', () => {
       ['closed', LEFT + 149, true],
     ])
     expect(g.lanes[0]!.markers.map(closeCode)).toEqual(['4321', '!', '4321'])
+  })
+
+  it("cuts a full lane's name to what fits beside its state, never below the compact lanes' 12 characters", () => {
+    const name = 'orders-service-eu-west-1-primary-socket' // 39 characters
+    expect(headName(name, '· OPEN (1)', 1000)).toBe(name)
+    const narrow = headName(name, '· OPEN (1)', 360)
+    expect(narrow).toMatch(/^orders-service-.*…$/)
+    // 18 px before the name, 8 after the plot, 6.8 px a character: the name, a space and the state fit in 360 px.
+    expect(18 + ([...narrow].length + 1 + '· OPEN (1)'.length) * 6.8).toBeLessThanOrEqual(360 - 8)
+    expect(headName(name, '· nothing in this window', 120)).toBe('orders-serv…')
+    expect(headName('A', '· OPEN (1)', 120)).toBe('A')
   })
 
   it('bins a flood into 3 px columns but keeps every close with its code', () => {

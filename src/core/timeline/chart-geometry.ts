@@ -319,10 +319,22 @@ function round(n: number): number {
   return Math.round(n * 10) / 10
 }
 
-/** A name cut to SHORT_NAME_CHARS characters (the last one …). */
-export function shortName(name: string): string {
-  const chars = [...name]
-  return chars.length <= SHORT_NAME_CHARS ? name : `${chars.slice(0, SHORT_NAME_CHARS - 1).join('')}…`
+/** A name cut to `chars` characters (the last one …), SHORT_NAME_CHARS by default. */
+export function shortName(name: string, chars = SHORT_NAME_CHARS): string {
+  const all = [...name]
+  return all.length <= chars ? name : `${all.slice(0, Math.max(1, chars - 1)).join('')}…`
+}
+
+/** The width of a character of a lane's name (11 px monospace, bold in a full lane's head), a little over. */
+const NAME_CHAR_WIDTH = 6.8
+
+/**
+ * A full lane's name cut to what fits beside `after` (its state) in an SVG `width` wide: SVG text is not cut by CSS,
+ * and at 390 px a 40-character name ran past the chart's edge, its state out of sight.
+ */
+export function headName(name: string, after: string, width: number): string {
+  const room = Math.floor((width - FULL_LOOK.name.x - RIGHT_MARGIN) / NAME_CHAR_WIDTH) - [...after].length - 1
+  return shortName(name, Math.max(SHORT_NAME_CHARS, room))
 }
 
 /** The tooltip of a marker: what it stands for, how many and how big, and when. */
