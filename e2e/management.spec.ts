@@ -191,6 +191,22 @@ test('whoami fills the id field; ids and results stay with the API they came fro
   await expect(idField).toHaveValue(firstId)
   await expect(knownIds).toHaveCount(1)
   await expect(knownIds.first()).toHaveAttribute('value', firstId)
+
+  // A second page connection, on the second gateway: the picker does not offer its id for the first one's API.
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await list.getByRole('button', { name: /^B:/ }).click()
+  await page.getByLabel('Endpoint URL').fill(second.wsUrl)
+  await page.getByRole('button', { name: 'Connect B' }).click()
+  await expect(list.getByRole('button', { name: 'B: OPEN' })).toBeVisible()
+  await page.getByRole('button', { name: 'Ask the server for my connection id' }).click()
+  const picker = page.getByLabel("This page's connections")
+  await expect(picker.getByRole('option', { name: /^B: / })).toHaveText(
+    new RegExp(second.connections().at(-1)!.connectionId),
+  )
+  await list.getByRole('button', { name: /^A:/ }).click()
+  await expect(picker.getByRole('option', { name: /^B: / })).toHaveText(/another endpoint/)
+  await expect(picker.getByRole('option', { name: /^B: / })).toBeDisabled()
 })
 
 test('the relay refuses hosts other than execute-api', async ({ request }) => {

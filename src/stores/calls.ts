@@ -74,7 +74,7 @@ export const useCallsStore = defineStore('calls', () => {
   // session host looks for them where the messages arrive (a worker), so the page does not parse every message.
   session.subscribeConnectionIds((source, ids) => {
     const from = session.connections.find((c) => c.id === source)
-    const sourceApi = from ? managementEndpointFor(from.state.url ?? from.settings.endpoint)?.endpoint : api.value
+    const sourceApi = from ? apiOf(from) : api.value
     for (const id of ids) addKnownId(id, sourceApi)
     // The answer to whoami replaces whatever the field held: that is what the button promises.
     if (source === awaitingWhoami && ids.length === 1) {
@@ -85,7 +85,15 @@ export const useCallsStore = defineStore('calls', () => {
       idsByConnection.value = { ...idsByConnection.value, [source]: ids[0]! }
   })
 
-  /** The page's connections by name, with the connection id each has learned (if any), for the picker. */
+  /** The management endpoint of a page connection: of the URL it opened, else of the one it would open. */
+  function apiOf(connection: { state: { url?: string }; settings: { endpoint: string } }): string | undefined {
+    return managementEndpointFor(connection.state.url ?? connection.settings.endpoint)?.endpoint
+  }
+
+  /**
+   * The page's connections by name, with the connection id each has learned (if any), for the picker; `otherApi` when
+   * it belongs to another API than the one the panel calls, where its id would only earn a GoneException.
+   */
   const pageConnections = computed(() =>
     session.connections.map((c) => ({
       id: c.id,
@@ -93,6 +101,7 @@ export const useCallsStore = defineStore('calls', () => {
       colour: c.colour,
       readyState: c.state.readyState,
       connectionId: idsByConnection.value[c.id],
+      otherApi: apiOf(c) !== api.value,
     })),
   )
 
