@@ -1,4 +1,4 @@
-import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, stateBadge, test } from './fixtures'
 
 test('the missing-name complaint goes as soon as a name is typed', async ({ page }) => {
   await openPlayground(page)
@@ -60,4 +60,23 @@ test('a JSON mistake is shown with its line and column, once', async ({ page }) 
   const message = page.getByRole('alert').filter({ hasText: 'Invalid JSON' })
   await expect(message).toHaveText(/^Invalid JSON at line 1, column 12: unexpected “e”/)
   expect((await message.textContent())!.match(/line/g)).toHaveLength(1)
+})
+
+test('clearing the log resumes autoscroll: no “Jump to latest” over an empty log', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN/)
+  const message = page.getByLabel('Message', { exact: true })
+  for (let i = 0; i < 30; i++) {
+    await message.fill(`{"action":"echo","data":${i}}`)
+    await message.press('Control+Enter')
+  }
+  await expect(page.getByLabel('Log entry count')).toHaveText(/^62 entries/)
+  const log = logList(page)
+  await log.focus()
+  await log.press('Home')
+  const jump = page.getByRole('button', { name: 'Jump to latest' })
+  await expect(jump).toBeVisible()
+  await page.getByRole('button', { name: 'Clear log' }).click()
+  await expect(page.getByText('Nothing yet: connect, send a message')).toBeVisible()
+  await expect(jump).toBeHidden()
 })
