@@ -80,3 +80,18 @@ test('clearing the log resumes autoscroll: no “Jump to latest” over an empty
   await expect(page.getByText('Nothing yet: connect, send a message')).toBeVisible()
   await expect(jump).toBeHidden()
 })
+
+test('a saved message with a long name stays inside the Send panel', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByLabel('Saved message name').fill('n'.repeat(80))
+  await page.getByRole('button', { name: 'Save current' }).click()
+  const load = page.getByRole('button', { name: `Load saved message ${'n'.repeat(80)}` })
+  const remove = page.getByRole('button', { name: `Delete saved message ${'n'.repeat(80)}` })
+  const panel = (await page.getByRole('region', { name: 'Send' }).boundingBox())!
+  for (const button of [load, remove]) {
+    const box = (await button.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(panel.x + panel.width)
+  }
+  // Cut to fit, the whole name is still given (its accessible name) and shown on hover.
+  await expect(load).toHaveAttribute('title', /n{80}/)
+})
