@@ -95,3 +95,18 @@ test('a saved message with a long name stays inside the Send panel', async ({ pa
   // Cut to fit, the whole name is still given (its accessible name) and shown on hover.
   await expect(load).toHaveAttribute('title', /n{80}/)
 })
+
+test('removing a connection from the keyboard leaves focus on the row that takes its place', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  const connections = page.getByRole('list', { name: 'Connections' })
+  await connections.getByRole('button', { name: 'Remove B' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(connections.getByRole('listitem')).toHaveCount(2)
+  await expect(connections.getByRole('button', { name: 'C: not connected' })).toBeFocused()
+  // The last row's place is gone: the row above it takes focus.
+  await connections.getByRole('button', { name: 'Remove C' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(connections.getByRole('button', { name: 'A: not connected' })).toBeFocused()
+})
