@@ -110,3 +110,29 @@ test('removing a connection from the keyboard leaves focus on the row that takes
   await page.keyboard.press('Enter')
   await expect(connections.getByRole('button', { name: 'A: not connected' })).toBeFocused()
 })
+
+test.describe('at 390 px', () => {
+  test.use({ viewport: { width: 390, height: 844 } })
+
+  test('the inspector opening under a following log leaves no blank rows: the newest stay drawn', async ({
+    page,
+    gateway,
+  }) => {
+    await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN/)
+    const message = page.getByLabel('Message', { exact: true })
+    for (let i = 0; i < 20; i++) {
+      await message.fill(`{"action":"echo","data":${i}}`)
+      await message.press('Control+Enter')
+    }
+    await expect(page.getByLabel('Log entry count')).toHaveText(/^42 entries/)
+    const log = logList(page)
+    await log.scrollIntoViewIfNeeded()
+    const newest = log.locator('[aria-posinset="42"]')
+    await expect(newest).toBeInViewport()
+    // The inspector takes room from the list, which stays at its bottom: the rows now at the bottom must be drawn.
+    await log.locator('[aria-posinset="36"]').click()
+    await expect(page.getByRole('button', { name: 'Copy entry' })).toBeVisible()
+    await expect(newest).toBeInViewport()
+  })
+})
