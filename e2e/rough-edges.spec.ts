@@ -136,3 +136,19 @@ test.describe('at 390 px', () => {
     await expect(newest).toBeInViewport()
   })
 })
+
+test('deleting a saved message from the keyboard leaves focus among the saved messages', async ({ page }) => {
+  await openPlayground(page)
+  const saved = page.getByRole('list', { name: 'Saved messages' })
+  await saved.getByRole('button', { name: 'Delete saved message echo' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(saved.getByRole('listitem')).toHaveCount(2)
+  await expect(saved.getByRole('button', { name: 'Load saved message broadcast' })).toBeFocused()
+  // The last one gone, the one before it; none left, the name field.
+  await saved.getByRole('button', { name: 'Delete saved message broadcast' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(saved.getByRole('button', { name: 'Load saved message whoami' })).toBeFocused()
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Enter')
+  await expect(page.getByLabel('Saved message name')).toBeFocused()
+})
