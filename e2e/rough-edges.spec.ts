@@ -152,3 +152,23 @@ test('deleting a saved message from the keyboard leaves focus among the saved me
   await page.keyboard.press('Enter')
   await expect(page.getByLabel('Saved message name')).toBeFocused()
 })
+
+test('Escape closes the demos panel from its button or from inside, and focus goes back to the button', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const toggle = page.getByRole('button', { name: 'Demos' })
+  const panel = page.getByRole('region', { name: 'Demos' })
+  await toggle.focus()
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await page.keyboard.press('Tab')
+  await expect(panel.getByRole('button').first()).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+  await expect(toggle).toBeFocused()
+})
