@@ -1,4 +1,5 @@
-import { expect, logList, openPlayground, openTool, stateBadge, test } from './fixtures'
+import type { Locator, Page } from '@playwright/test'
+import { expect, logList, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 test('the missing-name complaint goes as soon as a name is typed', async ({ page }) => {
   await openPlayground(page)
@@ -62,15 +63,21 @@ test('a JSON mistake is shown with its line and column, once', async ({ page }) 
   expect((await message.textContent())!.match(/line/g)).toHaveLength(1)
 })
 
-test('clearing the log resumes autoscroll: no “Jump to latest” over an empty log', async ({ page, gateway }) => {
+/** Connects to the gateway and sends `count` echo messages from the composer, until all their echoes are logged. */
+async function openWithEchoes(page: Page, gateway: Gateway, count: number) {
   await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN/)
   const message = page.getByLabel('Message', { exact: true })
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < count; i++) {
     await message.fill(`{"action":"echo","data":${i}}`)
     await message.press('Control+Enter')
   }
-  await expect(page.getByLabel('Log entry count')).toHaveText(/^62 entries/)
+  // connecting + open + each message sent and echoed
+  await expect(page.getByLabel('Log entry count')).toHaveText(new RegExp(`^${2 + 2 * count} entries`))
+}
+
+test('clearing the log resumes autoscroll: no “Jump to latest” over an empty log', async ({ page, gateway }) => {
+  await openWithEchoes(page, gateway, 30)
   const log = logList(page)
   await log.focus()
   await log.press('Home')
@@ -96,19 +103,27 @@ test('a saved message with a long name stays inside the Send panel', async ({ pa
   await expect(load).toHaveAttribute('title', /n{80}/)
 })
 
-test('removing a connection from the keyboard leaves focus on the row that takes its place', async ({ page }) => {
+test('removing a connection or a saved message from the keyboard leaves focus on what takes its place', async ({
+  page,
+}) => {
   await openPlayground(page)
   await page.getByRole('button', { name: 'Add connection' }).click()
   await page.getByRole('button', { name: 'Add connection' }).click()
   const connections = page.getByRole('list', { name: 'Connections' })
-  await connections.getByRole('button', { name: 'Remove B' }).focus()
-  await page.keyboard.press('Enter')
-  await expect(connections.getByRole('listitem')).toHaveCount(2)
-  await expect(connections.getByRole('button', { name: 'C: not connected' })).toBeFocused()
-  // The last row's place is gone: the row above it takes focus.
-  await connections.getByRole('button', { name: 'Remove C' }).focus()
-  await page.keyboard.press('Enter')
-  await expect(connections.getByRole('button', { name: 'A: not connected' })).toBeFocused()
+  const saved = page.getByRole('list', { name: 'Saved messages' })
+  // Each removal, and what must have focus after it: the item now in the removed one's place, else the one before
+  // it; with no saved message left, the name field.
+  const removals: [Locator, string, Locator][] = [
+    [connections, 'Remove B', connections.getByRole('button', { name: 'C: not connected' })],
+    [connections, 'Remove C', connections.getByRole('button', { name: 'A: not connected' })],
+    [saved, 'Delete saved message echo', saved.getByRole('button', { name: 'Load saved message broadcast' })],
+    [saved, 'Delete saved message broadcast', saved.getByRole('button', { name: 'Load saved message whoami' })],
+    [saved, 'Delete saved message whoami', page.getByLabel('Saved message name')],
+  ]
+  for (const [list, remove, focused] of removals) {
+    await list.getByRole('button', { name: remove }).press('Enter')
+    await expect(focused).toBeFocused()
+  }
 })
 
 test.describe('at 390 px', () => {
@@ -118,14 +133,7 @@ test.describe('at 390 px', () => {
     page,
     gateway,
   }) => {
-    await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
-    await expect(stateBadge(page)).toHaveText(/OPEN/)
-    const message = page.getByLabel('Message', { exact: true })
-    for (let i = 0; i < 20; i++) {
-      await message.fill(`{"action":"echo","data":${i}}`)
-      await message.press('Control+Enter')
-    }
-    await expect(page.getByLabel('Log entry count')).toHaveText(/^42 entries/)
+    await openWithEchoes(page, gateway, 20)
     const log = logList(page)
     await log.scrollIntoViewIfNeeded()
     const newest = log.locator('[aria-posinset="42"]')
@@ -135,22 +143,6 @@ test.describe('at 390 px', () => {
     await expect(page.getByRole('button', { name: 'Copy entry' })).toBeVisible()
     await expect(newest).toBeInViewport()
   })
-})
-
-test('deleting a saved message from the keyboard leaves focus among the saved messages', async ({ page }) => {
-  await openPlayground(page)
-  const saved = page.getByRole('list', { name: 'Saved messages' })
-  await saved.getByRole('button', { name: 'Delete saved message echo' }).focus()
-  await page.keyboard.press('Enter')
-  await expect(saved.getByRole('listitem')).toHaveCount(2)
-  await expect(saved.getByRole('button', { name: 'Load saved message broadcast' })).toBeFocused()
-  // The last one gone, the one before it; none left, the name field.
-  await saved.getByRole('button', { name: 'Delete saved message broadcast' }).focus()
-  await page.keyboard.press('Enter')
-  await expect(saved.getByRole('button', { name: 'Load saved message whoami' })).toBeFocused()
-  await page.keyboard.press('Tab')
-  await page.keyboard.press('Enter')
-  await expect(page.getByLabel('Saved message name')).toBeFocused()
 })
 
 test('Escape closes the demos panel from its button or from inside, and focus goes back to the button', async ({
