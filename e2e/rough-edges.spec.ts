@@ -164,3 +164,17 @@ test('Escape closes the demos panel from its button or from inside, and focus go
   await expect(panel).toBeHidden()
   await expect(toggle).toBeFocused()
 })
+
+test('a running experiment’s runs and parameters cannot be edited: the run has taken them', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, experiment: 'keepalive', runs: 2, start: 1 })
+  await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('running')
+  const lab = page.getByRole('region', { name: 'Timeout lab' })
+  for (const field of [lab.getByLabel('Runs'), lab.getByLabel('Keepalive every'), lab.getByLabel('Keepalive message')])
+    await expect(field).toBeDisabled()
+  await page.getByRole('button', { name: 'Cancel experiment' }).click()
+  await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('cancelled')
+  await expect(lab.getByLabel('Runs')).toBeEnabled()
+})
