@@ -1,4 +1,5 @@
-import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+import type { Locator, Page } from '@playwright/test'
+import { expect, logList, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 test('the missing-name complaint goes as soon as a name is typed', async ({ page }) => {
   await openPlayground(page)
@@ -60,4 +61,120 @@ test('a JSON mistake is shown with its line and column, once', async ({ page }) 
   const message = page.getByRole('alert').filter({ hasText: 'Invalid JSON' })
   await expect(message).toHaveText(/^Invalid JSON at line 1, column 12: unexpected “e”/)
   expect((await message.textContent())!.match(/line/g)).toHaveLength(1)
+})
+
+/** Connects to the gateway and sends `count` echo messages from the composer, until all their echoes are logged. */
+async function openWithEchoes(page: Page, gateway: Gateway, count: number) {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN/)
+  const message = page.getByLabel('Message', { exact: true })
+  for (let i = 0; i < count; i++) {
+    await message.fill(`{"action":"echo","data":${i}}`)
+    await message.press('Control+Enter')
+  }
+  // connecting + open + each message sent and echoed
+  await expect(page.getByLabel('Log entry count')).toHaveText(new RegExp(`^${2 + 2 * count} entries`))
+}
+
+test('clearing the log resumes autoscroll: no “Jump to latest” over an empty log', async ({ page, gateway }) => {
+  await openWithEchoes(page, gateway, 30)
+  const log = logList(page)
+  await log.focus()
+  await log.press('Home')
+  const jump = page.getByRole('button', { name: 'Jump to latest' })
+  await expect(jump).toBeVisible()
+  await page.getByRole('button', { name: 'Clear log' }).click()
+  await expect(page.getByText('Nothing yet: connect, send a message')).toBeVisible()
+  await expect(jump).toBeHidden()
+})
+
+test('a saved message with a long name stays inside the Send panel', async ({ page }) => {
+  await openPlayground(page)
+  await page.getByLabel('Saved message name').fill('n'.repeat(80))
+  await page.getByRole('button', { name: 'Save current' }).click()
+  const load = page.getByRole('button', { name: `Load saved message ${'n'.repeat(80)}` })
+  const remove = page.getByRole('button', { name: `Delete saved message ${'n'.repeat(80)}` })
+  const panel = (await page.getByRole('region', { name: 'Send' }).boundingBox())!
+  for (const button of [load, remove]) {
+    const box = (await button.boundingBox())!
+    expect(box.x + box.width).toBeLessThanOrEqual(panel.x + panel.width)
+  }
+  // Cut to fit, the whole name is still given (its accessible name) and shown on hover.
+  await expect(load).toHaveAttribute('title', /n{80}/)
+})
+
+test('removing a connection or a saved message from the keyboard leaves focus on what takes its place', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  await page.getByRole('button', { name: 'Add connection' }).click()
+  const connections = page.getByRole('list', { name: 'Connections' })
+  const saved = page.getByRole('list', { name: 'Saved messages' })
+  // Each removal, and what must have focus after it: the item now in the removed one's place, else the one before
+  // it; with no saved message left, the name field.
+  const removals: [Locator, string, Locator][] = [
+    [connections, 'Remove B', connections.getByRole('button', { name: 'C: not connected' })],
+    [connections, 'Remove C', connections.getByRole('button', { name: 'A: not connected' })],
+    [saved, 'Delete saved message echo', saved.getByRole('button', { name: 'Load saved message broadcast' })],
+    [saved, 'Delete saved message broadcast', saved.getByRole('button', { name: 'Load saved message whoami' })],
+    [saved, 'Delete saved message whoami', page.getByLabel('Saved message name')],
+  ]
+  for (const [list, remove, focused] of removals) {
+    await list.getByRole('button', { name: remove }).press('Enter')
+    await expect(focused).toBeFocused()
+  }
+})
+
+test.describe('at 390 px', () => {
+  test.use({ viewport: { width: 390, height: 844 } })
+
+  test('the inspector opening under a following log leaves no blank rows: the newest stay drawn', async ({
+    page,
+    gateway,
+  }) => {
+    await openWithEchoes(page, gateway, 20)
+    const log = logList(page)
+    await log.scrollIntoViewIfNeeded()
+    const newest = log.locator('[aria-posinset="42"]')
+    await expect(newest).toBeInViewport()
+    // The inspector takes room from the list, which stays at its bottom: the rows now at the bottom must be drawn.
+    await log.locator('[aria-posinset="36"]').click()
+    await expect(page.getByRole('button', { name: 'Copy entry' })).toBeVisible()
+    await expect(newest).toBeInViewport()
+  })
+})
+
+test('Escape closes the demos panel from its button or from inside, and focus goes back to the button', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const toggle = page.getByRole('button', { name: 'Demos' })
+  const panel = page.getByRole('region', { name: 'Demos' })
+  await toggle.focus()
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+  await page.keyboard.press('Enter')
+  await expect(panel).toBeVisible()
+  await page.keyboard.press('Tab')
+  await expect(panel.getByRole('button').first()).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+  await expect(toggle).toBeFocused()
+})
+
+test('a running experiment’s runs and parameters cannot be edited: the run has taken them', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, experiment: 'keepalive', runs: 2, start: 1 })
+  await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('running')
+  const lab = page.getByRole('region', { name: 'Timeout lab' })
+  for (const field of [lab.getByLabel('Runs'), lab.getByLabel('Keepalive every'), lab.getByLabel('Keepalive message')])
+    await expect(field).toBeDisabled()
+  await page.getByRole('button', { name: 'Cancel experiment' }).click()
+  await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('cancelled')
+  await expect(lab.getByLabel('Runs')).toBeEnabled()
 })

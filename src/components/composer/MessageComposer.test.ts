@@ -92,6 +92,8 @@ describe('MessageComposer', () => {
     await message().setValue('not base64!')
     expect(message().attributes('aria-invalid')).toBe('true')
     expect(alerts()[0]).toMatch(/base64/i)
+    // Nothing can be sent: no frame of 0 bytes is promised.
+    expect(page.find('[aria-label="Binary frame note"]').text()).not.toContain('Sent as a binary frame')
     expect(sendButton().attributes('disabled')).toBeDefined()
   })
 
