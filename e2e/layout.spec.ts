@@ -283,3 +283,13 @@ test("at 390 px a long connection name in the lane's head is cut to fit, its sta
   // The whole name is still there, for the pointer and for assistive technology.
   await expect(head.locator('title')).toHaveText(name)
 })
+
+test('a link parameter the page does not read is named, not dropped without a word', async ({ page }) => {
+  await page.goto('/?connect=1&interval=abc&mode=zzz&name=Orders')
+  const problems = page.getByRole('alert', { name: 'Set-up link problems' })
+  await expect(problems.getByRole('listitem')).toHaveText([
+    /^Ignored connect, interval, mode: not parameters of a playground link, which are endpoint, autoconnect, /,
+  ])
+  // What it could read was applied.
+  await expect(page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: /^Orders:/ })).toBeVisible()
+})

@@ -163,6 +163,37 @@ test('Escape closes the demos panel from its button or from inside, and focus go
   await page.keyboard.press('Escape')
   await expect(panel).toBeHidden()
   await expect(toggle).toBeFocused()
+  // A disclosure, not a menu: it does not announce a popup menu it does not open.
+  await expect(toggle).not.toHaveAttribute('aria-haspopup')
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false')
+})
+
+test('Escape closes the entry inspector, from the list or from inside it, and focus goes back to the list', async ({
+  page,
+  gateway,
+}) => {
+  await openWithEchoes(page, gateway, 2)
+  const log = logList(page)
+  const inspector = page.getByRole('region', { name: 'Selected log entry' })
+  await log.focus()
+  await page.keyboard.press('Home')
+  await expect(inspector).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(inspector).toBeHidden()
+  await expect(log).toBeFocused()
+  await page.keyboard.press('End')
+  await expect(inspector).toBeVisible()
+  await inspector.getByRole('button', { name: 'Copy entry' }).focus()
+  await page.keyboard.press('Escape')
+  await expect(inspector).toBeHidden()
+  await expect(log).toBeFocused()
+})
+
+test('the saved messages section is named, and the size line reads “19 B / 32 KB frame”', async ({ page }) => {
+  await openPlayground(page)
+  await expect(page.getByRole('group', { name: /^Saved messages \(\d+\)$/ })).toBeVisible()
+  await page.getByLabel('Message', { exact: true }).fill('{"action":"whoami"}')
+  await expect(page.getByLabel('Message size')).toHaveText(/^19 B \/ 32 KB frame · 128 KB message$/)
 })
 
 test('a running experiment’s runs and parameters cannot be edited: the run has taken them', async ({

@@ -1,4 +1,4 @@
-import { linkQuery, parseLinkSetup, type ConnectionSetup } from '@/core/session/url-setup'
+import { linkQuery, parseLinkSetup, unknownLinkParams, type ConnectionSetup } from '@/core/session/url-setup'
 import { checkEndpoint } from '@/core/session/endpoint'
 import { settingsFor, settingsPatch, setupOf } from '@/core/session/connection-setup'
 import { useDemoStore, type PreparedDemo } from '@/stores/demos'
@@ -115,6 +115,7 @@ export async function applyUrlSetup(search = location.search): Promise<AppliedLi
     )
   const experiment = await applyExperimentSetup(new URLSearchParams(search))
   problems.push(...experiment.problems)
+  problems.push(...unknownLinkParams(search, experiment.params))
   actions.experiment = experiment.start
   const endpoints = (actions.connect ? connectable : targets).map((t) => t.endpoint)
   const asked = endpoints.length ? endpoints : [session.connections[0]!.settings.endpoint]
@@ -211,7 +212,7 @@ function hideSecretsInAddressBar() {
 /** ?experiment=idle&runs=3&start=1 and the experiment's own parameters by name (e.g. intervalSeconds=30). */
 async function applyExperimentSetup(
   params: URLSearchParams,
-): Promise<{ problems: string[]; start?: LinkActions['experiment'] }> {
+): Promise<{ problems: string[]; start?: LinkActions['experiment']; params?: string[] }> {
   const id = params.get('experiment')
   if (!id) return { problems: [] }
   let lab: Awaited<ReturnType<typeof loadLabStore>>
@@ -222,18 +223,20 @@ async function applyExperimentSetup(
   }
   if (!lab.select(id, { fromLink: true })) return { problems: [`Ignored experiment=${id}: unknown experiment.`] }
   useLayoutStore().openTool('lab')
+  // The experiment's own parameters are known parameters of this link.
+  const own = lab.definition.params.map((spec) => spec.name)
   const runs = Number(params.get('runs'))
   if (params.has('runs')) {
     if (Number.isInteger(runs) && runs >= 1) lab.runs = runs
-    else return { problems: [`Ignored runs=${params.get('runs')}: expected a whole number of runs.`] }
+    else return { problems: [`Ignored runs=${params.get('runs')}: expected a whole number of runs.`], params: own }
   }
   for (const spec of lab.definition.params) {
     const value = params.get(spec.name)
     if (value !== null) lab.inputs[spec.name] = value
   }
   const start = params.get('start')
-  if (start !== '1' && start !== 'true') return { problems: [] }
-  return { problems: [], start: { title: lab.definition.title, runs: lab.runs } }
+  if (start !== '1' && start !== 'true') return { problems: [], params: own }
+  return { problems: [], start: { title: lab.definition.title, runs: lab.runs }, params: own }
 }
 
 /**

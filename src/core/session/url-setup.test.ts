@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_LINK_CONNECTIONS, linkQuery, parseLinkSetup, type ConnectionSetup } from './url-setup'
+import { MAX_LINK_CONNECTIONS, linkQuery, parseLinkSetup, unknownLinkParams, type ConnectionSetup } from './url-setup'
 
 describe('a link with several connections', () => {
   it('starts a connection at each endpoint; parameters after it are its own, before the first shared', () => {
@@ -79,6 +79,26 @@ describe('a link with several connections', () => {
       expect(() => parseLinkSetup(search)).not.toThrow()
     expect(parseLinkSetup('?endpoint=&endpoint=ws://b/dev').connections).toEqual([{}, { endpoint: 'ws://b/dev' }])
     expect(parseLinkSetup('?demo=broadcast').demo).toBe('broadcast')
+  })
+})
+
+describe('parameters a link carries that the page does not read', () => {
+  it('names them once each (never their values), and nothing for a link of known ones', () => {
+    expect(unknownLinkParams('?endpoint=ws://x/dev&autoconnect=1&name=a&experiment=idle&runs=2&start=1')).toEqual([])
+    const [problem, ...rest] = unknownLinkParams('?connect=1&interval=SECRET&connect=2&endpoint=ws://x/dev')
+    expect(rest).toEqual([])
+    expect(problem).toMatch(/^Ignored connect, interval: not parameters of a playground link, which are endpoint, /)
+    expect(problem).not.toContain('SECRET')
+    expect(unknownLinkParams('?mode=zzz')[0]).toMatch(/^Ignored mode: not a parameter of/)
+  })
+
+  it("knows an experiment's own parameters, and bounds what it names", () => {
+    expect(unknownLinkParams('?experiment=keepalive&intervalSeconds=30', ['intervalSeconds'])).toEqual([])
+    const many = Array.from({ length: 300 }, (_, i) => `p${i}=1`).join('&')
+    expect(unknownLinkParams(`?${many}`)[0]).toMatch(/^Ignored p0, p1, p2, p3, p4 and 295 more: /)
+    expect(unknownLinkParams(`?${'k'.repeat(500)}=1&=2`)[0]).toMatch(/^Ignored k{40}…, \(a nameless parameter\): /)
+    // A malformed escape is read as the browser reads it, never a crash.
+    expect(unknownLinkParams('?%E0%A4%A=1')[0]).toMatch(/^Ignored \uFFFD%A: /)
   })
 })
 

@@ -55,6 +55,41 @@ export const MAX_LINK_NAME_LENGTH = 40
 export const CONNECTION_PARAMS = ['name', 'protocols', 'keepalive', 'payload', 'profile', 'idle', 'max'] as const
 type ConnectionParam = (typeof CONNECTION_PARAMS)[number]
 
+/** Every parameter a link may carry, besides an experiment's own (which the lab knows). */
+export const LINK_PARAMS = ['endpoint', 'autoconnect', 'demo', ...CONNECTION_PARAMS, 'experiment', 'runs', 'start']
+/** Unknown parameters named in the message; a link of hundreds does not make it a wall of text. */
+const MAX_NAMED_UNKNOWN = 5
+const MAX_NAME_CHARS = 40
+
+/**
+ * Names the parameters a link carries that the page does not read (a typo such as connect=1 for autoconnect=1 did
+ * nothing without a word). Only their names: a value may be a secret.
+ */
+export function unknownLinkParams(search: string, also: readonly string[] = []): string[] {
+  let params: URLSearchParams
+  try {
+    params = new URLSearchParams(search)
+  } catch {
+    return []
+  }
+  const known = new Set([...LINK_PARAMS, ...also])
+  const unknown = [...new Set(params.keys())].filter((key) => !known.has(key))
+  if (!unknown.length) return []
+  const named = unknown
+    .slice(0, MAX_NAMED_UNKNOWN)
+    .map((key) =>
+      key === ''
+        ? '(a nameless parameter)'
+        : [...key].length > MAX_NAME_CHARS
+          ? `${[...key].slice(0, MAX_NAME_CHARS).join('')}…`
+          : key,
+    )
+  const more = unknown.length > MAX_NAMED_UNKNOWN ? ` and ${unknown.length - MAX_NAMED_UNKNOWN} more` : ''
+  return [
+    `Ignored ${named.join(', ')}${more}: not ${unknown.length === 1 ? 'a parameter' : 'parameters'} of a playground link, which are ${[...known].join(', ')}.`,
+  ]
+}
+
 const PROFILES: ProfileId[] = ['aws', 'article', 'custom']
 
 /** One connection's parameters as written, before they are checked: `off` for keepalive is kept as written. */
