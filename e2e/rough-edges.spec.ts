@@ -139,7 +139,8 @@ test.describe('at 390 px', () => {
     const newest = log.locator('[aria-posinset="42"]')
     await expect(newest).toBeInViewport()
     // The inspector takes room from the list, which stays at its bottom: the rows now at the bottom must be drawn.
-    await log.locator('[aria-posinset="36"]').click()
+    // (The newest row is clicked: a row above it pauses autoscroll, to stay in sight itself.)
+    await newest.click()
     await expect(page.getByRole('button', { name: 'Copy entry' })).toBeVisible()
     await expect(newest).toBeInViewport()
   })
@@ -208,4 +209,36 @@ test('a running experiment’s runs and parameters cannot be edited: the run has
   await page.getByRole('button', { name: 'Cancel experiment' }).click()
   await expect(page.getByRole('status', { name: 'Experiment status' })).toHaveText('cancelled')
   await expect(lab.getByLabel('Runs')).toBeEnabled()
+})
+
+test('a row clicked while the log follows stays in sight: the inspector opens and messages keep coming', async ({
+  page,
+  gateway,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openWithEchoes(page, gateway, 20)
+  const log = logList(page)
+  const inSight = (row: Locator) =>
+    row.evaluate((el) => {
+      const box = el.getBoundingClientRect()
+      const list = el.closest('[role="listbox"]')!.getBoundingClientRect()
+      return box.top >= list.top - 1 && box.bottom <= list.bottom + 1
+    })
+  const rows = log.getByRole('option')
+  // A row in the middle of what is on screen.
+  const count = await rows.count()
+  const row = rows.nth(Math.floor(count / 2))
+  const seq = await row.getAttribute('data-seq')
+  await row.click()
+  await expect(page.getByRole('region', { name: 'Selected log entry' })).toBeVisible()
+  const clicked = log.locator(`[data-seq="${seq}"]`)
+  await expect.poll(() => inSight(clicked)).toBe(true)
+  const message = page.getByLabel('Message', { exact: true })
+  for (let i = 0; i < 5; i++) {
+    await message.fill(`{"action":"echo","data":"more ${i}"}`)
+    await message.press('Control+Enter')
+  }
+  await expect(page.getByLabel('Log entry count')).toHaveText(/^52 entries/)
+  await expect.poll(() => inSight(clicked)).toBe(true)
+  await expect(page.getByRole('button', { name: /Autoscroll paused/ })).toBeVisible()
 })
