@@ -1,4 +1,5 @@
 import type { ProfileId } from './timeout-profiles'
+import { cutText } from '../cut-text'
 import { keepaliveIntervalProblem } from './keepalive-settings'
 import { redactUrl } from './redact'
 
@@ -75,15 +76,10 @@ export function unknownLinkParams(search: string, also: readonly string[] = []):
   const known = new Set([...LINK_PARAMS, ...also])
   const unknown = [...new Set(params.keys())].filter((key) => !known.has(key))
   if (!unknown.length) return []
+  // A long name shows its first MAX_NAME_CHARS characters, then …
   const named = unknown
     .slice(0, MAX_NAMED_UNKNOWN)
-    .map((key) =>
-      key === ''
-        ? '(a nameless parameter)'
-        : [...key].length > MAX_NAME_CHARS
-          ? `${[...key].slice(0, MAX_NAME_CHARS).join('')}…`
-          : key,
-    )
+    .map((key) => (key === '' ? '(a nameless parameter)' : cutText(key, MAX_NAME_CHARS + 1)))
   const more = unknown.length > MAX_NAMED_UNKNOWN ? ` and ${unknown.length - MAX_NAMED_UNKNOWN} more` : ''
   return [
     `Ignored ${named.join(', ')}${more}: not ${unknown.length === 1 ? 'a parameter' : 'parameters'} of a playground link, which are ${[...known].join(', ')}.`,

@@ -1,4 +1,5 @@
 import { READY_STATE_NAMES, type ReadyState } from '../session/events'
+import { cutText } from '../cut-text'
 import { explainClose } from '../session/close-codes'
 import { connectionLabel } from '../session/connection-label'
 import { formatDuration } from '../session/timeout-profiles'
@@ -321,8 +322,7 @@ function round(n: number): number {
 
 /** A name cut to `chars` characters (the last one …), SHORT_NAME_CHARS by default. */
 export function shortName(name: string, chars = SHORT_NAME_CHARS): string {
-  const all = [...name]
-  return all.length <= chars ? name : `${all.slice(0, Math.max(1, chars - 1)).join('')}…`
+  return cutText(name, chars)
 }
 
 /** The width of a character of a lane's name (11 px monospace, bold in a full lane's head), a little over. */
