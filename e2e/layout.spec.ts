@@ -1,4 +1,4 @@
-import { expect, openPlayground, openTool, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, sendMessage, test } from './fixtures'
 import type { Page } from '@playwright/test'
 
 const SIZES = [
@@ -293,3 +293,48 @@ test('a link parameter the page does not read is named, not dropped without a wo
   // What it could read was applied.
   await expect(page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: /^Orders:/ })).toBeVisible()
 })
+
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1280, height: 720 },
+]) {
+  test(`at ${size.width}×${size.height} with a tool open, an entry in the inspector leaves log rows and its body in sight`, async ({
+    page,
+    gateway,
+  }) => {
+    await page.setViewportSize(size)
+    await openPlayground(page, { endpoint: gateway.wsUrl })
+    await openTool(page, 'Timeout lab')
+    await page.getByRole('button', { name: 'Connect', exact: true }).click()
+    const log = logList(page)
+    for (let i = 1; i <= 5; i++) {
+      await sendMessage(page, JSON.stringify({ action: 'echo', i, text: 'hello '.repeat(20) }))
+      await expect(log.getByRole('option').filter({ hasText: `"i":${i},` })).toHaveCount(2)
+    }
+    await log.getByRole('option').filter({ hasText: '"i":3,' }).first().click()
+    const inspector = page.getByRole('region', { name: 'Selected log entry' })
+    await expect(inspector).toContainText('"i": 3')
+    // At 1280×800 the open tool used to leave the log 180 px: two rows, and no line of the entry's body.
+    const room = await page.evaluate(() => {
+      const list = document.getElementById('message-log')!.getBoundingClientRect()
+      const inspector = document.querySelector('[aria-label="Selected log entry"]')!.getBoundingClientRect()
+      const body = document.querySelector('[aria-label="Entry content"]')!.getBoundingClientRect()
+      // What the main column (which scrolls on a short window) and the window show of each.
+      const column = document.querySelector('main')!.getBoundingClientRect()
+      const top = Math.max(column.top, 0)
+      const bottom = Math.min(column.bottom, window.innerHeight)
+      return {
+        rows: Math.min(list.bottom, bottom) - Math.max(list.top, top),
+        body: Math.min(inspector.bottom, bottom) - Math.max(body.top, inspector.top, top),
+      }
+    })
+    expect(room.rows, 'the log rows in sight, px').toBeGreaterThanOrEqual(4 * 22)
+    expect(room.body, "the entry's body in sight, px").toBeGreaterThanOrEqual(3 * 15)
+    // The tool keeps a strip, and comes back whole when the inspector closes.
+    const tool = page.getByRole('tabpanel', { name: 'Timeout lab' })
+    expect((await tool.boundingBox())!.height).toBeGreaterThanOrEqual(40)
+    await inspector.getByRole('button', { name: 'Close inspector' }).click()
+    await expect(inspector).toHaveCount(0)
+    await expect.poll(async () => (await tool.boundingBox())!.height).toBeGreaterThanOrEqual(150)
+  })
+}
