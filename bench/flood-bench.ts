@@ -61,6 +61,13 @@ export interface FloodCase {
   bareWorkerPerSecond: number
   bareMainThreadUs: number
   bareWorkerMainThreadUs: number
+  /**
+   * The bare worker page ÷ the bare main-thread page, per round and their median: what moving nothing but the
+   * counting into a worker gains on this machine, the most a page with its sockets in a worker can expect over the
+   * bare main-thread page.
+   */
+  bareWorkerToBareRounds: number[]
+  bareWorkerToBare: number
   /** The same click on a bare page's checkbox during its flood (what the machine itself allows), every round. */
   bareClicks: number[]
   bareWorkerClicks: number[]
@@ -139,6 +146,8 @@ export async function runFloodBench(
         bareWorkerPerSecond: median(rates(runs.bareWorker)),
         bareMainThreadUs: median(runs.bare.map((f) => f.mainThreadUs)),
         bareWorkerMainThreadUs: median(runs.bareWorker.map((f) => f.mainThreadUs)),
+        bareWorkerToBareRounds: roundRatios(rates(runs.bareWorker), rates(runs.bare)),
+        bareWorkerToBare: median(roundRatios(rates(runs.bareWorker), rates(runs.bare))),
         bareClicks: runs.bare.map((f) => f.clickMs ?? 0),
         bareWorkerClicks: runs.bareWorker.map((f) => f.clickMs ?? 0),
         bareLongestTasks: runs.bare.map((f) => f.longestTaskMs ?? 0),
@@ -146,6 +155,9 @@ export async function runFloodBench(
         playground: { inline: figures('inline'), worker: figures('worker') },
         loads,
       }
+      console.log(
+        `  ${connections} connection(s), bare worker page: ÷ bare ${result.bareWorkerToBare.toFixed(2)} (${listRounds(result.bareWorkerToBareRounds)})`,
+      )
       for (const host of ['inline', 'worker'] as const) {
         const p = result.playground[host]
         console.log(

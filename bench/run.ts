@@ -116,6 +116,8 @@ async function floodFigures() {
       'msg/s',
     )
     add('flood', '  bare page counting in a worker', c.bareWorkerPerSecond, 'msg/s')
+    // No aim: the reference for the playground's ÷ bare main thread (a worker page with nothing else to do).
+    add('flood', `    ÷ bare main thread (rounds ${listRounds(c.bareWorkerToBareRounds)})`, c.bareWorkerToBare, '×')
     add('flood', '  main-thread µs per message: bare main thread', c.bareMainThreadUs, 'µs')
     add('flood', '    bare worker', c.bareWorkerMainThreadUs, 'µs')
     // The controls for the playground's click and longest task: the same click on a bare page's checkbox, and the bare
