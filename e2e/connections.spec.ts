@@ -108,3 +108,32 @@ test('rename: ✎ puts the cursor in the name field; a refused name is explained
   await expect(list.getByRole('alert')).toHaveCount(0)
   expect((await connections(page)).map((c) => c.name)).toEqual(['Primary', 'B'])
 })
+
+test('All: connect and close every connection at once, each to its own endpoint', async ({ page, gateway }) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  const all = page.getByRole('group', { name: 'All connections' })
+  // One connection: nothing to do all at once.
+  await expect(all).toHaveCount(0)
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(3)
+  const [b, c] = (await list.locator('.name').allTextContents()).slice(1)
+  await page.getByRole('button', { name: `Connect ${b}`, exact: true }).click()
+  await expect(list.getByRole('button', { name: `${b}: OPEN` })).toBeVisible()
+  // A script's lookup of one connection's button by name (a substring, any case) never finds the "all" buttons.
+  await expect(all.getByRole('button', { name: 'Connect A' })).toHaveCount(0)
+
+  await all.getByRole('button', { name: 'connect' }).click()
+  for (const name of ['A', b, c]) await expect(list.getByRole('button', { name: `${name}: OPEN` })).toBeVisible()
+  // B was open already: two new connections, not three.
+  expect(gateway.connections()).toHaveLength(3)
+  await expect(all.getByRole('button', { name: 'connect' })).toBeDisabled()
+  await expect(all.getByRole('button', { name: 'Close A' })).toHaveCount(0)
+
+  await all.getByRole('button', { name: 'close' }).click()
+  for (const name of ['A', b, c]) await expect(list.getByRole('button', { name: `${name}: CLOSED` })).toBeVisible()
+  await expect.poll(() => gateway.connections().length).toBe(0)
+  await expect(all.getByRole('button', { name: 'close' })).toBeDisabled()
+  await expect(all.getByRole('button', { name: 'connect' })).toBeEnabled()
+})

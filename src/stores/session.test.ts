@@ -138,6 +138,40 @@ describe('session store', () => {
     expect(session.state).toMatchObject({ keepaliveEnabled: false, nextKeepaliveAt: undefined })
   })
 
+  it('connects all and closes all: each connection to its own endpoint, only those in a state to take it', async () => {
+    const other = await startEchoServer()
+    try {
+      session.configure({ endpoint: server.url })
+      session.add({ name: 'B', settings: { endpoint: other.url } })
+      session.add({ name: 'C', settings: { endpoint: server.url } })
+      expect(session.anyOpen).toBe(false)
+      expect(session.connect({ id: 'c2' })).toEqual({ ok: true })
+      await vi.waitFor(
+        () => expect(session.connections.map((c) => c.state.readyState)).toEqual([undefined, 1, undefined]),
+        settle,
+      )
+
+      // B is open already: only A and C start, each to its own endpoint.
+      expect(session.connectAll()).toEqual({ started: 2, skipped: 1, errors: [] })
+      await vi.waitFor(() => expect(session.connections.map((c) => c.state.readyState)).toEqual([1, 1, 1]), settle)
+      expect(session.connections.map((c) => c.state.url)).toEqual([server.url, other.url, server.url])
+      expect(session.anyConnectable).toBe(false)
+      expect(session.connectAll()).toEqual({ started: 0, skipped: 3, errors: [] })
+      expect(session.lastError).toBe('Every connection is already open or on its way.')
+
+      session.disconnect(undefined, undefined, 'c3')
+      await vi.waitFor(() => expect(session.connections[2]!.state.readyState).toBe(3), settle)
+      expect(session.closeAll(4001, 'all')).toEqual({ started: 2, skipped: 1, errors: [] })
+      await vi.waitFor(() => expect(session.connections.map((c) => c.state.readyState)).toEqual([3, 3, 3]), settle)
+      expect(session.connections.map((c) => c.state.lastClose?.code)).toEqual([4001, 4001, 1005])
+      expect(session.anyOpen).toBe(false)
+      expect(session.closeAll()).toEqual({ started: 0, skipped: 3, errors: [] })
+      expect(session.lastError).toBe('No connection is open.')
+    } finally {
+      await other.close()
+    }
+  })
+
   it('runs several connections: the selected one’s state, each one’s view, send to all, and a tab-only set-up', async () => {
     const log = useLogStore()
     session.configure({ endpoint: server.url })

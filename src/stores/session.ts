@@ -221,6 +221,9 @@ export const useSessionStore = defineStore('session', () => {
   const isOpen = computed(() => state.value.readyState === 1)
   /** Any of the page's connections is CONNECTING, OPEN or CLOSING (the Timeout lab wants them all closed). */
   const anyActive = computed(() => list.value.some((c) => active(c.state)))
+  /** Whether Connect all, Close all have anything to do. */
+  const anyConnectable = computed(() => list.value.some((c) => connectable(c.state.readyState)))
+  const anyOpen = computed(() => list.value.some((c) => openOrOpening(c.state.readyState)))
 
   const expected = computed(() =>
     expectedCloses(profile.value, {
@@ -322,22 +325,49 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Sends to every OPEN connection; says how many got it, and why the rest did not. */
   function sendToAll(data: string | Uint8Array): { sent: number; skipped: number; errors: string[] } {
-    let sent = 0
+    const { started, skipped, errors } = commandEach(
+      (state) => state === 1,
+      (id) => ({ op: 'send', id, data }),
+      'No connection is OPEN.',
+    )
+    return { sent: started, skipped, errors }
+  }
+
+  /**
+   * Connects every connection that is not open or opening, each to its own endpoint (a connection still closing is
+   * left: it cannot connect until it has closed); says how many started, and why the rest did not.
+   */
+  function connectAll(): Fanned {
+    return commandEach(connectable, (id) => ({ op: 'connect', id }), 'Every connection is already open or on its way.')
+  }
+
+  /** Closes every OPEN or CONNECTING connection, with the close code and reason given (none: 1000). */
+  function closeAll(code?: number, reason?: string): Fanned {
+    return commandEach(openOrOpening, (id) => ({ op: 'disconnect', id, code, reason }), 'No connection is open.')
+  }
+
+  /** One command to every connection in a wanted state, in list order; `none` is the error when none was. */
+  function commandEach(
+    wanted: (readyState: number | undefined) => boolean,
+    command: (id: string) => HostCommand,
+    none: string,
+  ): Fanned {
+    let started = 0
     let skipped = 0
     const errors: string[] = []
     for (const c of collection.list) {
-      if (host.state(c.id)?.readyState !== 1) {
+      if (!wanted(host.state(c.id)?.readyState)) {
         skipped++
         continue
       }
-      const result = runCommand({ op: 'send', id: c.id, data })
-      if (result.ok) sent++
+      const result = runCommand(command(c.id))
+      if (result.ok) started++
       else errors.push(`${c.name}: ${result.error}`)
     }
-    if (sent === 0 && errors.length === 0) fail('No connection is OPEN.')
+    if (started === 0 && errors.length === 0) fail(none)
     else if (errors.length) fail(errors.join(' '))
     else ok()
-    return { sent, skipped, errors }
+    return { started, skipped, errors }
   }
 
   function setKeepalive(enabled: boolean, id?: string): Result {
@@ -393,6 +423,8 @@ export const useSessionStore = defineStore('session', () => {
     isActive,
     isOpen,
     anyActive,
+    anyConnectable,
+    anyOpen,
     expected,
     closeCode,
     closeReason,
@@ -407,6 +439,8 @@ export const useSessionStore = defineStore('session', () => {
     disconnect,
     send,
     sendToAll,
+    connectAll,
+    closeAll,
     setKeepalive,
     record,
     subscribe,
@@ -420,6 +454,23 @@ export const useSessionStore = defineStore('session', () => {
     setup,
   }
 })
+
+/** What a command sent to many connections did: how many took it, how many were not in a state to, what failed. */
+interface Fanned {
+  started: number
+  skipped: number
+  errors: string[]
+}
+
+/** Never connected or CLOSED: what Connect can start. */
+function connectable(readyState: number | undefined): boolean {
+  return readyState === undefined || readyState === 3
+}
+
+/** CONNECTING or OPEN: what Close can end. */
+function openOrOpening(readyState: number | undefined): boolean {
+  return readyState === 0 || readyState === 1
+}
 
 function active(state: Readonly<PageSessionState>): boolean {
   return state.readyState === 0 || state.readyState === 1 || state.readyState === 2
