@@ -73,6 +73,15 @@ export function logList(page: Page) {
   return page.getByRole('listbox', { name: 'Message log' })
 }
 
+/** Renames a connection the way a user does from the keyboard (✎, type, Enter) and waits for the new name. */
+export async function renameConnection(page: Page, from: string, to: string) {
+  const list = page.getByRole('list', { name: 'Connections' })
+  await list.getByRole('button', { name: `Rename ${from}`, exact: true }).click()
+  await page.keyboard.type(to)
+  await page.keyboard.press('Enter')
+  await expect(list.getByRole('button', { name: `${to}: `, exact: false }).first()).toBeVisible()
+}
+
 export async function sendMessage(page: Page, text: string, mode: 'Text' | 'JSON' = 'JSON') {
   await page.getByRole('radiogroup', { name: 'Message format' }).getByLabel(mode).check()
   await page.getByLabel('Message', { exact: true }).fill(text)

@@ -1,4 +1,4 @@
-import { expect, logList, openPlayground, openTool, sendMessage, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, renameConnection, sendMessage, test } from './fixtures'
 import type { Page } from '@playwright/test'
 
 const SIZES = [
@@ -200,9 +200,7 @@ for (const width of [1440, 390]) {
 test('a long connection name is shown whole in the State changes list', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl })
   const name = 'orders-service-eu-west-1-primary-socket'
-  await page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: 'Rename A' }).click()
-  await page.keyboard.type(name)
-  await page.keyboard.press('Enter')
+  await renameConnection(page, 'A', name)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   const changes = page.getByRole('list', { name: 'State changes' })
   await expect(changes.getByRole('listitem').first()).toContainText('OPEN (1)')
@@ -260,9 +258,7 @@ test("at 390 px a long connection name in the lane's head is cut to fit, its sta
   await page.setViewportSize({ width: 390, height: 844 })
   await openPlayground(page, { endpoint: gateway.wsUrl })
   const name = 'orders-service-eu-west-1-primary-socket'
-  await page.getByRole('list', { name: 'Connections' }).getByRole('button', { name: 'Rename A' }).click()
-  await page.keyboard.type(name)
-  await page.keyboard.press('Enter')
+  await renameConnection(page, 'A', name)
   const lane = page.getByRole('img', {
     name: `readyState over time, with sent, received and keepalive messages and closes: ${name}`,
   })

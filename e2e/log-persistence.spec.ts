@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, logList, openPlayground, sendMessage, stateBadge, test } from './fixtures'
+import { expect, logList, openPlayground, renameConnection, sendMessage, stateBadge, test } from './fixtures'
 
 // Keeping the log across reloads, in Chromium's real IndexedDB.
 const keep = (page: Page) => page.getByRole('checkbox', { name: 'Keep log across reloads' })
@@ -83,12 +83,7 @@ test('kept log in another tab: restored rows name the connections they came from
   await openPlayground(page, { endpoint: gateway.wsUrl })
   await keep(page).check()
   const list = page.getByRole('list', { name: 'Connections' })
-  const rename = async (from: string, to: string) => {
-    await list.getByRole('button', { name: `Rename ${from}` }).click()
-    await page.keyboard.type(to)
-    await page.keyboard.press('Enter')
-    await expect(list.getByRole('button', { name: new RegExp(`^${to}:`) })).toBeVisible()
-  }
+  const rename = (from: string, to: string) => renameConnection(page, from, to)
   await rename('A', 'Primary')
   await page.getByRole('button', { name: 'Add connection' }).click()
   await list.getByRole('button', { name: /^B:/ }).click()
