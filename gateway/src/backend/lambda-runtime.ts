@@ -104,6 +104,7 @@ class Instance {
       region,
       accountId: LOCAL_ACCOUNT_ID,
       typescript: isTypeScript(fn.file),
+      runtime: fn.runtime,
       flag: this.flag.buffer as SharedArrayBuffer,
     }
     this.worker = new Worker(WORKER_URL, {

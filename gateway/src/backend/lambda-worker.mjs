@@ -12,6 +12,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
 import { format } from 'node:util'
+import { provideRuntimeSdk } from './runtime-sdk.mjs'
 
 /** @typedef {import('./worker-protocol.ts').WorkerSetup} WorkerSetup */
 /** @typedef {import('./worker-protocol.ts').InvokeMessage} InvokeMessage */
@@ -191,6 +192,7 @@ function freeze() {
 /** @type {Handler | undefined} */
 let handler
 try {
+  provideRuntimeSdk(setup.runtime)
   handler = await loadHandler()
   post({ type: 'ready' })
 } catch (error) {

@@ -12,6 +12,8 @@ export interface WorkerSetup {
   region: string
   accountId: string
   typescript: boolean
+  /** The function's `Runtime` (nodejs20.x): from nodejs18.x on, Lambda lends its functions the AWS SDK v3. */
+  runtime: string
   /** Int32 flag the frozen instance waits on; the runtime sets it to 1 to thaw it. */
   flag: SharedArrayBuffer
 }
