@@ -10,6 +10,7 @@ import {
   type FunctionCredentials,
 } from './backend/lambda-runtime'
 import { loadBackend } from './backend/load-backend'
+import { watchBackendCode } from './backend/code-watcher'
 import type { Backend } from './backend/model'
 import { PermissionChecker } from './backend/permissions'
 import { describeBackend } from './backend/route-table'
@@ -160,6 +161,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
   })
   let invoker: RouteInvoker = inProcess
   let runtime: LambdaRuntime | undefined
+  let codeWatch: { close(): void } | undefined
   // The functions' console lines about one connection: the same budget as the gateway's own lines, kept apart.
   const functionLog = new LogLimiter(log, clock, 50, 10)
   if (backend) {
@@ -181,6 +183,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
       functionCredentials,
     )
     invoker = withIntegrationTimeout(runtime, o.integrationTimeoutMs, clock)
+    codeWatch = watchBackendCode(backend, runtime, clock, log)
     if (routes.handlers.size > 0) invoker = layered(invoker, inProcess)
     for (const warning of backend.warnings) log(`backend: ${warning}`, 'error')
   }
@@ -455,6 +458,7 @@ export async function startGateway(input: GatewayOptions = {}): Promise<Gateway>
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         await websocket.shutdown()
+        codeWatch?.close()
         await runtime?.close()
         server.closeAllConnections()
         await stopped

@@ -78,6 +78,8 @@ class Instance {
   replaced = false
   /** Counts down while the instance sits idle (warm, between invocations). */
   idleTimer: Timer | undefined
+  /** The pool's code generation the instance imported (see FunctionPool.redeploy). */
+  generation = 0
   /** The connection of the latest invocation: console lines (also late ones) count against its log budget. */
   connectionId: string | undefined
   private nextId = 1
@@ -195,6 +197,8 @@ class FunctionPool {
   private readonly instances = new Set<Instance>()
   private readonly waiting: ((instance: Instance | undefined) => void)[] = []
   private warnedPending = false
+  /** Bumped when the function's code changes: instances of an older generation are not reused. */
+  private generation = 0
   readonly limit: number
   readonly throttles: boolean
   private readonly env: Record<string, string>
@@ -244,8 +248,21 @@ class FunctionPool {
       },
       (gone) => this.forget(gone),
     )
+    instance.generation = this.generation
     this.instances.add(instance)
     return instance
+  }
+
+  /**
+   * The code changed, as a deploy changes it: idle instances are shut down now, busy ones when their invocation
+   * ends, so every invocation from here on that starts an instance imports the new code. Returns the instances that
+   * had the old code.
+   */
+  redeploy(): number {
+    this.generation++
+    const old = this.instances.size
+    for (const instance of [...this.idle]) instance.kill(lambdaError('Shutdown', 'code changed'))
+    return old
   }
 
   /**
@@ -289,6 +306,8 @@ class FunctionPool {
 
   private release(instance: Instance): void {
     if (instance.dead) return
+    // Its code is out of date: its slot goes to a new instance (forget starts one for whoever waits).
+    if (instance.generation !== this.generation) return instance.kill(lambdaError('Shutdown', 'code changed'))
     const next = this.waiting.shift()
     if (next) return next(instance)
     this.idle.push(instance)
@@ -456,6 +475,13 @@ export class LambdaRuntime {
     if (!route)
       return Promise.resolve({ kind: 'error', error: new Error(`no function for route ${routeKey}`), durationMs: 0 })
     return route.pool.invoke(event, requestId)
+  }
+
+  /** The code changed: every function's next instances import it (see FunctionPool.redeploy). */
+  redeploy(): { functions: number; oldInstances: number } {
+    let oldInstances = 0
+    for (const pool of this.pools.values()) oldInstances += pool.redeploy()
+    return { functions: this.pools.size, oldInstances }
   }
 
   /** Live instances per function (for stats and tests). */
