@@ -8,7 +8,9 @@ import type { WebSocketResult } from './lambda-events'
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html).
  */
 export type RouteReply =
-  { kind: 'none' } | { kind: 'reply'; body: string } | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
+  | { kind: 'none'; note?: string }
+  | { kind: 'reply'; body: string }
+  | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
 
 export type ErrorFrameMessage =
   'Forbidden' | 'Internal server error' | 'Endpoint request timed out' | 'Too Many Requests'
@@ -43,6 +45,12 @@ export function routeReply(outcome: InvocationOutcome, c: ReplyContext): RouteRe
     }
   if (!c.twoWay) return { kind: 'none' }
   const result = outcome.value as WebSocketResult | null | undefined
+  // A bare string (or number…) is not a proxy result: nothing goes back, and without this line nothing says why.
+  if (result !== null && result !== undefined && typeof result !== 'object')
+    return {
+      kind: 'none',
+      note: `${at} returned a ${typeof result}, not { statusCode, body }, so nothing was sent back; return { statusCode: 200, body: '…' } to reply (how AWS treats such a result is UNCONFIRMED)`,
+    }
   const body = result && typeof result === 'object' ? result.body : undefined
   if (body === undefined || body === null) return { kind: 'none' }
   if (typeof body !== 'string')

@@ -384,7 +384,10 @@ export class WebSocketApi {
   }
 
   private deliver(conn: Connection, requestId: string, reply: RouteReply): void {
-    if (reply.kind === 'none') return
+    if (reply.kind === 'none') {
+      if (reply.note) this.connLine(conn, reply.note, 'error')
+      return
+    }
     if (reply.kind === 'reply') return this.sendText(conn, reply.body, 'route-response')
     this.connLine(conn, reply.log, 'error')
     this.sendText(conn, errorFrame(reply.message, conn.connectionId, requestId), 'error-frame')

@@ -21,6 +21,8 @@ describe('route replies', () => {
     ['two-way, no body', result({ statusCode: 200 }), true, 'none', ''],
     ['two-way, a null body', result({ body: null }), true, 'none', ''],
     ['two-way, undefined', result(undefined), true, 'none', ''],
+    ['two-way, a bare string', result('plain'), true, 'none', ''],
+    ['one-way, a bare string', result('plain'), false, 'none', ''],
     ['two-way, an object body', result({ body: { a: 1 } }), true, 'error-frame', 'Internal server error'],
     ['two-way, a number body', result({ body: 5 }), true, 'error-frame', 'Internal server error'],
     ['two-way, a body at the limit', result({ body: '0123456789' }), true, 'reply', '0123456789'],
@@ -32,6 +34,16 @@ describe('route replies', () => {
     expect(reply.kind).toBe(kind)
     if (reply.kind === 'reply') expect(reply.body).toBe(text)
     if (reply.kind === 'error-frame') expect(reply.message).toBe(text)
+  })
+
+  it('a two-way route whose function returns a bare string sends nothing and says why; no word for a one-way one', () => {
+    const twoWay = routeReply(result('plain'), { ...context, twoWay: true })
+    expect(twoWay).toEqual({
+      kind: 'none',
+      note: expect.stringContaining('C r returned a string, not { statusCode, body }'),
+    })
+    expect(routeReply(result('plain'), { ...context, twoWay: false })).toEqual({ kind: 'none' })
+    expect(routeReply(result({ statusCode: 200 }), { ...context, twoWay: true })).toEqual({ kind: 'none' })
   })
 
   it('says why in the log line', () => {
