@@ -39,6 +39,10 @@ describe('CloudFormation YAML', () => {
 
   it('a syntax error is one line that names the file', () => {
     expect(() => parseCloudFormationYaml('a: [1, 2\nb: 3', 'bad.yaml')).toThrow(/^bad\.yaml: /)
+    // The line the parser points at, not a dangling colon where the yaml package draws the source.
+    expect(() => parseCloudFormationYaml('a: 1\nb:\n  - websocket:\n    route: x\n   c: [\n', 'bad.yaml')).toThrow(
+      /^bad\.yaml: [^:\n]+ at line 5, column 1: "c: \["$/,
+    )
   })
 })
 

@@ -1,4 +1,4 @@
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml'
+import { parseDocument, type YAMLError, type YAMLMap, type YAMLSeq } from 'yaml'
 import { BackendError } from './model'
 
 /**
@@ -45,13 +45,21 @@ const CUSTOM_TAGS = FUNCTIONS.flatMap((name) => [
   { tag: `!${name}`, collection: 'map' as const, resolve: (map: YAMLMap) => longForm(name, map.toJSON()) },
 ])
 
+/**
+ * The yaml package's message is "… at line 11, column 1:" followed by a drawing of the source over several lines;
+ * one log line keeps the first, and the source line it pointed at instead of a dangling colon.
+ */
+function oneLine(error: YAMLError, text: string): string {
+  const message = error.message.split('\n')[0]!.replace(/:$/, '')
+  const line = error.linePos?.[0]?.line
+  const source = line === undefined ? '' : (text.split(/\r?\n/)[line - 1] ?? '').trim()
+  return source ? `${message}: ${JSON.stringify(source.length > 80 ? `${source.slice(0, 80)}…` : source)}` : message
+}
+
 /** Parses a YAML (or JSON) backend file. Syntax errors throw BackendError; unknown tags become warnings. */
 export function parseCloudFormationYaml(text: string, file: string): { value: unknown; warnings: string[] } {
   const doc = parseDocument(text, { customTags: CUSTOM_TAGS as never, prettyErrors: true, uniqueKeys: false })
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!
-    throw new BackendError(`${file}: ${first.message.split('\n')[0]}`)
-  }
-  const warnings = doc.warnings.map((w) => `${file}: ${w.message.split('\n')[0]}`)
+  if (doc.errors.length > 0) throw new BackendError(`${file}: ${oneLine(doc.errors[0]!, text)}`)
+  const warnings = doc.warnings.map((w) => `${file}: ${oneLine(w, text)}`)
   return { value: doc.toJS({ maxAliasCount: 1000 }) as unknown, warnings }
 }
