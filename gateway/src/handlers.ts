@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { realClock, type Clock } from './clock'
 import type { WebSocketEvent } from './lambda-events'
+import { routeKeyProblem } from './route-keys'
 
 /**
  * Handler module convention (documented in gateway/README.md):
@@ -83,9 +84,8 @@ export function checkHandlerModule(mod: Record<string, unknown>, name: string): 
 }
 
 function checkRouteKey(key: string, name: string): void {
-  if (key.startsWith('$') && !['$connect', '$disconnect', '$default'].includes(key)) {
-    throw new HandlerModuleError(`handlers module ${name}: custom route keys must not start with $ (got "${key}")`)
-  }
+  const problem = routeKeyProblem(key)
+  if (problem) throw new HandlerModuleError(`handlers module ${name}: ${problem}`)
 }
 
 /** Later modules win per route; a route is two-way if the module that supplied its handler says so. */

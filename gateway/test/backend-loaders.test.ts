@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -70,7 +70,7 @@ describe('serverless.yml', () => {
     })
   })
 
-  it('a handler file that does not exist, a non-Node runtime, or no websocket function is a clear error', async () => {
+  it('a handler file that does not exist, a non-Node runtime, no websocket function, or a $-typo route is a clear error', async () => {
     const missing = project({
       'serverless.yml':
         'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: src/nope.run\n    events: [{ websocket: $default }]\n',
@@ -78,20 +78,24 @@ describe('serverless.yml', () => {
     await expect(load(join(missing, 'serverless.yml'))).rejects.toThrow(
       /^functions\.a: handler "src\/nope\.run": no file \S*src\/nope\(\.js\|\.mjs\|\.cjs\|\.ts\) /,
     )
-    const python = project({
-      'serverless.yml':
-        'service: s\nprovider: { name: aws, runtime: python3.12 }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n',
-      'h.js': '',
-    })
-    await expect(load(join(python, 'serverless.yml'))).rejects.toThrow(
+    // One function `a` (handler h.run) with this provider and these events.
+    const oneFunction = (provider: string, events: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws${provider} }\nfunctions:\n  a:\n    handler: h.run\n    events: [${events}]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    await expect(load(oneFunction(', runtime: python3.12', '{ websocket: $default }'))).rejects.toThrow(
       'functions.a: runtime python3.12 is not supported (Node.js only)',
     )
-    const http = project({
-      'serverless.yml':
-        'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ http: { path: /, method: get } }]\n',
-      'h.js': '',
-    })
-    await expect(load(join(http, 'serverless.yml'))).rejects.toThrow(BackendError)
+    await expect(load(oneFunction('', '{ http: { path: /, method: get } }'))).rejects.toThrow(BackendError)
+    // "$Connect" was served as a custom route: the real $connect never ran and every connection was accepted.
+    // API Gateway refuses any custom key starting with $.
+    await expect(load(oneFunction('', '{ websocket: { route: $Connect } }'))).rejects.toThrow(
+      'functions.a: websocket route: custom route keys must not start with $ (got "$Connect"; did you mean $connect?)',
+    )
   })
 
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
@@ -197,6 +201,16 @@ describe('SAM / CloudFormation templates', () => {
     expect(given.routes).toHaveLength(1)
     await expect(load(join(base('HTTP_PROXY', '\n    Default: x'), 't.yaml'))).rejects.toThrow(
       'Resources.Int: IntegrationType HTTP_PROXY is not supported (AWS_PROXY to a Lambda function only)',
+    )
+    const typo = project({
+      'src/h.js': 'exports.run = async () => ({})',
+      't.yaml': readFileSync(join(base('AWS_PROXY', '\n    Default: x'), 't.yaml'), 'utf8').replace(
+        'RouteKey: $default',
+        'RouteKey: $ping',
+      ),
+    })
+    await expect(load(join(typo, 't.yaml'))).rejects.toThrow(
+      /^Resources\.R\.Properties\.RouteKey: custom route keys must not start with \$ \(got "\$ping"\): only/,
     )
     const ok = await load(join(base('AWS_PROXY', '\n    Default: x'), 't.yaml'))
     expect(ok.routes).toEqual([{ routeKey: '$default', functionName: ok.functions[0]!.name, twoWay: false }])

@@ -14,6 +14,7 @@ import {
   type RolePermissions,
 } from './model'
 import { envStrings, managedStatements, roleResource, type LoadOptions } from './serverless'
+import { routeKeyProblem } from '../route-keys'
 
 /**
  * A SAM or plain CloudFormation template: the WEBSOCKET `AWS::ApiGatewayV2::Api`, its Routes and AWS_PROXY
@@ -164,6 +165,8 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     const props = asObject(resolve(r.Properties, `${where}.Properties`))
     const routeKey = String(props.RouteKey ?? '')
     if (!routeKey) throw new BackendError(`${where}: no RouteKey`)
+    const problem = routeKeyProblem(routeKey)
+    if (problem) throw new BackendError(`${where}.Properties.RouteKey: ${problem}`)
     if (routes.some((x) => x.routeKey === routeKey))
       throw new BackendError(`${where}: route ${routeKey} is defined twice`)
     if (props.Target === undefined) throw new BackendError(`${where} (${routeKey}): no Target integration`)

@@ -12,6 +12,7 @@ import {
   type RolePermissions,
 } from './model'
 import { ServerlessVariables } from './serverless-vars'
+import { routeKeyProblem } from '../route-keys'
 
 /**
  * serverless.yml (Serverless Framework v3/v4, provider aws): functions with `websocket` events become the API's
@@ -192,6 +193,8 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       const routeKey = spec.route
       if (typeof routeKey !== 'string' || routeKey === '')
         throw new BackendError(`${where}: a websocket event needs a route`)
+      const problem = routeKeyProblem(routeKey)
+      if (problem) throw new BackendError(`${where}: websocket route: ${problem}`)
       if (routes.some((r) => r.routeKey === routeKey))
         throw new BackendError(`${where}: route ${routeKey} is defined twice`)
       const selection = spec.routeResponseSelectionExpression
