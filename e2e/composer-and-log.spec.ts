@@ -168,3 +168,37 @@ test('a flood of 20,000 messages leaves the log complete, scrollable and respons
     await flood.close()
   }
 })
+
+test('the inspector says the time since the entry selected before: a request then its answer reads the round trip', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, '{"action":"echo","data":"apple"}')
+  const log = logList(page)
+  const sent = log.getByRole('option').filter({ hasText: 'sent' }).first()
+  const received = log.getByRole('option').filter({ hasText: 'received' }).first()
+  await expect(received).toBeVisible()
+  const entries = await page.evaluate(() => window.playground.log.entries())
+  const at = (kind: string) => entries.find((e) => e.kind === kind)!.at
+  const gap = (ms: number) => `${(Math.abs(ms) / 1000).toFixed(3)}s`
+  const since = page
+    .getByRole('region', { name: 'Selected log entry' })
+    .getByLabel('Time since the entry selected before')
+
+  // One entry selected: nothing to compare with.
+  await sent.click()
+  await expect(since).toHaveCount(0)
+  await received.click()
+  await expect(since).toHaveText(`Δ ${gap(at('received') - at('sent'))} after the sent selected before`)
+  // From the keyboard too, and an earlier entry picked second says "before".
+  await log.focus()
+  await page.keyboard.press('Home')
+  const first = entries[0]!
+  await expect(since).toHaveText(`Δ ${gap(first.at - at('received'))} before the received selected before`)
+  // A new selection after the inspector closed starts again.
+  await page.keyboard.press('Escape')
+  await received.click()
+  await expect(since).toHaveCount(0)
+})

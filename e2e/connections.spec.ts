@@ -137,3 +137,40 @@ test('All: connect and close every connection at once, each to its own endpoint'
   await expect(all.getByRole('button', { name: 'close' })).toBeDisabled()
   await expect(all.getByRole('button', { name: 'connect' })).toBeEnabled()
 })
+
+test('removing an open connection asks first; Cancel keeps it open, and a closed one goes at once', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  const copy = (await list.locator('.name').allTextContents())[1]!
+  await page.getByRole('button', { name: `Connect ${copy}`, exact: true }).click()
+  await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()
+
+  const remove = page.getByRole('button', { name: `Remove ${copy}`, exact: true })
+  await remove.click()
+  const dialog = page.getByRole('dialog', { name: `Remove ${copy}?` })
+  await expect(dialog).toContainText(`${copy} is OPEN: removing it closes the connection (1000).`)
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(dialog).toHaveCount(0)
+  await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()
+  await expect(remove).toBeFocused()
+  expect(gateway.connections()).toHaveLength(1)
+
+  // From the keyboard this time: Enter on ✕, then the dialog's first button.
+  await remove.press('Enter')
+  await dialog.getByRole('button', { name: 'Close and remove' }).press('Enter')
+  await expect(list.getByRole('listitem')).toHaveCount(1)
+  await expect.poll(() => gateway.connections().length).toBe(0)
+  await expect(list.getByRole('button', { name: 'A: not connected' })).toBeFocused()
+
+  // Not connected: no question.
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  await page.getByRole('button', { name: `Remove ${copy}`, exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(1)
+  await expect(dialog).toHaveCount(0)
+})

@@ -101,3 +101,69 @@ test('exports name each entry’s connection, and a reopened file shows those na
   // An entry without a name (an older export) keeps its connection number.
   await expect(rows.last().locator('.conn')).toHaveText('#4')
 })
+
+test('HAR: a session the browser itself recorded opens in the log, and the log exports its connections as HAR', async ({
+  page,
+  browser,
+  gateway,
+}, testInfo) => {
+  // A session in another page, recorded by the browser (Playwright's recordHar: Chrome's WebSocket messages).
+  const harPath = testInfo.outputPath('recorded.har')
+  const recorder = await browser.newContext({ recordHar: { path: harPath, content: 'embed' } })
+  const other = await recorder.newPage()
+  // A page of the playground's origin (the gateway, as API Gateway can, checks where a handshake comes from).
+  await other.goto(`${testInfo.project.use.baseURL}/`)
+  await other.evaluate(
+    (url) =>
+      new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(url)
+        ws.onopen = () => ws.send('{"action":"echo","data":"apple"}')
+        ws.onmessage = () => ws.close(1000)
+        ws.onclose = () => resolve()
+        ws.onerror = () => reject(new Error('socket error'))
+      }),
+    gateway.wsUrl,
+  )
+  await recorder.close()
+
+  await openPlayground(page)
+  await page.getByLabel('Open an exported log').setInputFiles(harPath)
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('recorded.har')
+  const rows = logList(page).getByRole('option')
+  await expect(rows).toHaveCount(4)
+  await expect(rows.locator('.conn').first()).toHaveText('HAR 1')
+  await expect(rows.nth(0)).toContainText(gateway.wsUrl)
+  await expect(rows.nth(2)).toContainText('sent')
+  await expect(rows.nth(2)).toContainText('{"action":"echo","data":"apple"}')
+  await expect(rows.nth(3)).toContainText('received')
+  await expect(rows.nth(3)).toContainText('apple')
+
+  // The page's own session, exported as HAR: one entry per connection, its messages and its close.
+  await page.getByRole('button', { name: 'Clear log' }).click()
+  await page.getByLabel('Endpoint URL').fill(gateway.wsUrl)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+  await sendMessage(page, '{"action":"echo","data":"banana"}')
+  await expect(logList(page).getByRole('option').filter({ hasText: 'received' })).toHaveCount(1)
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  await expect(stateBadge(page)).toHaveText(/CLOSED/)
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export log as HAR' }).click(),
+  ])
+  expect(download.suggestedFilename()).toMatch(/\.har$/)
+  const har = JSON.parse(await readFile((await download.path())!, 'utf8'))
+  expect(har.log.entries).toHaveLength(1)
+  const [entry] = har.log.entries
+  expect(entry).toMatchObject({
+    request: { method: 'GET', url: gateway.wsUrl },
+    response: { status: 101 },
+    _resourceType: 'websocket',
+    // Disconnect with the code field empty closes without a code: the browser reports 1005.
+    _close: { code: 1005, wasClean: true, initiator: 'client' },
+  })
+  expect(entry._webSocketMessages.map((m: { type: string; data: string }) => [m.type, m.data])).toEqual([
+    ['send', '{"action":"echo","data":"banana"}'],
+    ['receive', 'banana'],
+  ])
+})

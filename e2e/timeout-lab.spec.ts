@@ -58,6 +58,20 @@ test.describe('timeout lab against the local gateway with short timeouts', () =>
     await expect(page.getByRole('note', { name: 'Timers' })).toContainText('Demo mode')
   })
 
+  test('at 390 px the results table fits its panel: no column out of sight', async ({ page, startGateway }) => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    const gateway = await startGateway(shortGateway)
+    await openPlayground(page, { endpoint: gateway.wsUrl, ...profile, experiment: 'idle', runs: 1, start: 1 })
+    expect((await finished(page)).status).toBe('done')
+    const table = page.getByRole('table', { name: 'Experiment results' })
+    // The headers keep the exports' names, broken only on screen where their words meet.
+    await expect(table.getByRole('columnheader', { name: 'closedAfterMs', exact: true })).toBeVisible()
+    await expect(table.getByRole('columnheader', { name: 'closedBy', exact: true })).toBeVisible()
+    // It scrolled sideways inside the panel, wasClean and closedBy out of sight (113 px too wide).
+    const overflow = await table.evaluate((t) => t.scrollWidth - t.parentElement!.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+  })
+
   test('idle timeout after one message, as in the article', async ({ page, startGateway }) => {
     const gateway = await startGateway(shortGateway)
     await openPlayground(page, {

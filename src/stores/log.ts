@@ -1,6 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, shallowRef, watch } from 'vue'
 import type { LogEntry, SessionEvent } from '@/core/session/events'
+import type { LogExportKind } from '@/core/log/log-export'
 import {
   DEFAULT_LOG_CAPACITY,
   DEFAULT_LOG_MEGABYTES,
@@ -481,7 +482,7 @@ export const useLogStore = defineStore('log', () => {
    * The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through; a JSON export
    * then says which filter (and connection, by id and `connectionName`) it applied.
    */
-  function exportAs(kind: 'ndjson' | 'json', options: Omit<ExportOptions, 'userAgent'> = {}): Promise<ExportFile> {
+  function exportAs(kind: LogExportKind, options: Omit<ExportOptions, 'userAgent'> = {}): Promise<ExportFile> {
     return host.exportAs(kind, { ...options, userAgent: navigator.userAgent })
   }
 

@@ -1,7 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowReactive, shallowReadonly, shallowRef, toRaw, watch } from 'vue'
 import { useSessionStorage } from '@vueuse/core'
-import type { SessionEvent } from '@/core/session/events'
+import { isConnectable, isOpenOrOpening, type SessionEvent } from '@/core/session/events'
 import { rememberEndpoint } from '@/core/session/endpoint'
 import type { Result } from '@/core/session/session'
 import type { AddResult, CollectionRecord, ConnectionInit } from '@/core/session/connection-collection'
@@ -222,8 +222,8 @@ export const useSessionStore = defineStore('session', () => {
   /** Any of the page's connections is CONNECTING, OPEN or CLOSING (the Timeout lab wants them all closed). */
   const anyActive = computed(() => list.value.some((c) => active(c.state)))
   /** Whether Connect all, Close all have anything to do. */
-  const anyConnectable = computed(() => list.value.some((c) => connectable(c.state.readyState)))
-  const anyOpen = computed(() => list.value.some((c) => openOrOpening(c.state.readyState)))
+  const anyConnectable = computed(() => list.value.some((c) => isConnectable(c.state.readyState)))
+  const anyOpen = computed(() => list.value.some((c) => isOpenOrOpening(c.state.readyState)))
 
   const expected = computed(() =>
     expectedCloses(profile.value, {
@@ -338,12 +338,16 @@ export const useSessionStore = defineStore('session', () => {
    * left: it cannot connect until it has closed); says how many started, and why the rest did not.
    */
   function connectAll(): Fanned {
-    return commandEach(connectable, (id) => ({ op: 'connect', id }), 'Every connection is already open or on its way.')
+    return commandEach(
+      isConnectable,
+      (id) => ({ op: 'connect', id }),
+      'Every connection is already open or on its way.',
+    )
   }
 
   /** Closes every OPEN or CONNECTING connection, with the close code and reason given (none: 1000). */
   function closeAll(code?: number, reason?: string): Fanned {
-    return commandEach(openOrOpening, (id) => ({ op: 'disconnect', id, code, reason }), 'No connection is open.')
+    return commandEach(isOpenOrOpening, (id) => ({ op: 'disconnect', id, code, reason }), 'No connection is open.')
   }
 
   /** One command to every connection in a wanted state, in list order; `none` is the error when none was. */
@@ -460,16 +464,6 @@ interface Fanned {
   started: number
   skipped: number
   errors: string[]
-}
-
-/** Never connected or CLOSED: what Connect can start. */
-function connectable(readyState: number | undefined): boolean {
-  return readyState === undefined || readyState === 3
-}
-
-/** CONNECTING or OPEN: what Close can end. */
-function openOrOpening(readyState: number | undefined): boolean {
-  return readyState === 0 || readyState === 1
 }
 
 function active(state: Readonly<PageSessionState>): boolean {

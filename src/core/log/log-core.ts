@@ -1,7 +1,8 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec, type TextStage } from './log-filter'
-import { exportFileName, toJson, toNdjson, type ConnectionNames } from './log-export'
+import { exportFileName, toJson, toNdjson, type ConnectionNames, type LogExportKind } from './log-export'
+import { toHar } from './har'
 import { parseLogFile } from './log-import'
 
 const MB = 1024 * 1024
@@ -261,7 +262,7 @@ export class LogCore {
    * The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through; a JSON export
    * then says which filter (and connection, by id and `connectionName`) it applied.
    */
-  exportAs(kind: 'ndjson' | 'json', options: ExportOptions = {}): ExportFile {
+  exportAs(kind: LogExportKind, options: ExportOptions = {}): ExportFile {
     const filtered = Boolean(options.onlyMatching && this.active)
     const entries = filtered ? this.view.entries() : this.buffer.entries()
     const meta = {
@@ -274,7 +275,12 @@ export class LogCore {
       ...(filtered ? { filter: this.appliedFilter(options.connectionName) } : {}),
     }
     const names = options.connectionNames ?? {}
-    const text = kind === 'ndjson' ? toNdjson(entries, names) : toJson(entries, meta, names)
+    const text =
+      kind === 'ndjson'
+        ? toNdjson(entries, names)
+        : kind === 'har'
+          ? toHar(entries, names)
+          : toJson(entries, meta, names)
     return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
 

@@ -1,6 +1,9 @@
 import type { LogEntry } from '../session/events'
 import { redactSecrets } from '../session/endpoint'
 
+/** The log's export formats: its own (NDJSON, JSON) and HAR with Chrome's WebSocket messages (see har.ts). */
+export type LogExportKind = 'ndjson' | 'json' | 'har'
+
 /** Connection names by `source` id (the page's connections, removed ones included): exports name each entry's. */
 export type ConnectionNames = Readonly<Record<string, string>>
 
@@ -40,7 +43,7 @@ function exportable(entry: LogEntry, names: ConnectionNames): Record<string, unk
   return record
 }
 
-export function exportFileName(kind: 'ndjson' | 'json', at = Date.now()): string {
+export function exportFileName(kind: LogExportKind, at = Date.now()): string {
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')
   return `websocket-log-${stamp}.${kind}`
 }

@@ -1,6 +1,7 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import type { LogFilterSpec } from './log-filter'
 import type { ExportFile, ExportOptions, LogCore, LogCounters, OpenResult, RowWindow } from './log-core'
+import type { LogExportKind } from './log-export'
 import { intervalBatch } from '../timing/interval-batch'
 import { floodPacing } from '../timing/flood-rate'
 
@@ -27,7 +28,7 @@ export interface LogHost {
   rows(start: number, end: number): RowWindow | Promise<RowWindow>
   /** A held entry by seq, its message as held (for a row that came `cut`); only a worker's log cuts rows. */
   wholeEntry?(seq: number): Promise<LogEntry | undefined>
-  exportAs(kind: 'ndjson' | 'json', options: ExportOptions): Promise<ExportFile>
+  exportAs(kind: LogExportKind, options: ExportOptions): Promise<ExportFile>
   /** Entries by position in the whole log (as Array.slice) and one connection's newest, where the log is. */
   entriesAt(start: number, end?: number): LogEntry[]
   entriesOf(source: string, limit: number): LogEntry[]
@@ -97,7 +98,7 @@ export class InlineLogHost implements LogHost {
     return this.core.rows(start, end)
   }
 
-  exportAs(kind: 'ndjson' | 'json', options: ExportOptions): Promise<ExportFile> {
+  exportAs(kind: LogExportKind, options: ExportOptions): Promise<ExportFile> {
     return Promise.resolve(this.core.exportAs(kind, options))
   }
 

@@ -1,5 +1,6 @@
 import type { Direction, LogKind, SessionEvent } from '../session/events'
 import { redactSecrets } from '../session/endpoint'
+import { fromHar, isHar } from './har'
 
 /** The largest exported log the page opens: bigger files would stall the tab while parsing. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -26,7 +27,7 @@ export type ImportResult =
 
 /**
  * Reads a log exported as NDJSON (one entry a line) or JSON ({ entries: [...] }) back into events to browse and
- * filter. Only the known fields of known kinds are kept, with their types checked: a file is data, never trusted.
+ * filter, or a HAR's WebSocket connections (DevTools' "Save all as HAR with content", or this page's HAR export). Only the known fields of known kinds are kept, with their types checked: a file is data, never trusted.
  * Keeps the newest `max` entries, as the log's ring buffer would.
  */
 export function parseLogFile(text: string, max: number): ImportResult {
@@ -44,6 +45,7 @@ export function parseLogFile(text: string, max: number): ImportResult {
   // One object per line, even a broken one: read line by line, so the error names the line (a pretty-printed JSON
   // file's first line is a lone brace).
   const looksLineByLine = firstLine.length > 1 && firstLine.startsWith('{') && firstLine.endsWith('}')
+  if (whole.ok && isHar(whole.value)) return fromHarFile(whole.value, max)
   if (whole.ok) {
     const entries = (whole.value as { entries?: unknown } | null)?.entries
     records = Array.isArray(entries) ? entries : [whole.value]
@@ -75,6 +77,19 @@ export function parseLogFile(text: string, max: number): ImportResult {
     }
   const dropped = Math.max(0, entries.length - max)
   return { ok: true, entries: dropped ? entries.slice(-max) : entries, skipped, dropped }
+}
+
+function fromHarFile(har: unknown, max: number): ImportResult {
+  const { events, skipped, sockets } = fromHar(har)
+  if (!sockets) {
+    const count = (har as { log: { entries: unknown[] } }).log.entries.length
+    return {
+      ok: false,
+      error: `This HAR has no WebSocket connection (${count} entr${count === 1 ? 'y' : 'ies'}, none with _webSocketMessages): save it from DevTools' Network panel ("Save all as HAR") once the socket has opened.`,
+    }
+  }
+  const dropped = Math.max(0, events.length - max)
+  return { ok: true, entries: dropped ? events.slice(-max) : events, skipped, dropped }
 }
 
 function toEvent(record: unknown): SessionEvent | undefined {

@@ -1,6 +1,7 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import type { LogFilterSpec } from './log-filter'
 import type { ExportFile, ExportOptions, LogCounters, OpenResult, RowWindow } from './log-core'
+import type { LogExportKind } from './log-export'
 
 /**
  * What the page asks of a log that lives in the connections worker. Plain data: each crosses `postMessage` as it is.
@@ -18,7 +19,7 @@ export type LogRequest =
   | { op: 'rows'; start: number; end: number }
   /** One held entry, its message as held (rows carry long ones cut to their start). */
   | { op: 'entry'; seq: number }
-  | { op: 'export'; kind: 'ndjson' | 'json'; options: ExportOptions }
+  | { op: 'export'; kind: LogExportKind; options: ExportOptions }
 
 /** The answer to each request that has one. */
 export interface LogAnswers {

@@ -1,5 +1,6 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import type { ExportFile, ExportOptions, LogCore, LogCounters, OpenResult, RowWindow } from './log-core'
+import type { LogExportKind } from './log-export'
 import type { LogFilterSpec } from './log-filter'
 import { InlineLogHost, type LogHost } from './log-host'
 import type { LogAnswers, LogRequest } from './log-protocol'
@@ -99,7 +100,7 @@ export class WorkerLogHost implements LogHost {
     return (await this.link.ask({ op: 'entry', seq })) ?? undefined
   }
 
-  exportAs(kind: 'ndjson' | 'json', options: ExportOptions): Promise<ExportFile> {
+  exportAs(kind: LogExportKind, options: ExportOptions): Promise<ExportFile> {
     if (this.fallback) return this.fallback.exportAs(kind, options)
     return this.link.ask({ op: 'export', kind, options })
   }

@@ -7,6 +7,16 @@ export function readyStateName(state: ReadyState): (typeof READY_STATE_NAMES)[nu
   return READY_STATE_NAMES[state]
 }
 
+/** CONNECTING or OPEN: what Close ends (and what removing a connection would drop). */
+export function isOpenOrOpening(readyState: number | undefined): boolean {
+  return readyState === 0 || readyState === 1
+}
+
+/** Never connected (undefined) or CLOSED: what Connect can start. */
+export function isConnectable(readyState: number | undefined): boolean {
+  return readyState === undefined || readyState === 3
+}
+
 /** `out` = client to server, `in` = server to client, `none` = a lifecycle event. */
 export type Direction = 'out' | 'in' | 'none'
 
