@@ -40,9 +40,21 @@ export async function startEchoServer() {
 /** The `ws` client has the browser WebSocket's shape, so the session runs on it unchanged in Node. */
 export const wsClientFactory: SocketFactory = (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike
 
-/** Polls with setImmediate, which fake timers leave alone, until the condition holds. */
-export async function until(condition: () => boolean, what = 'condition', maxTurns = 200_000): Promise<void> {
-  for (let i = 0; i < maxTurns; i++) {
+/**
+ * Polls with setImmediate, which fake timers leave alone, until the condition holds. It gives up only after
+ * `maxTurns` turns and `minWaitMs` of real time (process.hrtime, which no test fakes) both: a turn count alone is
+ * shorter the quieter the machine, and on an idle one 200,000 turns passed before a worker's paced updates (100 to
+ * 250 ms apart) had brought 600 echoes, so a test failed only when nothing else ran.
+ */
+export async function until(
+  condition: () => boolean,
+  what = 'condition',
+  maxTurns = 200_000,
+  minWaitMs = 10_000,
+): Promise<void> {
+  const started = process.hrtime.bigint()
+  const waited = () => Number(process.hrtime.bigint() - started) / 1e6
+  for (let i = 0; i < maxTurns || waited() < minWaitMs; i++) {
     if (condition()) return
     await new Promise((resolve) => setImmediate(resolve))
   }
