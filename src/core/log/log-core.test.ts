@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionEvent } from '../session/events'
 import { LogCore, MAX_WINDOW_ROWS } from './log-core'
+import { exportLog, openLogFile } from './log-files'
 
 let at = 1_000_000
 const event = (body: Record<string, unknown>): SessionEvent =>
@@ -46,13 +47,13 @@ describe('LogCore', () => {
     core.append(sent('needle too'))
     core.setFilter({ text: 'needle', regex: false, direction: 'all', source: 'c2' })
     expect(core.rows(0, 10).rows.map((e) => e.data)).toEqual(['needle'])
-    const json = JSON.parse(core.exportAs('json', { onlyMatching: true, connectionName: 'B', userAgent: 'UA' }).text)
+    const json = JSON.parse(exportLog(core, 'json', { onlyMatching: true, connectionName: 'B', userAgent: 'UA' }).text)
     expect(json).toMatchObject({
       userAgent: 'UA',
       filter: { text: 'needle', connection: { id: 'c2', name: 'B' } },
       entries: [{ data: 'needle' }],
     })
-    expect(core.exportAs('ndjson').text.trim().split('\n')).toHaveLength(3)
+    expect(exportLog(core, 'ndjson').text.trim().split('\n')).toHaveLength(3)
   })
 
   it('gives entries by position and one connection’s newest entries, and replaces everything on load', () => {
@@ -74,9 +75,9 @@ describe('LogCore', () => {
   it('reports what an import skipped, and a clear message for a file that is not a log', () => {
     const core = new LogCore({ capacity: 100 })
     const line = JSON.stringify({ kind: 'received', direction: 'in', at: 1, connection: 1, data: 'x' })
-    expect(core.openFile(`${line}\nnot json\n`)).toMatchObject({ ok: false })
-    expect(core.openFile(`${line}\n${line}\n`)).toEqual({ ok: true, summary: '2 entries' })
+    expect(openLogFile(core, `${line}\nnot json\n`)).toMatchObject({ ok: false })
+    expect(openLogFile(core, `${line}\n${line}\n`)).toEqual({ ok: true, summary: '2 entries' })
     expect(core.counters().total).toBe(2)
-    expect(core.openFile('[1,2]')).toMatchObject({ ok: false, error: expect.stringMatching(/not a log export/) })
+    expect(openLogFile(core, '[1,2]')).toMatchObject({ ok: false, error: expect.stringMatching(/not a log export/) })
   })
 })

@@ -1,9 +1,7 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import { DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MEGABYTES, LogBuffer } from './log-buffer'
 import { compileFilter, FilteredView, type LogFilterSpec, type TextStage } from './log-filter'
-import { exportFileName, toJson, toNdjson, type ConnectionNames, type LogExportKind } from './log-export'
-import { toHar } from './har'
-import { parseLogFile } from './log-import'
+import type { ConnectionNames } from './log-export'
 
 const MB = 1024 * 1024
 
@@ -53,6 +51,19 @@ export interface ExportFile {
   text: string
   type: string
 }
+
+/** A JSON export's header (see log-export.ts's toJson); a type, not an interface, so it passes as a record. */
+export type ExportMeta = {
+  capacity: number
+  textBudgetMegabytes: number
+  dropped: number
+  truncated: number
+  userAgent?: string
+  filter?: object
+}
+
+/** The largest exported log the page opens: bigger files would stall the tab while parsing. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 export type OpenResult = { ok: true; summary: string } | { ok: false; error: string }
 
@@ -184,21 +195,6 @@ export class LogCore {
     this.changed()
   }
 
-  /** Reads an exported NDJSON/JSON file into the log, bounded by its capacity. */
-  openFile(text: string): OpenResult {
-    const result = parseLogFile(text, this.buffer.capacity)
-    if (!result.ok) return result
-    this.load(result.entries)
-    const notes = [
-      result.skipped && `${result.skipped} unreadable records skipped`,
-      result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
-    ].filter(Boolean)
-    return {
-      ok: true,
-      summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}`,
-    }
-  }
-
   counters(): LogCounters {
     return {
       version: this.changes,
@@ -259,29 +255,24 @@ export class LogCore {
   }
 
   /**
-   * The whole log, or with `onlyMatching` while a filter is active, just the entries it lets through; a JSON export
-   * then says which filter (and connection, by id and `connectionName`) it applied.
+   * What an export holds: the whole log, or with `onlyMatching` while a filter is active, just the entries it lets
+   * through, with the filter (and connection, by id and `connectionName`) it applied. The file formats are in
+   * log-files.ts, loaded when a file is written or read, not with the page.
    */
-  exportAs(kind: LogExportKind, options: ExportOptions = {}): ExportFile {
+  exportContent(options: ExportOptions = {}): { entries: Iterable<LogEntry>; meta: ExportMeta } {
     const filtered = Boolean(options.onlyMatching && this.active)
-    const entries = filtered ? this.view.entries() : this.buffer.entries()
-    const meta = {
-      capacity: this.buffer.capacity,
-      textBudgetMegabytes: this.buffer.charBudget / MB,
-      dropped: this.buffer.dropped,
-      // Entries with a `truncated` field hold only the head and tail of their message.
-      truncated: this.buffer.truncated,
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-      ...(filtered ? { filter: this.appliedFilter(options.connectionName) } : {}),
+    return {
+      entries: filtered ? this.view.entries() : this.buffer.entries(),
+      meta: {
+        capacity: this.buffer.capacity,
+        textBudgetMegabytes: this.buffer.charBudget / MB,
+        dropped: this.buffer.dropped,
+        // Entries with a `truncated` field hold only the head and tail of their message.
+        truncated: this.buffer.truncated,
+        ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+        ...(filtered ? { filter: this.appliedFilter(options.connectionName) } : {}),
+      },
     }
-    const names = options.connectionNames ?? {}
-    const text =
-      kind === 'ndjson'
-        ? toNdjson(entries, names)
-        : kind === 'har'
-          ? toHar(entries, names)
-          : toJson(entries, meta, names)
-    return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
   }
 
   private appliedFilter(connectionName: string | undefined) {

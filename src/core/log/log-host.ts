@@ -88,18 +88,18 @@ export class InlineLogHost implements LogHost {
     this.publish()
   }
 
-  openFile(text: string): Promise<OpenResult> {
-    const result = this.core.openFile(text)
+  async openFile(text: string): Promise<OpenResult> {
+    const result = (await import('./log-files')).openLogFile(this.core, text)
     this.publish()
-    return Promise.resolve(result)
+    return result
   }
 
   rows(start: number, end: number): RowWindow {
     return this.core.rows(start, end)
   }
 
-  exportAs(kind: LogExportKind, options: ExportOptions): Promise<ExportFile> {
-    return Promise.resolve(this.core.exportAs(kind, options))
+  async exportAs(kind: LogExportKind, options: ExportOptions): Promise<ExportFile> {
+    return (await import('./log-files')).exportLog(this.core, kind, options)
   }
 
   entriesAt(start: number, end?: number): LogEntry[] {

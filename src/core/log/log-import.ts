@@ -2,9 +2,6 @@ import type { Direction, LogKind, SessionEvent } from '../session/events'
 import { redactSecrets } from '../session/endpoint'
 import { fromHar, isHar } from './har'
 
-/** The largest exported log the page opens: bigger files would stall the tab while parsing. */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
-
 const KINDS: readonly LogKind[] = [
   'connecting',
   'open',

@@ -1,5 +1,6 @@
 import type { LogEntry, SessionEvent } from '../session/events'
 import { LogCore, type LogCounters, type RowWindow } from './log-core'
+import { exportLog, openLogFile } from './log-files'
 import { counterPacing } from './log-host'
 import type { LogReply, LogRequest } from './log-protocol'
 import { PatternRunner, type WorkerLike } from './pattern-runner'
@@ -96,7 +97,7 @@ export class WorkerLog {
         core.load(request.events, { skipRestoredOpenings: request.skipRestoredOpenings })
         break
       case 'openFile':
-        answer(core.openFile(request.text))
+        answer(openLogFile(core, request.text))
         break
       case 'rows':
         answer(rowsForThePage(core.rows(request.start, request.end)))
@@ -105,7 +106,7 @@ export class WorkerLog {
         answer(core.entry(request.seq) ?? null)
         return
       case 'export':
-        answer(core.exportAs(request.kind, request.options))
+        answer(exportLog(core, request.kind, request.options))
         return
       default:
         if (id !== undefined) this.send.reply({ id, error: `Unknown log request ${(request as { op: unknown }).op}.` })

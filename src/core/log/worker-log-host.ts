@@ -85,7 +85,8 @@ export class WorkerLogHost implements LogHost {
 
   async openFile(text: string): Promise<OpenResult> {
     if (this.fallback) return this.fallback.openFile(text)
-    const result = this.mirror.openFile(text)
+    // The page's copy reads the file too (window.playground answers from it); the formats load only now.
+    const result = (await import('./log-files')).openLogFile(this.mirror, text)
     if (result.ok) await this.link.ask({ op: 'openFile', text })
     return result
   }

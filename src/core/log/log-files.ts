@@ -1,0 +1,32 @@
+import type { ExportFile, ExportOptions, LogCore, OpenResult } from './log-core'
+import { exportFileName, toJson, toNdjson, type LogExportKind } from './log-export'
+import { toHar } from './har'
+import { parseLogFile } from './log-import'
+
+/**
+ * The log as a file and back. Apart from LogCore because the formats (NDJSON, JSON, HAR both ways) are only needed
+ * when someone exports or opens a file: the page loads this module then (log-host.ts), which keeps it out of the
+ * first load; the connections worker, whose log answers exports, imports it with the rest.
+ */
+export function exportLog(core: LogCore, kind: LogExportKind, options: ExportOptions = {}): ExportFile {
+  const { entries, meta } = core.exportContent(options)
+  const names = options.connectionNames ?? {}
+  const text =
+    kind === 'ndjson' ? toNdjson(entries, names) : kind === 'har' ? toHar(entries, names) : toJson(entries, meta, names)
+  return { name: exportFileName(kind), text, type: kind === 'ndjson' ? 'application/x-ndjson' : 'application/json' }
+}
+
+/** Reads an exported NDJSON/JSON/HAR file into the log, bounded by its capacity. */
+export function openLogFile(core: LogCore, text: string): OpenResult {
+  const result = parseLogFile(text, core.buffer.capacity)
+  if (!result.ok) return result
+  core.load(result.entries)
+  const notes = [
+    result.skipped && `${result.skipped} unreadable records skipped`,
+    result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
+  ].filter(Boolean)
+  return {
+    ok: true,
+    summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}`,
+  }
+}
