@@ -12,6 +12,7 @@ import { chromium, type Browser } from '@playwright/test'
 import { startFloodServer } from '../e2e/flood-server'
 import { QuietTab } from './quiet-tab'
 import { listRounds, median, pairedRounds, roundRatios } from './paired-rounds'
+import { cpuPerMessage, markedBrowser, threadTimes, type FloodCpu, type ThreadTimes } from './thread-cpu'
 
 export type Host = 'inline' | 'worker'
 
@@ -25,6 +26,8 @@ export interface Flooded {
   clickMs?: number
   /** Where the click's time went (its longest Event Timing entry); absent under 16 ms. */
   clickSplit?: ClickSplit
+  /** The browser's CPU per message over the flood, by thread (absent where /proc is not readable). */
+  cpu?: FloodCpu
 }
 
 /**
@@ -75,6 +78,11 @@ export interface FloodCase {
   bareLongestTasks: number[]
   bareWorkerLongestTasks: number[]
   playground: Record<Host, PlaygroundFigures>
+  /**
+   * Each contender's browser CPU per message over the flood, by thread, the median of its rounds for each part
+   * (absent without /proc): what the page itself costs beside what every page pays in the browser's IO threads.
+   */
+  cpu?: Record<'bare' | 'bareWorker' | Host, FloodCpu>
   /** The 1-minute load average after each round. */
   loads: number[]
 }
@@ -92,10 +100,12 @@ export async function runFloodBench(
   const messages = options.messages ?? 50_000
   const rounds = options.rounds ?? (Number(process.env.BENCH_FLOOD_ROUNDS) || 5)
   const flood = await startFloodServer()
+  const marker = `--flood-bench=${process.pid}`
   const browser = await chromium.launch({
     executablePath,
-    args: ['--disable-background-networking', '--disable-dev-shm-usage'],
+    args: ['--disable-background-networking', '--disable-dev-shm-usage', marker],
   })
+  const cpu = cpuReader(markedBrowser(marker))
   try {
     const cases: FloodCase[] = []
     for (const connections of CONNECTIONS) {
@@ -103,10 +113,10 @@ export async function runFloodBench(
       const runs = await pairedRounds(
         rounds,
         {
-          bare: () => bareFlood(browser, flood.url, messages, connections, false),
-          bareWorker: () => bareFlood(browser, flood.url, messages, connections, true),
-          inline: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'inline'),
-          worker: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'worker'),
+          bare: () => bareFlood(browser, flood.url, messages, connections, false, cpu),
+          bareWorker: () => bareFlood(browser, flood.url, messages, connections, true, cpu),
+          inline: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'inline', cpu),
+          worker: () => playgroundFlood(browser, baseUrl, flood.url, messages, connections, 'worker', cpu),
         },
         (round, r) => {
           loads.push(loadavg()[0]!)
@@ -153,6 +163,7 @@ export async function runFloodBench(
         bareLongestTasks: runs.bare.map((f) => f.longestTaskMs ?? 0),
         bareWorkerLongestTasks: runs.bareWorker.map((f) => f.longestTaskMs ?? 0),
         playground: { inline: figures('inline'), worker: figures('worker') },
+        cpu: medianCpu(runs),
         loads,
       }
       console.log(
@@ -164,6 +175,10 @@ export async function runFloodBench(
           `  ${connections} connection(s), ${host} host: ÷ bare ${p.ratioToBare.toFixed(2)} (${listRounds(p.roundsToBare)}), ÷ bare worker ${p.ratioToBareWorker.toFixed(2)} (${listRounds(p.roundsToBareWorker)})`,
         )
       }
+      if (result.cpu)
+        console.log(
+          `  ${connections} connection(s), browser CPU µs per message, all threads: ${(['bare', 'bareWorker', 'inline', 'worker'] as const).map((k) => `${k} ${cpuText(result.cpu![k])}`).join(', ')}`,
+        )
       cases.push(result)
     }
     return cases
@@ -197,6 +212,7 @@ export async function bareFlood(
   messages: number,
   connections: number,
   inWorker: boolean,
+  cpu: CpuReader = noCpu,
 ): Promise<Flooded> {
   const tab = await QuietTab.open(browser, 'about:blank')
   try {
@@ -218,21 +234,29 @@ export async function bareFlood(
       ? `new Promise((resolve, reject) => {
           const source = 'const done = (ms) => postMessage({ ms }); const fail = (e) => postMessage({ error: e });' + ${JSON.stringify(body)}
           const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })))
-          worker.onmessage = (e) => { worker.terminate(); e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms) }
+          // Not terminated: its thread's CPU time is read after the flood (the tab's closing ends it).
+          worker.onmessage = (e) => { e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.ms) }
         })`
       : `new Promise((resolve, reject) => { const done = resolve; const fail = (e) => reject(new Error(e)); ${body} })`
     const before = await tab.mainThreadMs()
+    const threadsBefore = cpu.read()
     await tab.evaluate(`(window.__flood = ${script}, true)`)
     await new Promise((resolve) => setTimeout(resolve, 150))
     await tab.click(box.x, box.y)
     const ms = await tab.evaluate<number>('window.__flood')
     const received = each * connections
+    const threadsAfter = cpu.read()
     const mainThreadUs = ((await tab.mainThreadMs()) - before) * (1000 / received)
     const clicked = await tab.evaluate<ClickResult & { checked: boolean }>(
       `({ ...(${CLICK_RESULT}), checked: document.querySelector('input').checked })`,
     )
     if (!clicked.checked) throw new Error('bare page: the click during the flood was lost')
-    return { perSecond: (received / ms) * 1000, mainThreadUs, ...clickFigures(clicked) }
+    return {
+      perSecond: (received / ms) * 1000,
+      mainThreadUs,
+      ...clickFigures(clicked),
+      cpu: cpu.perMessage(threadsBefore, threadsAfter, received),
+    }
   } finally {
     await tab.close()
   }
@@ -345,6 +369,7 @@ export async function playgroundFlood(
   messages: number,
   connections: number,
   host: Host,
+  cpu: CpuReader = noCpu,
 ): Promise<Flooded> {
   const tab = await openPlayground(browser, baseUrl, `endpoint=${encodeURIComponent(floodUrl)}`, connections, host)
   const each = Math.floor(messages / connections)
@@ -362,6 +387,7 @@ export async function playgroundFlood(
     const before = await tab.evaluate<number>(`window.playground.log.total`)
     await tab.evaluate(OBSERVE)
     const busyBefore = await tab.mainThreadMs()
+    const threadsBefore = cpu.read()
     const button =
       connections > 1
         ? 'button[title="Send to every OPEN connection of this tab"]'
@@ -374,6 +400,9 @@ export async function playgroundFlood(
       180_000,
       100,
     )
+    // Read as soon as the page has every message: a bare page's reading follows its last message at once; this one
+    // lags by up to one poll (100 ms) of an idle page.
+    const threadsAfter = cpu.read()
     const mainThreadUs = ((await tab.mainThreadMs()) - busyBefore) * (1000 / received)
     const result = await tab.evaluate<
       ClickResult & {
@@ -403,8 +432,46 @@ export async function playgroundFlood(
       )
     if (!result.checked) throw new Error(`${host} host: the click during the flood was lost`)
     const ms = result.last.at - result.firstSent.at
-    return { perSecond: (received / ms) * 1000, mainThreadUs, ...clickFigures(result) }
+    return {
+      perSecond: (received / ms) * 1000,
+      mainThreadUs,
+      ...clickFigures(result),
+      cpu: cpu.perMessage(threadsBefore, threadsAfter, received),
+    }
   } finally {
     await tab.close()
   }
+}
+
+/** Reads the bench browser's threads' CPU (thread-cpu.ts); without /proc (or the browser's pid) it reads nothing. */
+interface CpuReader {
+  read(): ThreadTimes | undefined
+  perMessage(before: ThreadTimes | undefined, after: ThreadTimes | undefined, messages: number): FloodCpu | undefined
+}
+
+const noCpu: CpuReader = { read: () => undefined, perMessage: () => undefined }
+
+function cpuReader(browserPid: number | undefined): CpuReader {
+  if (browserPid === undefined) return noCpu
+  return {
+    read: () => threadTimes(browserPid),
+    perMessage: (before, after, messages) => (before && after ? cpuPerMessage(before, after, messages) : undefined),
+  }
+}
+
+/** Each contender's median of every part over its rounds; undefined if any round lacks the figures. */
+function medianCpu(runs: Record<'bare' | 'bareWorker' | Host, Flooded[]>): FloodCase['cpu'] {
+  const out = {} as NonNullable<FloodCase['cpu']>
+  for (const [name, rounds] of Object.entries(runs) as [keyof typeof runs, Flooded[]][]) {
+    const all = rounds.map((f) => f.cpu)
+    if (all.some((c) => !c)) return undefined
+    const part = (k: keyof FloodCpu) => median(all.map((c) => c![k]))
+    out[name] = { all: part('all'), page: part('page'), rendererIo: part('rendererIo'), network: part('network') }
+  }
+  return out
+}
+
+/** "52 (page 20, renderer IO 14, network 13)", µs per message. */
+export function cpuText(c: FloodCpu): string {
+  return `${c.all.toFixed(0)} (page ${c.page.toFixed(0)}, renderer IO ${c.rendererIo.toFixed(0)}, network ${c.network.toFixed(0)})`
 }

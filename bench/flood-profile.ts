@@ -8,7 +8,7 @@
  * The threads' CPU time comes from /proc (Linux): a JS profile of a worker files most of its native work (the socket's
  * message events) under "(idle)", so only the /proc and trace lines say what the worker costs in all.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
@@ -23,6 +23,7 @@ import {
 import { serveForProfile } from './profile-page'
 import { BARE_COUNTER, openPlayground, type Host } from './flood-bench'
 import { QuietTab } from './quiet-tab'
+import { markedBrowser, threadCpu } from './thread-cpu'
 import type { Browser } from '@playwright/test'
 
 type Send = <T>(method: string, params?: object) => Promise<T>
@@ -37,6 +38,8 @@ const trace = process.argv.includes('--trace')
 const click = process.argv.includes('--click')
 const connections = Number(args[1] ?? (idle ? 50 : 1))
 const MESSAGES = 50_000
+/** Finds this browser's processes in /proc (thread-cpu.ts). */
+const MARKER = `--flood-profile=${process.pid}`
 
 // PROFILE_DIST: a build made before (unminified for names), to compare two versions side by side.
 const outDir = process.env.PROFILE_DIST ?? mkdtempSync(join(tmpdir(), 'flood-profile-'))
@@ -52,7 +55,7 @@ if (!process.env.PROFILE_DIST)
 const { baseUrl, floodUrl, browser, close } = await serveForProfile(outDir, [
   '--disable-background-networking',
   '--disable-dev-shm-usage',
-  `--flood-profile=${process.pid}`,
+  MARKER,
 ])
 try {
   if (args[0] === 'bare-worker' || args[0] === 'bare-main') {
@@ -60,7 +63,7 @@ try {
     // main thread, its threads measured while it is open.
     const inWorker = args[0] === 'bare-worker'
     const tab = await QuietTab.open(browser, 'about:blank')
-    const browserPid = markedBrowser()
+    const browserPid = markedBrowser(MARKER)
     const each = Math.floor(MESSAGES / connections)
     const counter = BARE_COUNTER(floodUrl, each, connections).replace(
       'ws.onmessage = () => {',
@@ -132,7 +135,7 @@ try {
     return true
   })()`)
   const tracer = trace ? await startTrace(browser) : undefined
-  const browserPid = markedBrowser()
+  const browserPid = markedBrowser(MARKER)
   const startThreads = browserPid ? threadCpu(browserPid) : undefined
   const startMetrics = await tab.mainThreadBreakdown()
   const startCounts = await renderCounts(tab)
@@ -565,71 +568,6 @@ function busy(list: TraceEvent[]): { wall: number; cpu: number } {
     cpu += (e.tdur ?? 0) / 1000
   }
   return { wall, cpu }
-}
-
-/**
- * CPU time (user + system, ms) of the threads of a process and its descendants, summed by thread name: Chromium's
- * processes' main threads show as `main`, a dedicated worker's thread as DedicatedWorker (Linux only; 10 ms ticks).
- */
-function threadCpu(root: number): Map<string, number> {
-  const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
-  const children = new Map<number, number[]>()
-  const stat = (path: string) => {
-    try {
-      const text = readFileSync(path, 'utf8')
-      const close = text.lastIndexOf(')')
-      const comm = text.slice(text.indexOf('(') + 1, close)
-      const fields = text.slice(close + 2).split(' ')
-      // After the name: state, ppid, …; utime and stime are the 14th and 15th fields of the whole line.
-      return { comm, ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) * tick }
-    } catch {
-      return undefined
-    }
-  }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const s = stat(`/proc/${entry}/stat`)
-    if (s) children.set(s.ppid, [...(children.get(s.ppid) ?? []), Number(entry)])
-  }
-  const byName = new Map<string, number>()
-  for (const pids = [root]; pids.length;) {
-    const pid = pids.pop()!
-    pids.push(...(children.get(pid) ?? []))
-    let tasks: string[] = []
-    let type = 'browser'
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`)
-      // Chromium rewrites its children's command lines (one string, spaces between the switches).
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      type = /--type=(\S+)/.exec(cmdline)?.[1] ?? type
-      type = /--utility-sub-type=\S*?(\w+)\s/.exec(cmdline + ' ')?.[1] ?? type
-    } catch {
-      continue
-    }
-    for (const tid of tasks) {
-      const s = stat(`/proc/${pid}/task/${tid}/stat`)
-      const name = `${type} ${s?.comm === 'chromium' ? 'main' : s?.comm}`
-      if (s) byName.set(name, (byName.get(name) ?? 0) + s.cpu)
-    }
-  }
-  return byName
-}
-
-/** The browser launched with this process's `--flood-profile` marker (its child processes inherit no switches). */
-function markedBrowser(): number | undefined {
-  const marker = `--flood-profile=${process.pid}`
-  const marked = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)
-      } catch {
-        return false
-      }
-    })
-    .map(Number)
-  // The lowest pid: the browser itself rather than a helper it started with the same switches.
-  return marked.length ? Math.min(...marked) : undefined
 }
 
 function printThreads(start: Map<string, number>, end: Map<string, number>, units: number, per: string, what: string) {

@@ -9,7 +9,7 @@ import { preview } from 'vite'
 import { findChromium } from '../scripts/chromium-path.ts'
 import { measureBundle } from './bundle-bench'
 import { runPageBench } from './page-bench'
-import { runFloodBench } from './flood-bench'
+import { cpuText, runFloodBench } from './flood-bench'
 import { listRounds } from './paired-rounds'
 import { runHeavyBench } from './heavy-bench'
 import { runConnectionsBench } from './connections-bench'
@@ -120,6 +120,16 @@ async function floodFigures() {
     add('flood', `    ÷ bare main thread (rounds ${listRounds(c.bareWorkerToBareRounds)})`, c.bareWorkerToBare, '×')
     add('flood', '  main-thread µs per message: bare main thread', c.bareMainThreadUs, 'µs')
     add('flood', '    bare worker', c.bareWorkerMainThreadUs, 'µs')
+    // Where the flood's CPU goes (/proc): the page's own threads beside the browser's IO threads, which every page pays.
+    if (c.cpu) {
+      add(
+        'flood',
+        `  browser CPU µs per message: bare main thread, all threads: ${cpuText(c.cpu.bare)}`,
+        c.cpu.bare.all,
+        'µs',
+      )
+      add('flood', `    bare worker: ${cpuText(c.cpu.bareWorker)}`, c.cpu.bareWorker.all, 'µs')
+    }
     // The controls for the playground's click and longest task: the same click on a bare page's checkbox, and the bare
     // pages' own longest tasks (what the machine allows: a bare worker page's main thread does nothing at all).
     const clickRounds = (clicks: number[]) => clicks.map((t) => Math.round(t)).join(', ')
@@ -195,6 +205,7 @@ async function floodFigures() {
       )
       add('flood', `      click split, delay+handlers+presentation (rounds ${splits.join(', ')})`, p.clickMs, 'ms')
       add('flood', '    main-thread µs per message', p.mainThreadUs, 'µs')
+      if (c.cpu) add('flood', `    browser CPU µs per message: ${cpuText(c.cpu[host])}`, c.cpu[host].all, 'µs')
     }
   }
 }
