@@ -334,3 +334,31 @@ for (const size of [
     await expect.poll(async () => (await tool.boundingBox())!.height).toBeGreaterThanOrEqual(150)
   })
 }
+
+test('on a phone (390×844) an entry in the inspector leaves the open tool whole: nothing overlaps, the log keeps its rows', async ({
+  page,
+  gateway,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  await openTool(page, 'Timeout lab')
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  const log = logList(page)
+  for (let i = 1; i <= 3; i++) {
+    await sendMessage(page, JSON.stringify({ action: 'echo', i }))
+    await expect(log.getByRole('option').filter({ hasText: `"i":${i}` })).toHaveCount(2)
+  }
+  const tool = page.getByRole('tabpanel', { name: 'Timeout lab' })
+  const filter = page.getByRole('searchbox', { name: 'Filter log' })
+  const toolHeight = (await tool.boundingBox())!.height
+  await log.getByRole('option').filter({ hasText: '"i":2' }).first().click()
+  await expect(page.getByRole('region', { name: 'Selected log entry' })).toContainText('"i": 2')
+  // The wide layout's sharing of one screen between tool and log squeezed the tool to 80 px here, its box drawn over
+  // the log's filter and rows, and left the log two rows: on a phone the page scrolls instead.
+  const toolBox = (await tool.boundingBox())!
+  expect(toolBox.height, 'the tool keeps its height, px').toBeGreaterThanOrEqual(toolHeight - 1)
+  expect(toolBox.y + toolBox.height, 'the tool ends above the log filter').toBeLessThanOrEqual(
+    (await filter.boundingBox())!.y,
+  )
+  expect((await log.boundingBox())!.height, 'the log rows, px').toBeGreaterThanOrEqual(4 * 22)
+})
