@@ -362,3 +362,19 @@ test('on a phone (390×844) an entry in the inspector leaves the open tool whole
   )
   expect((await log.boundingBox())!.height, 'the log rows, px').toBeGreaterThanOrEqual(4 * 22)
 })
+
+test('the log’s limits wrap as one: “keep N ≤ M MB” never splits across two lines of the toolbar', async ({ page }) => {
+  await openPlayground(page)
+  const capacity = page.getByRole('textbox', { name: 'Log capacity (entries)' })
+  const budget = page.getByRole('textbox', { name: 'Log text budget (MB)' })
+  // At 768 px the toolbar wrapped between the two, "keep 100000" ending one line and "≤ 256 MB" starting the next.
+  for (const width of [390, 768, 1024, 1280]) {
+    await page.setViewportSize({ width, height: 900 })
+    await expect
+      .poll(async () => {
+        const [a, b] = [(await capacity.boundingBox())!, (await budget.boundingBox())!]
+        return Math.abs(a.y + a.height / 2 - (b.y + b.height / 2))
+      }, `at ${width} px`)
+      .toBeLessThan(4)
+  }
+})
