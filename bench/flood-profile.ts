@@ -37,7 +37,7 @@ const trace = process.argv.includes('--trace')
  * --trace, the main thread's work from that input to the frame that shows it. */
 const click = process.argv.includes('--click')
 const connections = Number(args[1] ?? (idle ? 50 : 1))
-const MESSAGES = 50_000
+const MESSAGES = Number(process.env.PROFILE_MESSAGES) || 50_000
 /** Finds this browser's processes in /proc (thread-cpu.ts). */
 const MARKER = `--flood-profile=${process.pid}`
 
