@@ -1,3 +1,4 @@
+import { WebSocketServer } from 'ws'
 import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
 
 const connections = (page: import('@playwright/test').Page) => page.evaluate(() => window.playground.connections)
@@ -136,6 +137,53 @@ test('All: connect and close every connection at once, each to its own endpoint'
   await expect.poll(() => gateway.connections().length).toBe(0)
   await expect(all.getByRole('button', { name: 'close' })).toBeDisabled()
   await expect(all.getByRole('button', { name: 'connect' })).toBeEnabled()
+})
+
+test('All: connect and close, and a Close while it closes, keep focus on the button pressed', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  const all = page.getByRole('group', { name: 'All connections' })
+  const connect = all.getByRole('button', { name: 'connect' })
+  const close = all.getByRole('button', { name: 'close' })
+
+  // Pressed, each has nothing left to do; it says so and keeps focus (disabled, it dropped focus to <body>).
+  await connect.press('Enter')
+  await expect(list.getByRole('button', { name: /: OPEN$/ })).toHaveCount(2)
+  await expect(connect).toBeDisabled()
+  await expect(connect).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(close).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(list.getByRole('button', { name: /: CLOSED$/ })).toHaveCount(2)
+  await expect(close).toBeDisabled()
+  await expect(close).toBeFocused()
+  // Pressing it again does nothing.
+  await page.keyboard.press('Enter')
+  expect(gateway.connections()).toHaveLength(0)
+
+  // A server that never answers the close keeps A CLOSING: its row's button waits, focused.
+  const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  silent.on('connection', (socket) => (socket as unknown as { _socket: { pause(): void } })._socket.pause())
+  try {
+    await new Promise((resolve) => silent.once('listening', resolve))
+    await list.getByRole('button', { name: /^A:/ }).click()
+    await page.getByLabel('Endpoint URL').fill(`ws://127.0.0.1:${(silent.address() as { port: number }).port}/`)
+    await page.getByRole('button', { name: 'Connect A', exact: true }).click()
+    await expect(list.getByRole('button', { name: 'A: OPEN' })).toBeVisible()
+    await page.getByRole('button', { name: 'Close A', exact: true }).press('Enter')
+    await expect(list.getByRole('button', { name: 'A: CLOSING' })).toBeVisible()
+    const waiting = page.getByRole('button', { name: 'Connect A', exact: true })
+    await expect(waiting).toBeDisabled()
+    await expect(waiting).toBeFocused()
+  } finally {
+    for (const client of silent.clients) client.terminate()
+    await new Promise((resolve) => silent.close(resolve))
+  }
 })
 
 test('removing an open connection asks first; Cancel keeps it open, and a closed one goes at once', async ({
