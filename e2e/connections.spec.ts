@@ -202,6 +202,10 @@ test('removing an open connection asks first; Cancel keeps it open, and a closed
   await remove.click()
   const dialog = page.getByRole('dialog', { name: `Remove ${copy}?` })
   await expect(dialog).toContainText(`${copy} is OPEN: removing it closes the connection (1000).`)
+  // A screen reader says what the question is about with it, not just "Remove B?" and a button.
+  await expect(dialog).toHaveAccessibleDescription(
+    `${copy} is OPEN: removing it closes the connection (1000). Its log entries stay.`,
+  )
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toHaveCount(0)
   await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()
