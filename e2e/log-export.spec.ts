@@ -64,6 +64,27 @@ test('an exported log opens in the page to browse and filter; a file that is not
   await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('not valid JSON')
 })
 
+test('a file of one entry reads "1 entry"; a binary file is explained in words and the log kept', async ({ page }) => {
+  await openPlayground(page)
+  const file = page.getByLabel('Open an exported log')
+  const entry = { at: 1_700_000_000_000, connection: 1, kind: 'received', direction: 'in', data: 'apple', bytes: 5 }
+  await file.setInputFiles({
+    name: 'one.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(JSON.stringify(entry)),
+  })
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing one.ndjson: 1 entry.')
+  await expect(page.getByLabel('Log entry count')).toHaveText('1 entry')
+
+  // A picture picked by mistake: the message said "Unexpected token '�', "�PNG..." is not valid JSON".
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe])
+  await file.setInputFiles({ name: 'photo.json', mimeType: 'application/json', buffer: png })
+  await expect(page.getByRole('alert', { name: 'Opened log' })).toHaveText(
+    'photo.json: This is not a text file (it holds binary data): open an .ndjson, .json or .har log. ×',
+  )
+  await expect(logList(page).getByRole('option')).toHaveCount(1)
+})
+
 test('exports name each entry’s connection, and a reopened file shows those names', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, name: 'orders', autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
