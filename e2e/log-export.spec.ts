@@ -67,6 +67,8 @@ test('an exported log opens in the page to browse and filter; a file that is not
 test('a file of one entry reads "1 entry"; a binary file is explained in words and the log kept', async ({ page }) => {
   await openPlayground(page)
   const file = page.getByLabel('Open an exported log')
+  // What it does is said to a screen reader too, not only in the label's tooltip.
+  await expect(file).toHaveAccessibleDescription(/to browse and filter it \(replaces what the log shows\)$/)
   const entry = { at: 1_700_000_000_000, connection: 1, kind: 'received', direction: 'in', data: 'apple', bytes: 5 }
   await file.setInputFiles({
     name: 'one.ndjson',
