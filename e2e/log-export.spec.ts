@@ -85,6 +85,10 @@ test('a file of one entry reads "1 entry"; a binary file is explained in words a
     'photo.json: This is not a text file (it holds binary data): open an .ndjson, .json or .har log. ×',
   )
   await expect(logList(page).getByRole('option')).toHaveCount(1)
+  // Dismissed from the keyboard, the note goes and focus returns to Open… (it fell to <body>).
+  await page.getByRole('alert', { name: 'Opened log' }).getByRole('button', { name: 'Dismiss' }).press('Enter')
+  await expect(page.getByRole('alert', { name: 'Opened log' })).toHaveCount(0)
+  await expect(file).toBeFocused()
 })
 
 test('exports name each entry’s connection, and a reopened file shows those names', async ({ page, gateway }) => {
