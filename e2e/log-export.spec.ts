@@ -91,6 +91,33 @@ test('a file of one entry reads "1 entry"; a binary file is explained in words a
   await expect(file).toBeFocused()
 })
 
+test('a file opened replaces the selection with the log: the inspector closes and times nothing against the old', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  const rows = logList(page).getByRole('option')
+  await rows.filter({ hasText: 'open' }).click()
+  const inspector = page.getByRole('region', { name: 'Selected log entry' })
+  await expect(inspector).toContainText('open')
+  const lines = ['first', 'second'].map((data, i) =>
+    JSON.stringify({ at: 1_700_000_000_000 + i * 500, connection: 1, kind: 'received', direction: 'in', data }),
+  )
+  await page
+    .getByLabel('Open an exported log')
+    .setInputFiles({ name: 'two.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) })
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing two.ndjson: 2 entries')
+  // The entry shown was the replaced log's: it stayed open, and the next pick was timed against it.
+  await expect(inspector).toHaveCount(0)
+  await rows.filter({ hasText: 'second' }).click()
+  await expect(inspector).toContainText('second')
+  await expect(inspector.getByLabel('Time since the entry selected before')).toHaveCount(0)
+  await rows.filter({ hasText: 'first' }).click()
+  await expect(inspector.getByLabel('Time since the entry selected before')).toHaveText(
+    'Δ 0.500s before the received selected before',
+  )
+})
+
 test('exports name each entry’s connection, and a reopened file shows those names', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, name: 'orders', autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
