@@ -1,7 +1,16 @@
 import { WebSocketServer } from 'ws'
-import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+import { expect, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 const connections = (page: import('@playwright/test').Page) => page.evaluate(() => window.playground.connections)
+
+/** The playground at the gateway with A and a copy of A; returns the list of connections. */
+async function withCopyOfA(page: import('@playwright/test').Page, gateway: Gateway) {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  return list
+}
 
 test('two connections side by side: each its own state, send to all, and the management picker names both', async ({
   page,
@@ -143,10 +152,7 @@ test('All: connect and close, and a Close while it closes, keep focus on the but
   page,
   gateway,
 }) => {
-  await openPlayground(page, { endpoint: gateway.wsUrl })
-  const list = page.getByRole('list', { name: 'Connections' })
-  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
-  await expect(list.getByRole('listitem')).toHaveCount(2)
+  const list = await withCopyOfA(page, gateway)
   const all = page.getByRole('group', { name: 'All connections' })
   const connect = all.getByRole('button', { name: 'connect' })
   const close = all.getByRole('button', { name: 'close' })
@@ -190,10 +196,7 @@ test('removing an open connection asks first; Cancel keeps it open, and a closed
   page,
   gateway,
 }) => {
-  await openPlayground(page, { endpoint: gateway.wsUrl })
-  const list = page.getByRole('list', { name: 'Connections' })
-  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
-  await expect(list.getByRole('listitem')).toHaveCount(2)
+  const list = await withCopyOfA(page, gateway)
   const copy = (await list.locator('.name').allTextContents())[1]!
   await page.getByRole('button', { name: `Connect ${copy}`, exact: true }).click()
   await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()
