@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
-import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+import { expect, logList, openPlayground, openTool, sendMessage, stateBadge, test } from './fixtures'
 
 // axe-core runs inside the real page, injected from its own package (no wrapper library).
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
@@ -64,6 +64,46 @@ test('the CONNECTING badge is readable in both schemes', async ({ page }) => {
     expect(violations, scheme).toEqual([])
   }
 })
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a selected log row is readable and told apart from its connection's other rows (${scheme})`, async ({
+    page,
+    gateway,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme })
+    await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN/)
+    await sendMessage(page, '{"action":"echo","data":"apple"}')
+    const log = logList(page)
+    const open = log.getByRole('option').filter({ hasText: 'open' })
+    const sent = log.getByRole('option').filter({ hasText: 'sent' })
+    await expect(log.getByRole('option').filter({ hasText: 'received' })).toBeVisible()
+    await page.addScriptTag({ path: axePath })
+    const contrast = () =>
+      page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (c: object, o: object) => Promise<AxeResult> } }).axe
+        const result = await axe.run({ include: [['[role="listbox"]']] }, { runOnly: ['color-contrast'] })
+        return result.violations.flatMap((v) => v.nodes.map((n) => n.failureSummary?.split('\n').at(-1)))
+      })
+    // Selected, with its connection pointed at in the timeline: every row of that connection is tinted.
+    await open.click()
+    await page
+      .getByRole('group', { name: 'Timeline lanes, one per connection' })
+      .getByRole('group', { name: /^A: / })
+      .focus()
+    await expect(sent).toHaveClass(/highlighted/)
+    await expect(open).toHaveAttribute('aria-selected', 'true')
+    expect(await contrast(), 'selected, its connection pointed at').toEqual([])
+    const look = (row: typeof open) =>
+      row.evaluate((el) =>
+        ['background-color', 'outline-style', 'outline-color'].map((p) => getComputedStyle(el)[p as 'color']).join(' '),
+      )
+    expect(await look(open)).not.toEqual(await look(sent))
+    await log.focus()
+    await expect(sent).not.toHaveClass(/highlighted/)
+    expect(await contrast(), 'selected').toEqual([])
+  })
+}
 
 test('a close and an error are announced through live regions', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl })

@@ -1,6 +1,16 @@
-import { expect, openPlayground, openTool, stateBadge, test } from './fixtures'
+import { WebSocketServer } from 'ws'
+import { expect, openPlayground, openTool, stateBadge, test, type Gateway } from './fixtures'
 
 const connections = (page: import('@playwright/test').Page) => page.evaluate(() => window.playground.connections)
+
+/** The playground at the gateway with A and a copy of A; returns the list of connections. */
+async function withCopyOfA(page: import('@playwright/test').Page, gateway: Gateway) {
+  await openPlayground(page, { endpoint: gateway.wsUrl })
+  const list = page.getByRole('list', { name: 'Connections' })
+  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
+  await expect(list.getByRole('listitem')).toHaveCount(2)
+  return list
+}
 
 test('two connections side by side: each its own state, send to all, and the management picker names both', async ({
   page,
@@ -138,14 +148,55 @@ test('All: connect and close every connection at once, each to its own endpoint'
   await expect(all.getByRole('button', { name: 'connect' })).toBeEnabled()
 })
 
+test('All: connect and close, and a Close while it closes, keep focus on the button pressed', async ({
+  page,
+  gateway,
+}) => {
+  const list = await withCopyOfA(page, gateway)
+  const all = page.getByRole('group', { name: 'All connections' })
+  const connect = all.getByRole('button', { name: 'connect' })
+  const close = all.getByRole('button', { name: 'close' })
+
+  // Pressed, each has nothing left to do; it says so and keeps focus (disabled, it dropped focus to <body>).
+  await connect.press('Enter')
+  await expect(list.getByRole('button', { name: /: OPEN$/ })).toHaveCount(2)
+  await expect(connect).toBeDisabled()
+  await expect(connect).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(close).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(list.getByRole('button', { name: /: CLOSED$/ })).toHaveCount(2)
+  await expect(close).toBeDisabled()
+  await expect(close).toBeFocused()
+  // Pressing it again does nothing.
+  await page.keyboard.press('Enter')
+  expect(gateway.connections()).toHaveLength(0)
+
+  // A server that never answers the close keeps A CLOSING: its row's button waits, focused.
+  const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  silent.on('connection', (socket) => (socket as unknown as { _socket: { pause(): void } })._socket.pause())
+  try {
+    await new Promise((resolve) => silent.once('listening', resolve))
+    await list.getByRole('button', { name: /^A:/ }).click()
+    await page.getByLabel('Endpoint URL').fill(`ws://127.0.0.1:${(silent.address() as { port: number }).port}/`)
+    await page.getByRole('button', { name: 'Connect A', exact: true }).click()
+    await expect(list.getByRole('button', { name: 'A: OPEN' })).toBeVisible()
+    await page.getByRole('button', { name: 'Close A', exact: true }).press('Enter')
+    await expect(list.getByRole('button', { name: 'A: CLOSING' })).toBeVisible()
+    const waiting = page.getByRole('button', { name: 'Connect A', exact: true })
+    await expect(waiting).toBeDisabled()
+    await expect(waiting).toBeFocused()
+  } finally {
+    for (const client of silent.clients) client.terminate()
+    await new Promise((resolve) => silent.close(resolve))
+  }
+})
+
 test('removing an open connection asks first; Cancel keeps it open, and a closed one goes at once', async ({
   page,
   gateway,
 }) => {
-  await openPlayground(page, { endpoint: gateway.wsUrl })
-  const list = page.getByRole('list', { name: 'Connections' })
-  await page.getByRole('button', { name: 'Duplicate A', exact: true }).click()
-  await expect(list.getByRole('listitem')).toHaveCount(2)
+  const list = await withCopyOfA(page, gateway)
   const copy = (await list.locator('.name').allTextContents())[1]!
   await page.getByRole('button', { name: `Connect ${copy}`, exact: true }).click()
   await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()
@@ -154,6 +205,10 @@ test('removing an open connection asks first; Cancel keeps it open, and a closed
   await remove.click()
   const dialog = page.getByRole('dialog', { name: `Remove ${copy}?` })
   await expect(dialog).toContainText(`${copy} is OPEN: removing it closes the connection (1000).`)
+  // A screen reader says what the question is about with it, not just "Remove B?" and a button.
+  await expect(dialog).toHaveAccessibleDescription(
+    `${copy} is OPEN: removing it closes the connection (1000). Its log entries stay.`,
+  )
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toHaveCount(0)
   await expect(list.getByRole('button', { name: `${copy}: OPEN` })).toBeVisible()

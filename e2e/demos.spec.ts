@@ -54,6 +54,9 @@ test('a demo replaces open connections only after asking', async ({ page, gatewa
   await runDemo(page, 'Broadcast')
   const confirm = page.getByRole('dialog', { name: "Replace this tab's connections?" })
   await expect(confirm).toContainText('replaces the 1 connection of this tab; 1 is open and will be closed.')
+  await expect(confirm).toHaveAccessibleDescription(
+    /replaces the 1 connection of this tab; 1 is open and will be closed/,
+  )
   await confirm.getByRole('button', { name: 'Cancel' }).click()
   await expect(confirm).toHaveCount(0)
   expect((await connections(page)).map((c) => [c.name, c.readyState])).toEqual([['A', 1]])

@@ -64,6 +64,60 @@ test('an exported log opens in the page to browse and filter; a file that is not
   await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('not valid JSON')
 })
 
+test('a file of one entry reads "1 entry"; a binary file is explained in words and the log kept', async ({ page }) => {
+  await openPlayground(page)
+  const file = page.getByLabel('Open an exported log')
+  // What it does is said to a screen reader too, not only in the label's tooltip.
+  await expect(file).toHaveAccessibleDescription(/to browse and filter it \(replaces what the log shows\)$/)
+  const entry = { at: 1_700_000_000_000, connection: 1, kind: 'received', direction: 'in', data: 'apple', bytes: 5 }
+  await file.setInputFiles({
+    name: 'one.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(JSON.stringify(entry)),
+  })
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing one.ndjson: 1 entry.')
+  await expect(page.getByLabel('Log entry count')).toHaveText('1 entry')
+
+  // A picture picked by mistake: the message said "Unexpected token '�', "�PNG..." is not valid JSON".
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe])
+  await file.setInputFiles({ name: 'photo.json', mimeType: 'application/json', buffer: png })
+  await expect(page.getByRole('alert', { name: 'Opened log' })).toHaveText(
+    'photo.json: This is not a text file (it holds binary data): open an .ndjson, .json or .har log. ×',
+  )
+  await expect(logList(page).getByRole('option')).toHaveCount(1)
+  // Dismissed from the keyboard, the note goes and focus returns to Open… (it fell to <body>).
+  await page.getByRole('alert', { name: 'Opened log' }).getByRole('button', { name: 'Dismiss' }).press('Enter')
+  await expect(page.getByRole('alert', { name: 'Opened log' })).toHaveCount(0)
+  await expect(file).toBeFocused()
+})
+
+test('a file opened replaces the selection with the log: the inspector closes and times nothing against the old', async ({
+  page,
+  gateway,
+}) => {
+  await openPlayground(page, { endpoint: gateway.wsUrl, autoconnect: 1 })
+  const rows = logList(page).getByRole('option')
+  await rows.filter({ hasText: 'open' }).click()
+  const inspector = page.getByRole('region', { name: 'Selected log entry' })
+  await expect(inspector).toContainText('open')
+  const lines = ['first', 'second'].map((data, i) =>
+    JSON.stringify({ at: 1_700_000_000_000 + i * 500, connection: 1, kind: 'received', direction: 'in', data }),
+  )
+  await page
+    .getByLabel('Open an exported log')
+    .setInputFiles({ name: 'two.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) })
+  await expect(page.getByRole('status', { name: 'Opened log' })).toContainText('Showing two.ndjson: 2 entries')
+  // The entry shown was the replaced log's: it stayed open, and the next pick was timed against it.
+  await expect(inspector).toHaveCount(0)
+  await rows.filter({ hasText: 'second' }).click()
+  await expect(inspector).toContainText('second')
+  await expect(inspector.getByLabel('Time since the entry selected before')).toHaveCount(0)
+  await rows.filter({ hasText: 'first' }).click()
+  await expect(inspector.getByLabel('Time since the entry selected before')).toHaveText(
+    'Δ 0.500s before the received selected before',
+  )
+})
+
 test('exports name each entry’s connection, and a reopened file shows those names', async ({ page, gateway }) => {
   await openPlayground(page, { endpoint: gateway.wsUrl, name: 'orders', autoconnect: 1 })
   await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)

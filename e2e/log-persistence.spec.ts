@@ -50,9 +50,10 @@ test('kept log: off by default; on, it survives a reload marked restored, withou
   await expect(page.getByRole('status', { name: 'Restored log' })).toContainText('4 entries restored')
   await expect(sent('kept across reloads')).toContainText('restored')
   await expect(logList(page).locator('.restored')).toHaveCount(4)
-  // The notice can be dismissed; the restored rows stay.
-  await page.getByRole('button', { name: 'Dismiss restored notice' }).click()
+  // The notice can be dismissed (from the keyboard: focus goes to the log, not to <body>); the restored rows stay.
+  await page.getByRole('button', { name: 'Dismiss restored notice' }).press('Enter')
   await expect(page.getByRole('status', { name: 'Restored log' })).toHaveCount(0)
+  await expect(logList(page)).toBeFocused()
   await expect(logList(page).locator('.restored')).toHaveCount(4)
   // New entries are kept after the restored ones.
   await page.getByRole('button', { name: 'Connect', exact: true }).click()

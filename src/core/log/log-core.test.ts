@@ -80,4 +80,18 @@ describe('LogCore', () => {
     expect(core.counters().total).toBe(2)
     expect(openLogFile(core, '[1,2]')).toMatchObject({ ok: false, error: expect.stringMatching(/not a log export/) })
   })
+
+  it('counts what an import read in words that fit the number', () => {
+    const line = (at: number) => JSON.stringify({ kind: 'received', direction: 'in', at, connection: 1, data: 'x' })
+    expect(openLogFile(new LogCore({ capacity: 100 }), line(1))).toEqual({ ok: true, summary: '1 entry' })
+    expect(openLogFile(new LogCore({ capacity: 100 }), `${line(1)}\n{"kind":"bogus"}\n`)).toEqual({
+      ok: true,
+      summary: '1 entry (1 unreadable record skipped)',
+    })
+    const many = Array.from({ length: 1200 }, (_, i) => line(i)).join('\n')
+    expect(openLogFile(new LogCore({ capacity: 100 }), many)).toEqual({
+      ok: true,
+      summary: '100 entries (1,100 oldest left out to stay within the log capacity)',
+    })
+  })
 })

@@ -22,11 +22,16 @@ export function openLogFile(core: LogCore, text: string): OpenResult {
   if (!result.ok) return result
   core.load(result.entries)
   const notes = [
-    result.skipped && `${result.skipped} unreadable records skipped`,
-    result.dropped && `${result.dropped} oldest left out to stay within the log capacity`,
+    result.skipped && `${count(result.skipped, 'unreadable record')} skipped`,
+    result.dropped && `${result.dropped.toLocaleString('en-US')} oldest left out to stay within the log capacity`,
   ].filter(Boolean)
   return {
     ok: true,
-    summary: `${result.entries.length.toLocaleString('en-US')} entries${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    summary: `${count(result.entries.length, 'entry', 'entries')}${notes.length ? ` (${notes.join('; ')})` : ''}`,
   }
+}
+
+/** "1 entry", "12,000 entries". */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }

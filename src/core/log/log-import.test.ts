@@ -23,6 +23,23 @@ function sampleLog() {
 }
 
 describe('opening an exported log', () => {
+  it('says what is wrong with a file that is not a log in words, not in its bytes', () => {
+    // A picture or an archive, read as text: JSON.parse's message quoted its undecodable bytes.
+    const binary = new TextDecoder().decode(
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0xff]),
+    )
+    expect(parseLogFile(binary, 100)).toEqual({
+      ok: false,
+      error: 'This is not a text file (it holds binary data): open an .ndjson, .json or .har log.',
+    })
+    // A HAR without its entries list was "No log entries found (1 record without a known kind, direction and time)."
+    for (const har of ['{"log":{"version":"1.2"}}', '{"log":{"version":"1.2","entries":"none"}}'])
+      expect(parseLogFile(har, 100)).toEqual({
+        ok: false,
+        error: 'This looks like a HAR, but it has no list of entries (log.entries): is the file whole?',
+      })
+  })
+
   it('reads back NDJSON and JSON exports, binary entries included', () => {
     for (const text of [toNdjson(sampleLog().entries()), toJson(sampleLog().entries(), { capacity: 10 })]) {
       const result = parseLogFile(text, 100)

@@ -43,6 +43,13 @@ export function parseLogFile(text: string, max: number): ImportResult {
   // file's first line is a lone brace).
   const looksLineByLine = firstLine.length > 1 && firstLine.startsWith('{') && firstLine.endsWith('}')
   if (whole.ok && isHar(whole.value)) return fromHarFile(whole.value, max)
+  // A "log" object without its entries list (a HAR cut short or hand-edited) is no export of ours either.
+  const top = whole.ok ? (whole.value as { log?: unknown; entries?: unknown } | null) : undefined
+  if (typeof top?.log === 'object' && top.log !== null && !Array.isArray(top.entries))
+    return {
+      ok: false,
+      error: 'This looks like a HAR, but it has no list of entries (log.entries): is the file whole?',
+    }
   if (whole.ok) {
     const entries = (whole.value as { entries?: unknown } | null)?.entries
     records = Array.isArray(entries) ? entries : [whole.value]
@@ -57,6 +64,9 @@ export function parseLogFile(text: string, max: number): ImportResult {
         return { ok: false, error: `Line ${i + 1} is not JSON (${parsed.error}): is this an NDJSON log export?` }
       records.push(parsed.value)
     }
+  } else if (/[\u0000\uFFFD]/.test(trimmed.slice(0, 4096))) {
+    // JSON.parse would quote the undecodable bytes it stopped at: a line of replacement characters.
+    return { ok: false, error: 'This is not a text file (it holds binary data): open an .ndjson, .json or .har log.' }
   } else {
     return { ok: false, error: `The file is not valid JSON: ${whole.error}` }
   }
