@@ -44,16 +44,16 @@ export interface RouteTable {
 
 export class HandlerModuleError extends Error {}
 
-/** Imports a handlers module (.ts works under tsx and vitest; .js/.mjs/.cjs anywhere). */
-export async function loadHandlerModule(path: string): Promise<HandlerModule> {
+/** Imports a handlers module (.ts works under tsx and vitest; .js/.mjs/.cjs anywhere); `name` is for messages. */
+export async function loadHandlerModule(path: string, name = path): Promise<HandlerModule> {
   const url = pathToFileURL(resolve(path)).href
   let mod: Record<string, unknown>
   try {
     mod = (await import(url)) as Record<string, unknown>
   } catch (error) {
-    throw new HandlerModuleError(`cannot load handlers module ${path}: ${(error as Error).message}`)
+    throw new HandlerModuleError(`cannot load handlers module ${name}: ${(error as Error).message}`)
   }
-  return checkHandlerModule(mod, path)
+  return checkHandlerModule(mod, name)
 }
 
 export function checkHandlerModule(mod: Record<string, unknown>, name: string): HandlerModule {

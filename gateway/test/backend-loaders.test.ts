@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCloudFormationYaml } from '../src/backend/cfn-yaml'
 import { evaluate } from '../src/backend/iam'
 import { loadBackend } from '../src/backend/load-backend'
+import { displayPath } from '../src/display-path'
 import { BackendError } from '../src/backend/model'
 import { signingKey } from '../src/backend/permissions'
 
@@ -75,8 +76,9 @@ describe('serverless.yml', () => {
       'serverless.yml':
         'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: src/nope.run\n    events: [{ websocket: $default }]\n',
     })
+    // Outside the current directory a path is absolute (it was ../../../tmp/gw-backend-…/src/nope).
     await expect(load(join(missing, 'serverless.yml'))).rejects.toThrow(
-      /^functions\.a: handler "src\/nope\.run": no file \S*src\/nope\(\.js\|\.mjs\|\.cjs\|\.ts\) /,
+      `functions.a: handler "src/nope.run": no file ${join(missing, 'src/nope')}(.js|.mjs|.cjs|.ts) (looked in ${missing};`,
     )
     // One function `a` (handler h.run) with this provider and these events.
     const oneFunction = (provider: string, events: string) =>
@@ -161,7 +163,9 @@ describe('SAM / CloudFormation templates', () => {
       b = await load(`${root}backend/template.yaml`)
     } catch (error) {
       // Before `npm run backend:build` the handler file is missing: that is the one acceptable error.
-      expect((error as Error).message).toMatch(/Resources\.BackendFunction: handler "index\.handler": no file/)
+      expect((error as Error).message).toMatch(
+        /Resources\.BackendFunction(: handler "index\.handler": no file|\.CodeUri: directory backend\/dist does not exist)/,
+      )
       return
     }
     expect(b.stage).toBe('prod')
@@ -240,7 +244,9 @@ describe('--parameter-overrides and --stage on a template', () => {
 
   it('a key the template lacks, or a value its AllowedValues refuse, is a clear error', async () => {
     await expect(withOverrides({ Nope: '1' })).rejects.toThrow(
-      new BackendError(`--parameter-overrides Nope=…: ${sam} has no parameter Nope (its parameters: StageName, Loud)`),
+      new BackendError(
+        `--parameter-overrides Nope=…: ${displayPath(sam)} has no parameter Nope (its parameters: StageName, Loud)`,
+      ),
     )
     await expect(withOverrides({ Loud: 'maybe' })).rejects.toThrow(
       `parameter Loud: "maybe" (from --parameter-overrides) is not one of its AllowedValues (yes, no)`,

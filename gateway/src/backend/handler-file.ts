@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { displayPath } from '../display-path'
 import { BackendError } from './model'
 
 /** Extensions tried for a handler module, in Lambda's order for Node (.js, .mjs, .cjs), then TypeScript sources. */
@@ -24,10 +25,9 @@ export function resolveHandler(
   const candidates = [modulePath, ...EXTENSIONS.map((ext) => modulePath + ext)]
   const file = candidates.find((f) => /\.[mc]?[jt]s$/.test(f) && existsSync(f) && statSync(f).isFile())
   if (!file) {
-    const shown = relative(process.cwd(), modulePath) || '.'
     throw new BackendError(
-      `${where}: handler "${handler}": no file ${shown}(.js|.mjs|.cjs|.ts) ` +
-        `(looked in ${relative(process.cwd(), codeDir) || '.'}; build the code first if it is compiled output)`,
+      `${where}: handler "${handler}": no file ${displayPath(modulePath)}(.js|.mjs|.cjs|.ts) ` +
+        `(looked in ${displayPath(codeDir)}; build the code first if it is compiled output)`,
     )
   }
   return { file, exportPath: [exportName] }
@@ -35,6 +35,6 @@ export function resolveHandler(
 
 export function existingDir(dir: string, where: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new BackendError(`${where}: directory ${relative(process.cwd(), dir) || dir} does not exist`)
+    throw new BackendError(`${where}: directory ${displayPath(dir)} does not exist`)
   return dir
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename, extname, resolve } from 'node:path'
+import { displayPath } from '../display-path'
 import { HandlerModuleError, loadHandlerModule } from '../handlers'
 import { parseCloudFormationYaml } from './cfn-yaml'
 import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, type Backend } from './model'
@@ -21,8 +22,10 @@ export interface BackendLoadOptions {
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
 
-export async function loadBackend(file: string, o: BackendLoadOptions): Promise<Backend> {
-  const path = resolve(file)
+export async function loadBackend(given: string, o: BackendLoadOptions): Promise<Backend> {
+  const path = resolve(given)
+  // Messages and the start-up table name the file relative to the current directory, or absolute when outside it.
+  const file = displayPath(path)
   const ext = extname(path).toLowerCase()
   const overrides = Object.keys(o.parameterOverrides ?? {})
   const noParameters = (what: string) =>
@@ -63,9 +66,9 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
 async function loadModuleBackend(file: string, path: string): Promise<Backend> {
   let mod
   try {
-    mod = await loadHandlerModule(path)
+    mod = await loadHandlerModule(path, file)
   } catch (error) {
-    if (error instanceof HandlerModuleError) throw new BackendError(error.message.replace(path, file))
+    if (error instanceof HandlerModuleError) throw new BackendError(error.message)
     throw error
   }
   const base = basename(path).replace(/\.[^.]+$/, '')
