@@ -100,6 +100,44 @@ describe('serverless.yml', () => {
     )
   })
 
+  it('reports every problem at once, each naming the file and the function', async () => {
+    // The old code stopped at the first ($Connect) and the user found the other three one restart at a time.
+    const dir = project({
+      'serverless.yml': [
+        'service: s',
+        'provider: { name: aws, runtime: nodejs20.x }',
+        'functions:',
+        '  connect:',
+        '    handler: h.connect',
+        '    events: [{ websocket: { route: $Connect } }]',
+        '  gone:',
+        '    handler: src/missing.run',
+        '    events: [{ websocket: $Disconnect }]',
+        '  py:',
+        '    handler: h.main',
+        '    runtime: python3.12',
+        '    events: [{ websocket: $default }]',
+        '  fine:',
+        '    handler: h.main',
+        '    events: [{ websocket: ok }]',
+      ].join('\n'),
+      'h.mjs': 'export const connect = async () => ({}); export const main = connect',
+    })
+    const file = join(dir, 'serverless.yml')
+    const error = await load(file).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(error).toBeInstanceOf(BackendError)
+    expect(error!.message.split('\n')).toEqual([
+      `${file} has 4 problems:`,
+      `  ${file}: functions.connect: websocket route: custom route keys must not start with $ (got "$Connect"; did you mean $connect?): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy`,
+      `  ${file}: functions.gone: handler "src/missing.run": no file ${join(dir, 'src/missing')}(.js|.mjs|.cjs|.ts) (looked in ${dir}; build the code first if it is compiled output)`,
+      `  ${file}: functions.gone: websocket route: custom route keys must not start with $ (got "$Disconnect"; did you mean $disconnect?): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy`,
+      `  ${file}: functions.py: runtime python3.12 is not supported (Node.js only)`,
+    ])
+  })
+
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
     const dir = project({
       'serverless.yml': [
@@ -214,11 +252,61 @@ describe('SAM / CloudFormation templates', () => {
       ),
     })
     await expect(load(join(typo, 't.yaml'))).rejects.toThrow(
-      /^Resources\.R\.Properties\.RouteKey: custom route keys must not start with \$ \(got "\$ping"\): only/,
+      /^\S+t\.yaml: Resources\.R\.Properties\.RouteKey: custom route keys must not start with \$ \(got "\$ping"\): only/,
     )
     const ok = await load(join(base('AWS_PROXY', '\n    Default: x'), 't.yaml'))
     expect(ok.routes).toEqual([{ routeKey: '$default', functionName: ok.functions[0]!.name, twoWay: false }])
     expect(ok.functions[0]!.name).toMatch(/^gw-backend-\w+-Fn$/)
+  })
+})
+
+describe('every problem of a template at once', () => {
+  it('routes, functions and parameters are each checked; each line names the file and the resource', async () => {
+    const dir = project({
+      'src/h.js': 'exports.run = async () => ({})',
+      't.yaml': [
+        'Parameters:',
+        '  Mode: { Type: String, Default: loud, AllowedValues: [loud, quiet] }',
+        '  Count: { Type: Number }',
+        'Resources:',
+        '  Api: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: WEBSOCKET } }',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src, Handler: nope.run, Runtime: python3.12 }',
+        '  Ok:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src, Handler: h.run, Runtime: nodejs20.x }',
+        '  Int:',
+        '    Type: AWS::ApiGatewayV2::Integration',
+        '    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn }',
+        '  OkInt:',
+        '    Type: AWS::ApiGatewayV2::Integration',
+        '    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Ok.Arn }',
+        '  A:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $Connect, Target: !Sub 'integrations/${OkInt}' }",
+        '  B:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $ping, Target: !Sub 'integrations/${OkInt}' }",
+        '  C:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $default, Target: !Sub 'integrations/${Int}' }",
+      ].join('\n'),
+    })
+    const file = join(dir, 't.yaml')
+    const message = await load(file).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    const lines = message.split('\n')
+    expect(lines[0]).toBe(`${file} has 5 problems:`)
+    expect(lines.slice(1).map((l) => l.replace(`  ${file}: `, '').replace(/(: [^:]+):.*$/, '$1'))).toEqual([
+      'parameter Count has no Default; give it one or pass --parameter-overrides Count=VALUE to run the template locally',
+      'Resources.A.Properties.RouteKey: custom route keys must not start with $ (got "$Connect"; did you mean $connect?)',
+      'Resources.B.Properties.RouteKey: custom route keys must not start with $ (got "$ping")',
+      'Resources.Fn: runtime python3.12 is not supported (Node.js only)',
+      'Resources.Fn: handler "nope.run"',
+    ])
   })
 })
 
@@ -245,7 +333,7 @@ describe('--parameter-overrides and --stage on a template', () => {
   it('a key the template lacks, or a value its AllowedValues refuse, is a clear error', async () => {
     await expect(withOverrides({ Nope: '1' })).rejects.toThrow(
       new BackendError(
-        `--parameter-overrides Nope=…: ${displayPath(sam)} has no parameter Nope (its parameters: StageName, Loud)`,
+        `${displayPath(sam)}: --parameter-overrides Nope=…: the template has no parameter Nope (its parameters: StageName, Loud)`,
       ),
     )
     await expect(withOverrides({ Loud: 'maybe' })).rejects.toThrow(

@@ -3,13 +3,14 @@ import { basename, extname, resolve } from 'node:path'
 import { displayPath } from '../display-path'
 import { HandlerModuleError, loadHandlerModule } from '../handlers'
 import { parseCloudFormationYaml } from './cfn-yaml'
-import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, type Backend } from './model'
+import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, Problems, type Backend } from './model'
 import { isTemplate, loadSam } from './sam'
 import { loadServerless } from './serverless'
 
 /**
  * `--backend PATH`: a serverless.yml, a SAM/CloudFormation template (.yaml/.yml/.json), or a handlers module
- * (.ts/.js/.mjs/.cjs, today's `--handlers`). Every problem is a BackendError with one line that names the part.
+ * (.ts/.js/.mjs/.cjs, today's `--handlers`). Problems are BackendErrors, one line each that names the file and the
+ * part; a file's problems are reported together.
  */
 
 export interface BackendLoadOptions {
@@ -47,6 +48,7 @@ export async function loadBackend(given: string, o: BackendLoadOptions): Promise
     throw new BackendError(`--backend ${file}: ${(error as Error).message}`)
   }
   const { value, warnings } = parseCloudFormationYaml(text, file)
+  const problems = new Problems()
   const options = {
     path,
     file,
@@ -54,10 +56,16 @@ export async function loadBackend(given: string, o: BackendLoadOptions): Promise
     region: o.region,
     apiId: o.apiId,
     parameterOverrides: o.parameterOverrides,
+    problems,
   }
   if (!isTemplate(value) && overrides.length > 0)
     throw noParameters('a serverless.yml (its ${opt:…} variables take --stage and --region)')
-  const backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
+  let backend: Backend | undefined
+  // A problem that stops the loader (no API at all…) comes after the ones it noted on the way.
+  problems.check(() => {
+    backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
+  })
+  if (problems.list.length > 0 || !backend) throw problems.error(file)
   backend.warnings.unshift(...warnings)
   return backend
 }

@@ -70,6 +70,39 @@ export interface Backend {
 /** A backend file that cannot run: one clear message, the gateway does not start. */
 export class BackendError extends Error {}
 
+/**
+ * The problems found in one backend file, so they are all reported at once: a loader checks each function, route
+ * and parameter on its own and notes what is wrong, instead of stopping at the first.
+ */
+export class Problems {
+  readonly list: string[] = []
+
+  /** Runs one check; a BackendError it throws is noted (not thrown). False when it noted one. */
+  check(check: () => void): boolean {
+    try {
+      check()
+      return true
+    } catch (error) {
+      if (!(error instanceof BackendError)) throw error
+      // Two routes on one broken integration: its problem once.
+      if (!this.list.includes(error.message)) this.list.push(error.message)
+      return false
+    }
+  }
+
+  /** One error for everything noted. */
+  error(file: string): BackendError {
+    return new BackendError(problemsMessage(file, this.list))
+  }
+}
+
+/** One problem: one line. Several: a line that counts them, then one line each; every line names the file. */
+export function problemsMessage(file: string, problems: string[], label = file): string {
+  const lines = problems.map((problem) => `${file}: ${problem}`)
+  if (lines.length === 1) return lines[0]!
+  return `${label} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
+}
+
 /** Lambda's defaults for a function the file does not configure. */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
 export const LAMBDA_DEFAULT_MEMORY_MB = 128
