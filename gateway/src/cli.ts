@@ -86,7 +86,10 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    process.stdout.write(`\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`)
+    const running = gateway.stats().invocationsRunning
+    process.stdout.write(
+      `\n${signal}: the gateway is stopping: closing ${gateway.connections().length} connection(s) with 1001${running > 0 ? `, cutting short ${running} route invocation(s) in flight (no reply or error frame is sent for them)` : ''}…\n`,
+    )
     // A stuck shutdown exits anyway (generous: closing runs every $disconnect, slow on a loaded machine).
     const force = setTimeout(() => process.exit(1), 30_000)
     force.unref()

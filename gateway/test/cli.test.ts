@@ -94,7 +94,7 @@ describe.concurrent('the CLI', { timeout: TEST_BOUND_MS }, () => {
       process.kill(-r.child.pid!, 'SIGTERM')
       expect(await client.closed).toMatchObject({ code: 1001, reason: 'Going away' })
       await r.exited
-      expect(r.stdout()).toContain('SIGTERM: closing 1 connection(s) with 1001')
+      expect(r.stdout()).toContain('SIGTERM: the gateway is stopping: closing 1 connection(s) with 1001')
       expect(r.stdout()).toContain('gateway stopped')
       expect(r.stdout()).toMatch(new RegExp(`DISCONNECT ${id.replace(/[-=]/g, '\\$&')} 1001`))
     } finally {

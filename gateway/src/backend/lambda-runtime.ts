@@ -197,6 +197,8 @@ class FunctionPool {
   private readonly instances = new Set<Instance>()
   private readonly waiting: ((instance: Instance | undefined) => void)[] = []
   private warnedPending = false
+  /** close() was called: invocations still waiting for an instance end without one, and are not "throttled". */
+  private closing = false
   /** Bumped when the function's code changes: instances of an older generation are not reused. */
   private generation = 0
   readonly limit: number
@@ -329,6 +331,7 @@ class FunctionPool {
       return { kind: 'result', value: o.json === undefined ? undefined : (JSON.parse(o.json) as unknown), durationMs }
     }
     let instance = await this.acquire()
+    if (!instance && this.closing) return done({ ok: false, error: lambdaError('Shutdown', 'the gateway is stopping') })
     if (!instance) {
       this.o.log(
         `${this.fn.name} ${requestId} throttled: ${this.throttles ? `reserved concurrency ${this.limit} reached` : `${MAX_QUEUED} invocations already waiting`} (Lambda: TooManyRequestsException)`,
@@ -391,9 +394,13 @@ class FunctionPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true
     for (const resolve of this.waiting.splice(0)) resolve(undefined)
-    for (const instance of this.instances) instance.idleTimer?.cancel()
-    await Promise.all([...this.instances].map((i) => i.worker.terminate()))
+    // An invocation in flight ends as stopped by the gateway, not as "Runtime exited with error: exit status 1".
+    const stopping = lambdaError('Shutdown', 'the gateway is stopping')
+    const instances = [...this.instances]
+    for (const instance of instances) instance.kill(stopping)
+    await Promise.all(instances.map((i) => i.worker.terminate()))
     this.instances.clear()
     this.idle.length = 0
   }
