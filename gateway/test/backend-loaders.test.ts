@@ -138,6 +138,35 @@ describe('serverless.yml', () => {
     ])
   })
 
+  it("splits a handler string as Lambda's Node.js runtime does: module up to the first dot, nested export, no ..", async () => {
+    const dir = project({
+      'serverless.yml': [
+        'service: s',
+        'provider: { name: aws }',
+        'functions:',
+        '  a:',
+        '    handler: lib/app.handlers.connect',
+        '    events: [{ websocket: $connect }]',
+      ].join('\n'),
+      'lib/app.js': 'exports.handlers = { connect: async () => ({ statusCode: 200 }) }',
+      'up/serverless.yml': [
+        'service: s',
+        'provider: { name: aws }',
+        'functions:',
+        '  a:',
+        '    handler: ../lib/app.handlers.connect',
+        '    events: [{ websocket: $connect }]',
+      ].join('\n'),
+    })
+    // Old code: module "lib/app.handlers", export "connect" → no file lib/app.handlers(.js|…).
+    const b = await load(join(dir, 'serverless.yml'))
+    expect(b.functions[0]).toMatchObject({ file: join(dir, 'lib/app.js'), exportPath: ['handlers', 'connect'] })
+    // Lambda refuses ".." (Runtime.MalformedHandlerName); the old code loaded ../lib/app.js.
+    await expect(load(join(dir, 'up/serverless.yml'))).rejects.toThrow(
+      'functions.a: handler "../lib/app.handlers.connect": Lambda refuses a handler name with ".."',
+    )
+  })
+
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
     const dir = project({
       'serverless.yml': [
