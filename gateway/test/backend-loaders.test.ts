@@ -167,6 +167,35 @@ describe('serverless.yml', () => {
     )
   })
 
+  it("timeout, memorySize and reservedConcurrency must be within Lambda's ranges; 0 reserved is AWS's off switch", async () => {
+    const withSettings = (settings: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.run\n    ${settings}\n    events: [{ websocket: $default }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // The old code ran all three (0.5 s, 64 MB, an hour), which a deploy refuses.
+    const message = await load(withSettings('timeout: 0.5\n    memorySize: 64\n    reservedConcurrency: -1')).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    expect(message).toContain(
+      'functions.a.timeout must be a whole number of seconds from 1 to 900, as Lambda requires, got 0.5',
+    )
+    expect(message).toContain(
+      'functions.a.memorySize must be a whole number of MB from 128 to 10240, as Lambda requires, got 64',
+    )
+    expect(message).toContain('functions.a.reservedConcurrency must be a whole number of instances from 0 up')
+    await expect(load(withSettings('timeout: 3600'))).rejects.toThrow(
+      'functions.a.timeout must be a whole number of seconds from 1 to 900',
+    )
+    // The old code refused 0 ("must be a positive number"); on AWS it throttles every invocation.
+    const off = await load(withSettings('reservedConcurrency: 0'))
+    expect(off.functions[0]!.reservedConcurrency).toBe(0)
+  })
+
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
     const dir = project({
       'serverless.yml': [

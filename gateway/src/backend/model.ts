@@ -103,6 +103,29 @@ export function problemsMessage(file: string, problems: string[], label = file):
   return `${label} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
 }
 
+/**
+ * A function setting within Lambda's range, as CloudFormation and Lambda check it at deploy (an integer; Timeout
+ * 1–900 s, MemorySize 128–10240 MB, reserved concurrency from 0, which throttles every invocation). The fallback when
+ * the file leaves it out.
+ */
+export function lambdaSetting<T extends number | undefined>(
+  value: unknown,
+  where: string,
+  range: { min: number; max?: number; unit: string },
+  fallback: T,
+): number | T {
+  if (value === undefined || value === null) return fallback
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < range.min || (range.max !== undefined && n > range.max))
+    throw new BackendError(
+      `${where} must be a whole number of ${range.unit} from ${range.min}${range.max === undefined ? ' up' : ` to ${range.max}`}, as Lambda requires, got ${JSON.stringify(value)}`,
+    )
+  return n
+}
+export const TIMEOUT_RANGE = { min: 1, max: 900, unit: 'seconds' }
+export const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
+export const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
+
 /** Lambda's defaults for a function the file does not configure. */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
 export const LAMBDA_DEFAULT_MEMORY_MB = 128

@@ -7,6 +7,10 @@ import {
   LAMBDA_DEFAULT_MEMORY_MB,
   LAMBDA_DEFAULT_TIMEOUT_SECONDS,
   LOCAL_ACCOUNT_ID,
+  MEMORY_RANGE,
+  RESERVED_CONCURRENCY_RANGE,
+  TIMEOUT_RANGE,
+  lambdaSetting,
   type Backend,
   type BackendFunction,
   type BackendRoute,
@@ -29,14 +33,6 @@ const asObject = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {})
 /** True when the parsed YAML looks like a CloudFormation template rather than a serverless.yml. */
 export function isTemplate(doc: unknown): boolean {
   return isObject(doc) && isObject(doc.Resources) && !('service' in doc)
-}
-
-function number(value: unknown, where: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
-  return n
 }
 
 /** The logical id a Ref/GetAtt/Sub names in a resolved string like `integrations/Integration`. */
@@ -394,10 +390,27 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
   let memoryMb = LAMBDA_DEFAULT_MEMORY_MB
   const reserved = props.ReservedConcurrentExecutions
   let reservedConcurrency: number | undefined
-  check(() => (timeoutSeconds = number(props.Timeout, `${where}.Timeout`, LAMBDA_DEFAULT_TIMEOUT_SECONDS)))
-  check(() => (memoryMb = number(props.MemorySize, `${where}.MemorySize`, LAMBDA_DEFAULT_MEMORY_MB)))
-  if (reserved !== undefined)
-    check(() => (reservedConcurrency = number(reserved, `${where}.ReservedConcurrentExecutions`, 1)))
+  check(
+    () =>
+      (timeoutSeconds = lambdaSetting(
+        props.Timeout,
+        `${where}.Timeout`,
+        TIMEOUT_RANGE,
+        LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+      )),
+  )
+  check(
+    () => (memoryMb = lambdaSetting(props.MemorySize, `${where}.MemorySize`, MEMORY_RANGE, LAMBDA_DEFAULT_MEMORY_MB)),
+  )
+  check(
+    () =>
+      (reservedConcurrency = lambdaSetting(
+        reserved,
+        `${where}.ReservedConcurrentExecutions`,
+        RESERVED_CONCURRENCY_RANGE,
+        undefined,
+      )),
+  )
   let role: RolePermissions | undefined
   check(() => (role = functionRole(id, props, serverless, c)))
   if (c.problems.list.length > noted || !handler || !role) return undefined

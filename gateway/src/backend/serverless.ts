@@ -5,6 +5,10 @@ import { Resolver, type TemplateResource } from './intrinsics'
 import {
   BackendError,
   LOCAL_ACCOUNT_ID,
+  MEMORY_RANGE,
+  RESERVED_CONCURRENCY_RANGE,
+  TIMEOUT_RANGE,
+  lambdaSetting,
   type Problems,
   type Backend,
   type BackendFunction,
@@ -44,14 +48,6 @@ const asObject = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {})
 export function functionLogicalId(key: string): string {
   const normalized = key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')
   return normalized.charAt(0).toUpperCase() + normalized.slice(1) + 'LambdaFunction'
-}
-
-function positiveNumber(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
-  return n
 }
 
 export function envStrings(value: unknown, where: string, warn: (m: string) => void): Record<string, string> {
@@ -181,9 +177,20 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
     let timeoutSeconds = 6
     let memoryMb = 1024
     let reservedConcurrency: number | undefined
-    check(() => (timeoutSeconds = positiveNumber(fn.timeout ?? provider.timeout, `${where}.timeout`) ?? 6))
-    check(() => (memoryMb = positiveNumber(fn.memorySize ?? provider.memorySize, `${where}.memorySize`) ?? 1024))
-    check(() => (reservedConcurrency = positiveNumber(fn.reservedConcurrency, `${where}.reservedConcurrency`)))
+    // The framework's defaults: 6 s, 1024 MB.
+    check(() => (timeoutSeconds = lambdaSetting(fn.timeout ?? provider.timeout, `${where}.timeout`, TIMEOUT_RANGE, 6)))
+    check(
+      () => (memoryMb = lambdaSetting(fn.memorySize ?? provider.memorySize, `${where}.memorySize`, MEMORY_RANGE, 1024)),
+    )
+    check(
+      () =>
+        (reservedConcurrency = lambdaSetting(
+          fn.reservedConcurrency,
+          `${where}.reservedConcurrency`,
+          RESERVED_CONCURRENCY_RANGE,
+          undefined,
+        )),
+    )
     if (fn.layers !== undefined || provider.layers !== undefined) warn(`${where}: layers are not loaded`)
     const name = functionName(key, fn)
     for (const event of ws)
