@@ -196,6 +196,28 @@ describe('serverless.yml', () => {
     expect(off.functions[0]!.reservedConcurrency).toBe(0)
   })
 
+  it('a runtime Lambda does not know is an error; one that is not the local Node.js is said at start-up', async () => {
+    const withRuntime = (runtime: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws, runtime: ${runtime} }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n  b:\n    handler: h.run\n    events: [{ websocket: b }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // The old code ran "nodejs22" (no ".x"), which a deploy refuses, on whatever Node.js the gateway had.
+    await expect(load(withRuntime('nodejs22'))).rejects.toThrow(
+      'functions.a: runtime nodejs22 is not a Lambda runtime identifier (nodejs20.x, nodejs22.x…); a deploy refuses it',
+    )
+    const local = Number(process.versions.node.split('.')[0])
+    const other = await load(withRuntime(`nodejs${local + 2}.x`))
+    expect(other.warnings).toContain(
+      `a, b: runtime nodejs${local + 2}.x runs here on the gateway's Node.js ${process.versions.node}, not on Node.js ${local + 2}: language and library differences between the two are not emulated`,
+    )
+    const same = await load(withRuntime(`nodejs${local}.x`))
+    expect(same.warnings.filter((w) => w.includes('runtime'))).toEqual([])
+  })
+
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
     const dir = project({
       'serverless.yml': [
@@ -216,7 +238,8 @@ describe('serverless.yml', () => {
     })
     const b = await load(join(dir, 'serverless.yml'))
     expect(b.functions[0]!.environment).toEqual({ FALLBACK: 'local' })
-    expect(b.warnings).toEqual([
+    // (The runtime line depends on the Node.js running the test.)
+    expect(b.warnings.filter((w) => !w.includes("runs here on the gateway's Node.js"))).toEqual([
       'provider.environment.SECRET: ${ssm:/my/secret} is not read offline (ssm); the value is left empty',
       'functions.a: the authorizer on $connect is not emulated; $connect runs without it',
       'functions.a: routeResponseSelectionExpression "$request.body.x" is not supported; only $default makes x two-way',

@@ -3,7 +3,14 @@ import { basename, extname, resolve } from 'node:path'
 import { displayPath } from '../display-path'
 import { HandlerModuleError, loadHandlerModule } from '../handlers'
 import { parseCloudFormationYaml } from './cfn-yaml'
-import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, Problems, type Backend } from './model'
+import {
+  BackendError,
+  LAMBDA_DEFAULT_MEMORY_MB,
+  LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+  Problems,
+  runtimeWarnings,
+  type Backend,
+} from './model'
 import { isTemplate, loadSam } from './sam'
 import { loadServerless } from './serverless'
 
@@ -67,6 +74,7 @@ export async function loadBackend(given: string, o: BackendLoadOptions): Promise
   })
   if (problems.list.length > 0 || !backend) throw problems.error(file)
   backend.warnings.unshift(...warnings)
+  backend.warnings.push(...runtimeWarnings(backend.functions))
   return backend
 }
 
@@ -91,7 +99,8 @@ async function loadModuleBackend(file: string, path: string): Promise<Backend> {
     handlerText: `handlers.${routeKey}`,
     timeoutSeconds: LAMBDA_DEFAULT_TIMEOUT_SECONDS,
     memoryMb: LAMBDA_DEFAULT_MEMORY_MB,
-    runtime: 'nodejs20.x',
+    // A module declares no runtime: the gateway's own Node.js.
+    runtime: `nodejs${process.versions.node.split('.')[0]}.x`,
     environment: {},
     role: { roleName: `${base}-role`, statements: undefined, source: 'a handlers module says nothing about its role' },
   }))

@@ -126,6 +126,35 @@ export const TIMEOUT_RANGE = { min: 1, max: 900, unit: 'seconds' }
 export const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
 export const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
 
+/**
+ * A Lambda Node.js runtime identifier (nodejs20.x, nodejs8.10), or a BackendError: another language, or a name
+ * Lambda does not know (`nodejs22`, `node20.x`), which a deploy refuses.
+ */
+export function checkNodeRuntime(runtime: string, where: string): void {
+  if (!runtime.startsWith('nodejs'))
+    throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
+  if (!/^nodejs\d+\.(?:x|\d+)$/.test(runtime))
+    throw new BackendError(
+      `${where}: runtime ${runtime} is not a Lambda runtime identifier (nodejs20.x, nodejs22.x…); a deploy refuses it`,
+    )
+}
+
+/**
+ * Every function runs on the gateway's own Node.js, whatever its runtime says: one line per runtime whose major
+ * version differs, so what differs between the two versions is not a surprise after the deploy.
+ */
+export function runtimeWarnings(functions: BackendFunction[], node = process.versions.node): string[] {
+  const byRuntime = new Map<string, string[]>()
+  for (const f of functions) byRuntime.set(f.runtime, [...(byRuntime.get(f.runtime) ?? []), f.key])
+  const local = Number(node.split('.')[0])
+  return [...byRuntime]
+    .filter(([runtime]) => Number(/^nodejs(\d+)/.exec(runtime)?.[1]) !== local)
+    .map(
+      ([runtime, keys]) =>
+        `${keys.join(', ')}: runtime ${runtime} runs here on the gateway's Node.js ${node}, not on Node.js ${/^nodejs(\d+)/.exec(runtime)![1]}: language and library differences between the two are not emulated`,
+    )
+}
+
 /** Lambda's defaults for a function the file does not configure. */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
 export const LAMBDA_DEFAULT_MEMORY_MB = 128

@@ -4,6 +4,7 @@ import { statementProblems, toStatements } from './iam'
 import { Resolver, type TemplateResource } from './intrinsics'
 import {
   BackendError,
+  checkNodeRuntime,
   LAMBDA_DEFAULT_MEMORY_MB,
   LAMBDA_DEFAULT_TIMEOUT_SECONDS,
   LOCAL_ACCOUNT_ID,
@@ -372,8 +373,7 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
   })
   const runtime = String(props.Runtime ?? '')
   check(() => {
-    if (!runtime.startsWith('nodejs'))
-      throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
+    checkNodeRuntime(runtime, where)
   })
   let handler: { file: string; exportPath: string[] } | undefined
   check(() => {

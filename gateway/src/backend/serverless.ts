@@ -4,6 +4,7 @@ import { MANAGED_POLICIES, awsManagedPolicyName, statementProblems, toStatements
 import { Resolver, type TemplateResource } from './intrinsics'
 import {
   BackendError,
+  checkNodeRuntime,
   LOCAL_ACCOUNT_ID,
   MEMORY_RANGE,
   RESERVED_CONCURRENCY_RANGE,
@@ -165,10 +166,7 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
         throw new BackendError(`${where}: container images are not supported (only Node.js handlers)`)
       })
     const runtime = String(fn.runtime ?? provider.runtime ?? 'nodejs20.x')
-    if (!runtime.startsWith('nodejs'))
-      check(() => {
-        throw new BackendError(`${where}: runtime ${runtime} is not supported (Node.js only)`)
-      })
+    check(() => checkNodeRuntime(runtime, where))
     let handler: { file: string; exportPath: string[] } | undefined
     check(() => {
       if (typeof fn.handler !== 'string') throw new BackendError(`${where}: no handler`)
