@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Clock, Timer } from '../clock'
+import { displayPath } from '../display-path'
 import type { InvocationOutcome } from '../handlers'
 import type { WebSocketEvent } from '../lambda-events'
 import type { LogLimiter } from '../log-limiter'
@@ -101,6 +102,8 @@ class Instance {
     const workerData: WorkerSetup = {
       file: fn.file,
       exportPath: fn.exportPath,
+      handlerText: fn.handlerText,
+      fileShown: displayPath(fn.file),
       functionName: fn.name,
       memoryMb: fn.memoryMb,
       region,
