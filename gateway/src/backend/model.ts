@@ -108,7 +108,7 @@ export function problemsMessage(file: string, problems: string[], label = file):
  * 1–900 s, MemorySize 128–10240 MB, reserved concurrency from 0, which throttles every invocation). The fallback when
  * the file leaves it out.
  */
-export function lambdaSetting<T extends number | undefined>(
+function lambdaSetting<T extends number | undefined>(
   value: unknown,
   where: string,
   range: { min: number; max?: number; unit: string },
@@ -122,9 +122,32 @@ export function lambdaSetting<T extends number | undefined>(
     )
   return n
 }
-export const TIMEOUT_RANGE = { min: 1, max: 900, unit: 'seconds' }
-export const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
-export const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
+
+/** A function's timeout, memory size and reserved concurrency, each checked on its own (problems noted). */
+export function functionSettings(
+  problems: Problems,
+  where: string,
+  given: Record<'timeout' | 'memory' | 'reserved', { value: unknown; name: string }>,
+  defaults: { timeoutSeconds: number; memoryMb: number },
+): { timeoutSeconds: number; memoryMb: number; reservedConcurrency?: number } {
+  const settings: { timeoutSeconds: number; memoryMb: number; reservedConcurrency?: number } = { ...defaults }
+  const at = (name: string) => `${where}.${name}`
+  const { timeout, memory, reserved } = given
+  problems.check(() => {
+    settings.timeoutSeconds = lambdaSetting(timeout.value, at(timeout.name), TIMEOUT_RANGE, defaults.timeoutSeconds)
+  })
+  problems.check(() => {
+    settings.memoryMb = lambdaSetting(memory.value, at(memory.name), MEMORY_RANGE, defaults.memoryMb)
+  })
+  problems.check(() => {
+    const n = lambdaSetting(reserved.value, at(reserved.name), RESERVED_CONCURRENCY_RANGE, undefined)
+    if (n !== undefined) settings.reservedConcurrency = n
+  })
+  return settings
+}
+const TIMEOUT_RANGE = { min: 1, max: 900, unit: 'seconds' }
+const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
+const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
 
 /**
  * A Lambda Node.js runtime identifier (nodejs20.x, nodejs8.10), or a BackendError: another language, or a name

@@ -8,10 +8,7 @@ import {
   LAMBDA_DEFAULT_MEMORY_MB,
   LAMBDA_DEFAULT_TIMEOUT_SECONDS,
   LOCAL_ACCOUNT_ID,
-  MEMORY_RANGE,
-  RESERVED_CONCURRENCY_RANGE,
-  TIMEOUT_RANGE,
-  lambdaSetting,
+  functionSettings,
   type Backend,
   type BackendFunction,
   type BackendRoute,
@@ -386,30 +383,15 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
     if (typeof props.Handler !== 'string') throw new BackendError(`${where}: no Handler`)
     handler = resolveHandler(codeDir, props.Handler, where)
   })
-  let timeoutSeconds = LAMBDA_DEFAULT_TIMEOUT_SECONDS
-  let memoryMb = LAMBDA_DEFAULT_MEMORY_MB
-  const reserved = props.ReservedConcurrentExecutions
-  let reservedConcurrency: number | undefined
-  check(
-    () =>
-      (timeoutSeconds = lambdaSetting(
-        props.Timeout,
-        `${where}.Timeout`,
-        TIMEOUT_RANGE,
-        LAMBDA_DEFAULT_TIMEOUT_SECONDS,
-      )),
-  )
-  check(
-    () => (memoryMb = lambdaSetting(props.MemorySize, `${where}.MemorySize`, MEMORY_RANGE, LAMBDA_DEFAULT_MEMORY_MB)),
-  )
-  check(
-    () =>
-      (reservedConcurrency = lambdaSetting(
-        reserved,
-        `${where}.ReservedConcurrentExecutions`,
-        RESERVED_CONCURRENCY_RANGE,
-        undefined,
-      )),
+  const settings = functionSettings(
+    c.problems,
+    where,
+    {
+      timeout: { value: props.Timeout, name: 'Timeout' },
+      memory: { value: props.MemorySize, name: 'MemorySize' },
+      reserved: { value: props.ReservedConcurrentExecutions, name: 'ReservedConcurrentExecutions' },
+    },
+    { timeoutSeconds: LAMBDA_DEFAULT_TIMEOUT_SECONDS, memoryMb: LAMBDA_DEFAULT_MEMORY_MB },
   )
   let role: RolePermissions | undefined
   check(() => (role = functionRole(id, props, serverless, c)))
@@ -435,11 +417,9 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
     file: handler.file,
     exportPath: handler.exportPath,
     handlerText: String(props.Handler),
-    timeoutSeconds,
-    memoryMb,
+    ...settings,
     runtime,
     environment: env,
-    ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
     role,
   }
 }

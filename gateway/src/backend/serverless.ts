@@ -6,10 +6,7 @@ import {
   BackendError,
   checkNodeRuntime,
   LOCAL_ACCOUNT_ID,
-  MEMORY_RANGE,
-  RESERVED_CONCURRENCY_RANGE,
-  TIMEOUT_RANGE,
-  lambdaSetting,
+  functionSettings,
   type Problems,
   type Backend,
   type BackendFunction,
@@ -172,22 +169,16 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       if (typeof fn.handler !== 'string') throw new BackendError(`${where}: no handler`)
       handler = resolveHandler(dir, fn.handler, where)
     })
-    let timeoutSeconds = 6
-    let memoryMb = 1024
-    let reservedConcurrency: number | undefined
     // The framework's defaults: 6 s, 1024 MB.
-    check(() => (timeoutSeconds = lambdaSetting(fn.timeout ?? provider.timeout, `${where}.timeout`, TIMEOUT_RANGE, 6)))
-    check(
-      () => (memoryMb = lambdaSetting(fn.memorySize ?? provider.memorySize, `${where}.memorySize`, MEMORY_RANGE, 1024)),
-    )
-    check(
-      () =>
-        (reservedConcurrency = lambdaSetting(
-          fn.reservedConcurrency,
-          `${where}.reservedConcurrency`,
-          RESERVED_CONCURRENCY_RANGE,
-          undefined,
-        )),
+    const settings = functionSettings(
+      o.problems,
+      where,
+      {
+        timeout: { value: fn.timeout ?? provider.timeout, name: 'timeout' },
+        memory: { value: fn.memorySize ?? provider.memorySize, name: 'memorySize' },
+        reserved: { value: fn.reservedConcurrency, name: 'reservedConcurrency' },
+      },
+      { timeoutSeconds: 6, memoryMb: 1024 },
     )
     if (fn.layers !== undefined || provider.layers !== undefined) warn(`${where}: layers are not loaded`)
     const name = functionName(key, fn)
@@ -221,14 +212,12 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       file: handler.file,
       exportPath: handler.exportPath,
       handlerText: String(fn.handler),
-      timeoutSeconds,
-      memoryMb,
+      ...settings,
       runtime,
       environment: {
         ...providerEnv,
         ...envStrings(resolve(fn.environment, `${where}.environment`), `${where}.environment`, warn),
       },
-      reservedConcurrency,
       role,
     })
   }
