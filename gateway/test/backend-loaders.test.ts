@@ -218,6 +218,31 @@ describe('serverless.yml', () => {
     expect(same.warnings.filter((w) => w.includes('runtime'))).toEqual([])
   })
 
+  it('the route selection expression is checked where the file writes it, with the other problems', async () => {
+    const withExpression = (expression: string, route = '$Default') =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws, websocketsApiRouteSelectionExpression: '${expression}' }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: ${route} }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // Old code: the route key alone here, then (once fixed) a message naming neither the file nor the key.
+    const message = await load(withExpression('$request.bdy.action')).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    expect(message).toMatch(/ has 2 problems:\n/)
+    expect(message).toContain(
+      'serverless.yml: provider.websocketsApiRouteSelectionExpression: route selection expression "$request.bdy.action": only $request.body.* variables are supported',
+    )
+    // Static text is valid (every message selects that one route), but without its $ it is most likely a slip.
+    const b = await load(withExpression('request.body.action', '$default'))
+    expect(b.warnings).toContain(
+      'provider.websocketsApiRouteSelectionExpression: "request.body.action" has no $, so it is static text: every message selects the route "request.body.action"; did you mean $request.body.action?',
+    )
+  })
+
   it('warns about what it does not run: authorizers, unreadable variables, other route response selections', async () => {
     const dir = project({
       'serverless.yml': [

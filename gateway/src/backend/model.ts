@@ -1,3 +1,5 @@
+import { compileRouteSelectionExpression, ExpressionError } from '../route-selection'
+
 /**
  * What a backend file (serverless.yml, a SAM/CloudFormation template, or a handlers module) describes, once loaded:
  * the functions the Lambda runtime runs and the routes that point at them. Everything here is plain data.
@@ -176,6 +178,34 @@ export function runtimeWarnings(functions: BackendFunction[], node = process.ver
       ([runtime, keys]) =>
         `${keys.join(', ')}: runtime ${runtime} runs here on the gateway's Node.js ${node}, not on Node.js ${/^nodejs(\d+)/.exec(runtime)![1]}: language and library differences between the two are not emulated`,
     )
+}
+
+/**
+ * The file's route selection expression, checked where it is written (noted as a problem when API Gateway would
+ * refuse it), with a warning for static text that looks like a variable missing its `$`: every message would select
+ * the one route of that name, which is what API Gateway does with static text too.
+ */
+export function routeSelection(
+  value: unknown,
+  where: string,
+  problems: Problems,
+  warn: (m: string) => void,
+): string | undefined {
+  if (value === undefined) return undefined
+  const source = String(value)
+  problems.check(() => {
+    try {
+      const compiled = compileRouteSelectionExpression(source)
+      if (compiled.isStatic && /^\{?request\./.test(source))
+        warn(
+          `${where}: "${source}" has no $, so it is static text: every message selects the route "${source}"; did you mean $${source.replace(/^\{/, '{')}?`,
+        )
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new BackendError(`${where}: ${error.message}`)
+      throw error
+    }
+  })
+  return source
 }
 
 /** Lambda's defaults for a function the file does not configure. */

@@ -7,6 +7,7 @@ import {
   checkNodeRuntime,
   LOCAL_ACCOUNT_ID,
   functionSettings,
+  routeSelection,
   type Problems,
   type Backend,
   type BackendFunction,
@@ -232,10 +233,12 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
     file: o.file,
     stage,
     region,
-    routeSelectionExpression:
-      provider.websocketsApiRouteSelectionExpression === undefined
-        ? undefined
-        : String(provider.websocketsApiRouteSelectionExpression),
+    routeSelectionExpression: routeSelection(
+      provider.websocketsApiRouteSelectionExpression,
+      'provider.websocketsApiRouteSelectionExpression',
+      o.problems,
+      warn,
+    ),
     functions,
     routes,
     warnings,
