@@ -251,6 +251,8 @@ export class WebSocketApi {
       traceId: traceId(now),
     })
     const outcome = await this.invoke('$connect', event, requestId)
+    // Stopping destroyed the socket and cut $connect short: no refusal to send, nothing to blame on the handler.
+    if (this.shuttingDown && outcome.kind !== 'result') return undefined
     const decision = connectDecision(conn.connectionId, outcome, this.o)
     if ('refuse' in decision) {
       this.refuseWith(socket, decision.refuse, conn.connectionId)

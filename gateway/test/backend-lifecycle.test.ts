@@ -127,3 +127,18 @@ describe('an invocation in flight when its connection or the gateway goes', () =
     },
   )
 })
+
+describe('a $connect in flight when the gateway stops', () => {
+  it('is cut short without a refusal or a "threw" line about it', { timeout: 180_000 }, async () => {
+    const logs: string[] = []
+    // Its init takes 1.5 s: the handshake is still waiting for $connect when the gateway stops.
+    const gw = await gatewayFor({ backend: fixture('slow-init/connect.yml'), log: (l) => logs.push(l) })
+    onTestFailed(() => console.log(logs.join('\n')))
+    const refused = refusedHandshake(gw.wsUrl).catch((error: unknown) => error)
+    await waitFor(() => gw.backend!.instances()['slowconnect-local-connect'] === 1, SLOW, 'the $connect instance')
+    await gw.close()
+    await refused
+    // Old code: `… $connect threw Shutdown…`/`Runtime exited…` → 502 for a socket the gateway had destroyed itself.
+    expect(logs.filter((l) => /\$connect|502|Runtime|init failed|threw/.test(l))).toEqual([])
+  })
+})

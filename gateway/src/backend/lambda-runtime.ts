@@ -63,6 +63,9 @@ function lambdaError(name: string, message: string): Error {
   return error
 }
 
+/** How an invocation ends when the gateway stops under it. */
+const shutdownError = () => lambdaError('Shutdown', 'the gateway is stopping')
+
 /** The init outlived Lambda's init limit (only the first init of an instance has one). */
 class InitTimeout extends Error {
   override name = 'InitTimeout'
@@ -334,7 +337,7 @@ class FunctionPool {
       return { kind: 'result', value: o.json === undefined ? undefined : (JSON.parse(o.json) as unknown), durationMs }
     }
     let instance = await this.acquire()
-    if (!instance && this.closing) return done({ ok: false, error: lambdaError('Shutdown', 'the gateway is stopping') })
+    if (!instance && this.closing) return done({ ok: false, error: shutdownError() })
     if (!instance) {
       this.o.log(
         `${this.fn.name} ${requestId} throttled: ${this.throttles ? `reserved concurrency ${this.limit} reached` : `${MAX_QUEUED} invocations already waiting`} (Lambda: TooManyRequestsException)`,
@@ -364,6 +367,8 @@ class FunctionPool {
     }
     let timedOut: Promise<RunResult> | undefined
     let initError = await instance.ready
+    // Stopped during its init by close(): the gateway's doing, not an init failure of the function.
+    if (this.closing) return done({ ok: false, error: shutdownError() })
     if (initError instanceof InitTimeout) {
       this.o.log(
         `${this.fn.name} ${requestId} INIT timed out: the module's init took longer than ${this.o.initTimeoutMs / 1000} s (Lambda's init limit); as Lambda does, the init is retried in a new instance within the function's ${this.fn.timeoutSeconds} s timeout`,
@@ -400,9 +405,8 @@ class FunctionPool {
     this.closing = true
     for (const resolve of this.waiting.splice(0)) resolve(undefined)
     // An invocation in flight ends as stopped by the gateway, not as "Runtime exited with error: exit status 1".
-    const stopping = lambdaError('Shutdown', 'the gateway is stopping')
     const instances = [...this.instances]
-    for (const instance of instances) instance.kill(stopping)
+    for (const instance of instances) instance.kill(shutdownError())
     await Promise.all(instances.map((i) => i.worker.terminate()))
     this.instances.clear()
     this.idle.length = 0
