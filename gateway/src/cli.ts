@@ -2,6 +2,7 @@
  * `npm run gateway -- [flags]`: starts the local gateway, prints its endpoints, and shuts down cleanly on SIGINT and
  * SIGTERM (open sockets get 1001 and `$disconnect` runs). Bad flags: one line on stderr, exit code 2.
  */
+import { dirname, resolve } from 'node:path'
 import { helpText, parseArgs, UsageError } from './cli-args'
 import { BackendError } from './backend/model'
 import { HandlerModuleError } from './handlers'
@@ -20,6 +21,21 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof UsageError) fail(error.message)
     throw error
+  }
+  // `npm run gateway` and `npm start` run in the package's directory, not the one npm was typed in: a relative
+  // --backend path means the latter (before, `npm run gateway -- --backend template.yaml` from backend/ was ENOENT).
+  const npmDir = process.env.INIT_CWD
+  const packageJson = process.env.npm_package_json
+  if (
+    !parsed.help &&
+    npmDir &&
+    packageJson &&
+    dirname(packageJson) === process.cwd() &&
+    ['gateway', 'start'].includes(process.env.npm_lifecycle_event ?? '')
+  ) {
+    const o = parsed.options
+    if (o.backend !== undefined) o.backend = resolve(npmDir, o.backend)
+    if (typeof o.handlers === 'string') o.handlers = resolve(npmDir, o.handlers)
   }
   if (parsed.help) {
     process.stdout.write(helpText() + '\n')
@@ -70,7 +86,10 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    process.stdout.write(`\n${signal}: closing ${gateway.connections().length} connection(s) with 1001 and stopping…\n`)
+    const running = gateway.stats().invocationsRunning
+    process.stdout.write(
+      `\n${signal}: the gateway is stopping: closing ${gateway.connections().length} connection(s) with 1001${running > 0 ? `, cutting short ${running} route invocation(s) in flight (no reply or error frame is sent for them)` : ''}…\n`,
+    )
     // A stuck shutdown exits anyway (generous: closing runs every $disconnect, slow on a loaded machine).
     const force = setTimeout(() => process.exit(1), 30_000)
     force.unref()

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { realClock, type Clock } from './clock'
 import type { WebSocketEvent } from './lambda-events'
+import { problemsMessage } from './backend/model'
 import { routeKeyProblem } from './route-keys'
 
 /**
@@ -44,16 +45,16 @@ export interface RouteTable {
 
 export class HandlerModuleError extends Error {}
 
-/** Imports a handlers module (.ts works under tsx and vitest; .js/.mjs/.cjs anywhere). */
-export async function loadHandlerModule(path: string): Promise<HandlerModule> {
+/** Imports a handlers module (.ts works under tsx and vitest; .js/.mjs/.cjs anywhere); `name` is for messages. */
+export async function loadHandlerModule(path: string, name = path): Promise<HandlerModule> {
   const url = pathToFileURL(resolve(path)).href
   let mod: Record<string, unknown>
   try {
     mod = (await import(url)) as Record<string, unknown>
   } catch (error) {
-    throw new HandlerModuleError(`cannot load handlers module ${path}: ${(error as Error).message}`)
+    throw new HandlerModuleError(`cannot load handlers module ${name}: ${(error as Error).message}`)
   }
-  return checkHandlerModule(mod, path)
+  return checkHandlerModule(mod, name)
 }
 
 export function checkHandlerModule(mod: Record<string, unknown>, name: string): HandlerModule {
@@ -67,25 +68,23 @@ export function checkHandlerModule(mod: Record<string, unknown>, name: string): 
       `handlers module ${name} has no "handlers" export (expected: export const handlers = { $default: async (event) => ({ statusCode: 200 }) })`,
     )
   }
+  // Every problem at once, so they are fixed in one go.
+  const problems: string[] = []
   for (const [key, fn] of Object.entries(handlers)) {
-    if (fn !== null && fn !== undefined && typeof fn !== 'function') {
-      throw new HandlerModuleError(`handlers module ${name}: handlers["${key}"] is not a function`)
-    }
-    checkRouteKey(key, name)
+    if (fn !== null && fn !== undefined && typeof fn !== 'function')
+      problems.push(`handlers["${key}"] is not a function`)
+    const problem = routeKeyProblem(key)
+    if (problem) problems.push(`handlers["${key}"]: ${problem}`)
   }
   const routeResponses = source.routeResponses
   if (
     routeResponses !== undefined &&
     (!Array.isArray(routeResponses) || routeResponses.some((r) => typeof r !== 'string'))
-  ) {
-    throw new HandlerModuleError(`handlers module ${name}: routeResponses must be an array of route keys`)
-  }
+  )
+    problems.push('routeResponses must be an array of route keys')
+  if (problems.length > 0)
+    throw new HandlerModuleError(problemsMessage(`handlers module ${name}`, problems, `handlers module ${name}`))
   return { handlers: handlers as HandlerMap, routeResponses: routeResponses as string[] | undefined }
-}
-
-function checkRouteKey(key: string, name: string): void {
-  const problem = routeKeyProblem(key)
-  if (problem) throw new HandlerModuleError(`handlers module ${name}: ${problem}`)
 }
 
 /** Later modules win per route; a route is two-way if the module that supplied its handler says so. */

@@ -10,7 +10,7 @@ import type { WebSocketResult } from './lambda-events'
 export type RouteReply =
   | { kind: 'none'; note?: string }
   | { kind: 'reply'; body: string }
-  | { kind: 'error-frame'; message: ErrorFrameMessage; log: string }
+  | { kind: 'error-frame'; message: ErrorFrameMessage; why: string; log: string }
 
 export type ErrorFrameMessage =
   'Forbidden' | 'Internal server error' | 'Endpoint request timed out' | 'Too Many Requests'
@@ -18,6 +18,11 @@ export type ErrorFrameMessage =
 /** The exact spacing seen in wscat transcripts: a space after "message": and the commas, none after the ids' colons. */
 export function errorFrame(message: ErrorFrameMessage, connectionId: string, requestId: string): string {
   return `{"message": "${message}", "connectionId":"${connectionId}", "requestId":"${requestId}"}`
+}
+
+/** An error frame, and the log line that says why it was sent. */
+export function errorFrameReply(message: ErrorFrameMessage, why: string): RouteReply {
+  return { kind: 'error-frame', message, why, log: `${why} → "${message}" frame` }
 }
 
 export interface ReplyContext {
@@ -32,17 +37,9 @@ export interface ReplyContext {
 export function routeReply(outcome: InvocationOutcome, c: ReplyContext): RouteReply {
   const at = `${c.connectionId} ${c.routeKey}`
   if (outcome.kind === 'timeout')
-    return {
-      kind: 'error-frame',
-      message: 'Endpoint request timed out',
-      log: `${at} took longer than ${c.integrationTimeoutMs} ms → "Endpoint request timed out" frame`,
-    }
+    return errorFrameReply('Endpoint request timed out', `${at} took longer than ${c.integrationTimeoutMs} ms`)
   if (outcome.kind === 'error')
-    return {
-      kind: 'error-frame',
-      message: 'Internal server error',
-      log: `${at} threw ${describeError(outcome.error)} → "Internal server error" frame`,
-    }
+    return errorFrameReply('Internal server error', `${at} threw ${describeError(outcome.error)}`)
   if (!c.twoWay) return { kind: 'none' }
   const result = outcome.value as WebSocketResult | null | undefined
   // A bare string (or number…) is not a proxy result: nothing goes back, and without this line nothing says why.
@@ -54,26 +51,17 @@ export function routeReply(outcome: InvocationOutcome, c: ReplyContext): RouteRe
   const body = result && typeof result === 'object' ? result.body : undefined
   if (body === undefined || body === null) return { kind: 'none' }
   if (typeof body !== 'string')
-    return {
-      kind: 'error-frame',
-      message: 'Internal server error',
-      log: `${at} returned a non-string body (${typeof body}) → "Internal server error" frame`,
-    }
+    return errorFrameReply('Internal server error', `${at} returned a non-string body (${typeof body})`)
   const bytes = Buffer.byteLength(body)
   if (bytes > c.maxReplyBytes)
-    return {
-      kind: 'error-frame',
-      message: 'Internal server error',
-      log: `${at} returned a ${bytes}-byte body, over the ${c.maxReplyBytes}-byte message limit → "Internal server error" frame`,
-    }
+    return errorFrameReply(
+      'Internal server error',
+      `${at} returned a ${bytes}-byte body, over the ${c.maxReplyBytes}-byte message limit`,
+    )
   return { kind: 'reply', body }
 }
 
 /** A message no route matched, with no `$default`. */
 export function unmatchedReply(connectionId: string): RouteReply {
-  return {
-    kind: 'error-frame',
-    message: 'Forbidden',
-    log: `MESSAGE    ${connectionId} no route matched and there is no $default → "Forbidden" frame`,
-  }
+  return errorFrameReply('Forbidden', `MESSAGE    ${connectionId} no route matched and there is no $default`)
 }

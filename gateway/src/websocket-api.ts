@@ -15,7 +15,7 @@ import { awsId, traceId } from './ids'
 import { connectEvent, disconnectEvent, messageEvent, type ApiFacts, type WebSocketEvent } from './lambda-events'
 import type { CloseCause, CloseStatus, ResolvedOptions } from './options'
 import { TokenBucket } from './rate-limit'
-import { errorFrame, routeReply, unmatchedReply, type RouteReply } from './route-reply'
+import { errorFrame, errorFrameReply, routeReply, unmatchedReply, type RouteReply } from './route-reply'
 import type { RouteInvoker } from './route-invoker'
 import { selectRoute, type CompiledExpression } from './route-selection'
 import type { SignedRequest, Verification } from './sigv4-verify'
@@ -251,6 +251,8 @@ export class WebSocketApi {
       traceId: traceId(now),
     })
     const outcome = await this.invoke('$connect', event, requestId)
+    // Stopping destroyed the socket and cut $connect short: no refusal to send, nothing to blame on the handler.
+    if (this.shuttingDown && outcome.kind !== 'result') return undefined
     const decision = connectDecision(conn.connectionId, outcome, this.o)
     if ('refuse' in decision) {
       this.refuseWith(socket, decision.refuse, conn.connectionId)
@@ -356,11 +358,14 @@ export class WebSocketApi {
       routeKey,
     })
     if (!this.d.accountThrottle.take()) {
-      return this.deliver(conn, requestId, {
-        kind: 'error-frame',
-        message: 'Too Many Requests',
-        log: `MESSAGE    ${conn.connectionId} over the account throttle (${this.o.accountRequestsPerSecond}/s, burst ${this.o.accountBurst}) → "Too Many Requests" frame`,
-      })
+      return this.deliver(
+        conn,
+        requestId,
+        errorFrameReply(
+          'Too Many Requests',
+          `MESSAGE    ${conn.connectionId} over the account throttle (${this.o.accountRequestsPerSecond}/s, burst ${this.o.accountBurst})`,
+        ),
+      )
     }
     if (routeKey === undefined) return this.deliver(conn, requestId, unmatchedReply(conn.connectionId))
     this.connLine(conn, `MESSAGE    ${conn.connectionId} ${routeKey} ${Buffer.byteLength(body)} B`, 'info')
@@ -384,6 +389,13 @@ export class WebSocketApi {
   }
 
   private deliver(conn: Connection, requestId: string, reply: RouteReply): void {
+    if (conn.state !== 'open' || !conn.ws) {
+      // Nothing can be sent to a closed connection, so no line may say a frame was. While the gateway stops, the
+      // invocations it cuts short are its own doing and its stop line counts them: nothing to add.
+      if (reply.kind === 'error-frame' && !this.shuttingDown)
+        this.log(`${reply.why}; the connection had closed, so nothing was sent`, 'error')
+      return
+    }
     if (reply.kind === 'none') {
       if (reply.note) this.connLine(conn, reply.note, 'error')
       return
@@ -495,6 +507,8 @@ export class WebSocketApi {
     const event = disconnectEvent(this.d.api(), conn, requestId, this.clock.now(), status)
     // Best effort, after the close, result ignored: as on AWS.
     const done = this.invoke('$disconnect', event, requestId).then((outcome) => {
+      // A $disconnect still running when the gateway stops is cut short by the stop itself, not by the handler.
+      if (this.shuttingDown && outcome.kind !== 'result') return
       if (outcome.kind === 'error')
         this.log(`${conn.connectionId} $disconnect threw ${describeError(outcome.error)} (ignored)`, 'error')
       if (outcome.kind === 'timeout')

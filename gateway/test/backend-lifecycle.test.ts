@@ -89,3 +89,56 @@ describe('idle instances (--instance-idle-timeout)', () => {
     },
   )
 })
+
+describe('an invocation in flight when its connection or the gateway goes', () => {
+  it(
+    'no line claims an error frame for a closed socket; stopping cuts invocations short quietly',
+    { timeout: 180_000 },
+    async () => {
+      const logs: string[] = []
+      const gw = await gatewayFor({ backend: fixture('serverless-chat/serverless.yml'), log: (l) => logs.push(l) })
+      onTestFailed(() => console.log(logs.join('\n')))
+
+      // The client leaves while `slow` runs past its 1 s timeout: the failure is logged, truthfully.
+      const leaver = await TestClient.open(gw.wsUrl)
+      await leaver.send('{"action":"slow"}')
+      await waitFor(() => logs.some((l) => /^chat-local-slow \S+ INIT/.test(l)), SLOW, 'the slow instance')
+      await leaver.close()
+      await waitFor(() => logs.some((l) => / slow threw /.test(l)), SLOW, 'the slow invocation to end')
+      // Old code: `… slow threw Sandbox.Timedout: Task timed out after 1.00 seconds → "Internal server error" frame`.
+      expect(logs.filter((l) => / slow threw /.test(l))).toEqual([
+        expect.stringMatching(
+          / slow threw Sandbox\.Timedout: Task timed out after 1\.00 seconds; the connection had closed, so nothing was sent$/,
+        ),
+      ])
+
+      // The gateway stops while `spin` runs (its timeout is 20 s).
+      const client = await TestClient.open(gw.wsUrl)
+      await client.send('{"action":"spin"}')
+      await waitFor(() => logs.some((l) => /^chat-local-spin \S+ INIT/.test(l)), SLOW, 'the spinning instance')
+      await waitFor(() => gw.stats().invocationsRunning === 1, SLOW, 'the spin invocation')
+      const before = logs.length
+      await gw.close()
+      expect((await client.closed).code).toBe(1001)
+      // Old code: `… spin threw Runtime.ExitError: Runtime exited with error: exit status 1 → "Internal server error"
+      // frame`, about a socket closed before, for a worker the gateway itself had stopped.
+      expect(logs.slice(before).filter((l) => /threw|error frame|Runtime exited|throttled/i.test(l))).toEqual([])
+      expect(logs.slice(before)).toContain('gateway stopped')
+    },
+  )
+})
+
+describe('a $connect in flight when the gateway stops', () => {
+  it('is cut short without a refusal or a "threw" line about it', { timeout: 180_000 }, async () => {
+    const logs: string[] = []
+    // Its init takes 1.5 s: the handshake is still waiting for $connect when the gateway stops.
+    const gw = await gatewayFor({ backend: fixture('slow-init/connect.yml'), log: (l) => logs.push(l) })
+    onTestFailed(() => console.log(logs.join('\n')))
+    const refused = refusedHandshake(gw.wsUrl).catch((error: unknown) => error)
+    await waitFor(() => gw.backend!.instances()['slowconnect-local-connect'] === 1, SLOW, 'the $connect instance')
+    await gw.close()
+    await refused
+    // Old code: `… $connect threw Shutdown…`/`Runtime exited…` → 502 for a socket the gateway had destroyed itself.
+    expect(logs.filter((l) => /\$connect|502|Runtime|init failed|threw/.test(l))).toEqual([])
+  })
+})

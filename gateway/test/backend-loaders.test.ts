@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCloudFormationYaml } from '../src/backend/cfn-yaml'
 import { evaluate } from '../src/backend/iam'
 import { loadBackend } from '../src/backend/load-backend'
+import { displayPath } from '../src/display-path'
 import { BackendError } from '../src/backend/model'
 import { signingKey } from '../src/backend/permissions'
 
@@ -75,8 +76,9 @@ describe('serverless.yml', () => {
       'serverless.yml':
         'service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: src/nope.run\n    events: [{ websocket: $default }]\n',
     })
+    // Outside the current directory a path is absolute (it was ../../../tmp/gw-backend-…/src/nope).
     await expect(load(join(missing, 'serverless.yml'))).rejects.toThrow(
-      /^functions\.a: handler "src\/nope\.run": no file \S*src\/nope\(\.js\|\.mjs\|\.cjs\|\.ts\) /,
+      `functions.a: handler "src/nope.run": no file ${join(missing, 'src/nope')}(.js|.mjs|.cjs|.ts) (looked in ${missing};`,
     )
     // One function `a` (handler h.run) with this provider and these events.
     const oneFunction = (provider: string, events: string) =>
@@ -95,6 +97,149 @@ describe('serverless.yml', () => {
     // API Gateway refuses any custom key starting with $.
     await expect(load(oneFunction('', '{ websocket: { route: $Connect } }'))).rejects.toThrow(
       'functions.a: websocket route: custom route keys must not start with $ (got "$Connect"; did you mean $connect?)',
+    )
+  })
+
+  it('reports every problem at once, each naming the file and the function', async () => {
+    // The old code stopped at the first ($Connect) and the user found the other three one restart at a time.
+    const dir = project({
+      'serverless.yml': [
+        'service: s',
+        'provider: { name: aws, runtime: nodejs20.x }',
+        'functions:',
+        '  connect:',
+        '    handler: h.connect',
+        '    events: [{ websocket: { route: $Connect } }]',
+        '  gone:',
+        '    handler: src/missing.run',
+        '    events: [{ websocket: $Disconnect }]',
+        '  py:',
+        '    handler: h.main',
+        '    runtime: python3.12',
+        '    events: [{ websocket: $default }]',
+        '  fine:',
+        '    handler: h.main',
+        '    events: [{ websocket: ok }]',
+      ].join('\n'),
+      'h.mjs': 'export const connect = async () => ({}); export const main = connect',
+    })
+    const file = join(dir, 'serverless.yml')
+    const error = await load(file).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(error).toBeInstanceOf(BackendError)
+    expect(error!.message.split('\n')).toEqual([
+      `${file} has 4 problems:`,
+      `  ${file}: functions.connect: websocket route: custom route keys must not start with $ (got "$Connect"; did you mean $connect?): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy`,
+      `  ${file}: functions.gone: handler "src/missing.run": no file ${join(dir, 'src/missing')}(.js|.mjs|.cjs|.ts) (looked in ${dir}; build the code first if it is compiled output)`,
+      `  ${file}: functions.gone: websocket route: custom route keys must not start with $ (got "$Disconnect"; did you mean $disconnect?): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy`,
+      `  ${file}: functions.py: runtime python3.12 is not supported (Node.js only)`,
+    ])
+  })
+
+  it("splits a handler string as Lambda's Node.js runtime does: module up to the first dot, nested export, no ..", async () => {
+    const dir = project({
+      'serverless.yml': [
+        'service: s',
+        'provider: { name: aws }',
+        'functions:',
+        '  a:',
+        '    handler: lib/app.handlers.connect',
+        '    events: [{ websocket: $connect }]',
+      ].join('\n'),
+      'lib/app.js': 'exports.handlers = { connect: async () => ({ statusCode: 200 }) }',
+      'up/serverless.yml': [
+        'service: s',
+        'provider: { name: aws }',
+        'functions:',
+        '  a:',
+        '    handler: ../lib/app.handlers.connect',
+        '    events: [{ websocket: $connect }]',
+      ].join('\n'),
+    })
+    // Old code: module "lib/app.handlers", export "connect" → no file lib/app.handlers(.js|…).
+    const b = await load(join(dir, 'serverless.yml'))
+    expect(b.functions[0]).toMatchObject({ file: join(dir, 'lib/app.js'), exportPath: ['handlers', 'connect'] })
+    // Lambda refuses ".." (Runtime.MalformedHandlerName); the old code loaded ../lib/app.js.
+    await expect(load(join(dir, 'up/serverless.yml'))).rejects.toThrow(
+      'functions.a: handler "../lib/app.handlers.connect": Lambda refuses a handler name with ".."',
+    )
+  })
+
+  it("timeout, memorySize and reservedConcurrency must be within Lambda's ranges; 0 reserved is AWS's off switch", async () => {
+    const withSettings = (settings: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.run\n    ${settings}\n    events: [{ websocket: $default }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // The old code ran all three (0.5 s, 64 MB, an hour), which a deploy refuses.
+    const message = await load(withSettings('timeout: 0.5\n    memorySize: 64\n    reservedConcurrency: -1')).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    expect(message).toContain(
+      'functions.a.timeout must be a whole number of seconds from 1 to 900, as Lambda requires, got 0.5',
+    )
+    expect(message).toContain(
+      'functions.a.memorySize must be a whole number of MB from 128 to 10240, as Lambda requires, got 64',
+    )
+    expect(message).toContain('functions.a.reservedConcurrency must be a whole number of instances from 0 up')
+    await expect(load(withSettings('timeout: 3600'))).rejects.toThrow(
+      'functions.a.timeout must be a whole number of seconds from 1 to 900',
+    )
+    // The old code refused 0 ("must be a positive number"); on AWS it throttles every invocation.
+    const off = await load(withSettings('reservedConcurrency: 0'))
+    expect(off.functions[0]!.reservedConcurrency).toBe(0)
+  })
+
+  it('a runtime Lambda does not know is an error; one that is not the local Node.js is said at start-up', async () => {
+    const withRuntime = (runtime: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws, runtime: ${runtime} }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n  b:\n    handler: h.run\n    events: [{ websocket: b }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // The old code ran "nodejs22" (no ".x"), which a deploy refuses, on whatever Node.js the gateway had.
+    await expect(load(withRuntime('nodejs22'))).rejects.toThrow(
+      'functions.a: runtime nodejs22 is not a Lambda runtime identifier (nodejs20.x, nodejs22.x…); a deploy refuses it',
+    )
+    const local = Number(process.versions.node.split('.')[0])
+    const other = await load(withRuntime(`nodejs${local + 2}.x`))
+    expect(other.warnings).toContain(
+      `a, b: runtime nodejs${local + 2}.x runs here on the gateway's Node.js ${process.versions.node}, not on Node.js ${local + 2}: language and library differences between the two are not emulated`,
+    )
+    const same = await load(withRuntime(`nodejs${local}.x`))
+    expect(same.warnings.filter((w) => w.includes('runtime'))).toEqual([])
+  })
+
+  it('the route selection expression is checked where the file writes it, with the other problems', async () => {
+    const withExpression = (expression: string, route = '$Default') =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws, websocketsApiRouteSelectionExpression: '${expression}' }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: ${route} }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // Old code: the route key alone here, then (once fixed) a message naming neither the file nor the key.
+    const message = await load(withExpression('$request.bdy.action')).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    expect(message).toMatch(/ has 2 problems:\n/)
+    expect(message).toContain(
+      'serverless.yml: provider.websocketsApiRouteSelectionExpression: route selection expression "$request.bdy.action": only $request.body.* variables are supported',
+    )
+    // Static text is valid (every message selects that one route), but without its $ it is most likely a slip.
+    const b = await load(withExpression('request.body.action', '$default'))
+    expect(b.warnings).toContain(
+      'provider.websocketsApiRouteSelectionExpression: "request.body.action" has no $, so it is static text: every message selects the route "request.body.action"; did you mean $request.body.action?',
     )
   })
 
@@ -118,7 +263,8 @@ describe('serverless.yml', () => {
     })
     const b = await load(join(dir, 'serverless.yml'))
     expect(b.functions[0]!.environment).toEqual({ FALLBACK: 'local' })
-    expect(b.warnings).toEqual([
+    // (The runtime line depends on the Node.js running the test.)
+    expect(b.warnings.filter((w) => !w.includes("runs here on the gateway's Node.js"))).toEqual([
       'provider.environment.SECRET: ${ssm:/my/secret} is not read offline (ssm); the value is left empty',
       'functions.a: the authorizer on $connect is not emulated; $connect runs without it',
       'functions.a: routeResponseSelectionExpression "$request.body.x" is not supported; only $default makes x two-way',
@@ -161,7 +307,9 @@ describe('SAM / CloudFormation templates', () => {
       b = await load(`${root}backend/template.yaml`)
     } catch (error) {
       // Before `npm run backend:build` the handler file is missing: that is the one acceptable error.
-      expect((error as Error).message).toMatch(/Resources\.BackendFunction: handler "index\.handler": no file/)
+      expect((error as Error).message).toMatch(
+        /Resources\.BackendFunction(: handler "index\.handler": no file|\.CodeUri: directory backend\/dist does not exist)/,
+      )
       return
     }
     expect(b.stage).toBe('prod')
@@ -210,11 +358,61 @@ describe('SAM / CloudFormation templates', () => {
       ),
     })
     await expect(load(join(typo, 't.yaml'))).rejects.toThrow(
-      /^Resources\.R\.Properties\.RouteKey: custom route keys must not start with \$ \(got "\$ping"\): only/,
+      /^\S+t\.yaml: Resources\.R\.Properties\.RouteKey: custom route keys must not start with \$ \(got "\$ping"\): only/,
     )
     const ok = await load(join(base('AWS_PROXY', '\n    Default: x'), 't.yaml'))
     expect(ok.routes).toEqual([{ routeKey: '$default', functionName: ok.functions[0]!.name, twoWay: false }])
     expect(ok.functions[0]!.name).toMatch(/^gw-backend-\w+-Fn$/)
+  })
+})
+
+describe('every problem of a template at once', () => {
+  it('routes, functions and parameters are each checked; each line names the file and the resource', async () => {
+    const dir = project({
+      'src/h.js': 'exports.run = async () => ({})',
+      't.yaml': [
+        'Parameters:',
+        '  Mode: { Type: String, Default: loud, AllowedValues: [loud, quiet] }',
+        '  Count: { Type: Number }',
+        'Resources:',
+        '  Api: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: WEBSOCKET } }',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src, Handler: nope.run, Runtime: python3.12 }',
+        '  Ok:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: src, Handler: h.run, Runtime: nodejs20.x }',
+        '  Int:',
+        '    Type: AWS::ApiGatewayV2::Integration',
+        '    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn }',
+        '  OkInt:',
+        '    Type: AWS::ApiGatewayV2::Integration',
+        '    Properties: { ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Ok.Arn }',
+        '  A:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $Connect, Target: !Sub 'integrations/${OkInt}' }",
+        '  B:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $ping, Target: !Sub 'integrations/${OkInt}' }",
+        '  C:',
+        '    Type: AWS::ApiGatewayV2::Route',
+        "    Properties: { ApiId: !Ref Api, RouteKey: $default, Target: !Sub 'integrations/${Int}' }",
+      ].join('\n'),
+    })
+    const file = join(dir, 't.yaml')
+    const message = await load(file).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    )
+    const lines = message.split('\n')
+    expect(lines[0]).toBe(`${file} has 5 problems:`)
+    expect(lines.slice(1).map((l) => l.replace(`  ${file}: `, '').replace(/(: [^:]+):.*$/, '$1'))).toEqual([
+      'parameter Count has no Default; give it one or pass --parameter-overrides Count=VALUE to run the template locally',
+      'Resources.A.Properties.RouteKey: custom route keys must not start with $ (got "$Connect"; did you mean $connect?)',
+      'Resources.B.Properties.RouteKey: custom route keys must not start with $ (got "$ping")',
+      'Resources.Fn: runtime python3.12 is not supported (Node.js only)',
+      'Resources.Fn: handler "nope.run"',
+    ])
   })
 })
 
@@ -240,7 +438,9 @@ describe('--parameter-overrides and --stage on a template', () => {
 
   it('a key the template lacks, or a value its AllowedValues refuse, is a clear error', async () => {
     await expect(withOverrides({ Nope: '1' })).rejects.toThrow(
-      new BackendError(`--parameter-overrides Nope=…: ${sam} has no parameter Nope (its parameters: StageName, Loud)`),
+      new BackendError(
+        `${displayPath(sam)}: --parameter-overrides Nope=…: the template has no parameter Nope (its parameters: StageName, Loud)`,
+      ),
     )
     await expect(withOverrides({ Loud: 'maybe' })).rejects.toThrow(
       `parameter Loud: "maybe" (from --parameter-overrides) is not one of its AllowedValues (yes, no)`,

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, onTestFailed } from 'vitest'
 import { errorFrame, gatewayFor, refusedHandshake, TestClient, waitFor } from './helpers'
@@ -322,6 +325,33 @@ describe("the project's own backend/template.yaml", () => {
       // Permissions pass: the template's statement allows POST on this stage's @connections.
       expect(gw.logs.filter((l) => l.includes('AccessDenied'))).toEqual([])
       await a.close()
+    },
+  )
+})
+
+describe('a handler the module does not export', () => {
+  it(
+    "fails with Lambda's Runtime.HandlerNotFound words, naming the handler as written",
+    { timeout: 120_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-notfound-'))
+      writeFileSync(
+        join(dir, 'serverless.yml'),
+        'service: nf\nprovider: { name: aws }\nfunctions:\n  a:\n    handler: h.nope\n    events: [{ websocket: $default }]\n',
+      )
+      writeFileSync(join(dir, 'h.mjs'), 'export const run = async () => ({ statusCode: 200 })\n')
+      const gw = await gatewayFor({ backend: join(dir, 'serverless.yml') })
+      const client = await TestClient.open(gw.wsUrl)
+      await client.send('hi')
+      expect(await client.next(SLOW)).toMatch(errorFrame('Internal server error'))
+      // Old code: "Runtime.HandlerNotFound: nope is not a function exported by /tmp/…/h.mjs".
+      await waitFor(() => gw.logs.some((l) => /HandlerNotFound/.test(l)), SLOW, 'the init failure line')
+      expect(gw.logs.find((l) => /HandlerNotFound/.test(l))).toMatch(
+        new RegExp(
+          `^nf-dev-a \\S+ init failed: Runtime\\.HandlerNotFound: h\\.nope is undefined or not exported \\(in ${join(dir, 'h.mjs').replace(/[.]/g, '\\.')}\\)$`,
+        ),
+      )
+      await client.close()
     },
   )
 })

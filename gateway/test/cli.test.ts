@@ -29,8 +29,8 @@ afterAll(() => {
   }
 })
 
-function run(command: string, args: string[], detached = false): Run {
-  const child = spawn(command, args, { cwd: root, detached, env: { ...process.env, NO_COLOR: '1' } })
+function run(command: string, args: string[], detached = false, env: Record<string, string> = {}): Run {
+  const child = spawn(command, args, { cwd: root, detached, env: { ...process.env, NO_COLOR: '1', ...env } })
   started.push(child)
   let out = ''
   let err = ''
@@ -54,7 +54,8 @@ function run(command: string, args: string[], detached = false): Run {
 /** `npx tsx gateway/src/cli.ts …`, as a user runs it. */
 const npxGateway = (args: string[], detached = false) => run('npx', ['tsx', 'gateway/src/cli.ts', ...args], detached)
 /** tsx directly, so the exit code is the gateway's own (npm exec does not forward signals). */
-const tsxGateway = (args: string[]) => run(process.execPath, [tsxCli, 'gateway/src/cli.ts', ...args])
+const tsxGateway = (args: string[], env: Record<string, string> = {}) =>
+  run(process.execPath, [tsxCli, 'gateway/src/cli.ts', ...args], false, env)
 
 // Spawning tsx takes seconds on a loaded 2-core machine (up to ~20 s at load 28 with several starting at once; over 90 s at load 43), so
 // the bounds here only catch a gateway that never starts; they do not time anything.
@@ -93,7 +94,7 @@ describe.concurrent('the CLI', { timeout: TEST_BOUND_MS }, () => {
       process.kill(-r.child.pid!, 'SIGTERM')
       expect(await client.closed).toMatchObject({ code: 1001, reason: 'Going away' })
       await r.exited
-      expect(r.stdout()).toContain('SIGTERM: closing 1 connection(s) with 1001')
+      expect(r.stdout()).toContain('SIGTERM: the gateway is stopping: closing 1 connection(s) with 1001')
       expect(r.stdout()).toContain('gateway stopped')
       expect(r.stdout()).toMatch(new RegExp(`DISCONNECT ${id.replace(/[-=]/g, '\\$&')} 1001`))
     } finally {
@@ -153,6 +154,20 @@ describe.concurrent('the CLI', { timeout: TEST_BOUND_MS }, () => {
     expect(await help.exited).toEqual({ code: 0, signal: null })
     expect(help.stdout()).toContain('--idle-timeout S')
     expect(help.stdout()).toContain('--identity-pool ID')
+  })
+
+  it('under `npm run gateway`, a relative --backend is taken from the directory npm was run in', async () => {
+    // What npm sets: the package's directory as cwd, the user's in INIT_CWD. The old code looked for
+    // test/fixtures/not-handlers.mjs in the package's directory: "cannot load handlers module …".
+    const r = tsxGateway(['--backend', 'test/fixtures/not-handlers.mjs'], {
+      INIT_CWD: `${root}gateway`,
+      npm_package_json: `${root}package.json`,
+      npm_lifecycle_event: 'gateway',
+    })
+    expect(await r.exited).toEqual({ code: 2, signal: null })
+    expect(r.stderr()).toMatch(
+      /^gateway: handlers module gateway\/test\/fixtures\/not-handlers\.mjs has no "handlers" export/,
+    )
   })
 
   // No shorter bound of its own: the file's (TEST_BOUND_MS) covers a spawn that may take SPAWN_BOUND_MS under load;

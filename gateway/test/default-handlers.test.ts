@@ -89,6 +89,20 @@ describe('handler modules', () => {
     expect(() => checkHandlerModule({ handlers: {}, routeResponses: 'a' }, 'x')).toThrow(/routeResponses/)
   })
 
+  it('lists every bad route of a module at once (the old code stopped at the first)', () => {
+    const check = () =>
+      checkHandlerModule({ handlers: { $Connect: () => 1, ok: () => 1, a: 'nope', $ping: () => 1 } }, 'my.ts')
+    expect(check).toThrow(HandlerModuleError)
+    expect(check).toThrow(
+      [
+        'handlers module my.ts has 3 problems:',
+        '  handlers module my.ts: handlers["$Connect"]: custom route keys must not start with $ (got "$Connect"; did you mean $connect?): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy',
+        '  handlers module my.ts: handlers["a"] is not a function',
+        '  handlers module my.ts: handlers["$ping"]: custom route keys must not start with $ (got "$ping"): only $connect, $disconnect, $default may, and API Gateway refuses any other at deploy',
+      ].join('\n'),
+    )
+  })
+
   it('a later module decides whether its route is two-way; null removes a route', () => {
     const table = buildRouteTable([
       { handlers: { a: () => 1, b: () => 1, c: () => 1 }, routeResponses: ['a', 'b'] },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { helpText, parseArgs, UsageError } from '../src/cli-args'
+import { displayPath } from '../src/display-path'
 import { OPTION_TABLE, readmeFlagTable } from '../src/option-table'
 import { CredentialStore, LAMBDA_ROLE_CREDENTIALS } from '../src/credential-store'
 import { FrameWatcher, type FrameViolation } from '../src/frame-watcher'
@@ -357,5 +358,18 @@ describe('LogLimiter', () => {
     limiter.flush('c1')
     expect(out.slice(4)).toEqual(['3 more line(s) about c1 left out'])
     expect(limiter.size).toBe(0)
+  })
+})
+
+describe('displayPath', () => {
+  it('is relative inside the current directory and absolute outside it, never a climb of ../', () => {
+    expect(displayPath('/home/me/app/src/handler.mjs', '/home/me/app')).toBe('src/handler.mjs')
+    expect(displayPath('src/../serverless.yml', '/home/me/app')).toBe('serverless.yml')
+    expect(displayPath('/home/me/app', '/home/me/app')).toBe('.')
+    expect(displayPath('/tmp/other/serverless.yml', '/home/me/app')).toBe('/tmp/other/serverless.yml')
+    expect(displayPath('../other/t.yaml', '/home/me/app')).toBe('/home/me/other/t.yaml')
+    // A sibling whose name starts with the directory's is outside it.
+    expect(displayPath('/home/me/app2/t.yaml', '/home/me/app')).toBe('/home/me/app2/t.yaml')
+    expect(displayPath('..foo/t.yaml', '/home/me/app')).toBe('..foo/t.yaml')
   })
 })

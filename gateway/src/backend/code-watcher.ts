@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Clock, Timer } from '../clock'
+import { displayPath } from '../display-path'
 import type { LogFunction } from '../options'
 import type { LambdaRuntime } from './lambda-runtime'
 import type { Backend } from './model'
@@ -59,11 +60,13 @@ export function watchCode(
         else if (pending.files.length < MAX_NAMES && !pending.files.includes(path)) pending.files.push(path)
       })
     } catch (error) {
-      onError(`${dir} is not watched (${(error as Error).message}): restart the gateway after editing its code`)
+      onError(
+        `${displayPath(dir)} is not watched (${(error as Error).message}): restart the gateway after editing its code`,
+      )
       continue
     }
     watcher.on('error', (error) => {
-      onError(`${dir} is no longer watched (${error.message}): restart the gateway after editing its code`)
+      onError(`${displayPath(dir)} is no longer watched (${error.message}): restart the gateway after editing its code`)
       watcher.close()
     })
     watchers.push(watcher)
@@ -97,7 +100,7 @@ export function watchBackendCode(
         )
       if (change.files.length === 0 && backend.kind !== 'module') return
       const { functions, oldInstances } = runtime.redeploy()
-      const files = change.files.length > 0 ? change.files.join(', ') : backend.file
+      const files = change.files.length > 0 ? change.files.map((f) => displayPath(f)).join(', ') : backend.file
       const old =
         oldInstances > 0
           ? ` (${oldInstances} instance(s) with the old code are shut down: idle ones now, busy ones when their invocation ends)`

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Clock, Timer } from '../clock'
+import { displayPath } from '../display-path'
 import type { InvocationOutcome } from '../handlers'
 import type { WebSocketEvent } from '../lambda-events'
 import type { LogLimiter } from '../log-limiter'
@@ -62,6 +63,9 @@ function lambdaError(name: string, message: string): Error {
   return error
 }
 
+/** How an invocation ends when the gateway stops under it. */
+const shutdownError = () => lambdaError('Shutdown', 'the gateway is stopping')
+
 /** The init outlived Lambda's init limit (only the first init of an instance has one). */
 class InitTimeout extends Error {
   override name = 'InitTimeout'
@@ -101,6 +105,8 @@ class Instance {
     const workerData: WorkerSetup = {
       file: fn.file,
       exportPath: fn.exportPath,
+      handlerText: fn.handlerText,
+      fileShown: displayPath(fn.file),
       functionName: fn.name,
       memoryMb: fn.memoryMb,
       region,
@@ -197,6 +203,8 @@ class FunctionPool {
   private readonly instances = new Set<Instance>()
   private readonly waiting: ((instance: Instance | undefined) => void)[] = []
   private warnedPending = false
+  /** close() was called: invocations still waiting for an instance end without one, and are not "throttled". */
+  private closing = false
   /** Bumped when the function's code changes: instances of an older generation are not reused. */
   private generation = 0
   readonly limit: number
@@ -329,6 +337,7 @@ class FunctionPool {
       return { kind: 'result', value: o.json === undefined ? undefined : (JSON.parse(o.json) as unknown), durationMs }
     }
     let instance = await this.acquire()
+    if (!instance && this.closing) return done({ ok: false, error: shutdownError() })
     if (!instance) {
       this.o.log(
         `${this.fn.name} ${requestId} throttled: ${this.throttles ? `reserved concurrency ${this.limit} reached` : `${MAX_QUEUED} invocations already waiting`} (Lambda: TooManyRequestsException)`,
@@ -358,6 +367,8 @@ class FunctionPool {
     }
     let timedOut: Promise<RunResult> | undefined
     let initError = await instance.ready
+    // Stopped during its init by close(): the gateway's doing, not an init failure of the function.
+    if (this.closing) return done({ ok: false, error: shutdownError() })
     if (initError instanceof InitTimeout) {
       this.o.log(
         `${this.fn.name} ${requestId} INIT timed out: the module's init took longer than ${this.o.initTimeoutMs / 1000} s (Lambda's init limit); as Lambda does, the init is retried in a new instance within the function's ${this.fn.timeoutSeconds} s timeout`,
@@ -391,9 +402,12 @@ class FunctionPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true
     for (const resolve of this.waiting.splice(0)) resolve(undefined)
-    for (const instance of this.instances) instance.idleTimer?.cancel()
-    await Promise.all([...this.instances].map((i) => i.worker.terminate()))
+    // An invocation in flight ends as stopped by the gateway, not as "Runtime exited with error: exit status 1".
+    const instances = [...this.instances]
+    for (const instance of instances) instance.kill(shutdownError())
+    await Promise.all(instances.map((i) => i.worker.terminate()))
     this.instances.clear()
     this.idle.length = 0
   }

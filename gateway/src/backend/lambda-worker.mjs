@@ -119,7 +119,10 @@ async function loadHandler() {
     target = next
   }
   if (typeof target !== 'function') {
-    const error = new Error(`${setup.exportPath.join('.')} is not a function exported by ${setup.file}`)
+    // Lambda's words (Runtime.HandlerNotFound), plus the file it was looked for in.
+    const error = new Error(
+      `${setup.handlerText} ${target === undefined ? 'is undefined or not exported' : 'is not a function'} (in ${setup.fileShown})`,
+    )
     error.name = 'Runtime.HandlerNotFound'
     throw error
   }

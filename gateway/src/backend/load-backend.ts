@@ -1,14 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { basename, extname, resolve } from 'node:path'
+import { displayPath } from '../display-path'
 import { HandlerModuleError, loadHandlerModule } from '../handlers'
 import { parseCloudFormationYaml } from './cfn-yaml'
-import { BackendError, LAMBDA_DEFAULT_MEMORY_MB, LAMBDA_DEFAULT_TIMEOUT_SECONDS, type Backend } from './model'
+import {
+  BackendError,
+  LAMBDA_DEFAULT_MEMORY_MB,
+  LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+  Problems,
+  runtimeWarnings,
+  type Backend,
+} from './model'
 import { isTemplate, loadSam } from './sam'
 import { loadServerless } from './serverless'
 
 /**
  * `--backend PATH`: a serverless.yml, a SAM/CloudFormation template (.yaml/.yml/.json), or a handlers module
- * (.ts/.js/.mjs/.cjs, today's `--handlers`). Every problem is a BackendError with one line that names the part.
+ * (.ts/.js/.mjs/.cjs, today's `--handlers`). Problems are BackendErrors, one line each that names the file and the
+ * part; a file's problems are reported together.
  */
 
 export interface BackendLoadOptions {
@@ -21,8 +30,10 @@ export interface BackendLoadOptions {
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'])
 
-export async function loadBackend(file: string, o: BackendLoadOptions): Promise<Backend> {
-  const path = resolve(file)
+export async function loadBackend(given: string, o: BackendLoadOptions): Promise<Backend> {
+  const path = resolve(given)
+  // Messages and the start-up table name the file relative to the current directory, or absolute when outside it.
+  const file = displayPath(path)
   const ext = extname(path).toLowerCase()
   const overrides = Object.keys(o.parameterOverrides ?? {})
   const noParameters = (what: string) =>
@@ -44,6 +55,7 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
     throw new BackendError(`--backend ${file}: ${(error as Error).message}`)
   }
   const { value, warnings } = parseCloudFormationYaml(text, file)
+  const problems = new Problems()
   const options = {
     path,
     file,
@@ -51,11 +63,18 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
     region: o.region,
     apiId: o.apiId,
     parameterOverrides: o.parameterOverrides,
+    problems,
   }
   if (!isTemplate(value) && overrides.length > 0)
     throw noParameters('a serverless.yml (its ${opt:…} variables take --stage and --region)')
-  const backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
+  let backend: Backend | undefined
+  // A problem that stops the loader (no API at all…) comes after the ones it noted on the way.
+  problems.check(() => {
+    backend = isTemplate(value) ? loadSam(value, options) : loadServerless(value, options)
+  })
+  if (problems.list.length > 0 || !backend) throw problems.error(file)
   backend.warnings.unshift(...warnings)
+  backend.warnings.push(...runtimeWarnings(backend.functions))
   return backend
 }
 
@@ -63,9 +82,9 @@ export async function loadBackend(file: string, o: BackendLoadOptions): Promise<
 async function loadModuleBackend(file: string, path: string): Promise<Backend> {
   let mod
   try {
-    mod = await loadHandlerModule(path)
+    mod = await loadHandlerModule(path, file)
   } catch (error) {
-    if (error instanceof HandlerModuleError) throw new BackendError(error.message.replace(path, file))
+    if (error instanceof HandlerModuleError) throw new BackendError(error.message)
     throw error
   }
   const base = basename(path).replace(/\.[^.]+$/, '')
@@ -80,7 +99,8 @@ async function loadModuleBackend(file: string, path: string): Promise<Backend> {
     handlerText: `handlers.${routeKey}`,
     timeoutSeconds: LAMBDA_DEFAULT_TIMEOUT_SECONDS,
     memoryMb: LAMBDA_DEFAULT_MEMORY_MB,
-    runtime: 'nodejs20.x',
+    // A module declares no runtime: the gateway's own Node.js.
+    runtime: `nodejs${process.versions.node.split('.')[0]}.x`,
     environment: {},
     role: { roleName: `${base}-role`, statements: undefined, source: 'a handlers module says nothing about its role' },
   }))

@@ -1,3 +1,5 @@
+import { compileRouteSelectionExpression, ExpressionError } from '../route-selection'
+
 /**
  * What a backend file (serverless.yml, a SAM/CloudFormation template, or a handlers module) describes, once loaded:
  * the functions the Lambda runtime runs and the routes that point at them. Everything here is plain data.
@@ -69,6 +71,142 @@ export interface Backend {
 
 /** A backend file that cannot run: one clear message, the gateway does not start. */
 export class BackendError extends Error {}
+
+/**
+ * The problems found in one backend file, so they are all reported at once: a loader checks each function, route
+ * and parameter on its own and notes what is wrong, instead of stopping at the first.
+ */
+export class Problems {
+  readonly list: string[] = []
+
+  /** Runs one check; a BackendError it throws is noted (not thrown). False when it noted one. */
+  check(check: () => void): boolean {
+    try {
+      check()
+      return true
+    } catch (error) {
+      if (!(error instanceof BackendError)) throw error
+      // Two routes on one broken integration: its problem once.
+      if (!this.list.includes(error.message)) this.list.push(error.message)
+      return false
+    }
+  }
+
+  /** One error for everything noted. */
+  error(file: string): BackendError {
+    return new BackendError(problemsMessage(file, this.list))
+  }
+}
+
+/** One problem: one line. Several: a line that counts them, then one line each; every line names the file. */
+export function problemsMessage(file: string, problems: string[], label = file): string {
+  const lines = problems.map((problem) => `${file}: ${problem}`)
+  if (lines.length === 1) return lines[0]!
+  return `${label} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
+}
+
+/**
+ * A function setting within Lambda's range, as CloudFormation and Lambda check it at deploy (an integer; Timeout
+ * 1–900 s, MemorySize 128–10240 MB, reserved concurrency from 0, which throttles every invocation). The fallback when
+ * the file leaves it out.
+ */
+function lambdaSetting<T extends number | undefined>(
+  value: unknown,
+  where: string,
+  range: { min: number; max?: number; unit: string },
+  fallback: T,
+): number | T {
+  if (value === undefined || value === null) return fallback
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < range.min || (range.max !== undefined && n > range.max))
+    throw new BackendError(
+      `${where} must be a whole number of ${range.unit} from ${range.min}${range.max === undefined ? ' up' : ` to ${range.max}`}, as Lambda requires, got ${JSON.stringify(value)}`,
+    )
+  return n
+}
+
+/** A function's timeout, memory size and reserved concurrency, each checked on its own (problems noted). */
+export function functionSettings(
+  problems: Problems,
+  where: string,
+  given: Record<'timeout' | 'memory' | 'reserved', { value: unknown; name: string }>,
+  defaults: { timeoutSeconds: number; memoryMb: number },
+): { timeoutSeconds: number; memoryMb: number; reservedConcurrency?: number } {
+  const settings: { timeoutSeconds: number; memoryMb: number; reservedConcurrency?: number } = { ...defaults }
+  const at = (name: string) => `${where}.${name}`
+  const { timeout, memory, reserved } = given
+  problems.check(() => {
+    settings.timeoutSeconds = lambdaSetting(timeout.value, at(timeout.name), TIMEOUT_RANGE, defaults.timeoutSeconds)
+  })
+  problems.check(() => {
+    settings.memoryMb = lambdaSetting(memory.value, at(memory.name), MEMORY_RANGE, defaults.memoryMb)
+  })
+  problems.check(() => {
+    const n = lambdaSetting(reserved.value, at(reserved.name), RESERVED_CONCURRENCY_RANGE, undefined)
+    if (n !== undefined) settings.reservedConcurrency = n
+  })
+  return settings
+}
+const TIMEOUT_RANGE = { min: 1, max: 900, unit: 'seconds' }
+const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
+const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
+
+/**
+ * A Lambda Node.js runtime identifier (nodejs20.x, nodejs8.10), or a BackendError: another language, or a name
+ * Lambda does not know (`nodejs22`, `node20.x`), which a deploy refuses.
+ */
+export function checkNodeRuntime(runtime: string, where: string): void {
+  if (!runtime.startsWith('nodejs'))
+    throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
+  if (!/^nodejs\d+\.(?:x|\d+)$/.test(runtime))
+    throw new BackendError(
+      `${where}: runtime ${runtime} is not a Lambda runtime identifier (nodejs20.x, nodejs22.x…); a deploy refuses it`,
+    )
+}
+
+/**
+ * Every function runs on the gateway's own Node.js, whatever its runtime says: one line per runtime whose major
+ * version differs, so what differs between the two versions is not a surprise after the deploy.
+ */
+export function runtimeWarnings(functions: BackendFunction[], node = process.versions.node): string[] {
+  const byRuntime = new Map<string, string[]>()
+  for (const f of functions) byRuntime.set(f.runtime, [...(byRuntime.get(f.runtime) ?? []), f.key])
+  const local = Number(node.split('.')[0])
+  return [...byRuntime]
+    .filter(([runtime]) => Number(/^nodejs(\d+)/.exec(runtime)?.[1]) !== local)
+    .map(
+      ([runtime, keys]) =>
+        `${keys.join(', ')}: runtime ${runtime} runs here on the gateway's Node.js ${node}, not on Node.js ${/^nodejs(\d+)/.exec(runtime)![1]}: language and library differences between the two are not emulated`,
+    )
+}
+
+/**
+ * The file's route selection expression, checked where it is written (noted as a problem when API Gateway would
+ * refuse it), with a warning for static text that looks like a variable missing its `$`: every message would select
+ * the one route of that name, which is what API Gateway does with static text too.
+ */
+export function routeSelection(
+  value: unknown,
+  where: string,
+  problems: Problems,
+  warn: (m: string) => void,
+): string | undefined {
+  if (value === undefined) return undefined
+  const source = String(value)
+  problems.check(() => {
+    try {
+      const compiled = compileRouteSelectionExpression(source)
+      if (compiled.isStatic && /^\{?request\./.test(source))
+        warn(
+          `${where}: "${source}" has no $, so it is static text: every message selects the route "${source}"; did you mean $${source.replace(/^\{/, '{')}?`,
+        )
+    } catch (error) {
+      if (error instanceof ExpressionError) throw new BackendError(`${where}: ${error.message}`)
+      throw error
+    }
+  })
+  return source
+}
 
 /** Lambda's defaults for a function the file does not configure. */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3

@@ -4,13 +4,17 @@ import { statementProblems, toStatements } from './iam'
 import { Resolver, type TemplateResource } from './intrinsics'
 import {
   BackendError,
+  checkNodeRuntime,
   LAMBDA_DEFAULT_MEMORY_MB,
   LAMBDA_DEFAULT_TIMEOUT_SECONDS,
   LOCAL_ACCOUNT_ID,
+  functionSettings,
+  routeSelection,
   type Backend,
   type BackendFunction,
   type BackendRoute,
   type PolicyStatement,
+  type Problems,
   type RolePermissions,
 } from './model'
 import { envStrings, managedStatements, roleResource, type LoadOptions } from './serverless'
@@ -30,21 +34,13 @@ export function isTemplate(doc: unknown): boolean {
   return isObject(doc) && isObject(doc.Resources) && !('service' in doc)
 }
 
-function number(value: unknown, where: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
-  return n
-}
-
 /** The logical id a Ref/GetAtt/Sub names in a resolved string like `integrations/Integration`. */
 function lastSegment(value: unknown): string {
   return String(value).split('/').pop()!
 }
 
 export function loadSam(doc: unknown, o: LoadOptions): Backend {
-  if (!isTemplate(doc)) throw new BackendError(`${o.file}: not a CloudFormation template (no Resources)`)
+  if (!isTemplate(doc)) throw new BackendError('not a CloudFormation template (no Resources)')
   const t = doc as Record<string, unknown>
   const warnings: string[] = []
   const warn = (m: string) => warnings.push(m)
@@ -60,13 +56,13 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
   const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type)
   if (byType('AWS::Serverless::WebSocketApi').length > 0)
     throw new BackendError(
-      `${o.file}: AWS::Serverless::WebSocketApi is not supported; use AWS::ApiGatewayV2::Api, Route and Integration`,
+      `AWS::Serverless::WebSocketApi is not supported; use AWS::ApiGatewayV2::Api, Route and Integration`,
     )
   const apis = byType('AWS::ApiGatewayV2::Api').filter(([, r]) => asObject(r.Properties).ProtocolType === 'WEBSOCKET')
-  if (apis.length === 0) throw new BackendError(`${o.file}: no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET`)
+  if (apis.length === 0) throw new BackendError('no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET')
   if (apis.length > 1)
     throw new BackendError(
-      `${o.file}: ${apis.length} WebSocket APIs (${apis.map(([id]) => id).join(', ')}); the gateway serves one`,
+      `${apis.length} WebSocket APIs (${apis.map(([id]) => id).join(', ')}); the gateway serves one`,
     )
   const [apiId, api] = apis[0]!
   const parameters = templateParameters(t, apiId, o)
@@ -161,49 +157,64 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
   const routes: (BackendRoute & { functionId: string })[] = []
   for (const [id, r] of byType('AWS::ApiGatewayV2::Route')) {
     if (!belongsToApi(id, r)) continue
-    const where = `Resources.${id}`
-    const props = asObject(resolve(r.Properties, `${where}.Properties`))
-    const routeKey = String(props.RouteKey ?? '')
-    if (!routeKey) throw new BackendError(`${where}: no RouteKey`)
-    const problem = routeKeyProblem(routeKey)
-    if (problem) throw new BackendError(`${where}.Properties.RouteKey: ${problem}`)
-    if (routes.some((x) => x.routeKey === routeKey))
-      throw new BackendError(`${where}: route ${routeKey} is defined twice`)
-    if (props.Target === undefined) throw new BackendError(`${where} (${routeKey}): no Target integration`)
-    const integrationId = lastSegment(props.Target)
-    const integration = resources[integrationId]
-    if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration')
-      throw new BackendError(
-        `${where} (${routeKey}): Target ${String(props.Target)} is not an Integration of the template`,
-      )
-    const functionId = integrationFunction(integrationId, integration, resolve, resources)
-    const authorization = props.AuthorizationType
-    if (authorization === 'AWS_IAM' && routeKey === '$connect') auth = 'iam'
-    else if (authorization === 'CUSTOM' || authorization === 'JWT')
-      warn(`${where} (${routeKey}): the ${String(authorization)} authorizer is not emulated; the route runs without it`)
-    if (props.ApiKeyRequired === true) warn(`${where} (${routeKey}): API keys are not emulated`)
-    const selection = props.RouteResponseSelectionExpression
-    const twoWay = routeResponses.has(id)
-    if (selection !== undefined && !twoWay)
-      warn(
-        `${where} (${routeKey}): RouteResponseSelectionExpression without an AWS::ApiGatewayV2::RouteResponse; the route stays one-way`,
-      )
-    if (twoWay && selection === undefined)
-      warn(
-        `${where} (${routeKey}): a RouteResponse without RouteResponseSelectionExpression; AWS ignores it, so the route stays one-way`,
-      )
-    if (!wanted.has(functionId)) wanted.set(functionId, routeKey)
-    routes.push({
-      routeKey,
-      functionName: functionName(functionId),
-      functionId,
-      twoWay: twoWay && selection !== undefined,
+    o.problems.check(() => {
+      const where = `Resources.${id}`
+      const props = asObject(resolve(r.Properties, `${where}.Properties`))
+      const routeKey = String(props.RouteKey ?? '')
+      if (!routeKey) throw new BackendError(`${where}: no RouteKey`)
+      const problem = routeKeyProblem(routeKey)
+      if (problem) throw new BackendError(`${where}.Properties.RouteKey: ${problem}`)
+      if (routes.some((x) => x.routeKey === routeKey))
+        throw new BackendError(`${where}: route ${routeKey} is defined twice`)
+      if (props.Target === undefined) throw new BackendError(`${where} (${routeKey}): no Target integration`)
+      const integrationId = lastSegment(props.Target)
+      const integration = resources[integrationId]
+      if (!integration || integration.Type !== 'AWS::ApiGatewayV2::Integration')
+        throw new BackendError(
+          `${where} (${routeKey}): Target ${String(props.Target)} is not an Integration of the template`,
+        )
+      const functionId = integrationFunction(integrationId, integration, resolve, resources)
+      const authorization = props.AuthorizationType
+      if (authorization === 'AWS_IAM' && routeKey === '$connect') auth = 'iam'
+      else if (authorization === 'CUSTOM' || authorization === 'JWT')
+        warn(
+          `${where} (${routeKey}): the ${String(authorization)} authorizer is not emulated; the route runs without it`,
+        )
+      if (props.ApiKeyRequired === true) warn(`${where} (${routeKey}): API keys are not emulated`)
+      const selection = props.RouteResponseSelectionExpression
+      const twoWay = routeResponses.has(id)
+      if (selection !== undefined && !twoWay)
+        warn(
+          `${where} (${routeKey}): RouteResponseSelectionExpression without an AWS::ApiGatewayV2::RouteResponse; the route stays one-way`,
+        )
+      if (twoWay && selection === undefined)
+        warn(
+          `${where} (${routeKey}): a RouteResponse without RouteResponseSelectionExpression; AWS ignores it, so the route stays one-way`,
+        )
+      if (!wanted.has(functionId)) wanted.set(functionId, routeKey)
+      routes.push({
+        routeKey,
+        functionName: functionName(functionId),
+        functionId,
+        twoWay: twoWay && selection !== undefined,
+      })
     })
   }
-  if (routes.length === 0) throw new BackendError(`${o.file}: the WebSocket API ${apiId} has no routes`)
+  if (routes.length === 0 && o.problems.list.length === 0)
+    throw new BackendError(`the WebSocket API ${apiId} has no routes`)
 
-  const functions = [...wanted.keys()].map((id) =>
-    loadFunction(id, resources[id]!, { dir, globals, resolve, warn, name: functionName(id), resources, stackName }),
+  const functions = [...wanted.keys()].flatMap(
+    (id) =>
+      loadFunction(id, resources[id]!, {
+        dir,
+        globals,
+        resolve,
+        warn,
+        name: functionName(id),
+        resources,
+        stackName,
+        problems: o.problems,
+      }) ?? [],
   )
   const unused = Object.entries(resources)
     .filter(
@@ -218,7 +229,12 @@ export function loadSam(doc: unknown, o: LoadOptions): Backend {
     file: o.file,
     stage: stage ?? 'dev',
     region,
-    routeSelectionExpression: rse === undefined ? undefined : String(rse),
+    routeSelectionExpression: routeSelection(
+      rse,
+      `Resources.${apiId}.Properties.RouteSelectionExpression`,
+      o.problems,
+      warn,
+    ),
     functions,
     routes: routes.map(({ functionId: _id, ...route }) => route),
     warnings,
@@ -251,9 +267,11 @@ function templateParameters(t: Record<string, unknown>, apiId: string, o: LoadOp
   )
   for (const key of Object.keys(overrides))
     if (!(key in declared))
-      throw new BackendError(
-        `--parameter-overrides ${key}=…: ${o.file} has no parameter ${key} (its parameters: ${Object.keys(declared).join(', ') || 'none'})`,
-      )
+      o.problems.check(() => {
+        throw new BackendError(
+          `--parameter-overrides ${key}=…: the template has no parameter ${key} (its parameters: ${Object.keys(declared).join(', ') || 'none'})`,
+        )
+      })
   if (o.stage !== undefined) {
     const stageParameter = Object.entries(asObject(t.Resources))
       .map(([id, r]) => ({ id, r: asObject(r) }))
@@ -272,27 +290,31 @@ function templateParameters(t: Record<string, unknown>, apiId: string, o: LoadOp
   }
   const parameters: Record<string, unknown> = {}
   for (const [name, p] of Object.entries(declared)) {
-    const spec = asObject(p)
-    const overridden = name in overrides
-    const value = overridden ? overrides[name] : spec.Default
-    const where = `${o.file}: parameter ${name}`
-    if (value === undefined)
-      throw new BackendError(
-        `${where} has no Default; give it one or pass --parameter-overrides ${name}=VALUE to run the template locally`,
-      )
-    const text = String(value)
-    const from = source[name] ?? ''
-    const allowed = Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map(String) : undefined
-    if (allowed && !allowed.includes(text))
-      throw new BackendError(`${where}: "${text}"${from} is not one of its AllowedValues (${allowed.join(', ')})`)
-    if (typeof spec.AllowedPattern === 'string' && !allowedPattern(spec.AllowedPattern, where).test(text))
-      throw new BackendError(`${where}: "${text}"${from} does not match its AllowedPattern ${spec.AllowedPattern}`)
-    if (spec.Type === 'Number' && (text.trim() === '' || !Number.isFinite(Number(text))))
-      throw new BackendError(`${where}: "${text}"${from} is not a number (Type: Number)`)
-    // List parameters are lists when referenced (!Ref gives the items, !Join joins them).
-    const isList =
-      typeof spec.Type === 'string' && (spec.Type === 'CommaDelimitedList' || spec.Type.startsWith('List<'))
-    parameters[name] = isList && typeof value === 'string' ? value.split(',') : overridden ? text : value
+    // A parameter in error still gets a value, so the rest of the template is checked without follow-on errors.
+    parameters[name] = o.parameterOverrides?.[name] ?? asObject(p).Default ?? ''
+    o.problems.check(() => {
+      const spec = asObject(p)
+      const overridden = name in overrides
+      const value = overridden ? overrides[name] : spec.Default
+      const where = `parameter ${name}`
+      if (value === undefined)
+        throw new BackendError(
+          `${where} has no Default; give it one or pass --parameter-overrides ${name}=VALUE to run the template locally`,
+        )
+      const text = String(value)
+      const from = source[name] ?? ''
+      const allowed = Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map(String) : undefined
+      if (allowed && !allowed.includes(text))
+        throw new BackendError(`${where}: "${text}"${from} is not one of its AllowedValues (${allowed.join(', ')})`)
+      if (typeof spec.AllowedPattern === 'string' && !allowedPattern(spec.AllowedPattern, where).test(text))
+        throw new BackendError(`${where}: "${text}"${from} does not match its AllowedPattern ${spec.AllowedPattern}`)
+      if (spec.Type === 'Number' && (text.trim() === '' || !Number.isFinite(Number(text))))
+        throw new BackendError(`${where}: "${text}"${from} is not a number (Type: Number)`)
+      // List parameters are lists when referenced (!Ref gives the items, !Join joins them).
+      const isList =
+        typeof spec.Type === 'string' && (spec.Type === 'CommaDelimitedList' || spec.Type.startsWith('List<'))
+      parameters[name] = isList && typeof value === 'string' ? value.split(',') : overridden ? text : value
+    })
   }
   return parameters
 }
@@ -333,30 +355,53 @@ interface FunctionContext {
   name: string
   resources: Record<string, TemplateResource>
   stackName: string
+  problems: Problems
 }
 
-function loadFunction(id: string, r: TemplateResource, c: FunctionContext): BackendFunction {
+/** The function, or undefined when it has problems (each noted in c.problems). */
+function loadFunction(id: string, r: TemplateResource, c: FunctionContext): BackendFunction | undefined {
   const where = `Resources.${id}`
   const serverless = r.Type === 'AWS::Serverless::Function'
   const own = asObject(r.Properties)
   // Globals apply to AWS::Serverless::Function only; Environment.Variables merge, everything else is replaced.
   const raw: Record<string, unknown> = serverless ? { ...c.globals, ...own } : own
   const props = asObject(c.resolve(raw, `${where}.Properties`))
-  if (props.PackageType === 'Image')
-    throw new BackendError(`${where}: container images are not supported (Node.js handlers only)`)
-  if (props.InlineCode !== undefined || asObject(props.Code).ZipFile !== undefined)
-    throw new BackendError(`${where}: inline code is not supported; put the handler in a file`)
+  const check = (f: () => void) => c.problems.check(f)
+  const noted = c.problems.list.length
+  check(() => {
+    if (props.PackageType === 'Image')
+      throw new BackendError(`${where}: container images are not supported (Node.js handlers only)`)
+    if (props.InlineCode !== undefined || asObject(props.Code).ZipFile !== undefined)
+      throw new BackendError(`${where}: inline code is not supported; put the handler in a file`)
+  })
   const runtime = String(props.Runtime ?? '')
-  if (!runtime.startsWith('nodejs'))
-    throw new BackendError(`${where}: runtime ${runtime || '(none)'} is not supported (Node.js only)`)
-  const codeUri = serverless ? props.CodeUri : props.Code
-  if (typeof codeUri !== 'string')
-    throw new BackendError(
-      `${where}: ${serverless ? 'CodeUri' : 'Code'} must be a local directory (S3 locations cannot run locally)`,
-    )
-  const codeDir = existingDir(resolvePath(c.dir, codeUri), `${where}.${serverless ? 'CodeUri' : 'Code'}`)
-  if (typeof props.Handler !== 'string') throw new BackendError(`${where}: no Handler`)
-  const { file, exportPath } = resolveHandler(codeDir, props.Handler, where)
+  check(() => {
+    checkNodeRuntime(runtime, where)
+  })
+  let handler: { file: string; exportPath: string[] } | undefined
+  check(() => {
+    const codeUri = serverless ? props.CodeUri : props.Code
+    if (typeof codeUri !== 'string')
+      throw new BackendError(
+        `${where}: ${serverless ? 'CodeUri' : 'Code'} must be a local directory (S3 locations cannot run locally)`,
+      )
+    const codeDir = existingDir(resolvePath(c.dir, codeUri), `${where}.${serverless ? 'CodeUri' : 'Code'}`)
+    if (typeof props.Handler !== 'string') throw new BackendError(`${where}: no Handler`)
+    handler = resolveHandler(codeDir, props.Handler, where)
+  })
+  const settings = functionSettings(
+    c.problems,
+    where,
+    {
+      timeout: { value: props.Timeout, name: 'Timeout' },
+      memory: { value: props.MemorySize, name: 'MemorySize' },
+      reserved: { value: props.ReservedConcurrentExecutions, name: 'ReservedConcurrentExecutions' },
+    },
+    { timeoutSeconds: LAMBDA_DEFAULT_TIMEOUT_SECONDS, memoryMb: LAMBDA_DEFAULT_MEMORY_MB },
+  )
+  let role: RolePermissions | undefined
+  check(() => (role = functionRole(id, props, serverless, c)))
+  if (c.problems.list.length > noted || !handler || !role) return undefined
   if (props.Layers !== undefined) c.warn(`${where}: layers are not loaded`)
   const env = {
     ...(serverless
@@ -372,21 +417,16 @@ function loadFunction(id: string, r: TemplateResource, c: FunctionContext): Back
       c.warn,
     ),
   }
-  const reserved = props.ReservedConcurrentExecutions
   return {
     name: c.name,
     key: id,
-    file,
-    exportPath,
-    handlerText: props.Handler,
-    timeoutSeconds: number(props.Timeout, `${where}.Timeout`, LAMBDA_DEFAULT_TIMEOUT_SECONDS),
-    memoryMb: number(props.MemorySize, `${where}.MemorySize`, LAMBDA_DEFAULT_MEMORY_MB),
+    file: handler.file,
+    exportPath: handler.exportPath,
+    handlerText: String(props.Handler),
+    ...settings,
     runtime,
     environment: env,
-    ...(reserved === undefined
-      ? {}
-      : { reservedConcurrency: number(reserved, `${where}.ReservedConcurrentExecutions`, 1) }),
-    role: functionRole(id, props, serverless, c),
+    role,
   }
 }
 

@@ -4,7 +4,11 @@ import { MANAGED_POLICIES, awsManagedPolicyName, statementProblems, toStatements
 import { Resolver, type TemplateResource } from './intrinsics'
 import {
   BackendError,
+  checkNodeRuntime,
   LOCAL_ACCOUNT_ID,
+  functionSettings,
+  routeSelection,
+  type Problems,
   type Backend,
   type BackendFunction,
   type BackendRoute,
@@ -32,6 +36,8 @@ export interface LoadOptions {
   apiId: string
   /** --parameter-overrides (templates only). */
   parameterOverrides?: Record<string, string>
+  /** Where each function's, route's and parameter's problems are noted, to be reported together. */
+  problems: Problems
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -41,14 +47,6 @@ const asObject = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {})
 export function functionLogicalId(key: string): string {
   const normalized = key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore')
   return normalized.charAt(0).toUpperCase() + normalized.slice(1) + 'LambdaFunction'
-}
-
-function positiveNumber(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0)
-    throw new BackendError(`${where} must be a positive number, got ${JSON.stringify(value)}`)
-  return n
 }
 
 export function envStrings(value: unknown, where: string, warn: (m: string) => void): Record<string, string> {
@@ -64,12 +62,12 @@ export function envStrings(value: unknown, where: string, warn: (m: string) => v
 }
 
 export function loadServerless(doc: unknown, o: LoadOptions): Backend {
-  if (!isObject(doc)) throw new BackendError(`${o.file}: not a serverless.yml (expected a mapping at the top)`)
+  if (!isObject(doc)) throw new BackendError('not a serverless.yml (expected a mapping at the top)')
   const warnings: string[] = []
   const warn = (m: string) => warnings.push(m)
   const rawProvider = asObject(doc.provider)
   if (rawProvider.name !== undefined && rawProvider.name !== 'aws')
-    throw new BackendError(`${o.file}: provider.name is ${JSON.stringify(rawProvider.name)}; only aws is supported`)
+    throw new BackendError(`provider.name is ${JSON.stringify(rawProvider.name)}; only aws is supported`)
 
   let stage = o.stage ?? 'dev'
   let region = o.region ?? 'us-east-1'
@@ -159,15 +157,52 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
       withoutWebsocket.push(key)
       continue
     }
+    const check = (f: () => void) => o.problems.check(f)
+    const noted = o.problems.list.length
     if (fn.image !== undefined)
-      throw new BackendError(`${where}: container images are not supported (only Node.js handlers)`)
-    if (typeof fn.handler !== 'string') throw new BackendError(`${where}: no handler`)
+      check(() => {
+        throw new BackendError(`${where}: container images are not supported (only Node.js handlers)`)
+      })
     const runtime = String(fn.runtime ?? provider.runtime ?? 'nodejs20.x')
-    if (!runtime.startsWith('nodejs'))
-      throw new BackendError(`${where}: runtime ${runtime} is not supported (Node.js only)`)
+    check(() => checkNodeRuntime(runtime, where))
+    let handler: { file: string; exportPath: string[] } | undefined
+    check(() => {
+      if (typeof fn.handler !== 'string') throw new BackendError(`${where}: no handler`)
+      handler = resolveHandler(dir, fn.handler, where)
+    })
+    // The framework's defaults: 6 s, 1024 MB.
+    const settings = functionSettings(
+      o.problems,
+      where,
+      {
+        timeout: { value: fn.timeout ?? provider.timeout, name: 'timeout' },
+        memory: { value: fn.memorySize ?? provider.memorySize, name: 'memorySize' },
+        reserved: { value: fn.reservedConcurrency, name: 'reservedConcurrency' },
+      },
+      { timeoutSeconds: 6, memoryMb: 1024 },
+    )
     if (fn.layers !== undefined || provider.layers !== undefined) warn(`${where}: layers are not loaded`)
     const name = functionName(key, fn)
-    const { file, exportPath } = resolveHandler(dir, fn.handler, where)
+    for (const event of ws)
+      check(() => {
+        const spec = typeof event === 'string' ? { route: event } : asObject(event)
+        const routeKey = spec.route
+        if (typeof routeKey !== 'string' || routeKey === '')
+          throw new BackendError(`${where}: a websocket event needs a route`)
+        const problem = routeKeyProblem(routeKey)
+        if (problem) throw new BackendError(`${where}: websocket route: ${problem}`)
+        if (routes.some((r) => r.routeKey === routeKey))
+          throw new BackendError(`${where}: route ${routeKey} is defined twice`)
+        const selection = spec.routeResponseSelectionExpression
+        if (selection !== undefined && selection !== '$default')
+          warn(
+            `${where}: routeResponseSelectionExpression ${JSON.stringify(selection)} is not supported; only $default makes ${routeKey} two-way`,
+          )
+        if (spec.authorizer !== undefined)
+          warn(`${where}: the authorizer on ${routeKey} is not emulated; ${routeKey} runs without it`)
+        routes.push({ routeKey, functionName: name, twoWay: selection === '$default' })
+      })
+    if (o.problems.list.length > noted || !handler) continue
     const role =
       fn.role !== undefined ? roleFromProvider(fn.role, {}, resolve, warn, `${name}-role`, userResources) : defaultRole
     if (fn.iamRoleStatements !== undefined)
@@ -175,53 +210,35 @@ export function loadServerless(doc: unknown, o: LoadOptions): Backend {
     functions.push({
       name,
       key,
-      file,
-      exportPath,
-      handlerText: fn.handler,
-      timeoutSeconds: positiveNumber(fn.timeout ?? provider.timeout, `${where}.timeout`) ?? 6,
-      memoryMb: positiveNumber(fn.memorySize ?? provider.memorySize, `${where}.memorySize`) ?? 1024,
+      file: handler.file,
+      exportPath: handler.exportPath,
+      handlerText: String(fn.handler),
+      ...settings,
       runtime,
       environment: {
         ...providerEnv,
         ...envStrings(resolve(fn.environment, `${where}.environment`), `${where}.environment`, warn),
       },
-      reservedConcurrency: positiveNumber(fn.reservedConcurrency, `${where}.reservedConcurrency`),
       role,
     })
-    for (const event of ws) {
-      const spec = typeof event === 'string' ? { route: event } : asObject(event)
-      const routeKey = spec.route
-      if (typeof routeKey !== 'string' || routeKey === '')
-        throw new BackendError(`${where}: a websocket event needs a route`)
-      const problem = routeKeyProblem(routeKey)
-      if (problem) throw new BackendError(`${where}: websocket route: ${problem}`)
-      if (routes.some((r) => r.routeKey === routeKey))
-        throw new BackendError(`${where}: route ${routeKey} is defined twice`)
-      const selection = spec.routeResponseSelectionExpression
-      if (selection !== undefined && selection !== '$default')
-        warn(
-          `${where}: routeResponseSelectionExpression ${JSON.stringify(selection)} is not supported; only $default makes ${routeKey} two-way`,
-        )
-      if (spec.authorizer !== undefined)
-        warn(`${where}: the authorizer on ${routeKey} is not emulated; ${routeKey} runs without it`)
-      routes.push({ routeKey, functionName: name, twoWay: selection === '$default' })
-    }
   }
   if (withoutWebsocket.length > 0)
     warn(
       `functions without websocket events are not part of the WebSocket API and not loaded: ${withoutWebsocket.join(', ')}`,
     )
-  if (routes.length === 0) throw new BackendError(`${o.file}: no function has a websocket event`)
+  if (routes.length === 0 && o.problems.list.length === 0) throw new BackendError('no function has a websocket event')
 
   return {
     kind: 'serverless',
     file: o.file,
     stage,
     region,
-    routeSelectionExpression:
-      provider.websocketsApiRouteSelectionExpression === undefined
-        ? undefined
-        : String(provider.websocketsApiRouteSelectionExpression),
+    routeSelectionExpression: routeSelection(
+      provider.websocketsApiRouteSelectionExpression,
+      'provider.websocketsApiRouteSelectionExpression',
+      o.problems,
+      warn,
+    ),
     functions,
     routes,
     warnings,

@@ -7,6 +7,10 @@
 export interface WorkerSetup {
   file: string
   exportPath: string[]
+  /** The handler as the file writes it (`src/handler.connect`), for Lambda's HandlerNotFound message. */
+  handlerText: string
+  /** `file` as messages show it (relative to the current directory inside it). */
+  fileShown: string
   functionName: string
   memoryMb: number
   region: string
