@@ -218,6 +218,28 @@ describe('serverless.yml', () => {
     expect(same.warnings.filter((w) => w.includes('runtime'))).toEqual([])
   })
 
+  it('a runtime Lambda no longer deploys is refused; a deprecated one that may still deploy is said at start-up', async () => {
+    const withRuntime = (runtime: string) =>
+      join(
+        project({
+          'serverless.yml': `service: s\nprovider: { name: aws, runtime: ${runtime} }\nfunctions:\n  a:\n    handler: h.run\n    events: [{ websocket: $default }]\n`,
+          'h.js': '',
+        }),
+        'serverless.yml',
+      )
+    // The old code ran nodejs14.x and nodejs12.x functions, which Lambda has refused to create or update since 2024.
+    for (const runtime of ['nodejs14.x', 'nodejs12.x', 'nodejs8.10'])
+      await expect(load(withRuntime(runtime))).rejects.toThrow(
+        `functions.a: runtime ${runtime} is deprecated on Lambda, which refuses to create or update functions on it`,
+      )
+    const old = await load(withRuntime('nodejs16.x'))
+    expect(old.warnings).toContain(
+      'a: runtime nodejs16.x is deprecated on Lambda (since 2024-06-12): Lambda stops taking new and then updated functions on a deprecated runtime, so a deploy may be refused; use nodejs20.x or later',
+    )
+    const current = await load(withRuntime('nodejs22.x'))
+    expect(current.warnings.filter((w) => w.includes('deprecated'))).toEqual([])
+  })
+
   it('the route selection expression is checked where the file writes it, with the other problems', async () => {
     const withExpression = (expression: string, route = '$Default') =>
       join(

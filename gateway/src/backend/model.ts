@@ -152,8 +152,9 @@ const MEMORY_RANGE = { min: 128, max: 10240, unit: 'MB' }
 const RESERVED_CONCURRENCY_RANGE = { min: 0, unit: 'instances' }
 
 /**
- * A Lambda Node.js runtime identifier (nodejs20.x, nodejs8.10), or a BackendError: another language, or a name
- * Lambda does not know (`nodejs22`, `node20.x`), which a deploy refuses.
+ * A Lambda Node.js runtime identifier Lambda still deploys (nodejs20.x), or a BackendError: another language, a name
+ * Lambda does not know (`nodejs22`, `node20.x`), or a runtime it no longer takes functions on (nodejs14.x), all of
+ * which a deploy refuses.
  */
 export function checkNodeRuntime(runtime: string, where: string): void {
   if (!runtime.startsWith('nodejs'))
@@ -162,6 +163,23 @@ export function checkNodeRuntime(runtime: string, where: string): void {
     throw new BackendError(
       `${where}: runtime ${runtime} is not a Lambda runtime identifier (nodejs20.x, nodejs22.x…); a deploy refuses it`,
     )
+  if (nodeMajor(runtime) <= LAST_BLOCKED_NODE)
+    throw new BackendError(
+      `${where}: runtime ${runtime} is deprecated on Lambda, which refuses to create or update functions on it (nodejs14.x since 2024-02-08, older ones before); use nodejs20.x or later`,
+    )
+}
+
+/**
+ * The newest Node.js major whose Lambda runtime no longer takes new or updated functions (nodejs14.x: creating blocked
+ * from 2024-01-09, updating from 2024-02-08). Newer deprecated runtimes (DEPRECATED_NODE) are blocked some months
+ * after their deprecation, on dates not confirmed here: those get a warning, not a refusal.
+ */
+const LAST_BLOCKED_NODE = 14
+/** Deprecated Lambda Node.js runtimes that still deploy here, and the day Lambda deprecated each. */
+const DEPRECATED_NODE: Record<number, string> = { 16: '2024-06-12', 18: '2025-09-01' }
+
+function nodeMajor(runtime: string): number {
+  return Number(/^nodejs(\d+)/.exec(runtime)?.[1])
 }
 
 /**
@@ -172,12 +190,19 @@ export function runtimeWarnings(functions: BackendFunction[], node = process.ver
   const byRuntime = new Map<string, string[]>()
   for (const f of functions) byRuntime.set(f.runtime, [...(byRuntime.get(f.runtime) ?? []), f.key])
   const local = Number(node.split('.')[0])
-  return [...byRuntime]
-    .filter(([runtime]) => Number(/^nodejs(\d+)/.exec(runtime)?.[1]) !== local)
+  const deprecated = [...byRuntime]
+    .filter(([runtime]) => DEPRECATED_NODE[nodeMajor(runtime)])
     .map(
       ([runtime, keys]) =>
-        `${keys.join(', ')}: runtime ${runtime} runs here on the gateway's Node.js ${node}, not on Node.js ${/^nodejs(\d+)/.exec(runtime)![1]}: language and library differences between the two are not emulated`,
+        `${keys.join(', ')}: runtime ${runtime} is deprecated on Lambda (since ${DEPRECATED_NODE[nodeMajor(runtime)]}): Lambda stops taking new and then updated functions on a deprecated runtime, so a deploy may be refused; use nodejs20.x or later`,
     )
+  const elsewhere = [...byRuntime]
+    .filter(([runtime]) => nodeMajor(runtime) !== local)
+    .map(
+      ([runtime, keys]) =>
+        `${keys.join(', ')}: runtime ${runtime} runs here on the gateway's Node.js ${node}, not on Node.js ${nodeMajor(runtime)}: language and library differences between the two are not emulated`,
+    )
+  return [...deprecated, ...elsewhere]
 }
 
 /**
