@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type { Page } from '@playwright/test'
 import { expect, logList, openPlayground, openTool, sendMessage, stateBadge, test } from './fixtures'
+import { startHostileServer } from './hostile-server'
 
 // axe-core runs inside the real page, injected from its own package (no wrapper library).
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
@@ -140,4 +141,28 @@ test.describe('the dialog a link opens before it connects', () => {
     await expect(dialog.getByRole('button', { name: 'Connect', exact: true })).toBeFocused()
     expect(await seriousViolations(page)).toEqual([])
   })
+})
+
+test('the log count is not a live region while messages stream; a filter’s result is said once it settles', async ({
+  page,
+}) => {
+  const server = await startHostileServer()
+  try {
+    await openPlayground(page, { endpoint: server.url, autoconnect: 1 })
+    await expect(stateBadge(page)).toHaveText(/OPEN \(1\)/)
+    await sendMessage(page, 'drip tick 20', 'Text')
+    const count = page.getByRole('status', { name: 'Log entry count' })
+    await expect(count).toHaveText(/^\d\d+ entries/)
+    // A polite status whose text changes 50 times a second queued every value for a screen reader to read out.
+    await expect(count).toHaveAttribute('aria-live', 'off')
+    const result = page.getByRole('status', { name: 'Filter result' })
+    await expect(result).toHaveText('')
+    await page.getByLabel('Filter log').fill('no such text')
+    // Said while the messages still stream (the counts never settle), at the latest about 1.5 s after the change.
+    await expect(result).toHaveText(/^0 of [\d,]+ entries match the filter$/)
+    await page.getByLabel('Filter log').fill('')
+    await expect(result).toHaveText(/^Filter off: all [\d,]+ entries shown$/)
+  } finally {
+    await server.close()
+  }
 })
