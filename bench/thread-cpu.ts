@@ -6,6 +6,13 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
+/** The kernel's clock tick in ms (/proc counts CPU time in ticks), asked once: the bench reads /proc around every flood. */
+let tickCache: number | undefined
+function tickMs(): number {
+  tickCache ??= 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
+  return tickCache
+}
+
 /** Each thread's name and CPU time so far, by `pid/tid`. */
 export type ThreadTimes = Map<string, { name: string; ms: number }>
 
@@ -21,7 +28,7 @@ export function threadCpu(root: number): Map<string, number> {
 
 /** The same, thread by thread: a difference of two readings then leaves out threads that ended between them. */
 export function threadTimes(root: number): ThreadTimes {
-  const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
+  const tick = tickMs()
   const children = new Map<number, number[]>()
   const stat = (path: string) => {
     try {

@@ -82,8 +82,7 @@ export function checkHandlerModule(mod: Record<string, unknown>, name: string): 
     (!Array.isArray(routeResponses) || routeResponses.some((r) => typeof r !== 'string'))
   )
     problems.push('routeResponses must be an array of route keys')
-  if (problems.length > 0)
-    throw new HandlerModuleError(problemsMessage(`handlers module ${name}`, problems, `handlers module ${name}`))
+  if (problems.length > 0) throw new HandlerModuleError(problemsMessage(`handlers module ${name}`, problems))
   return { handlers: handlers as HandlerMap, routeResponses: routeResponses as string[] | undefined }
 }
 

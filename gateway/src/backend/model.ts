@@ -99,10 +99,10 @@ export class Problems {
 }
 
 /** One problem: one line. Several: a line that counts them, then one line each; every line names the file. */
-export function problemsMessage(file: string, problems: string[], label = file): string {
+export function problemsMessage(file: string, problems: string[]): string {
   const lines = problems.map((problem) => `${file}: ${problem}`)
   if (lines.length === 1) return lines[0]!
-  return `${label} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
+  return `${file} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
 }
 
 /**
@@ -223,7 +223,7 @@ export function routeSelection(
       const compiled = compileRouteSelectionExpression(source)
       if (compiled.isStatic && /^\{?request\./.test(source))
         warn(
-          `${where}: "${source}" has no $, so it is static text: every message selects the route "${source}"; did you mean $${source.replace(/^\{/, '{')}?`,
+          `${where}: "${source}" has no $, so it is static text: every message selects the route "${source}"; did you mean $${source}?`,
         )
     } catch (error) {
       if (error instanceof ExpressionError) throw new BackendError(`${where}: ${error.message}`)
